@@ -1,0 +1,87 @@
+#include "app/RegistryApp.h"
+
+#include <stdexcept>
+
+namespace registry::app {
+
+CommandLine CommandLine::parse(int argc, char** argv) {
+    CommandLine cl;
+    int i = 1;
+    // Global options come before the verb; everything after the verb belongs to it.
+    for (; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto valueOf = [&](const std::string& option) -> std::string {
+            if (arg.size() > option.size() && arg.compare(0, option.size() + 1, option + "=") == 0)
+                return arg.substr(option.size() + 1);
+            if (i + 1 >= argc) throw std::invalid_argument(option + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--config" || arg.rfind("--config=", 0) == 0) {
+            cl.configFile = valueOf("--config");
+            cl.configExplicit = true;
+        } else if (arg == "--set" || arg.rfind("--set=", 0) == 0) {
+            const std::string kv = valueOf("--set");
+            const auto eq = kv.find('=');
+            if (eq == std::string::npos || eq == 0)
+                throw std::invalid_argument("--set needs KEY=VALUE (got '" + kv + "')");
+            cl.overrides.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+        } else if (arg == "--help" || arg == "-h") {
+            cl.help = true;
+        } else if (!arg.empty() && arg[0] == '-') {
+            throw std::invalid_argument("unknown option " + arg);
+        } else {
+            break;
+        }
+    }
+    if (i < argc) cl.verb = argv[i++];
+    for (; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--help" || arg == "-h")
+            cl.help = true;
+        else
+            cl.args.push_back(arg);
+    }
+    return cl;
+}
+
+std::string usage(const std::string& verb) {
+    if (verb == "serve")
+        return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... serve\n"
+               "Serves the registry over HTTP at http.host:http.port (default 127.0.0.1:8080) until stopped\n"
+               "(Ctrl-C or SIGTERM). Migrates the database first when db.auto_migrate is true (default).\n";
+    if (verb == "migrate")
+        return "Usage: funeral-registry migrate\n"
+               "Brings the database named by db.url to this program's schema version. Refuses a database newer\n"
+               "than the program.\n";
+    if (verb == "demo-data")
+        return "Usage: funeral-registry demo-data [--scale N] [--seed S]\n"
+               "Fills an empty registry with deterministic demo data: scale 1 is a small demo (about 800\n"
+               "facilities, 10 000 prices, 1 000 burial sites); scale 100 gives about 1 million prices.\n"
+               "Reference prices in the demo are illustrative, not official caps.\n";
+    if (verb == "user")
+        return "Usage:\n"
+               "  funeral-registry user add NAME --role admin|inspector|district_it|auditor [--district CODE]\n"
+               "                            [--display-name TEXT] [--password-stdin]\n"
+               "  funeral-registry user passwd NAME [--password-stdin]\n"
+               "  funeral-registry user token NAME [--ttl-hours N]\n"
+               "Without --password-stdin a password is generated and printed once. 'user token' prints a bearer\n"
+               "token and nothing else on standard output.\n";
+    if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
+    return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
+           "\n"
+           "Verbs:\n"
+           "  serve                 serve the registry over HTTP\n"
+           "  migrate               bring the database schema up to date\n"
+           "  demo-data [--scale N] fill an empty registry with demo data\n"
+           "  user add|passwd|token manage users and their bearer tokens\n"
+           "  version               print the program and schema versions\n"
+           "\n"
+           "Options:\n"
+           "  --config FILE         settings file (default etc/registry.properties, if present)\n"
+           "  --set KEY=VALUE       override one setting (e.g. --set http.port=8081)\n"
+           "  --help                this text; 'funeral-registry VERB --help' for one verb\n"
+           "\n"
+           "Environment: REGISTRY_DB_URL overrides db.url, REGISTRY_HTTP_PORT overrides http.port.\n";
+}
+
+} // namespace registry::app

@@ -1,0 +1,193 @@
+#include "app/RegistryApp.h"
+
+#include "app/Progress.h"
+#include "http/RequestHandlerFactory.h"
+#include "store/Database.h"
+#include "store/DemoData.h"
+#include "store/Errors.h"
+#include "store/Migrations.h"
+
+#include <Poco/File.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/NumberParser.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Util/LoggingConfigurator.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#ifndef REGISTRY_VERSION
+#define REGISTRY_VERSION "0.0.0"
+#endif
+
+namespace registry::app {
+
+RegistryApp::RegistryApp(CommandLine commandLine) : _commandLine(std::move(commandLine)) {}
+
+RegistryApp::~RegistryApp() = default;
+
+void RegistryApp::initialize(Poco::Util::Application& self) {
+    // Settings in layers: the file, then the environment, then --set (each overriding the one before).
+    std::string file = _commandLine.configFile.empty() ? "etc/registry.properties" : _commandLine.configFile;
+    if (Poco::File(file).exists()) {
+        loadConfiguration(file);
+    } else if (_commandLine.configExplicit) {
+        throw std::runtime_error("settings file " + file + " does not exist");
+    }
+    if (const char* url = std::getenv("REGISTRY_DB_URL"); url && *url) config().setString("db.url", url);
+    if (const char* port = std::getenv("REGISTRY_HTTP_PORT"); port && *port) config().setString("http.port", port);
+    for (const auto& [key, value] : _commandLine.overrides) config().setString(key, value);
+    if (config().has("logging.loggers.root.channel") || config().has("logging.channels"))
+        Poco::Util::LoggingConfigurator().configure(&config());
+    ServerApplication::initialize(self);
+}
+
+std::unique_ptr<store::Database> RegistryApp::openDatabase(bool migrate) {
+    store::DatabaseOptions options;
+    options.poolSize = static_cast<std::size_t>(config().getInt("db.pool_size", 8));
+    options.busyTimeoutMs = config().getInt("db.busy_timeout_ms", 10000);
+    options.leaseTimeoutMs = config().getInt("db.lease_timeout_ms", 10000);
+    options.connectTimeoutSec = config().getInt("db.connect_timeout_s", 5);
+    const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
+    auto db = std::make_unique<store::Database>(url, options);
+    store::Migrator migrator(*db);
+    if (migrate) {
+        const auto report = migrator.migrate();
+        for (const auto& name : report.applied)
+            Poco::Logger::get("registry").information("applied migration %s to %s", name, db->url().redacted());
+    } else {
+        migrator.requireCurrent();
+    }
+    return db;
+}
+
+int RegistryApp::main(const std::vector<std::string>&) {
+    try {
+        const std::string& verb = _commandLine.verb;
+        if (verb == "serve") return serve();
+        if (verb == "migrate") return migrate();
+        if (verb == "version") return version();
+        if (verb == "user") return user(_commandLine.args);
+        if (verb == "demo-data") return demoData(_commandLine.args);
+        std::cerr << "funeral-registry: unknown verb '" << verb << "'\n" << usage();
+        return EXIT_USAGE;
+    } catch (const std::invalid_argument& e) {
+        std::cerr << "funeral-registry: " << e.what() << "\n";
+        return EXIT_USAGE;
+    } catch (const Poco::Exception& e) {
+        std::cerr << "funeral-registry: " << e.displayText() << "\n";
+        return EXIT_SOFTWARE;
+    } catch (const std::exception& e) {
+        std::cerr << "funeral-registry: " << e.what() << "\n";
+        return EXIT_SOFTWARE;
+    }
+}
+
+int RegistryApp::migrate() {
+    store::DatabaseOptions options;
+    options.poolSize = 1;
+    store::Database db(config().getString("db.url", "sqlite3:data/registry.db"), options);
+    const auto report = store::Migrator(db).migrate();
+    if (report.applied.empty()) {
+        std::cout << "database " << db.url().redacted() << " is up to date (schema version " << report.toVersion
+                  << ")\n";
+    } else {
+        for (const auto& name : report.applied) std::cout << "applied " << name << "\n";
+        std::cout << "database " << db.url().redacted() << " migrated from schema version " << report.fromVersion
+                  << " to " << report.toVersion << "\n";
+    }
+    return EXIT_OK;
+}
+
+int RegistryApp::version() {
+    store::DatabaseOptions options;
+    options.poolSize = 1;
+    std::cout << "funeral-registry " << REGISTRY_VERSION << "\n";
+    // The schema version the program carries, and the database's if it can be opened.
+    try {
+        store::Database db(config().getString("db.url", "sqlite3:data/registry.db"), options);
+        store::Migrator migrator(db);
+        std::cout << "schema " << migrator.latestVersion() << " (database " << db.url().redacted() << " at "
+                  << migrator.currentVersion() << ")\n";
+    } catch (const std::exception&) {
+        std::cout << "database not reachable\n";
+    }
+    return EXIT_OK;
+}
+
+int RegistryApp::demoData(const std::vector<std::string>& args) {
+    store::DemoDataOptions options;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const auto needValue = [&](const std::string& name) -> std::string {
+            if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
+            return args[++i];
+        };
+        int value = 0;
+        if (args[i] == "--scale") {
+            const auto text = needValue("--scale");
+            if (!Poco::NumberParser::tryParse(text, value) || value < 1 || value > 1000)
+                throw std::invalid_argument("--scale must be a whole number from 1 to 1000 (got '" + text + "')");
+            options.scale = value;
+        } else if (args[i] == "--seed") {
+            const auto text = needValue("--seed");
+            Poco::UInt64 seed = 0;
+            if (!Poco::NumberParser::tryParseUnsigned64(text, seed))
+                throw std::invalid_argument("--seed must be a whole number (got '" + text + "')");
+            options.seed = seed;
+        } else {
+            throw std::invalid_argument("demo-data: unknown argument '" + args[i] + "'\n" + usage("demo-data"));
+        }
+    }
+    options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
+    options.window.start = config().getString("plan.window_start", "2022-01-01");
+    options.window.end = config().getString("plan.window_end", "2024-12-31");
+    auto db = openDatabase(true);
+    Progress progress("demo-data");
+    options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
+    const auto report = store::loadDemoData(*db, options);
+    progress.finish();
+    std::cout << "demo data loaded into " << db->url().redacted() << ": " << report.facilities << " facilities, "
+              << report.burialSites << " burial sites (" << report.progressEntries << " progress entries), "
+              << report.prices << " price records, " << report.referencePrices
+              << " reference prices (illustrative, not official caps), " << report.inspections << " inspections\n";
+    return EXIT_OK;
+}
+
+int RegistryApp::serve() {
+    auto db = openDatabase(config().getBool("db.auto_migrate", true));
+    const std::string host = config().getString("http.host", "127.0.0.1");
+    const int port = config().getInt("http.port", 8080);
+    if (port < 1 || port > 65535) throw std::invalid_argument("http.port must be 1 to 65535");
+
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(config().getInt("http.threads", 16));
+    params->setMaxQueued(config().getInt("http.queue", 64));
+    params->setTimeout(Poco::Timespan(config().getInt("http.timeout_s", 30), 0));
+    params->setKeepAlive(true);
+    params->setKeepAliveTimeout(Poco::Timespan(config().getInt("http.keepalive_timeout_s", 10), 0));
+    params->setMaxKeepAliveRequests(config().getInt("http.keepalive_max_requests", 1000));
+    params->setServerName("funeral-registry");
+
+    Poco::ThreadPool threads("http", 2, config().getInt("http.threads", 16));
+    Poco::Net::ServerSocket socket;
+    try {
+        socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true);
+        socket.listen(config().getInt("http.backlog", 128));
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());
+    }
+    Poco::Net::HTTPServer server(new http::RequestHandlerFactory(*db), threads, socket, params);
+    server.start();
+    Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
+    waitForTerminationRequest();
+    Poco::Logger::get("registry").information("stopping");
+    server.stopAll(false);
+    threads.joinAll();
+    return EXIT_OK;
+}
+
+} // namespace registry::app

@@ -1,0 +1,55 @@
+#pragma once
+// The funeral-registry executable: settings, then one verb. Wiring only; the work is in the modules.
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace registry::store {
+class Database;
+}
+
+namespace registry::app {
+
+/// The command line as the operator typed it, split into global options and the verb with its arguments.
+struct CommandLine {
+    std::string configFile;   // --config FILE (empty: etc/registry.properties if present)
+    bool configExplicit = false;
+    std::vector<std::pair<std::string, std::string>> overrides; // --set KEY=VALUE, in order
+    std::string verb;
+    std::vector<std::string> args;
+    bool help = false;
+
+    /// Throws std::invalid_argument with a message for the operator.
+    static CommandLine parse(int argc, char** argv);
+};
+
+class RegistryApp : public Poco::Util::ServerApplication {
+public:
+    explicit RegistryApp(CommandLine commandLine);
+    ~RegistryApp() override;
+
+    /// Opens the database that `db.url` names (migrating it first when `migrate` is true).
+    std::unique_ptr<store::Database> openDatabase(bool migrate);
+
+protected:
+    void initialize(Poco::Util::Application& self) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    int serve();
+    int migrate();
+    int version();
+    int user(const std::vector<std::string>& args);
+    int demoData(const std::vector<std::string>& args);
+
+    CommandLine _commandLine;
+};
+
+/// Usage text of the whole program or of one verb.
+std::string usage(const std::string& verb = "");
+
+} // namespace registry::app

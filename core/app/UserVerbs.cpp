@@ -1,0 +1,128 @@
+// The `user` verbs: add a user, set a password, print a bearer token. For operators and scripts, so that
+// nobody needs the web UI to get started.
+
+#include "app/RegistryApp.h"
+
+#include "auth/PasswordHasher.h"
+#include "auth/Tokens.h"
+#include "domain/Dates.h"
+#include "store/Database.h"
+#include "store/Errors.h"
+#include "store/UserRepository.h"
+
+#include <Poco/NumberParser.h>
+
+#include <iostream>
+
+namespace registry::app {
+namespace {
+
+struct UserArgs {
+    std::string name;
+    std::map<std::string, std::string> options;
+    bool passwordStdin = false;
+};
+
+UserArgs parseUserArgs(const std::vector<std::string>& args, const std::vector<std::string>& allowed) {
+    UserArgs out;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        if (a == "--password-stdin") {
+            out.passwordStdin = true;
+        } else if (a.rfind("--", 0) == 0) {
+            bool known = false;
+            for (const auto& name : allowed) known = known || name == a;
+            if (!known) throw std::invalid_argument("user " + args[0] + ": unknown option " + a + "\n" + usage("user"));
+            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+            out.options[a] = args[++i];
+        } else if (out.name.empty()) {
+            out.name = a;
+        } else {
+            throw std::invalid_argument("user " + args[0] + ": unexpected argument '" + a + "'");
+        }
+    }
+    if (out.name.empty()) throw std::invalid_argument("user " + args[0] + " needs a user NAME\n" + usage("user"));
+    return out;
+}
+
+std::string readPassword() {
+    std::string password;
+    std::getline(std::cin, password);
+    while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+    return password;
+}
+
+// 20 characters of base64url from 120 random bits: strong, and easy to copy from a terminal.
+std::string generatedPassword() { return auth::newSecret().substr(0, 20); }
+
+std::string fieldErrorsText(const domain::FieldErrors& errors) {
+    std::string text;
+    for (const auto& e : errors) text += (text.empty() ? "" : "; ") + e.messageEn + " (" + e.messageZh + ")";
+    return text;
+}
+
+} // namespace
+
+int RegistryApp::user(const std::vector<std::string>& args) {
+    if (args.empty()) throw std::invalid_argument("user needs add, passwd or token\n" + usage("user"));
+    const std::string& action = args[0];
+    const int iterations = config().getInt("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations);
+    auto db = openDatabase(config().getBool("db.auto_migrate", true));
+    store::UserRepository users(*db);
+
+    if (action == "add") {
+        const auto a = parseUserArgs(args, {"--role", "--district", "--display-name"});
+        domain::User u;
+        u.username = a.name;
+        const auto roleText = a.options.count("--role") ? a.options.at("--role") : "";
+        const auto role = domain::parseEnum<domain::Role>(roleText);
+        if (!role)
+            throw std::invalid_argument("--role must be one of " + domain::allowedValues<domain::Role>() +
+                                        (roleText.empty() ? "" : " (got '" + roleText + "')"));
+        u.role = *role;
+        if (a.options.count("--district")) u.district = a.options.at("--district");
+        u.displayName = a.options.count("--display-name") ? a.options.at("--display-name") : a.name;
+        const bool generated = !a.passwordStdin;
+        const std::string password = generated ? generatedPassword() : readPassword();
+        if (auto err = domain::checkPassword(password)) throw std::invalid_argument(err->messageEn);
+        try {
+            users.create(u, auth::PasswordHasher(iterations).hash(password), "cli");
+        } catch (const store::ValidationFailed& e) {
+            throw std::invalid_argument("cannot add user " + a.name + ": " + fieldErrorsText(e.errors()));
+        }
+        std::cout << "user " << a.name << " added (role " << domain::toString(u.role)
+                  << (u.district ? ", district " + *u.district : std::string(", citywide")) << ")\n";
+        if (generated) std::cout << "password: " << password << "\n";
+        return EXIT_OK;
+    }
+    if (action == "passwd") {
+        const auto a = parseUserArgs(args, {});
+        const auto found = users.findByUsername(a.name);
+        if (!found) throw std::invalid_argument("no user named " + a.name);
+        const bool generated = !a.passwordStdin;
+        const std::string password = generated ? generatedPassword() : readPassword();
+        if (auto err = domain::checkPassword(password)) throw std::invalid_argument(err->messageEn);
+        users.setPassword(found->user.id, auth::PasswordHasher(iterations).hash(password), "cli");
+        std::cout << "password of " << a.name << " changed\n";
+        if (generated) std::cout << "password: " << password << "\n";
+        return EXIT_OK;
+    }
+    if (action == "token") {
+        const auto a = parseUserArgs(args, {"--ttl-hours"});
+        int hours = config().getInt("auth.token_ttl_hours", 12);
+        if (a.options.count("--ttl-hours") &&
+            (!Poco::NumberParser::tryParse(a.options.at("--ttl-hours"), hours) || hours < 1 || hours > 24 * 366))
+            throw std::invalid_argument("--ttl-hours must be a whole number from 1 to 8784");
+        const auto found = users.findByUsername(a.name);
+        if (!found) throw std::invalid_argument("no user named " + a.name);
+        if (!found->user.active) throw std::invalid_argument("user " + a.name + " is deactivated");
+        const std::string secret = auth::newSecret();
+        const std::string expires = domain::formatTimestamp(domain::nowEpochMs() + hours * 3600LL * 1000LL);
+        users.createToken(found->user.id, auth::hashSecret(secret), "api", expires);
+        std::cout << secret << "\n";
+        return EXIT_OK;
+    }
+    throw std::invalid_argument("user: unknown action '" + action + "'\n" + usage("user"));
+}
+
+} // namespace registry::app

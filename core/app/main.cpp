@@ -1,0 +1,27 @@
+// funeral-registry: the registry of Beijing's funeral facilities, burial-site rectification and prices.
+
+#include "app/RegistryApp.h"
+
+#include <iostream>
+
+int main(int argc, char** argv) {
+    registry::app::CommandLine commandLine;
+    try {
+        commandLine = registry::app::CommandLine::parse(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "funeral-registry: " << e.what() << "\n" << registry::app::usage();
+        return 2;
+    }
+    if (commandLine.help || commandLine.verb.empty()) {
+        std::cout << registry::app::usage(commandLine.verb);
+        return commandLine.help ? 0 : 2;
+    }
+    try {
+        registry::app::RegistryApp app(commandLine);
+        char* programOnly[] = {argv[0], nullptr};
+        return app.run(1, programOnly);
+    } catch (const std::exception& e) {
+        std::cerr << "funeral-registry: " << e.what() << "\n";
+        return 1;
+    }
+}

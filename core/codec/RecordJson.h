@@ -1,0 +1,30 @@
+#pragma once
+// Domain records as JSON objects with the API's field names (shared/spec/API.md). Used for API responses,
+// the change log's before/after, and exports, so a record reads the same everywhere.
+
+#include "domain/BurialSite.h"
+#include "domain/Facility.h"
+#include "domain/FieldError.h"
+#include "domain/Inspection.h"
+#include "domain/Price.h"
+#include "domain/User.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <string>
+
+namespace registry::codec {
+
+Poco::JSON::Object::Ptr toJson(const domain::Facility& facility);
+Poco::JSON::Object::Ptr toJson(const domain::BurialSite& site);
+Poco::JSON::Object::Ptr toJson(const domain::ProgressEntry& entry);
+Poco::JSON::Object::Ptr toJson(const domain::PriceRecord& price);
+Poco::JSON::Object::Ptr toJson(const domain::ReferencePrice& reference);
+Poco::JSON::Object::Ptr toJson(const domain::Inspection& inspection);
+Poco::JSON::Object::Ptr toJson(const domain::User& user);
+Poco::JSON::Object::Ptr toJson(const domain::FieldError& error, bool english);
+
+/// Compact JSON text of an object (no spaces), as stored in the change log.
+std::string stringify(const Poco::JSON::Object::Ptr& object);
+
+} // namespace registry::codec

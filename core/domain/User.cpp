@@ -1,0 +1,32 @@
+#include "domain/User.h"
+
+namespace registry::domain {
+
+FieldErrors validate(const User& u) {
+    Validator v;
+    bool ok = u.username.size() >= 2 && u.username.size() <= 64;
+    for (char c : u.username)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-')) ok = false;
+    if (u.username.empty())
+        v.add("username", "required", "用户名不能为空", "username is required");
+    else if (!ok)
+        v.add("username", "format", "用户名须为 2–64 位小写字母、数字、点、下划线或连字符",
+              "username must be 2 to 64 characters of a-z, 0-9, '.', '_' or '-'");
+    v.text("display_name", "显示名称", u.displayName, 100, false);
+    if (u.district) v.district("district", *u.district, false);
+    return v.take();
+}
+
+std::optional<FieldError> checkPassword(const std::string& password) {
+    const auto length = utf8Length(password);
+    if (!length)
+        return FieldError{"password", "encoding", "密码包含无效字符(须为 UTF-8 文本,不含控制字符)",
+                          "password contains invalid characters (must be UTF-8 text without control characters)"};
+    if (*length < 10)
+        return FieldError{"password", "too_short", "密码至少 10 个字符", "password must be at least 10 characters"};
+    if (*length > 200)
+        return FieldError{"password", "too_long", "密码不能超过 200 个字符", "password must be at most 200 characters"};
+    return std::nullopt;
+}
+
+} // namespace registry::domain

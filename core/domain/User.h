@@ -1,0 +1,30 @@
+#pragma once
+// A person who signs in: role and, optionally, the one district they work in.
+
+#include "domain/Enums.h"
+#include "domain/FieldError.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace registry::domain {
+
+struct User {
+    std::int64_t id = 0;
+    std::string username;
+    std::string displayName;
+    Role role = Role::Inspector;
+    std::optional<std::string> district; // nullopt: citywide
+    bool active = true;
+    std::int64_t version = 0;
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+FieldErrors validate(const User& user);
+
+/// Passwords: at least 10 characters, at most 200; nullopt when acceptable.
+std::optional<FieldError> checkPassword(const std::string& password);
+
+} // namespace registry::domain

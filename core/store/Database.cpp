@@ -1,0 +1,151 @@
+#include "store/Database.h"
+
+#include "store/Errors.h"
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <exception>
+
+namespace registry::store {
+namespace {
+
+long long nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// A MySQL connection idle longer than this is pinged before use: the server may have restarted or
+// dropped it (wait_timeout) in the meantime.
+constexpr long long idlePingMs = 5000;
+
+} // namespace
+
+Database::Database(const std::string& url, DatabaseOptions options)
+    : _url(DatabaseUrl::parse(url)), _options(options), _suspect(std::max<std::size_t>(options.poolSize, 1)),
+      _lastUsedMs(std::max<std::size_t>(options.poolSize, 1)) {
+    _options.poolSize = std::max<std::size_t>(options.poolSize, 1);
+    if (_url.backend == Backend::Sqlite) {
+        // A new registry's folder (data/ by default) is made on first use, like the file itself.
+        const Poco::Path parent = Poco::Path(_url.path).makeParent();
+        try {
+            if (!parent.toString().empty()) Poco::File(parent).createDirectories();
+        } catch (const Poco::Exception& e) {
+            throw Unavailable("cannot open database " + _url.redacted() + ": cannot create its folder: " +
+                              e.displayText());
+        }
+    }
+    _pool = std::make_unique<soci::connection_pool>(_options.poolSize);
+    for (std::size_t i = 0; i < _options.poolSize; ++i) {
+        _suspect[i] = false;
+        _lastUsedMs[i] = nowMs();
+        openSession(_pool->at(i));
+    }
+}
+
+Database::~Database() = default;
+
+void Database::openSession(soci::session& sql) {
+    try {
+        if (_url.backend == Backend::Sqlite) {
+            sql.open(soci::sqlite3, _url.sociConnectString());
+        } else {
+            sql.open(soci::mysql, _url.sociConnectString() + " connect_timeout=" +
+                                      std::to_string(_options.connectTimeoutSec));
+        }
+        configureSession(sql);
+    } catch (const soci::soci_error& e) {
+        std::string reason = e.get_error_message();
+        if (reason.empty()) reason = e.what();
+        throw Unavailable("cannot open database " + _url.redacted() + ": " + reason);
+    }
+}
+
+void Database::configureSession(soci::session& sql) {
+    if (_url.backend == Backend::Sqlite) {
+        // WAL lets readers run beside the one writer; synchronous=FULL makes a commit durable once
+        // acknowledged, even on power loss.
+        sql << "PRAGMA journal_mode=WAL";
+        sql << "PRAGMA synchronous=FULL";
+        sql << "PRAGMA foreign_keys=ON";
+        sql << "PRAGMA busy_timeout=" + std::to_string(_options.busyTimeoutMs);
+    } else {
+        sql << "SET NAMES utf8mb4 COLLATE utf8mb4_unicode_ci";
+        sql << "SET SESSION sql_mode='STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+               "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'";
+        sql << "SET SESSION time_zone='+00:00'";
+    }
+}
+
+bool Database::ping() {
+    try {
+        Session session(*this);
+        int one = 0;
+        session.sql() << "SELECT 1", soci::into(one);
+        return one == 1;
+    } catch (...) {
+        return false;
+    }
+}
+
+long long Database::lastInsertId(soci::session& sql, const std::string& table) {
+    long long id = 0;
+    if (!sql.get_last_insert_id(table, id)) throw std::runtime_error("no insert id for " + table);
+    return id;
+}
+
+Database::Session::Session(Database& db) : _db(db), _uncaught(std::uncaught_exceptions()) {
+    if (!db._pool->try_lease(_position, db._options.leaseTimeoutMs))
+        throw Unavailable("all database connections are busy (" + db._url.redacted() + ")");
+    _sql = &db._pool->at(_position);
+    const bool idle = db.backend() == Backend::MySql && nowMs() - db._lastUsedMs[_position] > idlePingMs;
+    if (db._suspect[_position] || idle || !_sql->get_backend()) {
+        try {
+            if (!_sql->get_backend()) {
+                db.openSession(*_sql);
+            } else if (db.backend() == Backend::MySql && !_sql->is_connected()) {
+                _sql->close();
+                db.openSession(*_sql);
+            }
+            db._suspect[_position] = false;
+        } catch (...) {
+            db._suspect[_position] = true;
+            db._pool->give_back(_position);
+            throw;
+        }
+    }
+}
+
+Database::Session::~Session() {
+    // Leaving by an exception: the connection may be broken; check it before its next use.
+    if (std::uncaught_exceptions() > _uncaught) _db._suspect[_position] = true;
+    _db._lastUsedMs[_position] = nowMs();
+    _db._pool->give_back(_position);
+}
+
+Transaction::Transaction(Database::Session& session) : _session(session) {
+    if (session.backend() == Backend::Sqlite)
+        session.sql() << "BEGIN IMMEDIATE";
+    else
+        session.sql() << "START TRANSACTION";
+}
+
+Transaction::~Transaction() {
+    if (!_open) return;
+    try {
+        _session.sql() << "ROLLBACK";
+    } catch (...) {
+        // The connection is gone; the server rolls the transaction back itself.
+    }
+}
+
+void Transaction::commit() {
+    _session.sql() << "COMMIT";
+    _open = false;
+}
+
+} // namespace registry::store

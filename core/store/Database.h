@@ -1,0 +1,92 @@
+#pragma once
+// The one owner of database connections: a SOCI connection pool for the backend that `db.url` names,
+// opened with the settings that make an acknowledged write durable (SQLite: WAL, synchronous=FULL,
+// foreign keys, busy timeout; MySQL: InnoDB, utf8mb4, strict SQL mode).
+
+#include "store/DatabaseUrl.h"
+
+#include <soci/soci.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace registry::store {
+
+struct DatabaseOptions {
+    std::size_t poolSize = 8;
+    int busyTimeoutMs = 10000;   // SQLite: how long a writer waits for another
+    int leaseTimeoutMs = 10000;  // how long a caller waits for a free connection before Unavailable
+    int connectTimeoutSec = 5;   // MySQL connect/read timeouts
+};
+
+class Database {
+public:
+    /// Opens every connection of the pool. Throws Unavailable with one line naming the URL (without its
+    /// password) when the database cannot be opened or reached; std::invalid_argument for a bad URL.
+    explicit Database(const std::string& url, DatabaseOptions options = {});
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    Backend backend() const { return _url.backend; }
+    const DatabaseUrl& url() const { return _url; }
+
+    /// True when a trivial query answers now (for /readyz); never throws.
+    bool ping();
+
+    /// A connection borrowed from the pool for the lifetime of this object. A connection that failed is
+    /// checked and reconnected the next time it is borrowed, so service resumes after a database restart.
+    class Session {
+    public:
+        explicit Session(Database& db);
+        ~Session();
+        Session(const Session&) = delete;
+        Session& operator=(const Session&) = delete;
+        soci::session& operator*() { return *_sql; }
+        soci::session* operator->() { return _sql; }
+        soci::session& sql() { return *_sql; }
+        Backend backend() const { return _db.backend(); }
+
+    private:
+        Database& _db;
+        std::size_t _position;
+        soci::session* _sql;
+        int _uncaught;
+    };
+
+    /// The id of the row the session inserted last.
+    static long long lastInsertId(soci::session& sql, const std::string& table);
+
+private:
+    friend class Session;
+    void openSession(soci::session& sql);
+    void configureSession(soci::session& sql);
+
+    DatabaseUrl _url;
+    DatabaseOptions _options;
+    std::unique_ptr<soci::connection_pool> _pool;
+    std::vector<std::atomic<bool>> _suspect; // per pool slot: check before next use
+    std::vector<std::atomic<long long>> _lastUsedMs;
+};
+
+/// A write transaction on a borrowed session. SQLite takes the write lock up front (BEGIN IMMEDIATE) so
+/// that two writers queue on the busy timeout instead of failing on a lock upgrade. Rolls back unless
+/// committed.
+class Transaction {
+public:
+    explicit Transaction(Database::Session& session);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    void commit();
+
+private:
+    Database::Session& _session;
+    bool _open = true;
+};
+
+} // namespace registry::store

@@ -1,0 +1,111 @@
+#include "store/InspectionRepository.h"
+
+#include "codec/RecordJson.h"
+#include "domain/Dates.h"
+#include "store/BurialSiteRepository.h"
+#include "store/ChangeLog.h"
+#include "store/Errors.h"
+#include "store/FacilityRepository.h"
+#include "store/SqlQuery.h"
+
+namespace registry::store {
+
+using domain::Inspection;
+
+namespace {
+
+const char* const selectColumns = "SELECT id, subject_type, subject_id, district, inspection_date, result, checklist, "
+                                   "notes, inspector, created_at, version FROM inspections";
+
+std::vector<Inspection> fetchAll(soci::session& sql, SqlQuery& q) {
+    Inspection i;
+    std::string subjectType, result;
+    soci::statement st(sql);
+    st.exchange(soci::into(i.id));
+    st.exchange(soci::into(subjectType));
+    st.exchange(soci::into(i.subjectId));
+    st.exchange(soci::into(i.district));
+    st.exchange(soci::into(i.date));
+    st.exchange(soci::into(result));
+    st.exchange(soci::into(i.checklistJson));
+    st.exchange(soci::into(i.notes));
+    st.exchange(soci::into(i.inspector));
+    st.exchange(soci::into(i.createdAt));
+    st.exchange(soci::into(i.version));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<Inspection> out;
+    while (st.fetch()) {
+        i.subjectType = domain::parseEnum<domain::SubjectType>(subjectType).value_or(domain::SubjectType::Facility);
+        i.result = domain::parseEnum<domain::InspectionResult>(result).value_or(domain::InspectionResult::Pass);
+        out.push_back(i);
+    }
+    return out;
+}
+
+} // namespace
+
+Inspection InspectionRepository::create(const Inspection& input, const std::string& actor) {
+    domain::Validator v;
+    for (auto& e : domain::validate(input)) v.add(std::move(e));
+    Inspection i = input;
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    if (!v.has("subject_id") && !v.has("subject_type")) {
+        std::optional<std::string> district;
+        if (i.subjectType == domain::SubjectType::Facility) {
+            if (auto f = loadFacility(sql, i.subjectId)) district = f->district;
+        } else if (auto s = loadBurialSite(sql, i.subjectId)) {
+            district = s->district;
+        }
+        if (district)
+            i.district = *district;
+        else
+            v.add("subject_id", "not_found", "检查对象不存在(编号 " + std::to_string(i.subjectId) + ")",
+                  "subject " + domain::toString(i.subjectType) + " " + std::to_string(i.subjectId) + " does not exist");
+    }
+    if (!v.ok()) throw ValidationFailed(v.take());
+    i.inspector = actor;
+    i.createdAt = domain::nowTimestamp();
+    i.version = 1;
+    const std::string subjectType = domain::toString(i.subjectType), result = domain::toString(i.result);
+    sql << "INSERT INTO inspections (subject_type, subject_id, district, inspection_date, result, checklist, notes, "
+           "inspector, created_at, version) VALUES (:type, :subject, :district, :date, :result, :checklist, :notes, "
+           ":inspector, :created, 1)",
+        soci::use(subjectType), soci::use(i.subjectId), soci::use(i.district), soci::use(i.date), soci::use(result),
+        soci::use(i.checklistJson), soci::use(i.notes), soci::use(i.inspector), soci::use(i.createdAt);
+    i.id = Database::lastInsertId(sql, "inspections");
+    ChangeLog::append(sql, actor, "create", "inspection", i.id, std::nullopt, codec::stringify(codec::toJson(i)));
+    tx.commit();
+    return i;
+}
+
+std::optional<Inspection> InspectionRepository::get(long long id) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("id = " + q.bind(id));
+    auto all = fetchAll(session.sql(), q);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+}
+
+Page<Inspection> InspectionRepository::list(const InspectionFilter& filter, const PageRequest& page) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    if (filter.subjectType) q.where("subject_type = " + q.bind(domain::toString(*filter.subjectType)));
+    if (filter.subjectId) q.where("subject_id = " + q.bind(*filter.subjectId));
+    if (filter.district) q.where("district = " + q.bind(*filter.district));
+    q.where("id > " + q.bind(page.afterId));
+    const int limit = std::clamp(page.limit, 1, maxPageLimit);
+    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
+    Page<Inspection> out;
+    out.items = fetchAll(session.sql(), q);
+    if (static_cast<int>(out.items.size()) > limit) {
+        out.items.resize(limit);
+        out.nextAfterId = out.items.back().id;
+    }
+    return out;
+}
+
+} // namespace registry::store

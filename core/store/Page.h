@@ -1,0 +1,22 @@
+#pragma once
+// Keyset pagination: lists are ordered by id and continue after the last id seen, so a page costs the
+// same at the end of a million rows as at the start.
+
+#include <optional>
+#include <vector>
+
+namespace registry::store {
+
+struct PageRequest {
+    int limit = 50;        // 1..500 (clamped)
+    long long afterId = 0; // 0: from the start
+};
+
+template <class T> struct Page {
+    std::vector<T> items;
+    std::optional<long long> nextAfterId; // set when more rows follow
+};
+
+constexpr int maxPageLimit = 500;
+
+} // namespace registry::store

@@ -1,0 +1,46 @@
+#pragma once
+// Price records. Never updated in place and never deleted: a new record for the same facility and item
+// closes the current one (effective_to = the day before the new effective_from, superseded_by = the new
+// id) in the same transaction, so every price's history stays readable.
+
+#include "domain/Price.h"
+#include "store/Database.h"
+#include "store/Page.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::store {
+
+struct PriceFilter {
+    std::optional<long long> facilityId;
+    std::optional<std::string> item;
+    std::optional<std::string> district; // the facility's district
+    bool currentOnly = false;            // only records not yet superseded
+};
+
+class PriceRepository {
+public:
+    explicit PriceRepository(Database& db) : _db(db) {}
+
+    /// Stores a new record and supersedes the current one for the same facility and item. The new
+    /// effective_from must be after the current record's (or the same day, as a correction carrying a
+    /// note). Throws ValidationFailed (also for an unknown facility), nothing stored.
+    domain::PriceRecord create(const domain::PriceRecord& price, const std::string& actor);
+
+    std::optional<domain::PriceRecord> get(long long id);
+    Page<domain::PriceRecord> list(const PriceFilter& filter, const PageRequest& page);
+
+    /// The record that `id` replaced, if any.
+    std::optional<domain::PriceRecord> previous(long long id);
+    /// Every current record of a facility, by item.
+    std::vector<domain::PriceRecord> currentForFacility(long long facilityId);
+    /// A facility's whole history of one item, oldest first.
+    std::vector<domain::PriceRecord> history(long long facilityId, const std::string& item);
+
+private:
+    Database& _db;
+};
+
+} // namespace registry::store

@@ -1,0 +1,47 @@
+#include "store/SqlQuery.h"
+
+namespace registry::store {
+
+void SqlQuery::where(const std::string& condition) {
+    _text += _hasWhere ? " AND " : " WHERE ";
+    _text += condition;
+    _hasWhere = true;
+}
+
+std::string SqlQuery::bind(const std::string& value) {
+    _strings.push_back(value);
+    _order.emplace_back(true, _strings.size() - 1);
+    return ":p" + std::to_string(_order.size());
+}
+
+std::string SqlQuery::bind(long long value) {
+    _numbers.push_back(value);
+    _order.emplace_back(false, _numbers.size() - 1);
+    return ":p" + std::to_string(_order.size());
+}
+
+std::string SqlQuery::bindContains(const std::string& value) {
+    std::string escaped = "%";
+    for (char c : value) {
+        if (c == '%' || c == '_' || c == '!') escaped += '!';
+        escaped += c;
+    }
+    return bind(escaped + "%");
+}
+
+void SqlQuery::prepareInto(soci::statement& st) {
+    st.alloc();
+    st.prepare(_text);
+    for (std::size_t i = 0; i < _order.size(); ++i) {
+        const auto name = "p" + std::to_string(i + 1);
+        if (_order[i].first)
+            st.exchange(soci::use(_strings[_order[i].second], name));
+        else
+            st.exchange(soci::use(_numbers[_order[i].second], name));
+    }
+    st.define_and_bind();
+}
+
+std::string forUpdate(soci::session& sql) { return sql.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
+
+} // namespace registry::store

@@ -1,0 +1,40 @@
+#pragma once
+// Internal to core/store: a SELECT assembled from optional filters, with its bound values kept alive for
+// the statement's lifetime. Values are always bound, never spliced into the text.
+
+#include <soci/soci.h>
+
+#include <deque>
+#include <string>
+
+namespace registry::store {
+
+class SqlQuery {
+public:
+    explicit SqlQuery(std::string base) : _text(std::move(base)) {}
+
+    /// Adds "AND <condition>" (or "WHERE" first); `condition` uses the placeholders returned by bind().
+    void where(const std::string& condition);
+    std::string bind(const std::string& value);
+    std::string bind(long long value);
+    /// `%value%` for LIKE with '!' as the escape character.
+    std::string bindContains(const std::string& value);
+
+    void append(const std::string& text) { _text += text; }
+    const std::string& text() const { return _text; }
+
+    /// Prepares `st` with the text and binds every value (call after the into() exchanges).
+    void prepareInto(soci::statement& st);
+
+private:
+    std::string _text;
+    bool _hasWhere = false;
+    std::deque<std::string> _strings;
+    std::deque<long long> _numbers;
+    std::deque<std::pair<bool, std::size_t>> _order; // (isString, index) in placeholder order
+};
+
+/// " FOR UPDATE" on MySQL, "" on SQLite (whose write transactions are exclusive already).
+std::string forUpdate(soci::session& sql);
+
+} // namespace registry::store

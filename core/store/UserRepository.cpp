@@ -1,0 +1,219 @@
+#include "store/UserRepository.h"
+
+#include "codec/RecordJson.h"
+#include "domain/Dates.h"
+#include "store/ChangeLog.h"
+#include "store/Errors.h"
+#include "store/SqlQuery.h"
+
+namespace registry::store {
+
+using domain::User;
+
+namespace {
+
+const char* const selectColumns = "SELECT id, username, display_name, role, district, active, version, created_at, "
+                                  "updated_at, password_hash, failed_logins, locked_until FROM users";
+
+std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
+    Credentials c;
+    std::string role, district, lockedUntil;
+    int active = 1;
+    soci::indicator districtInd, lockedInd;
+    soci::statement st(sql);
+    st.exchange(soci::into(c.user.id));
+    st.exchange(soci::into(c.user.username));
+    st.exchange(soci::into(c.user.displayName));
+    st.exchange(soci::into(role));
+    st.exchange(soci::into(district, districtInd));
+    st.exchange(soci::into(active));
+    st.exchange(soci::into(c.user.version));
+    st.exchange(soci::into(c.user.createdAt));
+    st.exchange(soci::into(c.user.updatedAt));
+    st.exchange(soci::into(c.passwordHash));
+    st.exchange(soci::into(c.failedLogins));
+    st.exchange(soci::into(lockedUntil, lockedInd));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<Credentials> out;
+    while (st.fetch()) {
+        c.user.role = domain::parseEnum<domain::Role>(role).value_or(domain::Role::Auditor);
+        c.user.district = districtInd == soci::i_ok ? std::optional<std::string>(district) : std::nullopt;
+        c.user.active = active != 0;
+        c.lockedUntil = lockedInd == soci::i_ok ? std::optional<std::string>(lockedUntil) : std::nullopt;
+        out.push_back(c);
+    }
+    return out;
+}
+
+std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) {
+    auto all = fetchAll(sql, q);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+}
+
+} // namespace
+
+User UserRepository::create(const User& input, const std::string& passwordHash, const std::string& actor) {
+    domain::Validator v;
+    for (auto& e : domain::validate(input)) v.add(std::move(e));
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    if (!v.has("username")) {
+        SqlQuery q(selectColumns);
+        q.where("username = " + q.bind(input.username));
+        if (fetchOne(sql, q))
+            v.add("username", "taken", "用户名已被使用:" + input.username, "username " + input.username + " is taken");
+    }
+    if (!v.ok()) throw ValidationFailed(v.take());
+    User u = input;
+    u.createdAt = u.updatedAt = domain::nowTimestamp();
+    u.version = 1;
+    const std::string role = domain::toString(u.role);
+    std::string district = u.district.value_or("");
+    soci::indicator districtInd = u.district ? soci::i_ok : soci::i_null;
+    int active = u.active ? 1 : 0;
+    sql << "INSERT INTO users (username, display_name, role, district, active, password_hash, failed_logins, "
+           "locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, :district, :active, "
+           ":hash, 0, NULL, 1, :created, :updated)",
+        soci::use(u.username), soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
+        soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
+    u.id = Database::lastInsertId(sql, "users");
+    ChangeLog::append(sql, actor, "create", "user", u.id, std::nullopt, codec::stringify(codec::toJson(u)));
+    tx.commit();
+    return u;
+}
+
+std::optional<User> UserRepository::get(long long id) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("id = " + q.bind(id));
+    auto c = fetchOne(session.sql(), q);
+    if (!c) return std::nullopt;
+    return c->user;
+}
+
+std::optional<Credentials> UserRepository::findByUsername(const std::string& username) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("username = " + q.bind(username));
+    return fetchOne(session.sql(), q);
+}
+
+Page<User> UserRepository::list(const PageRequest& page) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("id > " + q.bind(page.afterId));
+    const int limit = std::clamp(page.limit, 1, maxPageLimit);
+    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
+    Page<User> out;
+    for (auto& c : fetchAll(session.sql(), q)) out.items.push_back(c.user);
+    if (static_cast<int>(out.items.size()) > limit) {
+        out.items.resize(limit);
+        out.nextAfterId = out.items.back().id;
+    }
+    return out;
+}
+
+User UserRepository::update(const User& changed, long long expectedVersion, const std::string& actor) {
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    SqlQuery q(selectColumns);
+    q.where("id = " + q.bind(changed.id));
+    q.append(forUpdate(sql));
+    auto before = fetchOne(sql, q);
+    if (!before) throw NotFound("user " + std::to_string(changed.id) + " does not exist");
+    if (before->user.version != expectedVersion) throw Conflict<User>(before->user);
+    User u = changed;
+    u.username = before->user.username; // usernames are stable: tokens and the change log name them
+    auto errors = domain::validate(u);
+    if (!errors.empty()) throw ValidationFailed(std::move(errors));
+    u.createdAt = before->user.createdAt;
+    u.updatedAt = domain::nowTimestamp();
+    u.version = before->user.version + 1;
+    const std::string role = domain::toString(u.role);
+    std::string district = u.district.value_or("");
+    soci::indicator districtInd = u.district ? soci::i_ok : soci::i_null;
+    int active = u.active ? 1 : 0;
+    soci::statement st = (sql.prepare << "UPDATE users SET display_name = :display, role = :role, district = :district, "
+                                         "active = :active, version = version + 1, updated_at = :updated "
+                                         "WHERE id = :id AND version = :v",
+                          soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
+                          soci::use(active), soci::use(u.updatedAt), soci::use(u.id), soci::use(expectedVersion));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw Conflict<User>(before->user);
+    ChangeLog::append(sql, actor, "update", "user", u.id, codec::stringify(codec::toJson(before->user)),
+                      codec::stringify(codec::toJson(u)));
+    tx.commit();
+    return u;
+}
+
+void UserRepository::setPassword(long long userId, const std::string& passwordHash, const std::string& actor) {
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    const std::string now = domain::nowTimestamp();
+    soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :hash, failed_logins = 0, locked_until = NULL, "
+                                         "updated_at = :now WHERE id = :id",
+                          soci::use(passwordHash), soci::use(now), soci::use(userId));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw NotFound("user " + std::to_string(userId) + " does not exist");
+    // The hash itself never goes into the log.
+    ChangeLog::append(sql, actor, "set_password", "user", userId, std::nullopt, std::nullopt);
+    tx.commit();
+}
+
+void UserRepository::recordLoginFailure(long long userId, int failedLogins,
+                                        const std::optional<std::string>& lockedUntil) {
+    Database::Session session(_db);
+    std::string until = lockedUntil.value_or("");
+    soci::indicator untilInd = lockedUntil ? soci::i_ok : soci::i_null;
+    session.sql() << "UPDATE users SET failed_logins = :n, locked_until = :until WHERE id = :id",
+        soci::use(failedLogins), soci::use(until, untilInd), soci::use(userId);
+}
+
+void UserRepository::recordLoginSuccess(long long userId) {
+    Database::Session session(_db);
+    session.sql() << "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(userId);
+}
+
+void UserRepository::createToken(long long userId, const std::string& tokenHash, const std::string& kind,
+                                 const std::string& expiresAt, const std::string& csrfToken) {
+    Database::Session session(_db);
+    const std::string now = domain::nowTimestamp();
+    session.sql() << "INSERT INTO auth_tokens (token_hash, kind, user_id, csrf_token, created_at, last_used_at, "
+                     "expires_at, revoked_at) VALUES (:hash, :kind, :user, :csrf, :created, :used, :expires, NULL)",
+        soci::use(tokenHash), soci::use(kind), soci::use(userId), soci::use(csrfToken), soci::use(now), soci::use(now),
+        soci::use(expiresAt);
+}
+
+std::optional<TokenRecord> UserRepository::findLiveToken(const std::string& tokenHash, const std::string& now) {
+    Database::Session session(_db);
+    TokenRecord t;
+    std::string revoked;
+    soci::indicator revokedInd;
+    session.sql() << "SELECT id, user_id, kind, csrf_token, created_at, last_used_at, expires_at, revoked_at "
+                     "FROM auth_tokens WHERE token_hash = :hash AND revoked_at IS NULL AND expires_at > :now",
+        soci::use(tokenHash), soci::use(now), soci::into(t.id), soci::into(t.userId), soci::into(t.kind),
+        soci::into(t.csrfToken), soci::into(t.createdAt), soci::into(t.lastUsedAt), soci::into(t.expiresAt),
+        soci::into(revoked, revokedInd);
+    if (!session.sql().got_data()) return std::nullopt;
+    return t;
+}
+
+void UserRepository::touchToken(long long tokenId, const std::string& now, const std::string& newExpiry) {
+    Database::Session session(_db);
+    session.sql() << "UPDATE auth_tokens SET last_used_at = :now, expires_at = :expires WHERE id = :id",
+        soci::use(now), soci::use(newExpiry), soci::use(tokenId);
+}
+
+void UserRepository::revokeToken(const std::string& tokenHash) {
+    Database::Session session(_db);
+    const std::string now = domain::nowTimestamp();
+    session.sql() << "UPDATE auth_tokens SET revoked_at = :now WHERE token_hash = :hash AND revoked_at IS NULL",
+        soci::use(now), soci::use(tokenHash);
+}
+
+} // namespace registry::store

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the Debian packages funeral-registry needs to build, test and run.
+# Idempotent: does nothing (not even `apt-get update`) when everything is present,
+# so build.sh/run.sh/test.sh can call it on every run at no cost.
+
+# The one list of system packages. Add new dependencies here.
+REGISTRY_APT_PACKAGES=(
+  # toolchain
+  cmake g++ make pkg-config
+  # libraries linked by the service and its tests
+  libpoco-dev libsoci-dev libmysqlcppconn-dev liblua5.4-dev lua5.4
+  libboost-test-dev libmariadb-dev libsqlite3-dev libmstch-dev
+  # databases: SQLite for the default setup, MariaDB for the MySQL tests
+  sqlite3 mariadb-server mariadb-client
+  ca-certificates
+)
+
+registry_missing_packages() {
+  local pkg status
+  for pkg in "${REGISTRY_APT_PACKAGES[@]}"; do
+    # `dpkg-query` fails for never-seen packages; "deinstall ok config-files" is missing too.
+    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+    [[ $status == "install ok installed" ]] || printf '%s\n' "$pkg"
+  done
+}
+
+registry_install_deps() {
+  local -a missing sudo=()
+  mapfile -t missing < <(registry_missing_packages)
+  ((${#missing[@]} == 0)) && return 0
+
+  if ((EUID != 0)); then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "install-deps: missing packages (${missing[*]}) and not root; no sudo to install them" >&2
+      return 1
+    fi
+    # `env` passes DEBIAN_FRONTEND through sudo regardless of its env_keep policy.
+    sudo=(sudo)
+  fi
+
+  echo "install-deps: installing ${missing[*]}" >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq || return 1
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" || return 1
+}
+
+# Executed directly: install. Sourced: only define the list and the functions.
+if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
+  set -euo pipefail
+  registry_install_deps
+fi

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds with tests, starts a private MariaDB under build/mariadb/ and runs every
+# test against it and SQLite. Extra arguments go to ctest (e.g. `-L store`, `-R Facility`).
+# Exits with ctest's status, so the output ends with ctest's summary.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+# REGISTRY_BUILD_TESTS is the option in CMakeLists.txt; forced on in case an earlier
+# configure turned it off.
+bash scripts/build.sh -DREGISTRY_BUILD_TESTS=ON
+
+# shellcheck source=scripts/mariadb.sh
+source scripts/mariadb.sh
+
+# The server must go away however this script ends: success, failure or Ctrl-C.
+# INT/TERM are turned into an exit so the EXIT trap runs exactly once.
+trap 'mariadb_stop "$root/build/mariadb" || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# MariaDB is not optional: without it the MySQL half of the suite would not run.
+if ! mariadb_start "$root/build/mariadb"; then
+  echo "test: could not start the private MariaDB server; see build/mariadb/error.log" >&2
+  exit 1
+fi
+export REGISTRY_TEST_MYSQL_URL
+# Tests fail instead of skipping when they find no MySQL URL.
+export REGISTRY_TEST_REQUIRE_MYSQL=1
+
+# --no-tests=error: a run that found no tests (wrong -L, tests not built) is a failure.
+status=0
+ctest --test-dir build --output-on-failure --no-tests=error "$@" || status=$?
+exit "$status"
