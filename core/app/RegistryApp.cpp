@@ -175,7 +175,8 @@ int RegistryApp::serve() {
     Poco::ThreadPool threads("http", 2, config().getInt("http.threads", 16));
     Poco::Net::ServerSocket socket;
     try {
-        socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true);
+        // Reuse the address (quick restarts) but not the port: a second server on a taken port must fail.
+        socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
         socket.listen(config().getInt("http.backlog", 128));
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());

@@ -65,9 +65,17 @@ void Validator::text(const std::string& field, const std::string& label, const s
             field + " contains invalid characters (must be UTF-8 text without control characters)");
         return;
     }
+    // Blank means only spaces: ASCII whitespace and the full-width space U+3000 that Chinese input adds.
     bool blank = true;
-    for (char c : value)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') blank = false;
+    for (std::size_t i = 0; i < value.size() && blank; ++i) {
+        const char c = value[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        if (value.compare(i, 3, "\xE3\x80\x80") == 0) {
+            i += 2;
+            continue;
+        }
+        blank = false;
+    }
     if (required && blank) {
         add(field, "required", label + "不能为空", field + " is required");
         return;

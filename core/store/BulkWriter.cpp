@@ -148,12 +148,13 @@ private:
         p.statement = std::make_unique<soci::statement>(_session.sql());
         p.statement->alloc();
         p.statement->prepare(insertPrefix() + placeholders(rows, true));
+        // Bound by position: binding thousands of parameters by name makes SQLite look each name up in a
+        // linear list on every execution (quadratic in the batch size).
         for (std::size_t k = 0; k < cells; ++k) {
-            const std::string name = "v" + std::to_string(k);
             switch (_columns[k % _columns.size()].type) {
-            case ColumnType::Integer: p.statement->exchange(soci::use(p.ints[k], p.ind[k], name)); break;
-            case ColumnType::Real: p.statement->exchange(soci::use(p.reals[k], p.ind[k], name)); break;
-            case ColumnType::Text: p.statement->exchange(soci::use(p.texts[k], p.ind[k], name)); break;
+            case ColumnType::Integer: p.statement->exchange(soci::use(p.ints[k], p.ind[k])); break;
+            case ColumnType::Real: p.statement->exchange(soci::use(p.reals[k], p.ind[k])); break;
+            case ColumnType::Text: p.statement->exchange(soci::use(p.texts[k], p.ind[k])); break;
             }
         }
         p.statement->define_and_bind();
@@ -275,6 +276,7 @@ private:
 std::unique_ptr<BulkWriter> BulkWriter::open(Database& db, BulkStrategy strategy, std::size_t batchRows) {
     if (strategy == BulkStrategy::Auto)
         strategy = db.backend() == Backend::MySql ? BulkStrategy::Connector : BulkStrategy::Soci;
+    if (batchRows == 0) batchRows = db.backend() == Backend::MySql ? 500 : 100;
     if (strategy == BulkStrategy::Connector) {
         if (db.backend() != Backend::MySql)
             throw std::invalid_argument("the Connector/C++ bulk writer needs a mysql:// database");

@@ -27,8 +27,13 @@ DatabaseUrl DatabaseUrl::parse(const std::string& url) {
         const auto colon = info.find(':');
         std::string user = colon == std::string::npos ? info : info.substr(0, colon);
         std::string password = colon == std::string::npos ? "" : info.substr(colon + 1);
-        Poco::URI::decode(user, out.user);
-        Poco::URI::decode(password, out.password);
+        try {
+            Poco::URI::decode(user, out.user);
+            Poco::URI::decode(password, out.password);
+        } catch (const Poco::Exception&) {
+            // Poco's message quotes the text it could not decode, which may be the password.
+            throw std::invalid_argument("db.url has an invalid %-escape in its user or password");
+        }
         out.host = uri.getHost().empty() ? "127.0.0.1" : uri.getHost();
         out.port = uri.getPort() == 0 ? 3306 : uri.getPort();
         out.database = uri.getPath();

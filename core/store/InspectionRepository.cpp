@@ -8,6 +8,8 @@
 #include "store/FacilityRepository.h"
 #include "store/SqlQuery.h"
 
+#include <Poco/JSON/Parser.h>
+
 namespace registry::store {
 
 using domain::Inspection;
@@ -64,6 +66,16 @@ Inspection InspectionRepository::create(const Inspection& input, const std::stri
         else
             v.add("subject_id", "not_found", "检查对象不存在(编号 " + std::to_string(i.subjectId) + ")",
                   "subject " + domain::toString(i.subjectType) + " " + std::to_string(i.subjectId) + " does not exist");
+    }
+    if (!v.has("checklist")) {
+        try {
+            if (Poco::JSON::Parser().parse(i.checklistJson.empty() ? "{}" : i.checklistJson).type() !=
+                typeid(Poco::JSON::Object::Ptr))
+                throw Poco::JSON::JSONException("not an object");
+        } catch (const Poco::Exception&) {
+            v.add("checklist", "format", "检查清单须为 JSON 对象(检查项 → 结果)",
+                  "checklist must be a JSON object of check to answer");
+        }
     }
     if (!v.ok()) throw ValidationFailed(v.take());
     i.inspector = actor;

@@ -23,9 +23,9 @@ int Migrator::latestVersion() const {
     return latest;
 }
 
-int Migrator::currentVersion() {
-    Database::Session session(_db);
-    auto& sql = session.sql();
+namespace {
+
+int readVersion(soci::session& sql) {
     sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
            "applied_at CHAR(24) NOT NULL)";
     int version = 0;
@@ -34,9 +34,48 @@ int Migrator::currentVersion() {
     return ind == soci::i_ok ? version : 0;
 }
 
+// MySQL commits DDL implicitly, so a transaction cannot keep two instances from applying the same migration
+// at once; a named lock held on the migrating connection for the whole run does. (SQLite: each migration's
+// BEGIN IMMEDIATE already excludes other writers.) The lock is per database (names are at most 64 chars).
+const char* const migrationLockName = "CONCAT('migrate:', LEFT(DATABASE(), 56))";
+
+class MySqlMigrationLock {
+public:
+    MySqlMigrationLock(Database::Session& session, const std::string& url) : _session(session) {
+        if (session.backend() != Backend::MySql) return;
+        int got = 0;
+        soci::indicator ind = soci::i_null;
+        session.sql() << std::string("SELECT GET_LOCK(") + migrationLockName + ", 300)", soci::into(got, ind);
+        if (ind != soci::i_ok || got != 1)
+            throw Unavailable("another instance has been migrating database " + url + " for 300 s");
+        _held = true;
+    }
+    ~MySqlMigrationLock() {
+        if (!_held) return;
+        try {
+            _session.sql() << std::string("SELECT RELEASE_LOCK(") + migrationLockName + ")";
+        } catch (...) {
+            // The connection is gone; the server released the lock with it.
+        }
+    }
+
+private:
+    Database::Session& _session;
+    bool _held = false;
+};
+
+} // namespace
+
+int Migrator::currentVersion() {
+    Database::Session session(_db);
+    return readVersion(session.sql());
+}
+
 MigrationReport Migrator::migrate() {
     MigrationReport report;
-    report.fromVersion = currentVersion();
+    Database::Session session(_db);
+    MySqlMigrationLock lock(session, _db.url().redacted());
+    report.fromVersion = readVersion(session.sql());
     const int latest = latestVersion();
     if (report.fromVersion > latest)
         throw SchemaMismatch("database " + _db.url().redacted() + " is at schema version " +
@@ -48,13 +87,15 @@ MigrationReport Migrator::migrate() {
         char number[16];
         std::snprintf(number, sizeof number, "%04d", m->version);
         const std::string title = std::string(number) + "_" + m->name;
-        Database::Session session(_db);
         Transaction tx(session);
         // Re-check under the write lock: another instance may have migrated meanwhile.
         int done = 0;
         session.sql() << "SELECT COUNT(*) FROM schema_migrations WHERE version = :v", soci::use(m->version),
             soci::into(done);
-        if (done > 0) continue;
+        if (done > 0) {
+            report.toVersion = m->version;
+            continue;
+        }
         for (const auto& statement : splitStatements(m->sql)) {
             try {
                 session.sql() << statement;

@@ -6,6 +6,8 @@
 #include "store/Errors.h"
 #include "store/SqlQuery.h"
 
+#include <soci/mysql/soci-mysql.h>
+
 namespace registry::store {
 
 using domain::User;
@@ -46,6 +48,10 @@ std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
     return out;
 }
 
+domain::FieldError usernameTaken(const std::string& username) {
+    return {"username", "taken", "用户名已被使用:" + username, "username " + username + " is taken"};
+}
+
 std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) {
     auto all = fetchAll(sql, q);
     if (all.empty()) return std::nullopt;
@@ -63,8 +69,7 @@ User UserRepository::create(const User& input, const std::string& passwordHash, 
     if (!v.has("username")) {
         SqlQuery q(selectColumns);
         q.where("username = " + q.bind(input.username));
-        if (fetchOne(sql, q))
-            v.add("username", "taken", "用户名已被使用:" + input.username, "username " + input.username + " is taken");
+        if (fetchOne(sql, q)) v.add(usernameTaken(input.username));
     }
     if (!v.ok()) throw ValidationFailed(v.take());
     User u = input;
@@ -74,11 +79,18 @@ User UserRepository::create(const User& input, const std::string& passwordHash, 
     std::string district = u.district.value_or("");
     soci::indicator districtInd = u.district ? soci::i_ok : soci::i_null;
     int active = u.active ? 1 : 0;
-    sql << "INSERT INTO users (username, display_name, role, district, active, password_hash, failed_logins, "
-           "locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, :district, :active, "
-           ":hash, 0, NULL, 1, :created, :updated)",
-        soci::use(u.username), soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
-        soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
+    try {
+        sql << "INSERT INTO users (username, display_name, role, district, active, password_hash, failed_logins, "
+               "locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, :district, "
+               ":active, :hash, 0, NULL, 1, :created, :updated)",
+            soci::use(u.username), soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
+            soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
+    } catch (const soci::mysql_soci_error& e) {
+        // Another instance created the same username after the check above (MySQL reads do not lock; on
+        // SQLite the write transaction is exclusive, so the check already saw it). 1062: ER_DUP_ENTRY.
+        if (e.err_num_ != 1062) throw;
+        throw ValidationFailed({usernameTaken(u.username)});
+    }
     u.id = Database::lastInsertId(sql, "users");
     ChangeLog::append(sql, actor, "create", "user", u.id, std::nullopt, codec::stringify(codec::toJson(u)));
     tx.commit();
