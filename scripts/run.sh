@@ -39,7 +39,7 @@ if [[ ! -e $db ]]; then
   echo "----------------------------------------------------------------"
   "$bin" user add admin --role admin
   echo "----------------------------------------------------------------"
-  echo " Sign in at $url as 'admin' with the password above."
+  echo " Keep it for signing in as 'admin'."
   echo "================================================================"
   echo
 

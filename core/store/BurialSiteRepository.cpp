@@ -151,24 +151,18 @@ Page<BurialSite> BurialSiteRepository::list(const BurialSiteFilter& filter, cons
         const std::string today = filter.today.empty() ? domain::todayUtc() : filter.today;
         q.where("s.target_date < " + q.bind(today) + " AND s.status NOT IN ('completed', 'accepted')");
     }
-    q.where("s.id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY s.id LIMIT " + std::to_string(limit + 1));
+    const int limit = q.paginate(page, "s.id");
 
     SiteRow row;
     soci::statement st(session.sql());
     row.bind(st);
     q.prepareInto(st);
     st.execute();
-    Page<BurialSite> out;
+    std::vector<BurialSite> rows;
     while (st.fetch()) {
-        if (static_cast<int>(out.items.size()) == limit) {
-            out.nextAfterId = out.items.back().id;
-            break;
-        }
-        out.items.push_back(row.toDomain());
+        rows.push_back(row.toDomain());
     }
-    return out;
+    return makePage(std::move(rows), limit);
 }
 
 BurialSite BurialSiteRepository::update(const BurialSite& changed, long long expectedVersion,

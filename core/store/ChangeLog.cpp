@@ -24,9 +24,7 @@ Page<ChangeEntry> ChangeLog::list(const ChangeFilter& filter, const PageRequest&
     SqlQuery q("SELECT id, at, actor, action, entity, entity_id, before_json, after_json FROM change_log");
     if (filter.entity) q.where("entity = " + q.bind(*filter.entity));
     if (filter.entityId) q.where("entity_id = " + q.bind(*filter.entityId));
-    q.where("id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
+    const int limit = q.paginate(page, "id");
 
     ChangeEntry row;
     std::string before, after;
@@ -42,17 +40,13 @@ Page<ChangeEntry> ChangeLog::list(const ChangeFilter& filter, const PageRequest&
     st.exchange(soci::into(after, afterInd));
     q.prepareInto(st);
     st.execute();
-    Page<ChangeEntry> out;
+    std::vector<ChangeEntry> rows;
     while (st.fetch()) {
         row.beforeJson = beforeInd == soci::i_ok ? std::optional<std::string>(before) : std::nullopt;
         row.afterJson = afterInd == soci::i_ok ? std::optional<std::string>(after) : std::nullopt;
-        if (static_cast<int>(out.items.size()) == limit) {
-            out.nextAfterId = out.items.back().id;
-            break;
-        }
-        out.items.push_back(row);
+        rows.push_back(row);
     }
-    return out;
+    return makePage(std::move(rows), limit);
 }
 
 } // namespace registry::store

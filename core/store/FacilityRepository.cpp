@@ -157,24 +157,18 @@ Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const Page
         q.where("(name LIKE " + p + " ESCAPE '!' OR code LIKE " + p2 + " ESCAPE '!' OR address LIKE " + p3 +
                 " ESCAPE '!')");
     }
-    q.where("id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
+    const int limit = q.paginate(page, "id");
 
     FacilityRow row;
     soci::statement st(session.sql());
     row.bind(st);
     q.prepareInto(st);
     st.execute();
-    Page<Facility> out;
+    std::vector<Facility> rows;
     while (st.fetch()) {
-        if (static_cast<int>(out.items.size()) == limit) {
-            out.nextAfterId = out.items.back().id;
-            break;
-        }
-        out.items.push_back(row.toDomain());
+        rows.push_back(row.toDomain());
     }
-    return out;
+    return makePage(std::move(rows), limit);
 }
 
 Facility FacilityRepository::update(const Facility& changed, long long expectedVersion, const std::string& actor) {

@@ -108,16 +108,8 @@ Page<Inspection> InspectionRepository::list(const InspectionFilter& filter, cons
     if (filter.subjectType) q.where("subject_type = " + q.bind(domain::toString(*filter.subjectType)));
     if (filter.subjectId) q.where("subject_id = " + q.bind(*filter.subjectId));
     if (filter.district) q.where("district = " + q.bind(*filter.district));
-    q.where("id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
-    Page<Inspection> out;
-    out.items = fetchAll(session.sql(), q);
-    if (static_cast<int>(out.items.size()) > limit) {
-        out.items.resize(limit);
-        out.nextAfterId = out.items.back().id;
-    }
-    return out;
+    const int limit = q.paginate(page, "id");
+    return makePage(fetchAll(session.sql(), q), limit);
 }
 
 } // namespace registry::store

@@ -19,4 +19,16 @@ template <class T> struct Page {
 
 constexpr int maxPageLimit = 500;
 
+/// A page from rows fetched with SqlQuery::paginate (at most limit + 1 of them, in id order): the extra
+/// row only tells that more follow.
+template <class T> Page<T> makePage(std::vector<T> rows, int limit) {
+    Page<T> out;
+    out.items = std::move(rows);
+    if (static_cast<int>(out.items.size()) > limit) {
+        out.items.resize(static_cast<std::size_t>(limit));
+        out.nextAfterId = out.items.back().id;
+    }
+    return out;
+}
+
 } // namespace registry::store

@@ -177,16 +177,8 @@ Page<PriceRecord> PriceRepository::list(const PriceFilter& filter, const PageReq
     if (filter.facilityId) q.where("p.facility_id = " + q.bind(*filter.facilityId));
     if (filter.item) q.where("p.item = " + q.bind(*filter.item));
     if (filter.currentOnly) q.where("p.superseded_by IS NULL");
-    q.where("p.id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY p.id LIMIT " + std::to_string(limit + 1));
-    Page<PriceRecord> out;
-    out.items = fetchAll(session.sql(), q);
-    if (static_cast<int>(out.items.size()) > limit) {
-        out.items.resize(limit);
-        out.nextAfterId = out.items.back().id;
-    }
-    return out;
+    const int limit = q.paginate(page, "p.id");
+    return makePage(fetchAll(session.sql(), q), limit);
 }
 
 std::optional<PriceRecord> PriceRepository::previous(long long id) {

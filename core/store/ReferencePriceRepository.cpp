@@ -102,16 +102,8 @@ Page<ReferencePrice> ReferencePriceRepository::list(const ReferencePriceFilter& 
     SqlQuery q(selectColumns);
     if (filter.item) q.where("item = " + q.bind(*filter.item));
     if (filter.district) q.where("district = " + q.bind(*filter.district));
-    q.where("id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
-    Page<ReferencePrice> out;
-    out.items = fetchAll(session.sql(), q);
-    if (static_cast<int>(out.items.size()) > limit) {
-        out.items.resize(limit);
-        out.nextAfterId = out.items.back().id;
-    }
-    return out;
+    const int limit = q.paginate(page, "id");
+    return makePage(fetchAll(session.sql(), q), limit);
 }
 
 ReferencePrice ReferencePriceRepository::update(const ReferencePrice& changed, long long expectedVersion,

@@ -1,5 +1,7 @@
 #include "store/SqlQuery.h"
 
+#include <algorithm>
+
 namespace registry::store {
 
 void SqlQuery::where(const std::string& condition) {
@@ -40,6 +42,13 @@ void SqlQuery::prepareInto(soci::statement& st) {
             st.exchange(soci::use(_numbers[_order[i].second], name));
     }
     st.define_and_bind();
+}
+
+int SqlQuery::paginate(const PageRequest& page, const std::string& idColumn) {
+    where(idColumn + " > " + bind(page.afterId));
+    const int limit = std::clamp(page.limit, 1, maxPageLimit);
+    append(" ORDER BY " + idColumn + " LIMIT " + std::to_string(limit + 1));
+    return limit;
 }
 
 std::string forUpdate(soci::session& sql) { return sql.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }

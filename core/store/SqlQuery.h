@@ -2,6 +2,8 @@
 // Internal to core/store: a SELECT assembled from optional filters, with its bound values kept alive for
 // the statement's lifetime. Values are always bound, never spliced into the text.
 
+#include "store/Page.h"
+
 #include <soci/soci.h>
 
 #include <deque>
@@ -21,6 +23,10 @@ public:
     std::string bindContains(const std::string& value);
 
     void append(const std::string& text) { _text += text; }
+
+    /// Keyset pagination on `idColumn`: rows after page.afterId in id order, one more than the clamped
+    /// limit (see makePage). Returns the clamped limit. Call last, after every where().
+    int paginate(const PageRequest& page, const std::string& idColumn);
     const std::string& text() const { return _text; }
 
     /// Prepares `st` with the text and binds every value (call after the into() exchanges).

@@ -116,16 +116,10 @@ std::optional<Credentials> UserRepository::findByUsername(const std::string& use
 Page<User> UserRepository::list(const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
-    q.where("id > " + q.bind(page.afterId));
-    const int limit = std::clamp(page.limit, 1, maxPageLimit);
-    q.append(" ORDER BY id LIMIT " + std::to_string(limit + 1));
-    Page<User> out;
-    for (auto& c : fetchAll(session.sql(), q)) out.items.push_back(c.user);
-    if (static_cast<int>(out.items.size()) > limit) {
-        out.items.resize(limit);
-        out.nextAfterId = out.items.back().id;
-    }
-    return out;
+    const int limit = q.paginate(page, "id");
+    std::vector<User> users;
+    for (auto& c : fetchAll(session.sql(), q)) users.push_back(c.user);
+    return makePage(std::move(users), limit);
 }
 
 User UserRepository::update(const User& changed, long long expectedVersion, const std::string& actor) {
