@@ -1,7 +1,10 @@
 #include "app/RegistryApp.h"
 
 #include "app/Progress.h"
+#include "auth/Authenticator.h"
+#include "http/Api.h"
 #include "http/RequestHandlerFactory.h"
+#include "domain/Dates.h"
 #include "store/Database.h"
 #include "store/DemoData.h"
 #include "store/Errors.h"
@@ -143,8 +146,7 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
         }
     }
     options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
-    options.window.start = config().getString("plan.window_start", "2022-01-01");
-    options.window.end = config().getString("plan.window_end", "2024-12-31");
+    options.window = planWindow();
     auto db = openDatabase(true);
     Progress progress("demo-data");
     options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
@@ -155,6 +157,15 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
               << report.prices << " price records, " << report.referencePrices
               << " reference prices (illustrative, not official caps), " << report.inspections << " inspections\n";
     return EXIT_OK;
+}
+
+domain::PlanWindow RegistryApp::planWindow() {
+    domain::PlanWindow window;
+    window.start = config().getString("plan.window_start", window.start);
+    window.end = config().getString("plan.window_end", window.end);
+    if (!domain::parseDate(window.start) || !domain::parseDate(window.end) || window.end < window.start)
+        throw std::invalid_argument("plan.window_start and plan.window_end must be dates (YYYY-MM-DD), start first");
+    return window;
 }
 
 int RegistryApp::serve() {
@@ -172,6 +183,19 @@ int RegistryApp::serve() {
     params->setMaxKeepAliveRequests(config().getInt("http.keepalive_max_requests", 1000));
     params->setServerName("funeral-registry");
 
+    auth::AuthSettings authSettings;
+    authSettings.pbkdf2Iterations = config().getInt("auth.pbkdf2_iterations", authSettings.pbkdf2Iterations);
+    authSettings.tokenTtlHours = config().getInt("auth.token_ttl_hours", authSettings.tokenTtlHours);
+    authSettings.maxFailedLogins = config().getInt("auth.max_failed_logins", authSettings.maxFailedLogins);
+    authSettings.lockoutMinutes = config().getInt("auth.lockout_minutes", authSettings.lockoutMinutes);
+    auth::Authenticator authenticator(*db, authSettings);
+    http::ApiContext api{*db, authenticator, planWindow(),
+                         store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
+    http::HttpLimits limits;
+    limits.maxBodyBytes = static_cast<std::size_t>(config().getInt64("http.max_body_bytes", 1 << 20));
+    limits.maxUploadBytes = static_cast<std::size_t>(config().getInt64("http.max_upload_bytes", 32 << 20));
+    std::shared_ptr<const http::Router> router = http::buildRouter(api);
+
     Poco::ThreadPool threads("http", 2, config().getInt("http.threads", 16));
     Poco::Net::ServerSocket socket;
     try {
@@ -181,7 +205,8 @@ int RegistryApp::serve() {
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());
     }
-    Poco::Net::HTTPServer server(new http::RequestHandlerFactory(*db), threads, socket, params);
+    Poco::Net::HTTPServer server(new http::RequestHandlerFactory(router, authenticator, limits), threads, socket,
+                                 params);
     server.start();
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();

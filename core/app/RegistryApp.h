@@ -1,6 +1,8 @@
 #pragma once
 // The funeral-registry executable: settings, then one verb. Wiring only; the work is in the modules.
 
+#include "domain/BurialSite.h"
+
 #include <Poco/Util/ServerApplication.h>
 
 #include <map>
@@ -40,6 +42,7 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
+    domain::PlanWindow planWindow();
     int serve();
     int migrate();
     int version();

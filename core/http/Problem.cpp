@@ -16,7 +16,7 @@ bool wantsEnglish(const Poco::Net::HTTPServerRequest& request) {
 }
 
 void sendProblem(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                 const Problem& problem) {
+                 const Problem& problem, const Poco::JSON::Object::Ptr& extra) {
     const bool english = wantsEnglish(request);
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     body->set("type", "about:blank");
@@ -28,6 +28,8 @@ void sendProblem(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPSer
         for (const auto& e : problem.errors) errors->add(codec::toJson(e, english));
         body->set("errors", errors);
     }
+    if (extra)
+        for (const auto& [key, value] : *extra) body->set(key, value);
     response.setStatusAndReason(problem.status);
     response.setContentType("application/problem+json");
     response.set("Content-Language", english ? "en" : "zh-CN");

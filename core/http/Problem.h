@@ -4,6 +4,7 @@
 
 #include "domain/FieldError.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
@@ -21,8 +22,8 @@ struct Problem {
     domain::FieldErrors errors;
 };
 
-/// Sends `problem` as the whole response.
+/// Sends `problem` as the whole response; `extra` members (such as "current" on a 409) are added to it.
 void sendProblem(const Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
-                 const Problem& problem);
+                 const Problem& problem, const Poco::JSON::Object::Ptr& extra = nullptr);
 
 } // namespace registry::http

@@ -1,13 +1,17 @@
 #include "http/RequestHandlerFactory.h"
 
-#include "http/Problem.h"
+#include "store/Errors.h"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
+#include <soci/soci.h>
 
+#include <chrono>
 #include <sstream>
 
 namespace registry::http {
@@ -17,80 +21,123 @@ using Poco::Net::HTTPResponse;
 using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
-void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, const Poco::JSON::Object& body) {
-    std::ostringstream text;
-    body.stringify(text);
-    response.setStatusAndReason(status);
-    response.setContentType("application/json");
-    response.set("Cache-Control", "no-store");
-    response.setContentLength(static_cast<std::streamsize>(text.str().size()));
-    response.send() << text.str();
+HttpError unavailable(const std::string& why) {
+    HttpError e({HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "服务暂不可用", "Service unavailable",
+                 "数据库暂时无法访问,请稍后重试;本次请求未保存任何内容",
+                 "the database cannot be reached now; nothing of this request was stored. Retry later", {}});
+    e.headers["Retry-After"] = "5";
+    Poco::Logger::get("registry").warning("database unavailable: %s", why);
+    return e;
 }
 
-/// GET /healthz: the process is alive and answering.
-class HealthHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    void handleRequest(HTTPServerRequest&, HTTPServerResponse& response) override {
-        Poco::JSON::Object body;
-        body.set("status", "ok");
-        sendJson(response, HTTPResponse::HTTP_OK, body);
-    }
-};
+// Whether a SOCI error means "the database is not there" rather than "this statement is wrong".
+bool isConnectionError(const soci::soci_error& e) {
+    const std::string text = e.what();
+    for (const char* marker : {"gone away", "Lost connection", "Can't connect", "database is locked", "busy",
+                               "Connection refused", "server has gone", "not connected", "Deadlock"})
+        if (text.find(marker) != std::string::npos) return true;
+    return e.get_error_category() == soci::soci_error::connection_error;
+}
 
-/// GET /readyz: the database answers now. 503 with Retry-After otherwise, so a load balancer waits.
-class ReadyHandler : public Poco::Net::HTTPRequestHandler {
+class ApiHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    explicit ReadyHandler(store::Database& db) : _db(db) {}
+    ApiHandler(std::shared_ptr<const Router> router, auth::Authenticator& authenticator, const HttpLimits& limits)
+        : _router(std::move(router)), _authenticator(authenticator), _limits(limits) {}
+
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-        if (_db.ping()) {
-            Poco::JSON::Object body;
-            body.set("status", "ready");
-            body.set("database", "ok");
-            sendJson(response, HTTPResponse::HTTP_OK, body);
-            return;
+        const auto start = std::chrono::steady_clock::now();
+        std::string user = "-";
+        try {
+            dispatch(request, response, user);
+        } catch (HttpError& e) {
+            fail(request, response, e);
+        } catch (const store::ValidationFailed& e) {
+            HttpError error = HttpError::unprocessable(e.errors());
+            fail(request, response, error);
+        } catch (const store::NotFound& e) {
+            HttpError error = HttpError::notFound(request.getURI());
+            fail(request, response, error);
+        } catch (const store::Unavailable& e) {
+            HttpError error = unavailable(e.what());
+            fail(request, response, error);
+        } catch (const soci::soci_error& e) {
+            if (isConnectionError(e)) {
+                HttpError error = unavailable(e.what());
+                fail(request, response, error);
+            } else {
+                internal(request, response, e.what());
+            }
+        } catch (const std::exception& e) {
+            internal(request, response, e.what());
         }
-        response.set("Retry-After", "5");
-        sendProblem(request, response,
-                    {HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "服务暂不可用", "Service unavailable",
-                     "数据库暂时无法访问,请稍后重试", "The database cannot be reached now; retry later", {}});
+        const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        Poco::Logger::get("registry.access")
+            .information("%s %s %d %.1fms user=%s peer=%s", request.getMethod(), request.getURI(),
+                         static_cast<int>(response.getStatus()), ms, user, request.clientAddress().toString());
     }
 
 private:
-    store::Database& _db;
-};
-
-class MethodNotAllowedHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-        response.set("Allow", "GET");
-        sendProblem(request, response,
-                    {HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "不支持该请求方法", "Method not allowed",
-                     "此地址只支持 GET 请求", "This path only answers GET", {}});
+    void dispatch(HTTPServerRequest& request, HTTPServerResponse& response, std::string& user) {
+        std::string path;
+        try {
+            path = Poco::URI(request.getURI()).getPath();
+        } catch (const Poco::Exception&) {
+            throw HttpError::badRequest("请求地址格式错误", "the request URI is malformed");
+        }
+        const auto match = _router->match(request.getMethod(), path);
+        if (!match.route) {
+            if (match.allowed.empty())
+                throw HttpError({HTTPResponse::HTTP_NOT_FOUND, "未找到", "Not found", "没有这个地址:" + path,
+                                 "No such path: " + path, {}});
+            HttpError e({HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "不支持该请求方法", "Method not allowed",
+                         "此地址支持:" + Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end()),
+                         "this path answers " + Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end()),
+                         {}});
+            e.headers["Allow"] = Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end());
+            throw e;
+        }
+        Exchange exchange(request, response, match.params, _limits);
+        if (match.route->signedIn) {
+            const std::string header = request.get("Authorization", "");
+            const std::string prefix = "Bearer ";
+            if (header.size() <= prefix.size() || Poco::icompare(header.substr(0, prefix.size()), prefix) != 0)
+                throw HttpError::unauthorized();
+            auto principal = _authenticator.authenticate(Poco::trim(header.substr(prefix.size())));
+            if (!principal) throw HttpError::unauthorized();
+            user = principal->username;
+            exchange.setPrincipal(std::move(*principal));
+        }
+        match.route->handler(exchange);
     }
-};
 
-class NotFoundHandler : public Poco::Net::HTTPRequestHandler {
-public:
-    void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
-        sendProblem(request, response,
-                    {HTTPResponse::HTTP_NOT_FOUND, "未找到", "Not found", "没有这个地址:" + request.getURI(),
-                     "No such path: " + request.getURI(), {}});
+    void fail(HTTPServerRequest& request, HTTPServerResponse& response, HttpError& error) {
+        if (response.sent()) return; // a streamed answer already began; the connection ends here
+        for (const auto& [name, value] : error.headers) response.set(name, value);
+        sendProblem(request, response, error.problem(), error.extra);
     }
+
+    void internal(HTTPServerRequest& request, HTTPServerResponse& response, const std::string& what) {
+        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(), what);
+        if (response.sent()) return;
+        sendProblem(request, response,
+                    {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "服务器内部错误", "Internal server error",
+                     "服务器处理请求时出错,已记录日志;本次请求未保存任何内容",
+                     "the server failed on this request and logged it; nothing of it was stored", {}});
+    }
+
+    std::shared_ptr<const Router> _router;
+    auth::Authenticator& _authenticator;
+    const HttpLimits& _limits;
 };
 
 } // namespace
 
-Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(const HTTPServerRequest& request) {
-    std::string path;
-    try {
-        path = Poco::URI(request.getURI()).getPath();
-    } catch (const Poco::Exception&) {
-        return new NotFoundHandler;
-    }
-    const bool get = request.getMethod() == "GET" || request.getMethod() == "HEAD";
-    if (path == "/healthz") return get ? static_cast<Poco::Net::HTTPRequestHandler*>(new HealthHandler) : new MethodNotAllowedHandler;
-    if (path == "/readyz") return get ? static_cast<Poco::Net::HTTPRequestHandler*>(new ReadyHandler(_db)) : new MethodNotAllowedHandler;
-    return new NotFoundHandler;
+RequestHandlerFactory::RequestHandlerFactory(std::shared_ptr<const Router> router, auth::Authenticator& authenticator,
+                                             HttpLimits limits)
+    : _router(std::move(router)), _authenticator(authenticator), _limits(limits) {}
+
+Poco::Net::HTTPRequestHandler* RequestHandlerFactory::createRequestHandler(const HTTPServerRequest&) {
+    return new ApiHandler(_router, _authenticator, _limits);
 }
 
 } // namespace registry::http

@@ -1,20 +1,25 @@
 #pragma once
-// Routes requests to handlers. For now: the operations endpoints /healthz and /readyz; every other path
-// is a 404 problem.
+// The one request handler: matches the route, signs the caller in, runs the handler, and turns every
+// failure into the problem document API.md names (never a 500 for bad input), logging each request.
 
-#include "store/Database.h"
+#include "auth/Authenticator.h"
+#include "http/Router.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+#include <memory>
 
 namespace registry::http {
 
 class RequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    explicit RequestHandlerFactory(store::Database& db) : _db(db) {}
+    RequestHandlerFactory(std::shared_ptr<const Router> router, auth::Authenticator& authenticator, HttpLimits limits);
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 private:
-    store::Database& _db;
+    std::shared_ptr<const Router> _router;
+    auth::Authenticator& _authenticator;
+    HttpLimits _limits;
 };
 
 } // namespace registry::http

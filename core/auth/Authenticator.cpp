@@ -1,0 +1,60 @@
+#include "auth/Authenticator.h"
+
+#include "auth/Tokens.h"
+#include "domain/Dates.h"
+
+namespace registry::auth {
+
+Authenticator::Authenticator(store::Database& db, AuthSettings settings)
+    : _users(db), _settings(settings), _hasher(settings.pbkdf2Iterations) {}
+
+std::optional<IssuedToken> Authenticator::signIn(const std::string& username, const std::string& password) {
+    const auto found = _users.findByUsername(username);
+    if (!found) {
+        _hasher.burn(password);
+        return std::nullopt;
+    }
+    const std::string now = domain::nowTimestamp();
+    if (found->lockedUntil && *found->lockedUntil > now) {
+        _hasher.burn(password);
+        return std::nullopt;
+    }
+    if (!_hasher.verify(password, found->passwordHash) || !found->user.active) {
+        const int failures = found->failedLogins + 1;
+        std::optional<std::string> lockedUntil;
+        if (failures >= _settings.maxFailedLogins)
+            lockedUntil = domain::formatTimestamp(domain::nowEpochMs() + _settings.lockoutMinutes * 60'000LL);
+        _users.recordLoginFailure(found->user.id, failures >= _settings.maxFailedLogins ? 0 : failures, lockedUntil);
+        return std::nullopt;
+    }
+    if (found->failedLogins > 0 || found->lockedUntil) _users.recordLoginSuccess(found->user.id);
+    // A hash made with an older work factor is upgraded while the password is at hand.
+    if (_hasher.needsRehash(found->passwordHash))
+        _users.setPassword(found->user.id, _hasher.hash(password), found->user.username);
+    IssuedToken issued;
+    issued.token = newSecret();
+    issued.expiresAt = domain::formatTimestamp(domain::nowEpochMs() + _settings.tokenTtlHours * 3'600'000LL);
+    issued.user = found->user;
+    _users.createToken(found->user.id, hashSecret(issued.token), "api", issued.expiresAt);
+    return issued;
+}
+
+std::optional<Principal> Authenticator::authenticate(const std::string& token) {
+    if (token.size() < 20 || token.size() > 200) return std::nullopt;
+    const std::string hash = hashSecret(token);
+    const auto record = _users.findLiveToken(hash, domain::nowTimestamp());
+    if (!record) return std::nullopt;
+    const auto user = _users.get(record->userId);
+    if (!user || !user->active) return std::nullopt;
+    Principal p;
+    p.userId = user->id;
+    p.username = user->username;
+    p.role = user->role;
+    p.district = user->district;
+    p.tokenHash = hash;
+    return p;
+}
+
+void Authenticator::revoke(const Principal& principal) { _users.revokeToken(principal.tokenHash); }
+
+} // namespace registry::auth

@@ -1,0 +1,50 @@
+#pragma once
+// Signing in and out with bearer tokens: password check with lockout after repeated failures, tokens of
+// 256 random bits stored only as SHA-256 hashes, with expiry and revocation.
+
+#include "auth/Access.h"
+#include "auth/PasswordHasher.h"
+#include "domain/User.h"
+#include "store/UserRepository.h"
+
+#include <optional>
+#include <string>
+
+namespace registry::auth {
+
+struct AuthSettings {
+    int pbkdf2Iterations = PasswordHasher::kDefaultIterations;
+    int tokenTtlHours = 12;
+    int maxFailedLogins = 5; // consecutive failures before the account is locked
+    int lockoutMinutes = 15;
+};
+
+struct IssuedToken {
+    std::string token;     // the secret, shown once
+    std::string expiresAt; // RFC 3339
+    domain::User user;
+};
+
+class Authenticator {
+public:
+    Authenticator(store::Database& db, AuthSettings settings);
+
+    /// A new token for valid, active, unlocked credentials; nullopt otherwise, taking about the same time
+    /// whichever the reason, so that the answer does not tell an unknown user from a wrong password.
+    std::optional<IssuedToken> signIn(const std::string& username, const std::string& password);
+
+    /// The principal of a live token of an active user; nullopt otherwise.
+    std::optional<Principal> authenticate(const std::string& token);
+
+    void revoke(const Principal& principal);
+
+    const PasswordHasher& hasher() const { return _hasher; }
+    const AuthSettings& settings() const { return _settings; }
+
+private:
+    store::UserRepository _users;
+    AuthSettings _settings;
+    PasswordHasher _hasher;
+};
+
+} // namespace registry::auth

@@ -1,0 +1,18 @@
+#include "http/Api.h"
+
+namespace registry::http {
+
+std::shared_ptr<Router> buildRouter(ApiContext& context) {
+    auto router = std::make_shared<Router>();
+    addOperationRoutes(*router, context);
+    addAuthRoutes(*router, context);
+    addReferenceRoutes(*router, context);
+    addFacilityRoutes(*router, context);
+    addBurialSiteRoutes(*router, context);
+    addPriceRoutes(*router, context);
+    addInspectionRoutes(*router, context);
+    addUserRoutes(*router, context);
+    return router;
+}
+
+} // namespace registry::http

@@ -1,0 +1,37 @@
+#pragma once
+// The routes of shared/spec/API.md and what they need from the rest of the program.
+
+#include "auth/Authenticator.h"
+#include "domain/BurialSite.h"
+#include "http/Router.h"
+#include "store/BulkWriter.h"
+#include "store/Database.h"
+
+#include <functional>
+#include <memory>
+
+namespace registry::http {
+
+struct ApiContext {
+    store::Database& db;
+    auth::Authenticator& authenticator;
+    domain::PlanWindow window;
+    store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
+};
+
+/// Every route of the API, ready to serve.
+std::shared_ptr<Router> buildRouter(ApiContext& context);
+
+// One function per resource, each adding its routes (in the files of the same name).
+void addOperationRoutes(Router& router, ApiContext& context);
+void addAuthRoutes(Router& router, ApiContext& context);
+void addReferenceRoutes(Router& router, ApiContext& context);
+void addFacilityRoutes(Router& router, ApiContext& context);
+void addBurialSiteRoutes(Router& router, ApiContext& context);
+void addPriceRoutes(Router& router, ApiContext& context);
+void addInspectionRoutes(Router& router, ApiContext& context);
+void addFindingRoutes(Router& router, ApiContext& context);
+void addUserRoutes(Router& router, ApiContext& context);
+void addTransferRoutes(Router& router, ApiContext& context);
+
+} // namespace registry::http

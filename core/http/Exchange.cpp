@@ -1,0 +1,216 @@
+#include "http/Exchange.h"
+
+#include "codec/RecordJson.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/JSON/JSONException.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/JSON/Stringifier.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+namespace registry::http {
+
+using Poco::Net::HTTPResponse;
+
+Exchange::Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+                   std::map<std::string, std::string> pathParams, const HttpLimits& limits)
+    : _request(request), _response(response), _pathParams(std::move(pathParams)), _limits(limits),
+      _english(wantsEnglish(request)) {
+    try {
+        for (const auto& [key, value] : Poco::URI(request.getURI()).getQueryParameters()) _query.add(key, value);
+    } catch (const Poco::Exception&) {
+        throw HttpError::badRequest("查询字符串格式错误", "the query string is malformed");
+    }
+}
+
+const std::string& Exchange::pathParam(const std::string& name) const { return _pathParams.at(name); }
+
+long long Exchange::id(const std::string& name) const {
+    Poco::Int64 value = 0;
+    const auto& text = pathParam(name);
+    if (!Poco::NumberParser::tryParse64(text, value) || value <= 0) throw HttpError::notFound(text);
+    return value;
+}
+
+std::optional<std::string> Exchange::query(const std::string& name) const {
+    if (!_query.has(name)) return std::nullopt;
+    const std::string& value = _query.get(name);
+    if (value.empty()) return std::nullopt;
+    return value;
+}
+
+std::optional<long long> Exchange::queryId(const std::string& name) const {
+    const auto text = query(name);
+    if (!text) return std::nullopt;
+    Poco::Int64 value = 0;
+    if (!Poco::NumberParser::tryParse64(*text, value))
+        throw HttpError::badRequest("查询参数 " + name + " 须为整数", "query parameter " + name + " must be an integer");
+    return value;
+}
+
+bool Exchange::queryFlag(const std::string& name) const {
+    const auto text = query(name);
+    if (!text) return false;
+    if (*text == "true" || *text == "1") return true;
+    if (*text == "false" || *text == "0") return false;
+    throw HttpError::badRequest("查询参数 " + name + " 须为 true 或 false", "query parameter " + name + " must be true or false");
+}
+
+std::string Exchange::encodeCursor(long long afterId) {
+    std::ostringstream out;
+    Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+    encoder << "after:" << afterId;
+    encoder.close();
+    return out.str();
+}
+
+store::PageRequest Exchange::page() const {
+    store::PageRequest page;
+    if (const auto limit = query("limit")) {
+        int value = 0;
+        if (!Poco::NumberParser::tryParse(*limit, value) || value < 1 || value > store::maxPageLimit)
+            throw HttpError::badRequest("limit 须为 1 到 500 之间的整数", "limit must be a whole number from 1 to 500");
+        page.limit = value;
+    }
+    if (const auto cursor = query("cursor")) {
+        std::string decoded;
+        try {
+            std::istringstream in(*cursor);
+            Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
+            std::getline(decoder, decoded);
+        } catch (const Poco::Exception&) {
+            decoded.clear();
+        }
+        Poco::Int64 after = 0;
+        if (decoded.rfind("after:", 0) != 0 || !Poco::NumberParser::tryParse64(decoded.substr(6), after) || after < 0)
+            throw HttpError::badRequest("cursor 无效:请使用上一页返回的 next_cursor",
+                                        "cursor is not valid: pass the next_cursor of the previous page");
+        page.afterId = after;
+    }
+    return page;
+}
+
+std::string Exchange::rawBody(std::size_t limit) {
+    const auto tooLarge = [&] {
+        return HttpError({HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "请求内容过大", "Request body too large",
+                          "请求内容不能超过 " + std::to_string(limit) + " 字节",
+                          "the request body must be at most " + std::to_string(limit) + " bytes", {}});
+    };
+    if (_request.hasContentLength() && _request.getContentLength64() > static_cast<Poco::Int64>(limit)) {
+        // Answer before reading; the connection is closed so the unread body cannot be taken for a request.
+        _response.setKeepAlive(false);
+        throw tooLarge();
+    }
+    std::string body;
+    auto& in = _request.stream();
+    char buffer[8192];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        body.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (body.size() > limit) {
+            _response.setKeepAlive(false);
+            throw tooLarge();
+        }
+    }
+    return body;
+}
+
+Poco::JSON::Object::Ptr Exchange::jsonBody() {
+    const std::string type = Poco::toLower(_request.getContentType());
+    if (type.rfind("application/json", 0) != 0)
+        throw HttpError({HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "不支持的内容类型", "Unsupported media type",
+                         "请求内容须为 JSON,Content-Type: application/json",
+                         "the body must be JSON with Content-Type: application/json", {}});
+    const std::string body = rawBody(_limits.maxBodyBytes);
+    Poco::Dynamic::Var parsed;
+    try {
+        Poco::JSON::Parser parser;
+        parsed = parser.parse(body);
+    } catch (const Poco::Exception& e) {
+        throw HttpError::badRequest("请求内容不是有效的 JSON:" + e.message(), "the body is not valid JSON: " + e.message());
+    }
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+        throw HttpError::badRequest("请求内容须为 JSON 对象 {…}", "the body must be a JSON object {…}");
+    return parsed.extract<Poco::JSON::Object::Ptr>();
+}
+
+long long Exchange::ifMatch() const {
+    if (!_request.has("If-Match"))
+        throw HttpError({HTTPResponse::HTTP_PRECONDITION_REQUIRED, "缺少版本号", "Precondition required",
+                         "修改记录须带 If-Match 头,值为读取时的 ETag,以免覆盖他人的修改",
+                         "send If-Match with the ETag you read, so that nobody's change is overwritten", {}});
+    std::string value = Poco::trim(_request.get("If-Match"));
+    if (value.rfind("W/", 0) == 0) value = value.substr(2);
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    Poco::Int64 version = 0;
+    if (!Poco::NumberParser::tryParse64(value, version) || version < 1)
+        throw HttpError::badRequest("If-Match 须为读取记录时得到的 ETag,如 \"3\"",
+                                    "If-Match must be the ETag you read, such as \"3\"");
+    return version;
+}
+
+const auth::Principal& Exchange::principal() const {
+    if (!_principal) throw HttpError::unauthorized();
+    return *_principal;
+}
+
+void Exchange::require(auth::Action action, const std::optional<std::string>& district) const {
+    switch (auth::decide(principal(), action, district)) {
+    case auth::Decision::Allow: return;
+    case auth::Decision::NotFound: throw HttpError::notFound(_request.getURI());
+    case auth::Decision::Forbidden:
+        if (district && principal().district && *district != *principal().district)
+            throw HttpError::forbidden("只能操作本区(" + *principal().district + ")的记录",
+                                       "you may only change records of your own district (" +
+                                           *principal().district + ")");
+        throw HttpError::forbidden("当前角色(" + domain::zhName(principal().role) + ")无权执行此操作",
+                                   "your role (" + domain::toString(principal().role) + ") may not do this");
+    }
+}
+
+std::optional<std::string> Exchange::listDistrict(const std::optional<std::string>& requested) const {
+    const auto scope = auth::listScope(principal(), requested);
+    if (scope.decision != auth::Decision::Allow)
+        throw HttpError::forbidden("只能查看本区(" + principal().district.value_or("") + ")的记录",
+                                   "you may only see records of your own district (" +
+                                       principal().district.value_or("") + ")");
+    return scope.district;
+}
+
+void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(body, out);
+    const std::string text = out.str();
+    _response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+    _response.setContentType("application/json; charset=utf-8");
+    _response.set("Cache-Control", "no-store");
+    _response.setContentLength(static_cast<std::streamsize>(text.size()));
+    _response.send() << text;
+}
+
+void Exchange::sendRecord(int status, const Poco::JSON::Object::Ptr& record, long long version) {
+    _response.set("ETag", "\"" + std::to_string(version) + "\"");
+    sendJson(status, record);
+}
+
+void Exchange::sendPage(const Poco::JSON::Array::Ptr& items, const std::optional<long long>& nextAfterId) {
+    Poco::JSON::Object::Ptr body = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    body->set("items", items);
+    if (nextAfterId)
+        body->set("next_cursor", encodeCursor(*nextAfterId));
+    else
+        body->set("next_cursor", Poco::Dynamic::Var());
+    sendJson(200, body);
+}
+
+void Exchange::sendNoContent() {
+    _response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
+    _response.setContentLength(0);
+    _response.send();
+}
+
+} // namespace registry::http

@@ -1,0 +1,92 @@
+#pragma once
+// One request and its response as a handler sees them: path and query parameters, the JSON body (with
+// the content-type, size and syntax checks of API.md), the signed-in principal, and ways to answer.
+
+#include "auth/Access.h"
+#include "http/HttpError.h"
+#include "store/Page.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace registry::http {
+
+struct HttpLimits {
+    std::size_t maxBodyBytes = 1024 * 1024;       // JSON bodies
+    std::size_t maxUploadBytes = 32 * 1024 * 1024; // CSV uploads
+};
+
+class Exchange {
+public:
+    Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+             std::map<std::string, std::string> pathParams, const HttpLimits& limits);
+
+    Poco::Net::HTTPServerRequest& request() { return _request; }
+    Poco::Net::HTTPServerResponse& response() { return _response; }
+    bool english() const { return _english; }
+
+    /// A path parameter that must be a positive integer id; 404 otherwise (no such record can exist).
+    long long id(const std::string& name = "id") const;
+    const std::string& pathParam(const std::string& name) const;
+
+    /// A query parameter, if present and not empty.
+    std::optional<std::string> query(const std::string& name) const;
+    std::optional<long long> queryId(const std::string& name) const; // 400 when not an integer
+    bool queryFlag(const std::string& name) const;                   // true/false/1/0; 400 otherwise
+    template <class E> std::optional<E> queryEnum(const std::string& name) const;
+    /// limit (1–500, default 50) and cursor; 400 on a malformed one.
+    store::PageRequest page() const;
+
+    /// The JSON object in the body: 415 unless Content-Type is application/json, 413 past the limit
+    /// (checked before reading when Content-Length says so), 400 when it is not a JSON object.
+    Poco::JSON::Object::Ptr jsonBody();
+    /// The raw body up to `limit` bytes (413 past it).
+    std::string rawBody(std::size_t limit);
+
+    /// The version the client read, from If-Match: 428 without it, 400 when malformed.
+    long long ifMatch() const;
+
+    void setPrincipal(auth::Principal p) { _principal = std::move(p); }
+    const auth::Principal& principal() const;
+    bool signedIn() const { return _principal.has_value(); }
+
+    /// Throws 404/403 unless the principal may do `action` on a record of `district`.
+    void require(auth::Action action, const std::optional<std::string>& district = std::nullopt) const;
+    /// The district a list may show (see auth::listScope); 403 for another district.
+    std::optional<std::string> listDistrict(const std::optional<std::string>& requested) const;
+
+    void sendJson(int status, const Poco::Dynamic::Var& body);
+    /// A record with its ETag.
+    void sendRecord(int status, const Poco::JSON::Object::Ptr& record, long long version);
+    /// {"items": [...], "next_cursor": ...}
+    void sendPage(const Poco::JSON::Array::Ptr& items, const std::optional<long long>& nextAfterId);
+    void sendNoContent();
+
+    static std::string encodeCursor(long long afterId);
+
+private:
+    Poco::Net::HTTPServerRequest& _request;
+    Poco::Net::HTTPServerResponse& _response;
+    std::map<std::string, std::string> _pathParams;
+    Poco::Net::NameValueCollection _query;
+    const HttpLimits& _limits;
+    bool _english;
+    std::optional<auth::Principal> _principal;
+};
+
+template <class E> std::optional<E> Exchange::queryEnum(const std::string& name) const {
+    const auto value = query(name);
+    if (!value) return std::nullopt;
+    if (auto parsed = domain::parseEnum<E>(*value)) return parsed;
+    throw HttpError::badRequest("查询参数 " + name + " 的取值无效,可选值:" + domain::allowedValues<E>(),
+                                "query parameter " + name + " must be one of: " + domain::allowedValues<E>());
+}
+
+} // namespace registry::http

@@ -1,0 +1,67 @@
+// Operations: /healthz (the process answers), /readyz (and so does the database), and the change log.
+
+#include "http/Api.h"
+#include "http/Responses.h"
+#include "store/ChangeLog.h"
+
+#include <Poco/JSON/Parser.h>
+
+namespace registry::http {
+
+void addOperationRoutes(Router& router, ApiContext& context) {
+    router.add(
+        "GET", "/healthz",
+        [](Exchange& ex) {
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+            body->set("status", "ok");
+            ex.sendJson(200, body);
+        },
+        false);
+
+    router.add(
+        "GET", "/readyz",
+        [&context](Exchange& ex) {
+            if (!context.db.ping()) {
+                HttpError e({Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "服务暂不可用", "Service unavailable",
+                             "数据库暂时无法访问,请稍后重试", "The database cannot be reached now; retry later", {}});
+                e.headers["Retry-After"] = "5";
+                throw e;
+            }
+            Poco::JSON::Object::Ptr body = new Poco::JSON::Object;
+            body->set("status", "ready");
+            body->set("database", "ok");
+            ex.sendJson(200, body);
+        },
+        false);
+
+    // The change log spans every district, so it is for citywide admins and auditors.
+    router.add("GET", "/api/v1/changes", [&context](Exchange& ex) {
+        const auto& who = ex.principal();
+        if (who.district || (who.role != domain::Role::Admin && who.role != domain::Role::Auditor))
+            throw HttpError::forbidden("变更记录仅供市级管理员和审计人员查看",
+                                       "the change log is for citywide admins and auditors");
+        store::ChangeFilter filter;
+        filter.entity = ex.query("entity");
+        filter.entityId = ex.queryId("entity_id");
+        const auto page = store::ChangeLog(context.db).list(filter, ex.page());
+        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+        Poco::JSON::Parser parser;
+        for (const auto& c : page.items) {
+            Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            o->set("id", c.id);
+            o->set("at", c.at);
+            o->set("actor", c.actor);
+            o->set("action", c.action);
+            o->set("entity", c.entity);
+            o->set("entity_id", c.entityId);
+            o->set("before", c.beforeJson ? parser.parse(*c.beforeJson) : Poco::Dynamic::Var());
+            parser.reset();
+            o->set("after", c.afterJson ? parser.parse(*c.afterJson) : Poco::Dynamic::Var());
+            parser.reset();
+            items->add(o);
+        }
+        ex.sendPage(items, page.nextAfterId);
+    });
+}
+
+} // namespace registry::http
