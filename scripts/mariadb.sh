@@ -129,7 +129,7 @@ _mariadb_init_datadir() {
     rm -rf -- "${dir:?}/data"
   fi
   _mariadb_log "initialising $dir/data"
-  if ! mariadb-install-db --no-defaults --user=root --datadir="$dir/data" \
+  if ! mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$dir/data" \
     --auth-root-authentication-method=normal >"$dir/install.log" 2>&1; then
     _mariadb_log "mariadb-install-db failed:"
     tail -n 40 "$dir/install.log" >&2
@@ -143,9 +143,9 @@ _mariadb_init_datadir() {
 _mariadb_launch() {
   local dir=$1 port=$2 i
   : >"$dir/error.log"
-  # MariaDB refuses to run as root without --user=root. --no-defaults keeps
-  # /etc/mysql and ~/.my.cnf out of a private test server.
-  mariadbd --no-defaults --user=root --datadir="$dir/data" --socket="$MARIADB_SOCKET" \
+  # MariaDB refuses to run as root unless --user names root; as another user it runs as that user.
+  # --no-defaults keeps /etc/mysql and ~/.my.cnf out of a private test server.
+  mariadbd --no-defaults --user="$(id -un)" --datadir="$dir/data" --socket="$MARIADB_SOCKET" \
     --port="$port" --bind-address=127.0.0.1 --pid-file="$dir/pid" \
     --log-error="$dir/error.log" --skip-name-resolve "${MARIADB_SERVER_OPTIONS[@]}" \
     </dev/null >>"$dir/stdout.log" 2>&1 &

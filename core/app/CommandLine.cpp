@@ -54,18 +54,20 @@ std::string usage(const std::string& verb) {
                "Brings the database named by db.url to this program's schema version. Refuses a database newer\n"
                "than the program.\n";
     if (verb == "demo-data")
-        return "Usage: funeral-registry demo-data [--scale N] [--seed S]\n"
+        return "Usage: funeral-registry demo-data [--scale N] [--seed S] [--if-empty]\n"
                "Fills an empty registry with deterministic demo data: scale 1 is a small demo (about 800\n"
                "facilities, 10 000 prices, 1 000 burial sites); scale 100 gives about 1 million prices.\n"
-               "Reference prices in the demo are illustrative, not official caps.\n";
+               "Reference prices in the demo are illustrative, not official caps. A registry that holds records\n"
+               "is refused, or with --if-empty left as it is (exit status 0).\n";
     if (verb == "user")
         return "Usage:\n"
                "  funeral-registry user add NAME --role admin|inspector|district_it|auditor [--district CODE]\n"
-               "                            [--display-name TEXT] [--password-stdin]\n"
+               "                            [--display-name TEXT] [--password-stdin] [--if-absent]\n"
                "  funeral-registry user passwd NAME [--password-stdin]\n"
                "  funeral-registry user token NAME [--ttl-hours N]\n"
                "Without --password-stdin a password is generated and printed once. 'user token' prints a bearer\n"
-               "token and nothing else on standard output.\n";
+               "token and nothing else on standard output. With --if-absent, adding a user who exists already\n"
+               "changes nothing and exits 0.\n";
     if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
     return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
            "\n"

@@ -55,6 +55,7 @@ std::unique_ptr<store::Database> RegistryApp::openDatabase(bool migrate) {
     options.busyTimeoutMs = config().getInt("db.busy_timeout_ms", 10000);
     options.leaseTimeoutMs = config().getInt("db.lease_timeout_ms", 10000);
     options.connectTimeoutSec = config().getInt("db.connect_timeout_s", 5);
+    options.ioTimeoutSec = config().getInt("db.io_timeout_s", 120);
     const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
     auto db = std::make_unique<store::Database>(url, options);
     store::Migrator migrator(*db);
@@ -76,7 +77,7 @@ int RegistryApp::main(const std::vector<std::string>&) {
         if (verb == "version") return version();
         if (verb == "user") return user(_commandLine.args);
         if (verb == "demo-data") return demoData(_commandLine.args);
-        std::cerr << "funeral-registry: unknown verb '" << verb << "'\n" << usage();
+        std::cerr << "funeral-registry: unknown verb '" << verb << "' (see funeral-registry --help)\n";
         return EXIT_USAGE;
     } catch (const std::invalid_argument& e) {
         std::cerr << "funeral-registry: " << e.what() << "\n";
@@ -107,23 +108,32 @@ int RegistryApp::migrate() {
 }
 
 int RegistryApp::version() {
-    store::DatabaseOptions options;
-    options.poolSize = 1;
     std::cout << "funeral-registry " << REGISTRY_VERSION << "\n";
-    // The schema version the program carries, and the database's if it can be opened.
+    const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
+    const auto parsed = store::DatabaseUrl::parse(url);
+    // Only looks: a database that does not exist yet is not created by asking for the version.
+    if (parsed.backend == store::Backend::Sqlite && !Poco::File(parsed.path).exists()) {
+        std::cout << "schema " << store::Migrator::latestVersion(parsed.backend) << " (database " << parsed.redacted()
+                  << " does not exist yet: run 'funeral-registry migrate')\n";
+        return EXIT_OK;
+    }
     try {
-        store::Database db(config().getString("db.url", "sqlite3:data/registry.db"), options);
+        store::DatabaseOptions options;
+        options.poolSize = 1;
+        store::Database db(url, options);
         store::Migrator migrator(db);
         std::cout << "schema " << migrator.latestVersion() << " (database " << db.url().redacted() << " at "
                   << migrator.currentVersion() << ")\n";
-    } catch (const std::exception&) {
-        std::cout << "database not reachable\n";
+    } catch (const std::exception& e) {
+        std::cout << "schema " << store::Migrator::latestVersion(parsed.backend) << " (database not reachable: "
+                  << e.what() << ")\n";
     }
     return EXIT_OK;
 }
 
 int RegistryApp::demoData(const std::vector<std::string>& args) {
     store::DemoDataOptions options;
+    bool ifEmpty = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto needValue = [&](const std::string& name) -> std::string {
             if (i + 1 >= args.size()) throw std::invalid_argument(name + " needs a value");
@@ -141,13 +151,19 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
             if (!Poco::NumberParser::tryParseUnsigned64(text, seed))
                 throw std::invalid_argument("--seed must be a whole number (got '" + text + "')");
             options.seed = seed;
+        } else if (args[i] == "--if-empty") {
+            ifEmpty = true;
         } else {
-            throw std::invalid_argument("demo-data: unknown argument '" + args[i] + "'\n" + usage("demo-data"));
+            throw std::invalid_argument("demo-data: unknown argument '" + args[i] + "' (see demo-data --help)");
         }
     }
     options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
     options.window = planWindow();
     auto db = openDatabase(true);
+    if (ifEmpty && !store::registryIsEmpty(*db)) {
+        std::cout << "the registry " << db->url().redacted() << " already holds records; demo data not loaded\n";
+        return EXIT_OK;
+    }
     Progress progress("demo-data");
     options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
     const auto report = store::loadDemoData(*db, options);

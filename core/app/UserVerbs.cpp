@@ -21,6 +21,7 @@ struct UserArgs {
     std::string name;
     std::map<std::string, std::string> options;
     bool passwordStdin = false;
+    bool ifAbsent = false;
 };
 
 UserArgs parseUserArgs(const std::vector<std::string>& args, const std::vector<std::string>& allowed) {
@@ -29,10 +30,12 @@ UserArgs parseUserArgs(const std::vector<std::string>& args, const std::vector<s
         const std::string& a = args[i];
         if (a == "--password-stdin") {
             out.passwordStdin = true;
+        } else if (a == "--if-absent" && args[0] == "add") {
+            out.ifAbsent = true;
         } else if (a.rfind("--", 0) == 0) {
             bool known = false;
             for (const auto& name : allowed) known = known || name == a;
-            if (!known) throw std::invalid_argument("user " + args[0] + ": unknown option " + a + "\n" + usage("user"));
+            if (!known) throw std::invalid_argument("user " + args[0] + ": unknown option " + a + " (see user --help)");
             if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
             out.options[a] = args[++i];
         } else if (out.name.empty()) {
@@ -41,7 +44,7 @@ UserArgs parseUserArgs(const std::vector<std::string>& args, const std::vector<s
             throw std::invalid_argument("user " + args[0] + ": unexpected argument '" + a + "'");
         }
     }
-    if (out.name.empty()) throw std::invalid_argument("user " + args[0] + " needs a user NAME\n" + usage("user"));
+    if (out.name.empty()) throw std::invalid_argument("user " + args[0] + " needs a user NAME (see user --help)");
     return out;
 }
 
@@ -64,7 +67,7 @@ std::string fieldErrorsText(const domain::FieldErrors& errors) {
 } // namespace
 
 int RegistryApp::user(const std::vector<std::string>& args) {
-    if (args.empty()) throw std::invalid_argument("user needs add, passwd or token\n" + usage("user"));
+    if (args.empty()) throw std::invalid_argument("user needs add, passwd or token (see user --help)");
     const std::string& action = args[0];
     const int iterations = config().getInt("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations);
     auto db = openDatabase(config().getBool("db.auto_migrate", true));
@@ -72,6 +75,10 @@ int RegistryApp::user(const std::vector<std::string>& args) {
 
     if (action == "add") {
         const auto a = parseUserArgs(args, {"--role", "--district", "--display-name"});
+        if (a.ifAbsent && users.findByUsername(a.name)) {
+            std::cout << "user " << a.name << " exists already; left as it is\n";
+            return EXIT_OK;
+        }
         domain::User u;
         u.username = a.name;
         const auto roleText = a.options.count("--role") ? a.options.at("--role") : "";
@@ -84,7 +91,10 @@ int RegistryApp::user(const std::vector<std::string>& args) {
         u.displayName = a.options.count("--display-name") ? a.options.at("--display-name") : a.name;
         const bool generated = !a.passwordStdin;
         const std::string password = generated ? generatedPassword() : readPassword();
-        if (auto err = domain::checkPassword(password)) throw std::invalid_argument(err->messageEn);
+        // Every problem at once: the user's fields and the password.
+        auto errors = domain::validate(u);
+        if (auto err = domain::checkPassword(password)) errors.push_back(*err);
+        if (!errors.empty()) throw std::invalid_argument("cannot add user " + a.name + ": " + fieldErrorsText(errors));
         try {
             users.create(u, auth::PasswordHasher(iterations).hash(password), "cli");
         } catch (const store::ValidationFailed& e) {
@@ -122,7 +132,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
         std::cout << secret << "\n";
         return EXIT_OK;
     }
-    throw std::invalid_argument("user: unknown action '" + action + "'\n" + usage("user"));
+    throw std::invalid_argument("user: unknown action '" + action + "' (see user --help)");
 }
 
 } // namespace registry::app

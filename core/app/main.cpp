@@ -9,12 +9,16 @@ int main(int argc, char** argv) {
     try {
         commandLine = registry::app::CommandLine::parse(argc, argv);
     } catch (const std::exception& e) {
-        std::cerr << "funeral-registry: " << e.what() << "\n" << registry::app::usage();
+        std::cerr << "funeral-registry: " << e.what() << " (see funeral-registry --help)\n";
         return 2;
     }
-    if (commandLine.help || commandLine.verb.empty()) {
+    if (commandLine.help) {
         std::cout << registry::app::usage(commandLine.verb);
-        return commandLine.help ? 0 : 2;
+        return 0;
+    }
+    if (commandLine.verb.empty()) {
+        std::cerr << registry::app::usage();
+        return 2;
     }
     try {
         registry::app::RegistryApp app(commandLine);

@@ -163,6 +163,35 @@ Object::Ptr toJson(const User& u) {
     return o;
 }
 
+Object::Ptr toJson(const Finding& f) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", f.id);
+    o->set("plugin", f.plugin);
+    o->set("plugin_version", f.pluginVersion);
+    o->set("rule", f.rule);
+    o->set("severity", toString(f.severity));
+    o->set("subject_type", toString(f.subjectType));
+    o->set("subject_id", f.subjectId);
+    setOptional(*o, "district", f.district);
+    o->set("message", f.message);
+    Poco::Dynamic::Var details;
+    try {
+        details = Poco::JSON::Parser().parse(f.detailsJson.empty() ? "{}" : f.detailsJson);
+    } catch (const Poco::Exception&) {
+        details = f.detailsJson; // stored by an older version as plain text: shown as it is
+    }
+    o->set("details", details);
+    o->set("status", toString(f.status));
+    o->set("status_note", f.statusNote);
+    o->set("status_by", f.statusBy);
+    o->set("first_seen_at", f.firstSeenAt);
+    o->set("last_seen_at", f.lastSeenAt);
+    setOptional(*o, "audit_id", f.auditId);
+    setOptional(*o, "resolved_by_audit_id", f.resolvedByAuditId);
+    o->set("version", f.version);
+    return o;
+}
+
 Object::Ptr toJson(const FieldError& e, bool english) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("field", e.field);

@@ -11,6 +11,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addBurialSiteRoutes(*router, context);
     addPriceRoutes(*router, context);
     addInspectionRoutes(*router, context);
+    addFindingRoutes(*router, context);
     addUserRoutes(*router, context);
     return router;
 }

@@ -120,8 +120,10 @@ std::string Exchange::rawBody(std::size_t limit) {
 }
 
 Poco::JSON::Object::Ptr Exchange::jsonBody() {
-    const std::string type = Poco::toLower(_request.getContentType());
-    if (type.rfind("application/json", 0) != 0)
+    // The media type alone, without parameters such as "; charset=utf-8".
+    std::string type = Poco::toLower(_request.getContentType());
+    type = Poco::trim(type.substr(0, type.find(';')));
+    if (type != "application/json")
         throw HttpError({HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "不支持的内容类型", "Unsupported media type",
                          "请求内容须为 JSON,Content-Type: application/json",
                          "the body must be JSON with Content-Type: application/json", {}});
@@ -131,7 +133,11 @@ Poco::JSON::Object::Ptr Exchange::jsonBody() {
         Poco::JSON::Parser parser;
         parsed = parser.parse(body);
     } catch (const Poco::Exception& e) {
-        throw HttpError::badRequest("请求内容不是有效的 JSON:" + e.message(), "the body is not valid JSON: " + e.message());
+        // The parser's words may quote a raw byte of the body; only printable ASCII goes back to the client.
+        std::string why;
+        for (char c : e.message())
+            if (c >= 0x20 && c < 0x7f) why += c;
+        throw HttpError::badRequest("请求内容不是有效的 JSON:" + why, "the body is not valid JSON: " + why);
     }
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
         throw HttpError::badRequest("请求内容须为 JSON 对象 {…}", "the body must be a JSON object {…}");

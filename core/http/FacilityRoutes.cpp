@@ -47,7 +47,6 @@ void addFacilityRoutes(Router& router, ApiContext& context) {
         store::FacilityRepository facilities(context.db);
         const auto current = facilities.get(ex.id());
         if (!current) throw HttpError::notFound(ex.request().getURI());
-        ex.require(Action::Read, current->district);
         ex.require(Action::WriteRecord, current->district);
         const long long expected = ex.ifMatch();
         const auto body = ex.jsonBody();

@@ -43,7 +43,6 @@ void addInspectionRoutes(Router& router, ApiContext& context) {
                 district = s->district;
             }
             if (district) {
-                ex.require(Action::Read, district);
                 ex.require(Action::WriteRecord, district);
             }
         }

@@ -41,7 +41,6 @@ void addPriceRoutes(Router& router, ApiContext& context) {
         if (price.facilityId > 0) {
             const auto facility = store::FacilityRepository(context.db).get(price.facilityId);
             if (facility) {
-                ex.require(Action::Read, facility->district);
                 ex.require(Action::WriteRecord, facility->district);
             }
         }

@@ -1,5 +1,6 @@
 #include "http/RequestHandlerFactory.h"
 
+#include "store/Database.h"
 #include "store/Errors.h"
 
 #include <Poco/JSON/Object.h>
@@ -30,15 +31,6 @@ HttpError unavailable(const std::string& why) {
     return e;
 }
 
-// Whether a SOCI error means "the database is not there" rather than "this statement is wrong".
-bool isConnectionError(const soci::soci_error& e) {
-    const std::string text = e.what();
-    for (const char* marker : {"gone away", "Lost connection", "Can't connect", "database is locked", "busy",
-                               "Connection refused", "server has gone", "not connected", "Deadlock"})
-        if (text.find(marker) != std::string::npos) return true;
-    return e.get_error_category() == soci::soci_error::connection_error;
-}
-
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
 public:
     ApiHandler(std::shared_ptr<const Router> router, auth::Authenticator& authenticator, const HttpLimits& limits)
@@ -61,7 +53,7 @@ public:
             HttpError error = unavailable(e.what());
             fail(request, response, error);
         } catch (const soci::soci_error& e) {
-            if (isConnectionError(e)) {
+            if (store::Database::isTransient(e)) {
                 HttpError error = unavailable(e.what());
                 fail(request, response, error);
             } else {

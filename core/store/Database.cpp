@@ -54,8 +54,11 @@ void Database::openSession(soci::session& sql) {
         if (_url.backend == Backend::Sqlite) {
             sql.open(soci::sqlite3, _url.sociConnectString());
         } else {
+            // A hung (not dead) server must not hold a worker thread forever: reads and writes time out too.
             sql.open(soci::mysql, _url.sociConnectString() + " connect_timeout=" +
-                                      std::to_string(_options.connectTimeoutSec));
+                                      std::to_string(_options.connectTimeoutSec) + " read_timeout=" +
+                                      std::to_string(_options.ioTimeoutSec) + " write_timeout=" +
+                                      std::to_string(_options.ioTimeoutSec));
         }
         configureSession(sql);
     } catch (const soci::soci_error& e) {
@@ -90,6 +93,30 @@ bool Database::ping() {
     } catch (...) {
         return false;
     }
+}
+
+bool Database::isTransient(const soci::soci_error& error) {
+    if (const auto* sqlite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+        const int code = sqlite->result() & 0xff; // primary result code
+        return code == 5 /* SQLITE_BUSY */ || code == 6 /* SQLITE_LOCKED */;
+    }
+    if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
+        switch (mysql->err_num_) {
+        case 1040: // too many connections
+        case 1053: // server shutdown in progress
+        case 1205: // lock wait timeout
+        case 1213: // deadlock victim
+        case 1927: // connection killed
+        case 2002: // cannot connect (socket)
+        case 2003: // cannot connect (TCP)
+        case 2006: // server has gone away
+        case 2013: // lost connection during query
+        case 2055: // lost connection (system error)
+            return true;
+        default: return false;
+        }
+    }
+    return error.get_error_category() == soci::soci_error::connection_error;
 }
 
 long long Database::lastInsertId(soci::session& sql, const std::string& table) {

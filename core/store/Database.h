@@ -20,7 +20,8 @@ struct DatabaseOptions {
     std::size_t poolSize = 8;
     int busyTimeoutMs = 10000;   // SQLite: how long a writer waits for another
     int leaseTimeoutMs = 10000;  // how long a caller waits for a free connection before Unavailable
-    int connectTimeoutSec = 5;   // MySQL connect/read timeouts
+    int connectTimeoutSec = 5;   // MySQL: seconds to connect
+    int ioTimeoutSec = 120;      // MySQL: seconds one read or write on the connection may take
 };
 
 class Database {
@@ -57,6 +58,11 @@ public:
         soci::session* _sql;
         int _uncaught;
     };
+
+    /// True for errors that say "not now" rather than "not this": the database cannot be reached, is busy
+    /// or locked past the timeout, or chose this transaction as a deadlock victim. Nothing was written;
+    /// the same request may succeed when retried.
+    static bool isTransient(const soci::soci_error& error);
 
     /// The id of the row the session inserted last.
     static long long lastInsertId(soci::session& sql, const std::string& table);

@@ -101,8 +101,21 @@ const std::string illustrativeBasis = "示例数据,非官方限价 (illustrativ
 
 } // namespace
 
+bool registryIsEmpty(Database& db) {
+    Database::Session session(db);
+    for (const char* table : {"facilities", "burial_sites", "price_records"}) {
+        long long any = 0;
+        session.sql() << std::string("SELECT COUNT(*) FROM (SELECT id FROM ") + table + " LIMIT 1) t", soci::into(any);
+        if (any > 0) return false;
+    }
+    return true;
+}
+
 DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
     if (options.scale < 1 || options.scale > 1000) throw std::invalid_argument("scale must be between 1 and 1000");
+    const auto windowStart = parseDate(options.window.start), windowEnd = parseDate(options.window.end);
+    if (!windowStart || !windowEnd || *windowEnd < *windowStart)
+        throw std::invalid_argument("the plan window must be two dates, start before end");
     const std::string today = options.today.empty() ? todayUtc() : options.today;
     const long long todayDays = *parseDate(today);
     const auto& all = districts();
@@ -207,7 +220,6 @@ DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
         std::string targetDate;
     };
     std::vector<PendingProgress> progress;
-    const long long windowStart = *parseDate(options.window.start), windowEnd = *parseDate(options.window.end);
     long long siteId = 0;
     for (const auto& d : all) {
         const Centre centre = centreOf(d.code);
@@ -225,8 +237,8 @@ DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
             BulkValue measure;
             if (status != BurialSiteStatus::Surveyed || rng.chance(30))
                 measure = toString(relic ? Measure::RetainProtect : allEnumValues<Measure>()[rng.below(5)]);
-            const std::string target = formatDate(windowStart + static_cast<long long>(rng.below(
-                                                                    static_cast<std::uint64_t>(windowEnd - windowStart + 1))));
+            const std::string target = formatDate(*windowStart + static_cast<long long>(rng.below(
+                                                                     static_cast<std::uint64_t>(*windowEnd - *windowStart + 1))));
             const std::string village = rng.pick(placeNames) + "村";
             writer->addRow({siteId, std::string(code), toString(kind), d.code, rng.pick(townships), village,
                             village + (kind == BurialSiteKind::ScatteredGraves ? "村北散坟" : "历史埋葬点"),

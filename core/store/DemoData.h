@@ -29,6 +29,9 @@ struct DemoDataReport {
                 inspections = 0;
 };
 
+/// True when the registry holds no facilities, burial sites or prices.
+bool registryIsEmpty(Database& db);
+
 /// Fills an empty registry. Throws std::runtime_error when it already holds facilities, burial sites or
 /// prices (demo data never mixes with real records).
 DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options);

@@ -17,17 +17,29 @@ std::vector<const EmbeddedMigration*> Migrator::forBackend() const {
     return out;
 }
 
-int Migrator::latestVersion() const {
+int Migrator::latestVersion() const { return latestVersion(_db.backend()); }
+
+int Migrator::latestVersion(Backend backend) {
+    const std::string name = backend == Backend::Sqlite ? "sqlite" : "mysql";
     int latest = 0;
-    for (auto* m : forBackend()) latest = std::max(latest, m->version);
+    for (const auto& m : embeddedMigrations())
+        if (name == m.backend) latest = std::max(latest, m.version);
     return latest;
 }
 
 namespace {
 
+// Reads the version without creating anything: a database that has no schema_migrations is at 0.
 int readVersion(soci::session& sql) {
-    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR(200) NOT NULL, "
-           "applied_at CHAR(24) NOT NULL)";
+    int tables = 0;
+    if (sql.get_backend_name() == "mysql")
+        sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+               "AND table_name = 'schema_migrations'",
+            soci::into(tables);
+    else
+        sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            soci::into(tables);
+    if (tables == 0) return 0;
     int version = 0;
     soci::indicator ind = soci::i_null;
     sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
@@ -75,6 +87,8 @@ MigrationReport Migrator::migrate() {
     MigrationReport report;
     Database::Session session(_db);
     MySqlMigrationLock lock(session, _db.url().redacted());
+    session.sql() << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                     "name VARCHAR(200) NOT NULL, applied_at CHAR(24) NOT NULL)";
     report.fromVersion = readVersion(session.sql());
     const int latest = latestVersion();
     if (report.fromVersion > latest)

@@ -33,8 +33,9 @@ public:
 
     /// The newest version this program knows for the database's backend.
     int latestVersion() const;
+    static int latestVersion(Backend backend);
 
-    /// The version the database is at (0 for an empty database).
+    /// The version the database is at (0 for an empty database); creates nothing.
     int currentVersion();
 
     /// Applies every migration newer than the database's version. Throws SchemaMismatch when the

@@ -6,6 +6,8 @@
 #include "store/Errors.h"
 #include "store/SqlQuery.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <soci/mysql/soci-mysql.h>
 
 namespace registry::store {
@@ -50,6 +52,12 @@ std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
 
 domain::FieldError usernameTaken(const std::string& username) {
     return {"username", "taken", "用户名已被使用:" + username, "username " + username + " is taken"};
+}
+
+std::string usernameOf(soci::session& sql, long long userId) {
+    std::string name;
+    sql << "SELECT username FROM users WHERE id = :id", soci::use(userId), soci::into(name);
+    return name;
 }
 
 std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) {
@@ -185,14 +193,29 @@ void UserRepository::recordLoginSuccess(long long userId) {
     session.sql() << "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(userId);
 }
 
+namespace {
+// What the change log keeps of a token: never the secret or its hash.
+std::string tokenSummary(const std::string& kind, const std::string& expiresAt) {
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("kind", kind);
+    o->set("expires_at", expiresAt);
+    return codec::stringify(o);
+}
+} // namespace
+
 void UserRepository::createToken(long long userId, const std::string& tokenHash, const std::string& kind,
                                  const std::string& expiresAt, const std::string& csrfToken) {
     Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
     const std::string now = domain::nowTimestamp();
-    session.sql() << "INSERT INTO auth_tokens (token_hash, kind, user_id, csrf_token, created_at, last_used_at, "
-                     "expires_at, revoked_at) VALUES (:hash, :kind, :user, :csrf, :created, :used, :expires, NULL)",
+    sql << "INSERT INTO auth_tokens (token_hash, kind, user_id, csrf_token, created_at, last_used_at, "
+           "expires_at, revoked_at) VALUES (:hash, :kind, :user, :csrf, :created, :used, :expires, NULL)",
         soci::use(tokenHash), soci::use(kind), soci::use(userId), soci::use(csrfToken), soci::use(now), soci::use(now),
         soci::use(expiresAt);
+    ChangeLog::append(sql, usernameOf(sql, userId), "issue_token", "user", userId, std::nullopt,
+                      tokenSummary(kind, expiresAt));
+    tx.commit();
 }
 
 std::optional<TokenRecord> UserRepository::findLiveToken(const std::string& tokenHash, const std::string& now) {
@@ -217,9 +240,19 @@ void UserRepository::touchToken(long long tokenId, const std::string& now, const
 
 void UserRepository::revokeToken(const std::string& tokenHash) {
     Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
     const std::string now = domain::nowTimestamp();
-    session.sql() << "UPDATE auth_tokens SET revoked_at = :now WHERE token_hash = :hash AND revoked_at IS NULL",
-        soci::use(now), soci::use(tokenHash);
+    long long userId = 0;
+    std::string kind, expiresAt;
+    sql << "SELECT user_id, kind, expires_at FROM auth_tokens WHERE token_hash = :hash AND revoked_at IS NULL",
+        soci::use(tokenHash), soci::into(userId), soci::into(kind), soci::into(expiresAt);
+    if (!sql.got_data()) return;
+    sql << "UPDATE auth_tokens SET revoked_at = :now WHERE token_hash = :hash AND revoked_at IS NULL", soci::use(now),
+        soci::use(tokenHash);
+    ChangeLog::append(sql, usernameOf(sql, userId), "revoke_token", "user", userId, tokenSummary(kind, expiresAt),
+                      std::nullopt);
+    tx.commit();
 }
 
 } // namespace registry::store

@@ -1,17 +1,19 @@
 -- Initial schema (MySQL / MariaDB, InnoDB, utf8mb4). Keep in step with sql/sqlite/0001_initial.sql.
 -- Dates are DATE; timestamps fixed-width RFC 3339 UTC text, as on SQLite, so both backends read alike.
 -- TEXT columns have no DEFAULT (MySQL before 8.0.13 refuses one): the store always writes them.
+-- Identifier columns (codes, usernames, items, hashes) use utf8mb4_bin: they compare byte for byte, as on
+-- SQLite, so 'ADMIN' or 'admin ' never finds 'admin'.
 -- Statements are separated by a line ending in ';'.
 
 CREATE TABLE districts (
-  code CHAR(6) PRIMARY KEY,
+  code CHAR(6) COLLATE utf8mb4_bin PRIMARY KEY,
   name_zh VARCHAR(20) NOT NULL,
   name_en VARCHAR(40) NOT NULL,
-  pinyin VARCHAR(40) NOT NULL UNIQUE
+  pinyin VARCHAR(40) COLLATE utf8mb4_bin NOT NULL UNIQUE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE price_items (
-  code VARCHAR(64) PRIMARY KEY,
+  code VARCHAR(64) COLLATE utf8mb4_bin PRIMARY KEY,
   name_zh VARCHAR(50) NOT NULL,
   name_en VARCHAR(100) NOT NULL,
   category VARCHAR(20) NOT NULL,
@@ -21,16 +23,16 @@ CREATE TABLE price_items (
 
 -- Next number of a server-assigned code per scope ('F-110108', 'B-110108').
 CREATE TABLE code_sequences (
-  scope VARCHAR(32) PRIMARY KEY,
+  scope VARCHAR(32) COLLATE utf8mb4_bin PRIMARY KEY,
   next_value BIGINT NOT NULL
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE facilities (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  code VARCHAR(32) NOT NULL UNIQUE,
+  code VARCHAR(32) COLLATE utf8mb4_bin NOT NULL UNIQUE,
   name VARCHAR(200) NOT NULL,
   kind VARCHAR(40) NOT NULL,
-  district CHAR(6) NOT NULL,
+  district CHAR(6) COLLATE utf8mb4_bin NOT NULL,
   address TEXT NOT NULL,
   operator TEXT NOT NULL,
   approval_no TEXT NOT NULL,
@@ -56,9 +58,9 @@ CREATE INDEX facilities_plan_action ON facilities(plan_action, id);
 
 CREATE TABLE burial_sites (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  code VARCHAR(32) NOT NULL UNIQUE,
+  code VARCHAR(32) COLLATE utf8mb4_bin NOT NULL UNIQUE,
   kind VARCHAR(40) NOT NULL,
-  district CHAR(6) NOT NULL,
+  district CHAR(6) COLLATE utf8mb4_bin NOT NULL,
   township VARCHAR(100) NOT NULL,
   village VARCHAR(100) NOT NULL DEFAULT '',
   location TEXT NOT NULL,
@@ -97,8 +99,8 @@ CREATE INDEX burial_site_progress_site ON burial_site_progress(site_id, id);
 
 CREATE TABLE reference_prices (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  item VARCHAR(64) NOT NULL,
-  district CHAR(6),
+  item VARCHAR(64) COLLATE utf8mb4_bin NOT NULL,
+  district CHAR(6) COLLATE utf8mb4_bin,
   cap_fen BIGINT NOT NULL CHECK (cap_fen >= 0),
   effective_from DATE NOT NULL,
   effective_to DATE,
@@ -114,7 +116,7 @@ CREATE INDEX reference_prices_item ON reference_prices(item, district, effective
 CREATE TABLE price_records (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
   facility_id BIGINT NOT NULL,
-  item VARCHAR(64) NOT NULL,
+  item VARCHAR(64) COLLATE utf8mb4_bin NOT NULL,
   amount_fen BIGINT NOT NULL CHECK (amount_fen >= 0),
   unit VARCHAR(32) NOT NULL,
   effective_from DATE NOT NULL,
@@ -144,7 +146,7 @@ CREATE TABLE inspections (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
   subject_type VARCHAR(20) NOT NULL,
   subject_id BIGINT NOT NULL,
-  district CHAR(6) NOT NULL,
+  district CHAR(6) COLLATE utf8mb4_bin NOT NULL,
   inspection_date DATE NOT NULL,
   result VARCHAR(20) NOT NULL,
   checklist MEDIUMTEXT NOT NULL,
@@ -155,12 +157,13 @@ CREATE TABLE inspections (
   FOREIGN KEY (district) REFERENCES districts(code)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 CREATE INDEX inspections_subject ON inspections(subject_type, subject_id, id);
+CREATE INDEX inspections_subject_id ON inspections(subject_id);
 CREATE INDEX inspections_district ON inspections(district, id);
 
 CREATE TABLE audit_runs (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
   trigger_kind VARCHAR(20) NOT NULL,
-  district CHAR(6),
+  district CHAR(6) COLLATE utf8mb4_bin,
   status VARCHAR(20) NOT NULL,
   scheduled_for CHAR(24),
   audit_date DATE NOT NULL,
@@ -182,13 +185,13 @@ CREATE UNIQUE INDEX audit_runs_scheduled_for ON audit_runs(scheduled_for);
 
 CREATE TABLE findings (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  plugin VARCHAR(100) NOT NULL,
+  plugin VARCHAR(100) COLLATE utf8mb4_bin NOT NULL,
   plugin_version VARCHAR(40) NOT NULL,
-  rule VARCHAR(100) NOT NULL,
+  rule VARCHAR(100) COLLATE utf8mb4_bin NOT NULL,
   severity VARCHAR(20) NOT NULL,
   subject_type VARCHAR(20) NOT NULL,
   subject_id BIGINT NOT NULL,
-  district CHAR(6),
+  district CHAR(6) COLLATE utf8mb4_bin,
   message TEXT NOT NULL,
   details TEXT NOT NULL,
   status VARCHAR(20) NOT NULL,
@@ -213,10 +216,10 @@ CREATE INDEX findings_subject ON findings(subject_type, subject_id);
 
 CREATE TABLE users (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  username VARCHAR(64) NOT NULL UNIQUE,
+  username VARCHAR(64) COLLATE utf8mb4_bin NOT NULL UNIQUE,
   display_name VARCHAR(100) NOT NULL DEFAULT '',
   role VARCHAR(20) NOT NULL,
-  district CHAR(6),
+  district CHAR(6) COLLATE utf8mb4_bin,
   active TINYINT NOT NULL DEFAULT 1,
   password_hash VARCHAR(200) NOT NULL,
   failed_logins BIGINT NOT NULL DEFAULT 0,
@@ -230,7 +233,7 @@ CREATE TABLE users (
 -- Bearer tokens and browser sessions, stored only as SHA-256 hashes of the secret.
 CREATE TABLE auth_tokens (
   id BIGINT AUTO_INCREMENT PRIMARY KEY,
-  token_hash CHAR(64) NOT NULL UNIQUE,
+  token_hash CHAR(64) COLLATE utf8mb4_bin NOT NULL UNIQUE,
   kind VARCHAR(10) NOT NULL,
   user_id BIGINT NOT NULL,
   csrf_token VARCHAR(64) NOT NULL DEFAULT '',
@@ -254,10 +257,11 @@ CREATE TABLE change_log (
   after_json MEDIUMTEXT
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 CREATE INDEX change_log_entity ON change_log(entity, entity_id, id);
+CREATE INDEX change_log_entity_id ON change_log(entity_id);
 
 -- One row per scheduled job: the instance holding it and until when.
 CREATE TABLE scheduler_lease (
-  name VARCHAR(64) PRIMARY KEY,
+  name VARCHAR(64) COLLATE utf8mb4_bin PRIMARY KEY,
   holder VARCHAR(200) NOT NULL,
   expires_at CHAR(24) NOT NULL,
   version BIGINT NOT NULL DEFAULT 1

@@ -144,6 +144,7 @@ CREATE TABLE inspections (
   version INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX inspections_subject ON inspections(subject_type, subject_id, id);
+CREATE INDEX inspections_subject_id ON inspections(subject_id);
 CREATE INDEX inspections_district ON inspections(district, id);
 
 CREATE TABLE audit_runs (
@@ -237,6 +238,7 @@ CREATE TABLE change_log (
   after_json TEXT
 );
 CREATE INDEX change_log_entity ON change_log(entity, entity_id, id);
+CREATE INDEX change_log_entity_id ON change_log(entity_id);
 
 -- One row per scheduled job: the instance holding it and until when.
 CREATE TABLE scheduler_lease (

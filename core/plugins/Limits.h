@@ -1,0 +1,44 @@
+#pragma once
+// Limits of one plugin call and the host's other settings. Every number is a setting (PLUGINS.md); the
+// defaults here are the documented ones.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace Poco::Util {
+class AbstractConfiguration;
+}
+
+namespace registry::plugins {
+
+/// What one call into a plugin may use. A call is one hook on one record, or running a plugin file once
+/// when it is loaded.
+struct Limits {
+    std::size_t memoryBytes = 64u << 20;             // per Lua state: plugins.memory_limit_mb
+    std::uint64_t instructionsPerCall = 10'000'000;  // plugins.instruction_limit
+    std::chrono::milliseconds wallTimePerCall{1000}; // plugins.time_limit_ms
+};
+
+struct HostSettings {
+    Limits limits;
+    /// A plugin that fails this many times in one run (an audit, a write) is skipped for the rest of it:
+    /// plugins.max_failures_per_run.
+    int maxFailuresPerRun = 5;
+    /// Lua states kept for worker threads; a thread that finds none free waits: plugins.states.
+    std::size_t states = 8;
+    /// ctx.finding calls kept per call, the rest dropped with one notice: plugins.max_findings_per_call.
+    std::size_t maxFindingsPerCall = 100;
+    /// ctx.log / print lines per call that reach the log: plugins.max_log_lines_per_call.
+    std::size_t maxLogLinesPerCall = 20;
+    /// Every `plugin.<name>.<key>` setting, key as written, value as text.
+    std::map<std::string, std::string> pluginSettings;
+
+    /// Reads the plugins.* limits and every plugin.* key; missing keys keep the defaults above.
+    /// Throws Poco::SyntaxException for a value that is not a number where one is expected.
+    static HostSettings fromConfiguration(const Poco::Util::AbstractConfiguration& config);
+};
+
+} // namespace registry::plugins

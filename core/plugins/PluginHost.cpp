@@ -1,0 +1,126 @@
+#include "plugins/PluginHost.h"
+
+namespace registry::plugins {
+
+using Poco::JSON::Object;
+
+PluginRun::PluginRun(int maxFailures) : _maxFailures(maxFailures) {}
+
+bool PluginRun::skipped(const std::string& plugin) const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    const auto it = _failures.find(plugin);
+    return _maxFailures > 0 && it != _failures.end() && it->second >= _maxFailures;
+}
+
+bool PluginRun::recordFailure(const std::string& plugin) {
+    std::lock_guard<std::mutex> lock(_mutex);
+    return _maxFailures > 0 && ++_failures[plugin] == _maxFailures;
+}
+
+int PluginRun::failures(const std::string& plugin) const {
+    std::lock_guard<std::mutex> lock(_mutex);
+    const auto it = _failures.find(plugin);
+    return it == _failures.end() ? 0 : it->second;
+}
+
+std::string subjectLabel(const Subject& subject) {
+    std::string label = domain::toString(subject.type);
+    if (!subject.view) return label;
+    const Object& view = *subject.view;
+    if (view.has("code") && view.get("code").isString() && !view.getValue<std::string>("code").empty())
+        return label + " " + view.getValue<std::string>("code");
+    if (view.has("id") && view.get("id").isInteger() && view.getValue<Poco::Int64>("id") != 0)
+        return label + " " + std::to_string(view.getValue<Poco::Int64>("id"));
+    return label + " (new)";
+}
+
+Finding failureFinding(const PluginSource& plugin, const std::string& hook, const Subject& subject,
+                       const CallResult& call) {
+    Finding finding;
+    finding.plugin = plugin.manifest.name;
+    finding.pluginVersion = plugin.manifest.version;
+    finding.hook = hook;
+    finding.rule = "plugin." + toString(call.outcome);
+    finding.severity = domain::Severity::Error;
+    finding.message = "plugin " + plugin.manifest.name + " failed in " + hook + " on " +
+                      subjectLabel(subject) + ": " + call.message;
+    finding.details->set("outcome", toString(call.outcome));
+    finding.details->set("hook", hook);
+    finding.details->set("error", call.message);
+    if (!call.traceback.empty()) finding.details->set("traceback", call.traceback);
+    return finding;
+}
+
+PluginHost::PluginHost(HostSettings settings, LogSink log)
+    : _registry(std::move(settings), log), _pool(_registry, log), _log(log) {}
+
+template <class OnResult>
+void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
+                          PluginRun* run, OnResult&& onResult) {
+    if (!subject.view) return;
+    CallEnvironment environment;
+    environment.data = &data;
+    environment.today = today;
+    environment.district = subject.district;
+    environment.asOfDate = today;
+    if (subject.type == domain::SubjectType::Price && subject.view->has("effective_from") &&
+        subject.view->get("effective_from").isString() &&
+        !subject.view->getValue<std::string>("effective_from").empty())
+        environment.asOfDate =
+            subject.view->getValue<std::string>("effective_from"); // caps as of the price's date
+
+    const std::string hook = hookName(kind, subject.type);
+    StatePool::Lease lease = _pool.acquire();
+    for (const auto& plugin : lease.plugins().forDistrict(subject.district)) {
+        if (!plugin->has(hook)) continue;
+        if (run && run->skipped(plugin->manifest.name)) continue;
+        lease.refresh();
+        HookResult result = lease.state().call(*plugin, kind, subject.type, *subject.view, environment);
+        if (result.droppedFindings > 0 && _log)
+            _log(plugin->manifest.name,
+                 std::to_string(result.droppedFindings) + " findings beyond the limit of " +
+                     std::to_string(settings().maxFindingsPerCall) + " per call dropped");
+        std::optional<Finding> failure;
+        if (!result.call.ok()) {
+            failure = failureFinding(*plugin, hook, subject, result.call);
+            if (run && run->recordFailure(plugin->manifest.name)) {
+                failure->message += " (failed " + std::to_string(settings().maxFailuresPerRun) +
+                                    " times in this run: skipped for the rest of it)";
+                failure->details->set("skipped", true);
+            }
+        }
+        if (!onResult(*plugin, result, failure)) return;
+    }
+}
+
+std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& data, const std::string& today,
+                                           PluginRun* run) {
+    std::vector<Finding> findings;
+    runHooks(HookKind::Checks, subject, data, today, run,
+             [&](const PluginSource&, HookResult& result, std::optional<Finding>& failure) {
+                 for (auto& finding : result.findings)
+                     findings.push_back(std::move(finding));
+                 if (failure) findings.push_back(std::move(*failure));
+                 return true;
+             });
+    return findings;
+}
+
+ValidateResult PluginHost::runValidate(const Subject& subject, PluginData& data, const std::string& today,
+                                       PluginRun* run) {
+    ValidateResult out;
+    runHooks(HookKind::Validate, subject, data, today, run,
+             [&](const PluginSource& plugin, HookResult& result, std::optional<Finding>& failure) {
+                 for (auto& finding : result.findings)
+                     out.findings.push_back(std::move(finding));
+                 if (failure) out.findings.push_back(std::move(*failure));
+                 if (result.refusal) {
+                     out.refusal = Refusal{plugin.manifest.name, *result.refusal};
+                     return false;
+                 }
+                 return true;
+             });
+    return out;
+}
+
+} // namespace registry::plugins

@@ -1,0 +1,105 @@
+#pragma once
+// The plugin host as the server uses it: the registry of loaded plugins, the pool of Lua states, and the
+// two ways to run plugins on a record: their checks (findings) and their validate hooks (a refusal).
+//
+// A plugin that errors or reaches a limit never stops the others: its failure becomes a finding of
+// severity error naming the plugin, the hook, the subject and the message with its line. A plugin that
+// fails maxFailuresPerRun times within one PluginRun is skipped for the rest of that run.
+//
+// Thread-safe: any number of threads may run plugins at once (up to HostSettings::states in parallel).
+
+#include "plugins/Plugin.h"
+#include "plugins/PluginRegistry.h"
+#include "plugins/StatePool.h"
+#include "plugins/Views.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::plugins {
+
+/// One audit, or one write: counts each plugin's failures so that a broken plugin is skipped once it has
+/// failed often enough. Thread-safe.
+class PluginRun {
+public:
+    explicit PluginRun(int maxFailures);
+    bool skipped(const std::string& plugin) const;
+    /// Counts one failure; true when this one reached the limit (the plugin is skipped from now on).
+    bool recordFailure(const std::string& plugin);
+    int failures(const std::string& plugin) const;
+
+private:
+    int _maxFailures;
+    mutable std::mutex _mutex;
+    std::map<std::string, int> _failures;
+};
+
+/// The record plugins run on.
+struct Subject {
+    domain::SubjectType type = domain::SubjectType::Price;
+    const Poco::JSON::Object* view = nullptr; // priceView / facilityView / burialSiteView
+    std::string district;                     // decides which plugins apply
+};
+
+/// A validate hook that refused the write.
+struct Refusal {
+    std::string plugin;
+    std::string message;
+};
+
+struct ValidateResult {
+    std::optional<Refusal> refusal; // the first refusal, in plugin name order
+    std::vector<Finding> findings;  // failures of validate hooks (severity error), and anything they reported
+};
+
+class PluginHost {
+public:
+    explicit PluginHost(HostSettings settings, LogSink log = serverLogSink());
+
+    /// Loads plugins.dir; see PluginRegistry::load.
+    LoadReport load(const std::string& directory) { return _registry.load(directory); }
+    /// POST /api/v1/plugins/reload, or a file watcher.
+    LoadReport reload() { return _registry.reload(); }
+    /// GET /api/v1/plugins.
+    std::vector<PluginStatus> plugins() const { return _registry.list(); }
+    PluginRegistry& registry() { return _registry; }
+    const HostSettings& settings() const { return _registry.settings(); }
+
+    /// A run for one audit or one write, with the failure limit from the settings.
+    PluginRun newRun() const { return PluginRun(settings().maxFailuresPerRun); }
+
+    /// Runs the checks hook of every plugin that applies to the subject's district, in name order, and
+    /// returns their findings (and one error finding per plugin failure). `today` is the audit's date;
+    /// `run` may be null (no failure counting).
+    std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
+                                   PluginRun* run = nullptr);
+
+    /// Runs the validate hooks, in name order, until one refuses. A failing validate hook never refuses:
+    /// it is reported as an error finding and the write goes on.
+    ValidateResult runValidate(const Subject& subject, PluginData& data, const std::string& today,
+                               PluginRun* run = nullptr);
+
+private:
+    template <class OnResult>
+    void runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
+                  PluginRun* run, OnResult&& onResult);
+
+    PluginRegistry _registry;
+    StatePool _pool;
+    LogSink _log;
+};
+
+/// The error finding for a failed call: rule plugin.error / plugin.timeout / plugin.out_of_memory,
+/// message "plugin X failed in checks.price on price 42: common/x.lua:7: …".
+Finding failureFinding(const PluginSource& plugin, const std::string& hook, const Subject& subject,
+                       const CallResult& call);
+
+/// "price 42", "facility F-110108-0007", "burial_site (new)": how messages name a subject.
+std::string subjectLabel(const Subject& subject);
+
+} // namespace registry::plugins

@@ -1,0 +1,358 @@
+#include "plugins/PluginState.h"
+
+#include "plugins/LuaConvert.h"
+#include "plugins/Sandbox.h"
+
+#include <Poco/Logger.h>
+
+#include <stdexcept>
+
+namespace registry::plugins {
+
+using Poco::JSON::Object;
+
+namespace {
+
+constexpr std::size_t kMaxMessageBytes = 4000;
+constexpr std::size_t kMaxLogLineBytes = 1000;
+constexpr std::size_t kMaxRuleBytes = 100;
+
+/// Runs `body`, turning a C++ exception into a Lua error: one must never cross Lua's frames.
+template <class Body> int guarded(lua_State* lua, const char* function, Body&& body) {
+    std::string failure;
+    try {
+        return body();
+    } catch (const std::exception& e) { // Lua's own error object is no std::exception: it passes through
+        failure = e.what();
+    }
+    return luaL_error(lua, "ctx.%s: %s", function, failure.c_str());
+}
+
+bool isRuleCode(const std::string& rule) {
+    if (rule.empty() || rule.size() > kMaxRuleBytes) return false;
+    for (char c : rule) {
+        const bool allowed =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+        if (!allowed) return false;
+    }
+    return true;
+}
+
+std::string requiredField(lua_State* lua, int t, const char* key, const char* hint) {
+    if (lua_getfield(lua, t, key) != LUA_TSTRING || lua_rawlen(lua, -1) == 0)
+        luaL_error(lua, "ctx.finding: '%s' must be %s", key, hint);
+    std::size_t size = 0;
+    const char* text = lua_tolstring(lua, -1, &size);
+    std::string value(text, size);
+    lua_pop(lua, 1);
+    return value;
+}
+
+} // namespace
+
+LogSink serverLogSink() {
+    return [](const std::string& plugin, const std::string& message) {
+        Poco::Logger::get("registry.plugins").information("[%s] %s", plugin, message);
+    };
+}
+
+class PluginState::FrameScope {
+public:
+    FrameScope(PluginState& state, Frame& frame) : _state(state), _previous(state._frame) {
+        state._frame = &frame;
+    }
+    ~FrameScope() { _state._frame = _previous; }
+    FrameScope(const FrameScope&) = delete;
+    FrameScope& operator=(const FrameScope&) = delete;
+
+private:
+    PluginState& _state;
+    Frame* _previous;
+};
+
+PluginState::PluginState(const HostSettings& settings, LogSink log, std::uint64_t generation)
+    : _lua(settings.limits), _maxFindings(settings.maxFindingsPerCall),
+      _maxLogLines(settings.maxLogLinesPerCall), _log(std::move(log)), _generation(generation) {
+    const CallResult installed = _lua.run([](lua_State* lua) { sandbox::install(lua); });
+    if (!installed.ok()) throw std::runtime_error("cannot set up the plugin sandbox: " + installed.message);
+}
+
+PluginState& PluginState::self(lua_State* lua) {
+    return *static_cast<PluginState*>(lua_touserdata(lua, lua_upvalueindex(1)));
+}
+
+PluginState::Frame& PluginState::frame(lua_State* lua, const char* function) {
+    if (!_frame || !_frame->environment)
+        luaL_error(lua, "ctx.%s can only be called while a hook runs", function);
+    return *_frame;
+}
+
+LoadResult PluginState::load(const std::string& code, const std::string& file, const Object& config) {
+    LoadResult result;
+    Frame frame;
+    frame.who = file;
+    FrameScope scope(*this, frame);
+    result.call = _lua.run([&](lua_State* lua) {
+        LuaState::loadText(lua, code, file);
+        lua_pushlightuserdata(lua, this);
+        lua_pushcclosure(lua, &PluginState::luaPrint, 1);
+        sandbox::pushEnvironment(lua, -1);
+        lua_remove(lua, -2);
+        lua_setupvalue(lua, -2, 1); // a main chunk's only upvalue is _ENV: the plugin sees its environment
+        lua_call(lua, 0, 1);
+        result.manifest = convert::readManifest(lua, -1);
+        Slot slot;
+        slot.version = result.manifest.version;
+        slot.hooks = luaL_ref(lua, LUA_REGISTRYINDEX);
+        pushContext(lua, config);
+        slot.ctx = luaL_ref(lua, LUA_REGISTRYINDEX);
+        auto old = _slots.find(result.manifest.name);
+        if (old != _slots.end()) {
+            luaL_unref(lua, LUA_REGISTRYINDEX, old->second.hooks);
+            luaL_unref(lua, LUA_REGISTRYINDEX, old->second.ctx);
+        }
+        _slots[result.manifest.name] = slot;
+    });
+    return result;
+}
+
+void PluginState::load(const PluginSource& source) {
+    const LoadResult loaded = load(source.code, source.file, *source.config);
+    if (!loaded.ok()) {
+        Slot failed;
+        failed.error = loaded.call.message;
+        _slots[source.manifest.name] = failed;
+    } else if (loaded.manifest.name != source.manifest.name) {
+        // A file whose manifest depends on chance: not the plugin the registry checked.
+        Slot failed;
+        failed.error = source.file + ": returned the name '" + loaded.manifest.name + "' this time, '" +
+                       source.manifest.name + "' before";
+        _slots[source.manifest.name] = failed;
+    }
+}
+
+void PluginState::pushContext(lua_State* lua, const Object& config) {
+    const std::pair<const char*, lua_CFunction> functions[] = {
+        {"finding", &PluginState::ctxFinding},
+        {"reference_price", &PluginState::ctxReferencePrice},
+        {"previous_price", &PluginState::ctxPreviousPrice},
+        {"current_prices", &PluginState::ctxCurrentPrices},
+        {"facility", &PluginState::ctxFacility},
+        {"today", &PluginState::ctxToday},
+        {"log", &PluginState::ctxLog},
+    };
+    lua_createtable(lua, 0, 8);
+    for (const auto& [name, function] : functions) {
+        lua_pushlightuserdata(lua, this);
+        lua_pushcclosure(lua, function, 1);
+        lua_setfield(lua, -2, name);
+    }
+    convert::pushView(lua, config, "ctx.config");
+    lua_setfield(lua, -2, "config");
+    sandbox::pushReadOnly(lua, -1, "ctx");
+    lua_remove(lua, -2);
+}
+
+HookResult PluginState::call(const PluginSource& plugin, HookKind kind, domain::SubjectType subject,
+                             const Object& view, const CallEnvironment& environment) {
+    HookResult result;
+    const std::string hook = hookName(kind, subject);
+    const auto slot = _slots.find(plugin.manifest.name);
+    if (slot == _slots.end() || !slot->second.error.empty()) {
+        result.call.outcome = Outcome::Error;
+        result.call.message = slot == _slots.end() ? "not loaded" : slot->second.error;
+        return result;
+    }
+    if (!plugin.has(hook)) return result;
+
+    Frame frame;
+    frame.who = plugin.manifest.name;
+    frame.version = plugin.manifest.version;
+    frame.hook = hook;
+    frame.environment = &environment;
+    frame.result = &result;
+    FrameScope scope(*this, frame);
+    const std::string subjectName = domain::toString(subject);
+    result.call = _lua.run([&](lua_State* lua) {
+        lua_rawgeti(lua, LUA_REGISTRYINDEX, slot->second.hooks);
+        if (lua_getfield(lua, -1, hook.c_str()) != LUA_TFUNCTION) return;
+        convert::pushView(lua, view, subjectName.c_str());
+        lua_rawgeti(lua, LUA_REGISTRYINDEX, slot->second.ctx);
+        lua_call(lua, 2, 1);
+        if (kind != HookKind::Validate) return;
+        const int type = lua_type(lua, -1);
+        if (type == LUA_TSTRING) {
+            std::string message = lua_tostring(lua, -1);
+            result.refusal = message.empty() ? "refused by plugin " + plugin.manifest.name : message;
+        } else if (type != LUA_TNIL && !(type == LUA_TBOOLEAN && !lua_toboolean(lua, -1))) {
+            luaL_error(lua, "%s returned a %s: return nil to accept, or a message to refuse", hook.c_str(),
+                       luaL_typename(lua, -1));
+        }
+    });
+    if (!result.call.ok()) result.refusal.reset(); // a plugin that failed never blocks a write
+    return result;
+}
+
+// --- the ctx API and print -------------------------------------------------------------------------------
+
+void PluginState::writeLog(const std::string& line) {
+    if (!_frame || !_log) return;
+    ++_frame->logLines;
+    if (_frame->logLines > _maxLogLines + 1) return;
+    std::string text = _frame->logLines > _maxLogLines ? "(further lines of this call dropped)" : line;
+    if (text.size() > kMaxLogLineBytes) text = text.substr(0, kMaxLogLineBytes) + "…";
+    _log(_frame->who, text);
+}
+
+int PluginState::luaPrint(lua_State* lua) {
+    PluginState& state = self(lua);
+    const int n = lua_gettop(lua);
+    std::string line;
+    for (int i = 1; i <= n; ++i) {
+        std::size_t size = 0;
+        const char* text = luaL_tolstring(lua, i, &size);
+        if (i > 1) line += '\t';
+        line.append(text, size);
+        lua_pop(lua, 1);
+    }
+    return guarded(lua, "log", [&] {
+        state.writeLog(line);
+        return 0;
+    });
+}
+
+int PluginState::ctxLog(lua_State* lua) {
+    PluginState& state = self(lua);
+    state.frame(lua, "log");
+    std::size_t size = 0;
+    const char* text = luaL_tolstring(lua, 1, &size);
+    const std::string line(text, size);
+    return guarded(lua, "log", [&] {
+        state.writeLog(line);
+        return 0;
+    });
+}
+
+int PluginState::ctxToday(lua_State* lua) {
+    Frame& frame = self(lua).frame(lua, "today");
+    lua_pushstring(lua, frame.environment->today.c_str());
+    return 1;
+}
+
+int PluginState::ctxFinding(lua_State* lua) {
+    PluginState& state = self(lua);
+    Frame& frame = state.frame(lua, "finding");
+    luaL_checktype(lua, 1, LUA_TTABLE);
+    sandbox::pushUnwrapped(lua, 1);
+    const int t = lua_gettop(lua);
+    lua_pushnil(lua);
+    while (lua_next(lua, t)) {
+        lua_pop(lua, 1);
+        const char* key = lua_type(lua, -1) == LUA_TSTRING ? lua_tostring(lua, -1) : "";
+        const std::string name = key;
+        if (name != "rule" && name != "severity" && name != "message" && name != "details")
+            luaL_error(lua, "ctx.finding: unknown field '%s' (expected rule, severity, message, details)",
+                       name.empty() ? luaL_typename(lua, -1) : key);
+    }
+
+    Finding finding;
+    finding.plugin = frame.who;
+    finding.pluginVersion = frame.version;
+    finding.hook = frame.hook;
+    finding.rule = requiredField(lua, t, "rule", "a short code like \"price.above_cap\"");
+    if (!isRuleCode(finding.rule))
+        luaL_error(lua,
+                   "ctx.finding: rule '%s' must be a short code of lowercase letters, digits, '.', '_', '-'",
+                   finding.rule.c_str());
+    const std::string severity = requiredField(lua, t, "severity", "\"info\", \"warning\" or \"violation\"");
+    const auto parsed = domain::parseEnum<domain::Severity>(severity);
+    if (!parsed || *parsed == domain::Severity::Error)
+        luaL_error(lua, "ctx.finding: severity must be \"info\", \"warning\" or \"violation\", not '%s'",
+                   severity.c_str());
+    finding.severity = *parsed;
+    finding.message = requiredField(lua, t, "message", "a non-empty string");
+    if (finding.message.size() > kMaxMessageBytes)
+        luaL_error(lua, "ctx.finding: message longer than %d bytes", static_cast<int>(kMaxMessageBytes));
+    lua_getfield(lua, t, "details");
+    finding.details = convert::toJsonObject(lua, -1, "ctx.finding: details");
+    lua_pop(lua, 1);
+
+    return guarded(lua, "finding", [&] {
+        if (frame.result->findings.size() >= state._maxFindings)
+            ++frame.result->droppedFindings;
+        else
+            frame.result->findings.push_back(std::move(finding));
+        return 0;
+    });
+}
+
+int PluginState::ctxReferencePrice(lua_State* lua) {
+    Frame& frame = self(lua).frame(lua, "reference_price");
+    const std::string item = luaL_checkstring(lua, 1);
+    const std::string district = luaL_optstring(lua, 2, frame.environment->district.c_str());
+    PluginData* data = frame.environment->data;
+    if (!data) return 0;
+    std::optional<domain::ReferencePrice> reference;
+    guarded(lua, "reference_price", [&] {
+        reference = data->referencePrice(item, district, frame.environment->asOfDate);
+        return 0;
+    });
+    if (!reference) return 0;
+    convert::pushReferencePrice(lua, *reference);
+    return 1;
+}
+
+int PluginState::ctxPreviousPrice(lua_State* lua) {
+    Frame& frame = self(lua).frame(lua, "previous_price");
+    luaL_checktype(lua, 1, LUA_TTABLE);
+    const Object::Ptr price = convert::toJsonObject(lua, 1, "ctx.previous_price: price");
+    PluginData* data = frame.environment->data;
+    if (!data) return 0;
+    Object::Ptr previous;
+    guarded(lua, "previous_price", [&] {
+        previous = data->previousPrice(*price);
+        return 0;
+    });
+    if (!previous) return 0;
+    convert::pushView(lua, *previous, "price");
+    return 1;
+}
+
+int PluginState::ctxCurrentPrices(lua_State* lua) {
+    Frame& frame = self(lua).frame(lua, "current_prices");
+    const lua_Integer facilityId = luaL_checkinteger(lua, 1);
+    PluginData* data = frame.environment->data;
+    std::vector<Object::Ptr> prices;
+    if (data) {
+        guarded(lua, "current_prices", [&] {
+            prices = data->currentPrices(facilityId);
+            return 0;
+        });
+    }
+    lua_createtable(lua, static_cast<int>(prices.size()), 0);
+    lua_Integer i = 0;
+    for (const auto& price : prices) {
+        if (!price) continue;
+        convert::pushView(lua, *price, "price");
+        lua_rawseti(lua, -2, ++i);
+    }
+    sandbox::pushReadOnly(lua, -1, "current prices");
+    return 1;
+}
+
+int PluginState::ctxFacility(lua_State* lua) {
+    Frame& frame = self(lua).frame(lua, "facility");
+    const lua_Integer facilityId = luaL_checkinteger(lua, 1);
+    PluginData* data = frame.environment->data;
+    if (!data) return 0;
+    Object::Ptr facility;
+    guarded(lua, "facility", [&] {
+        facility = data->facility(facilityId);
+        return 0;
+    });
+    if (!facility) return 0;
+    convert::pushView(lua, *facility, "facility");
+    return 1;
+}
+
+} // namespace registry::plugins

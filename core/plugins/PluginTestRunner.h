@@ -1,0 +1,35 @@
+#pragma once
+// The tools plugin authors run on a laptop, with nothing but the binary: `funeral-registry plugin test`
+// and `funeral-registry plugin check`. No database, no server, no settings file.
+//
+// A test file `<name>_test.lua` sits beside `<name>.lua` and returns a list of cases:
+//   { name = "...", today = "2024-06-01",                      -- today defaults to the real date
+//     price = { item = "basic.cremation", amount_fen = 80000 }, -- or facility = {...}, burial_site = {...}
+//     reference_prices = { { item = "basic.cremation", cap_fen = 60000 } },
+//     previous_price = {...}, current_prices = { {...} }, facilities = { {...} },
+//     config = { max_percent = 5 },                            -- over the plugin's defaults
+//     expect = { { rule = "price.above_cap", severity = "violation" } },  -- {} means no findings
+//     refuse = true | "part of the message" }                 -- a validate hook must refuse
+// Records not given in full get the fields of a clean record (displayed, not bundled, the folder's
+// district, a funeral home); a field the API does not have is an error in the case.
+
+#include "plugins/Limits.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace registry::plugins {
+
+/// Runs every case of every test file under `paths` (files or directories, searched recursively) and
+/// loads every plugin file there, so a broken plugin without tests fails the run too. Prints one line per
+/// case ("PASS file: name" / "FAIL file: name" with what differed), one per load error ("ERROR ...")
+/// and ends with "N passed, N failed". Returns 0 when every case passed and every file loaded, else 1.
+int runPluginTests(const std::vector<std::string>& paths, std::ostream& out,
+                   const HostSettings& settings = {});
+
+/// Loads `file` in the sandbox and prints its manifest (name, version, description, districts, hooks,
+/// config, sha256), or its error. Returns 0 when it loads, else 1.
+int checkPlugin(const std::string& file, std::ostream& out, const HostSettings& settings = {});
+
+} // namespace registry::plugins

@@ -1,0 +1,73 @@
+#pragma once
+// Records as plugins see them: JSON objects with the API's field names (core/codec), turned into
+// read-only Lua tables by LuaConvert. A price view also carries facility_kind, facility_name, district,
+// item_category and item_regime, so a rule on prices needs no second lookup.
+
+#include "domain/BurialSite.h"
+#include "domain/Facility.h"
+#include "domain/Price.h"
+
+#include <Poco/JSON/Object.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::plugins {
+
+/// A price record with what a plugin needs of its facility. item_category and item_regime are null for
+/// an item outside the catalogue; item_regime follows domain::effectiveRegime (cemetery items are
+/// government-guided at public-welfare cemeteries).
+Poco::JSON::Object::Ptr priceView(const domain::PriceRecord& price, const domain::Facility& facility);
+
+/// Sets the derived fields of a price view from its facility_kind and item (used when a view is built
+/// from parts, as the plugin test runner does). Leaves fields that are already set alone.
+void completePriceView(Poco::JSON::Object& view);
+
+Poco::JSON::Object::Ptr facilityView(const domain::Facility& facility);
+Poco::JSON::Object::Ptr burialSiteView(const domain::BurialSite& site);
+
+/// The cap that applies to `item` in `district` on `date` among `caps`: one for the district before a
+/// citywide one, and among those the one that started last. nullopt when none is in force.
+std::optional<domain::ReferencePrice> selectReferencePrice(const std::vector<domain::ReferencePrice>& caps,
+                                                           const std::string& item,
+                                                           const std::string& district,
+                                                           const std::string& date);
+
+/// Where ctx gets what it reads beyond the record itself. The server backs it with the store, the plugin
+/// test runner with the case's data. Called on the thread running the plugin; an exception becomes a Lua
+/// error in the plugin that called (an ordinary error, which the plugin may catch).
+class PluginData {
+public:
+    virtual ~PluginData() = default;
+
+    /// ctx.reference_price: the cap for `item` that applies in `district` on `date` (see
+    /// selectReferencePrice), or nullopt.
+    virtual std::optional<domain::ReferencePrice>
+    referencePrice(const std::string& item, const std::string& district, const std::string& date) = 0;
+
+    /// ctx.previous_price: the price view of the record that `price` replaced: the one whose superseded_by
+    /// is price's id, or, for a price not stored yet (id 0), the current record of its facility and item.
+    /// Null when there is none.
+    virtual Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) = 0;
+
+    /// ctx.current_prices: the current price views of a facility (no effective_to), in item order.
+    virtual std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) = 0;
+
+    /// ctx.facility: the facility view, or null.
+    virtual Poco::JSON::Object::Ptr facility(std::int64_t facilityId) = 0;
+};
+
+/// Data for a plugin checked with nothing behind it: every lookup finds nothing.
+class NoPluginData : public PluginData {
+public:
+    std::optional<domain::ReferencePrice> referencePrice(const std::string&, const std::string&,
+                                                         const std::string&) override {
+        return std::nullopt;
+    }
+    Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object&) override { return nullptr; }
+    std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t) override { return {}; }
+    Poco::JSON::Object::Ptr facility(std::int64_t) override { return nullptr; }
+};
+
+} // namespace registry::plugins

@@ -1,0 +1,168 @@
+#include "store/FindingRepository.h"
+
+#include "codec/RecordJson.h"
+#include "domain/Dates.h"
+#include "store/ChangeLog.h"
+#include "store/Errors.h"
+#include "store/SqlQuery.h"
+
+namespace registry::store {
+
+using domain::Finding;
+
+namespace {
+
+const char* const selectColumns =
+    "SELECT id, plugin, plugin_version, rule, severity, subject_type, subject_id, district, message, details, "
+    "status, status_note, status_by, first_seen_at, last_seen_at, audit_id, resolved_by_audit_id, version "
+    "FROM findings";
+
+std::vector<Finding> fetchAll(soci::session& sql, SqlQuery& q) {
+    Finding f;
+    std::string severity, subjectType, district, status;
+    long long auditId = 0, resolvedBy = 0;
+    soci::indicator districtInd, auditInd, resolvedInd;
+    soci::statement st(sql);
+    st.exchange(soci::into(f.id));
+    st.exchange(soci::into(f.plugin));
+    st.exchange(soci::into(f.pluginVersion));
+    st.exchange(soci::into(f.rule));
+    st.exchange(soci::into(severity));
+    st.exchange(soci::into(subjectType));
+    st.exchange(soci::into(f.subjectId));
+    st.exchange(soci::into(district, districtInd));
+    st.exchange(soci::into(f.message));
+    st.exchange(soci::into(f.detailsJson));
+    st.exchange(soci::into(status));
+    st.exchange(soci::into(f.statusNote));
+    st.exchange(soci::into(f.statusBy));
+    st.exchange(soci::into(f.firstSeenAt));
+    st.exchange(soci::into(f.lastSeenAt));
+    st.exchange(soci::into(auditId, auditInd));
+    st.exchange(soci::into(resolvedBy, resolvedInd));
+    st.exchange(soci::into(f.version));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<Finding> out;
+    while (st.fetch()) {
+        f.severity = domain::parseEnum<domain::Severity>(severity).value_or(domain::Severity::Error);
+        f.subjectType = domain::parseEnum<domain::SubjectType>(subjectType).value_or(domain::SubjectType::Price);
+        f.district = districtInd == soci::i_ok ? std::optional<std::string>(district) : std::nullopt;
+        f.status = domain::parseEnum<domain::FindingStatus>(status).value_or(domain::FindingStatus::Open);
+        f.auditId = auditInd == soci::i_ok ? std::optional<std::int64_t>(auditId) : std::nullopt;
+        f.resolvedByAuditId = resolvedInd == soci::i_ok ? std::optional<std::int64_t>(resolvedBy) : std::nullopt;
+        out.push_back(f);
+    }
+    return out;
+}
+
+std::optional<Finding> fetchOne(soci::session& sql, SqlQuery& q) {
+    auto all = fetchAll(sql, q);
+    if (all.empty()) return std::nullopt;
+    return all.front();
+}
+
+} // namespace
+
+std::optional<Finding> FindingRepository::get(long long id) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("id = " + q.bind(id));
+    return fetchOne(session.sql(), q);
+}
+
+Page<Finding> FindingRepository::list(const FindingFilter& filter, const PageRequest& page) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    if (filter.district) q.where("district = " + q.bind(*filter.district));
+    if (filter.severity) q.where("severity = " + q.bind(domain::toString(*filter.severity)));
+    if (filter.status) q.where("status = " + q.bind(domain::toString(*filter.status)));
+    if (filter.plugin) q.where("plugin = " + q.bind(*filter.plugin));
+    if (filter.rule) q.where("rule = " + q.bind(*filter.rule));
+    if (filter.auditId) q.where("audit_id = " + q.bind(*filter.auditId));
+    if (filter.subjectType) q.where("subject_type = " + q.bind(domain::toString(*filter.subjectType)));
+    if (filter.subjectId) q.where("subject_id = " + q.bind(*filter.subjectId));
+    const int limit = q.paginate(page, "id");
+    return makePage(fetchAll(session.sql(), q), limit);
+}
+
+Finding FindingRepository::report(const Finding& input) {
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    SqlQuery q(selectColumns);
+    q.where("plugin = " + q.bind(input.plugin));
+    q.where("rule = " + q.bind(input.rule));
+    q.where("subject_type = " + q.bind(domain::toString(input.subjectType)));
+    q.where("subject_id = " + q.bind(static_cast<long long>(input.subjectId)));
+    q.append(forUpdate(sql));
+    const auto existing = fetchOne(sql, q);
+    Finding f = input;
+    const std::string now = domain::nowTimestamp();
+    const std::string severity = domain::toString(f.severity);
+    long long audit = f.auditId.value_or(0);
+    soci::indicator auditInd = f.auditId ? soci::i_ok : soci::i_null;
+    if (existing) {
+        f.id = existing->id;
+        f.firstSeenAt = existing->firstSeenAt;
+        f.lastSeenAt = now;
+        f.status = existing->status == domain::FindingStatus::Resolved ? domain::FindingStatus::Open : existing->status;
+        f.statusNote = existing->statusNote;
+        f.statusBy = existing->statusBy;
+        f.version = existing->version + 1;
+        const std::string status = domain::toString(f.status);
+        sql << "UPDATE findings SET plugin_version = :v, severity = :severity, message = :message, details = :details, "
+               "status = :status, last_seen_at = :now, audit_id = :audit, resolved_by_audit_id = NULL, "
+               "version = version + 1 WHERE id = :id",
+            soci::use(f.pluginVersion), soci::use(severity), soci::use(f.message), soci::use(f.detailsJson),
+            soci::use(status), soci::use(now), soci::use(audit, auditInd), soci::use(f.id);
+    } else {
+        f.firstSeenAt = f.lastSeenAt = now;
+        f.status = domain::FindingStatus::Open;
+        f.version = 1;
+        const std::string subjectType = domain::toString(f.subjectType), status = domain::toString(f.status);
+        std::string district = f.district.value_or("");
+        soci::indicator districtInd = f.district ? soci::i_ok : soci::i_null;
+        long long subjectId = f.subjectId;
+        sql << "INSERT INTO findings (plugin, plugin_version, rule, severity, subject_type, subject_id, district, "
+               "message, details, status, status_note, status_by, first_seen_at, last_seen_at, audit_id, "
+               "resolved_by_audit_id, version) VALUES (:plugin, :v, :rule, :severity, :type, :subject, :district, "
+               ":message, :details, :status, '', '', :first, :last, :audit, NULL, 1)",
+            soci::use(f.plugin), soci::use(f.pluginVersion), soci::use(f.rule), soci::use(severity),
+            soci::use(subjectType), soci::use(subjectId), soci::use(district, districtInd), soci::use(f.message),
+            soci::use(f.detailsJson), soci::use(status), soci::use(f.firstSeenAt), soci::use(f.lastSeenAt),
+            soci::use(audit, auditInd);
+        f.id = Database::lastInsertId(sql, "findings");
+    }
+    tx.commit();
+    return f;
+}
+
+Finding FindingRepository::setStatus(long long id, domain::FindingStatus status, const std::string& note,
+                                     const std::string& actor) {
+    auto errors = domain::validateStatusChange(status, note);
+    if (!errors.empty()) throw ValidationFailed(std::move(errors));
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    SqlQuery q(selectColumns);
+    q.where("id = " + q.bind(id));
+    q.append(forUpdate(sql));
+    const auto before = fetchOne(sql, q);
+    if (!before) throw NotFound("finding " + std::to_string(id) + " does not exist");
+    Finding f = *before;
+    f.status = status;
+    f.statusNote = note;
+    f.statusBy = actor;
+    f.version = before->version + 1;
+    const std::string text = domain::toString(status);
+    sql << "UPDATE findings SET status = :status, status_note = :note, status_by = :by, version = version + 1 "
+           "WHERE id = :id",
+        soci::use(text), soci::use(note), soci::use(actor), soci::use(id);
+    ChangeLog::append(sql, actor, "set_status", "finding", id, codec::stringify(codec::toJson(*before)),
+                      codec::stringify(codec::toJson(f)));
+    tx.commit();
+    return f;
+}
+
+} // namespace registry::store

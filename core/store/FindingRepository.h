@@ -1,0 +1,45 @@
+#pragma once
+// Findings: what plugins report, kept per (plugin, rule, subject) so that an inspector's status and notes
+// survive later checks of the same record.
+
+#include "domain/Finding.h"
+#include "store/Database.h"
+#include "store/Page.h"
+
+#include <optional>
+#include <string>
+
+namespace registry::store {
+
+struct FindingFilter {
+    std::optional<std::string> district;
+    std::optional<domain::Severity> severity;
+    std::optional<domain::FindingStatus> status;
+    std::optional<std::string> plugin;
+    std::optional<std::string> rule;
+    std::optional<long long> auditId;
+    std::optional<domain::SubjectType> subjectType;
+    std::optional<long long> subjectId;
+};
+
+class FindingRepository {
+public:
+    explicit FindingRepository(Database& db) : _db(db) {}
+
+    std::optional<domain::Finding> get(long long id);
+    Page<domain::Finding> list(const FindingFilter& filter, const PageRequest& page);
+
+    /// Records a finding as reported now: a new (plugin, rule, subject) opens one; a known one gets its
+    /// message, details, severity and last_seen_at refreshed and keeps its status, except that a resolved
+    /// one that is reported again opens again.
+    domain::Finding report(const domain::Finding& finding);
+
+    /// An inspector's status change. Throws NotFound, ValidationFailed (a waiver without a note).
+    domain::Finding setStatus(long long id, domain::FindingStatus status, const std::string& note,
+                              const std::string& actor);
+
+private:
+    Database& _db;
+};
+
+} // namespace registry::store

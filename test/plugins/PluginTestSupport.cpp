@@ -1,0 +1,70 @@
+#include "PluginTestSupport.h"
+
+#include "domain/Facility.h"
+#include "domain/Price.h"
+#include "plugins/Views.h"
+
+#include <boost/test/unit_test.hpp>
+
+namespace registry::test {
+
+using namespace registry::plugins;
+
+HostSettings fastSettings() {
+    HostSettings settings;
+    settings.limits.memoryBytes = 16u << 20;
+    settings.limits.instructionsPerCall = 200'000;
+    settings.limits.wallTimePerCall = std::chrono::milliseconds(2000);
+    settings.states = 2;
+    return settings;
+}
+
+Poco::JSON::Object::Ptr samplePriceView() {
+    domain::Facility facility;
+    facility.id = 3;
+    facility.name = "海淀区殡仪馆";
+    facility.kind = domain::FacilityKind::FuneralHome;
+    facility.district = "110108";
+    domain::PriceRecord price;
+    price.id = 42;
+    price.facilityId = 3;
+    price.item = "basic.cremation";
+    price.amountFen = 80000;
+    price.unit = "per_body";
+    price.effectiveFrom = "2024-05-01";
+    price.displayed = true;
+    return priceView(price, facility);
+}
+
+LogSink CapturedLog::sink() {
+    return
+        [this](const std::string& plugin, const std::string& line) { lines.push_back(plugin + ": " + line); };
+}
+
+std::shared_ptr<PluginSource> sourceOf(const std::string& file, const std::string& code,
+                                       const Manifest& manifest) {
+    auto source = std::make_shared<PluginSource>();
+    source->file = file;
+    source->code = code;
+    source->manifest = manifest;
+    return source;
+}
+
+OnePlugin::OnePlugin(const std::string& code, HostSettings settings, const std::string& file)
+    : _settings(std::move(settings)) {
+    _state = std::make_unique<PluginState>(_settings, log.sink());
+    const LoadResult loaded = _state->load(code, file, Poco::JSON::Object());
+    BOOST_REQUIRE_MESSAGE(loaded.ok(), "plugin did not load: " + loaded.call.message);
+    _source = sourceOf(file, code, loaded.manifest);
+    environment.data = &noData;
+    environment.today = "2024-06-01";
+    environment.district = "110108";
+    environment.asOfDate = "2024-05-01";
+}
+
+HookResult OnePlugin::call(HookKind kind, domain::SubjectType subject, Poco::JSON::Object::Ptr view) {
+    if (!view) view = samplePriceView();
+    return _state->call(*_source, kind, subject, *view, environment);
+}
+
+} // namespace registry::test
