@@ -68,6 +68,18 @@ std::string usage(const std::string& verb) {
                "Without --password-stdin a password is generated and printed once. 'user token' prints a bearer\n"
                "token and nothing else on standard output. With --if-absent, adding a user who exists already\n"
                "changes nothing and exits 0.\n";
+    if (verb == "import")
+        return "Usage: funeral-registry import prices FILE [--dry-run] [--encoding utf-8|gbk]\n"
+               "Loads a price list from a CSV file (UTF-8 with or without BOM, or GBK as Excel saves it on\n"
+               "Chinese Windows; detected unless --encoding says). Header row with the columns facility_id or\n"
+               "facility_code, item, amount_fen or amount_yuan, effective_from, displayed, bundled, and optionally\n"
+               "unit, area_m2, term_years, source, note. Every row is checked; all rows are stored or none, and\n"
+               "every bad row is listed. --dry-run checks and stores nothing.\n";
+    if (verb == "export")
+        return "Usage: funeral-registry export facilities|burial-sites|prices|findings [--format csv|geojson|json]\n"
+               "                              [--district CODE] [--output FILE]\n"
+               "Writes the list to standard output (or FILE): CSV in UTF-8 with BOM (opens in Excel), GeoJSON\n"
+               "(facilities and burial sites), or JSON.\n";
     if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
     return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
            "\n"
@@ -76,6 +88,8 @@ std::string usage(const std::string& verb) {
            "  migrate               bring the database schema up to date\n"
            "  demo-data [--scale N] fill an empty registry with demo data\n"
            "  user add|passwd|token manage users and their bearer tokens\n"
+           "  import prices FILE    load a price list (CSV, UTF-8 or GBK)\n"
+           "  export LIST           facilities, burial-sites, prices or findings as CSV, GeoJSON or JSON\n"
            "  version               print the program and schema versions\n"
            "\n"
            "Options:\n"

@@ -77,6 +77,8 @@ int RegistryApp::main(const std::vector<std::string>&) {
         if (verb == "version") return version();
         if (verb == "user") return user(_commandLine.args);
         if (verb == "demo-data") return demoData(_commandLine.args);
+        if (verb == "import") return importVerb(_commandLine.args);
+        if (verb == "export") return exportVerb(_commandLine.args);
         std::cerr << "funeral-registry: unknown verb '" << verb << "' (see funeral-registry --help)\n";
         return EXIT_USAGE;
     } catch (const std::invalid_argument& e) {
@@ -207,7 +209,7 @@ int RegistryApp::serve() {
     auth::Authenticator authenticator(*db, authSettings);
     http::ApiContext api{*db, authenticator, planWindow(),
                          store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
-    http::HttpLimits limits;
+    http::HttpLimits& limits = api.limits;
     limits.maxBodyBytes = static_cast<std::size_t>(config().getInt64("http.max_body_bytes", 1 << 20));
     limits.maxUploadBytes = static_cast<std::size_t>(config().getInt64("http.max_upload_bytes", 32 << 20));
     std::shared_ptr<const http::Router> router = http::buildRouter(api);

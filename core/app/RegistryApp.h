@@ -48,6 +48,8 @@ private:
     int version();
     int user(const std::vector<std::string>& args);
     int demoData(const std::vector<std::string>& args);
+    int importVerb(const std::vector<std::string>& args);
+    int exportVerb(const std::vector<std::string>& args);
 
     CommandLine _commandLine;
 };

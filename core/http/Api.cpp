@@ -13,6 +13,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addInspectionRoutes(*router, context);
     addFindingRoutes(*router, context);
     addUserRoutes(*router, context);
+    addTransferRoutes(*router, context);
     return router;
 }
 

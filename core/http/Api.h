@@ -3,6 +3,7 @@
 
 #include "auth/Authenticator.h"
 #include "domain/BurialSite.h"
+#include "domain/Price.h"
 #include "http/Router.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
@@ -17,6 +18,9 @@ struct ApiContext {
     auth::Authenticator& authenticator;
     domain::PlanWindow window;
     store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
+    HttpLimits limits;
+    /// The plugins' blocking validation of a price (a message refuses it); empty until plugins are wired.
+    std::function<std::optional<std::string>(const domain::PriceRecord&)> validatePrice;
 };
 
 /// Every route of the API, ready to serve.

@@ -90,6 +90,22 @@ public:
         return ind == soci::i_ok ? id : 0;
     }
 
+    long long lockMaxId(const std::string& table) override {
+        flush();
+        long long id = maxId(table);
+        if (_session.backend() == Backend::MySql) {
+            // As in the Connector writer: lock the end of the index so that ids above are ours.
+            std::vector<long long> ids(1000);
+            soci::statement st = (_session.sql().prepare << "SELECT id FROM " + table + " WHERE id >= " +
+                                                                std::to_string(id) + " ORDER BY id FOR UPDATE",
+                                  soci::into(ids));
+            st.execute();
+            while (st.fetch())
+                for (auto v : ids) id = std::max(id, v);
+        }
+        return id;
+    }
+
 protected:
     void writeBatch(const std::vector<std::vector<BulkValue>>& rows) override {
         Prepared& p = prepared(rows.size());
@@ -215,6 +231,22 @@ public:
             std::unique_ptr<sql::Statement> st(_connection->createStatement());
             std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + table));
             if (rs->next()) id = rs->getInt64(1);
+        });
+        return id;
+    }
+
+    long long lockMaxId(const std::string& table) override {
+        flush();
+        long long id = 0;
+        guarded([&] {
+            std::unique_ptr<sql::Statement> st(_connection->createStatement());
+            std::unique_ptr<sql::ResultSet> rs(st->executeQuery("SELECT COALESCE(MAX(id), 0) FROM " + table));
+            if (rs->next()) id = rs->getInt64(1);
+            // A locking range read from there locks the rows found and the gap up to the end of the index:
+            // nobody can add a row above until we commit, and the read sees rows committed meanwhile.
+            rs.reset(st->executeQuery("SELECT id FROM " + table + " WHERE id >= " + std::to_string(id) +
+                                      " ORDER BY id FOR UPDATE"));
+            while (rs->next()) id = std::max<long long>(id, rs->getInt64(1));
         });
         return id;
     }

@@ -48,6 +48,9 @@ public:
     virtual void execute(const std::string& statement) = 0;
     /// The largest id in `table` inside this transaction (0 when empty).
     virtual long long maxId(const std::string& table) = 0;
+    /// Like maxId, and keeps other writers from adding rows to `table` until this transaction ends, so
+    /// that ids above it can be given out here (SQLite's write transaction excludes them already).
+    virtual long long lockMaxId(const std::string& table) = 0;
     /// Writes pending rows and commits. Without commit, the destructor rolls everything back.
     void commit();
 

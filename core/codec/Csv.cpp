@@ -1,0 +1,129 @@
+#include "codec/Csv.h"
+
+#include "domain/FieldError.h"
+
+#include <Poco/String.h>
+#include <Poco/TextConverter.h>
+#include <Poco/UTF8Encoding.h>
+#include <Poco/Windows936Encoding.h>
+
+#include <stdexcept>
+
+namespace registry::codec {
+
+std::vector<CsvRow> parseCsv(const std::string& text) {
+    std::vector<CsvRow> rows;
+    CsvRow row;
+    std::string cell;
+    bool quoted = false, cellStarted = false, rowHasContent = false;
+    std::size_t line = 1, quoteLine = 0;
+    row.line = 1;
+    auto endCell = [&] {
+        row.cells.push_back(cell);
+        cell.clear();
+        cellStarted = false;
+    };
+    auto endRow = [&] {
+        endCell();
+        if (rowHasContent) rows.push_back(std::move(row));
+        row = CsvRow{};
+        row.line = line;
+        rowHasContent = false;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"') {
+                    cell += '"';
+                    ++i;
+                } else {
+                    quoted = false;
+                }
+            } else {
+                if (c == '\n') ++line;
+                cell += c;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            if (!cellStarted) {
+                quoted = true;
+                quoteLine = line;
+                cellStarted = rowHasContent = true;
+            } else {
+                cell += c; // a stray quote inside an unquoted field is kept as it is
+            }
+            break;
+        case ',':
+            endCell();
+            rowHasContent = true;
+            break;
+        case '\r': break;
+        case '\n':
+            ++line;
+            endRow();
+            break;
+        default:
+            cell += c;
+            cellStarted = rowHasContent = true;
+        }
+    }
+    if (quoted) throw std::invalid_argument("line " + std::to_string(quoteLine) + ": a quoted field is never closed");
+    if (rowHasContent || !cell.empty()) endRow();
+    return rows;
+}
+
+void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+        if (i) out << ',';
+        const std::string& v = cells[i];
+        if (v.find_first_of(",\"\r\n") == std::string::npos) {
+            out << v;
+        } else {
+            out << '"';
+            for (char c : v) {
+                if (c == '"') out << '"';
+                out << c;
+            }
+            out << '"';
+        }
+    }
+    out << "\r\n";
+}
+
+std::optional<TextEncoding> parseTextEncoding(const std::string& name) {
+    const std::string n = Poco::toLower(name);
+    if (n == "utf-8" || n == "utf8") return TextEncoding::Utf8;
+    if (n == "gbk" || n == "gb18030" || n == "gb2312" || n == "cp936") return TextEncoding::Gbk;
+    return std::nullopt;
+}
+
+namespace {
+bool hasBom(const std::string& bytes) { return bytes.rfind("\xEF\xBB\xBF", 0) == 0; }
+} // namespace
+
+TextEncoding detectEncoding(const std::string& bytes) {
+    if (hasBom(bytes)) return TextEncoding::Utf8;
+    return domain::utf8Length(bytes) ? TextEncoding::Utf8 : TextEncoding::Gbk;
+}
+
+std::string toUtf8(const std::string& bytes, TextEncoding encoding) {
+    if (encoding == TextEncoding::Utf8) {
+        std::string text = hasBom(bytes) ? bytes.substr(3) : bytes;
+        if (!domain::utf8Length(text)) throw std::invalid_argument("the file is not valid UTF-8 text");
+        return text;
+    }
+    Poco::Windows936Encoding gbk;
+    Poco::UTF8Encoding utf8;
+    Poco::TextConverter converter(gbk, utf8, '?');
+    std::string text;
+    const int errors = converter.convert(bytes, text);
+    if (errors > 0)
+        throw std::invalid_argument("the file is not valid GBK text (" + std::to_string(errors) +
+                                    " undecodable bytes); save it as UTF-8 or pass the right encoding");
+    return text;
+}
+
+} // namespace registry::codec

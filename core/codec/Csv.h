@@ -1,0 +1,38 @@
+#pragma once
+// CSV as spreadsheets write it (RFC 4180: comma separated, fields quoted with '"' when they hold a comma,
+// a quote or a line break, quotes doubled inside), and text in the encodings Excel saves on Chinese Windows.
+// Poco has no CSV reader or writer; its encodings do the character conversion.
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace registry::codec {
+
+struct CsvRow {
+    std::size_t line = 0; // 1-based line of the file where the row starts
+    std::vector<std::string> cells;
+};
+
+/// Splits UTF-8 text into rows. Throws std::invalid_argument naming the line of an unterminated quote.
+/// Blank lines are skipped; a trailing line break is optional.
+std::vector<CsvRow> parseCsv(const std::string& text);
+
+/// Writes one CSV row (with CRLF, as Excel expects), quoting fields that need it.
+void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells);
+
+enum class TextEncoding { Utf8, Gbk };
+
+/// "utf-8"/"utf8" or "gbk"/"gb18030"/"gb2312"/"cp936" (case-insensitive), nullopt otherwise.
+std::optional<TextEncoding> parseTextEncoding(const std::string& name);
+
+/// The encoding of raw bytes: UTF-8 when they carry a UTF-8 BOM or are valid UTF-8, else GBK (what Excel
+/// writes for "CSV" on Simplified Chinese Windows).
+TextEncoding detectEncoding(const std::string& bytes);
+
+/// UTF-8 text from raw bytes in `encoding`, without a BOM. Throws std::invalid_argument when the bytes are
+/// not valid in that encoding.
+std::string toUtf8(const std::string& bytes, TextEncoding encoding);
+
+} // namespace registry::codec

@@ -1,0 +1,352 @@
+#include "store/PriceImport.h"
+
+#include "codec/Csv.h"
+#include "codec/RecordJson.h"
+#include "domain/Dates.h"
+#include "domain/PriceItem.h"
+#include "store/ChangeLog.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace registry::store {
+
+using domain::PriceRecord;
+
+namespace {
+
+struct Row {
+    std::size_t line;
+    PriceRecord price;
+};
+
+struct Current {
+    long long id;
+    std::string effectiveFrom;
+};
+
+class Problems {
+public:
+    explicit Problems(std::vector<ImportProblem>& out, std::size_t max) : _out(out), _max(max) {}
+    void add(std::size_t line, std::string field, std::string zh, std::string en) {
+        ++_count;
+        if (_out.size() < _max) _out.push_back({line, std::move(field), std::move(zh), std::move(en)});
+    }
+    std::size_t count() const { return _count; }
+
+private:
+    std::vector<ImportProblem>& _out;
+    std::size_t _max;
+    std::size_t _count = 0;
+};
+
+std::optional<bool> parseFlag(std::string value) {
+    value = Poco::toLower(Poco::trim(value));
+    if (value == "true" || value == "1" || value == "yes" || value == "y" || value == "是") return true;
+    if (value == "false" || value == "0" || value == "no" || value == "n" || value == "否") return false;
+    return std::nullopt;
+}
+
+// "12.5" yuan → 1250 fen, exactly (no floating point); nullopt for anything else.
+std::optional<long long> parseYuan(const std::string& text) {
+    const std::string t = Poco::trim(text);
+    const auto dot = t.find('.');
+    const std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
+    if (whole.empty() || whole.size() > 12 || frac.size() > 2) return std::nullopt;
+    for (char c : whole + frac)
+        if (c < '0' || c > '9') return std::nullopt;
+    return std::stoll(whole) * 100 + (frac.empty() ? 0 : std::stoll(frac) * (frac.size() == 1 ? 10 : 1));
+}
+
+} // namespace
+
+ImportReport importPrices(Database& db, const std::string& csvUtf8, const ImportOptions& options) {
+    ImportReport report;
+    Problems problems(report.problems, options.maxProblems);
+    std::vector<codec::CsvRow> csv;
+    try {
+        csv = codec::parseCsv(csvUtf8);
+    } catch (const std::invalid_argument& e) {
+        problems.add(0, "", std::string("CSV 格式错误:") + e.what(), std::string("malformed CSV: ") + e.what());
+        return report;
+    }
+    if (csv.empty()) {
+        problems.add(0, "", "文件为空,须有标题行和数据行", "the file is empty: it needs a header row and data rows");
+        return report;
+    }
+
+    // Header: column name → index.
+    std::map<std::string, std::size_t> column;
+    static const std::set<std::string> known{"facility_id", "facility_code", "item",     "amount_fen", "amount_yuan",
+                                             "unit",        "effective_from", "displayed", "bundled",  "area_m2",
+                                             "term_years",  "source",        "note"};
+    for (std::size_t i = 0; i < csv[0].cells.size(); ++i) {
+        const std::string name = Poco::toLower(Poco::trim(csv[0].cells[i]));
+        if (!known.count(name))
+            problems.add(csv[0].line, name, "未知的列:" + name, "unknown column: " + name);
+        else if (column.count(name))
+            problems.add(csv[0].line, name, "列重复:" + name, "column given twice: " + name);
+        else
+            column[name] = i;
+    }
+    const auto need = [&](const std::string& a, const std::string& b) {
+        if (!column.count(a) && (b.empty() || !column.count(b)))
+            problems.add(csv[0].line, a, "缺少必需的列:" + a + (b.empty() ? "" : " 或 " + b),
+                         "missing column: " + a + (b.empty() ? "" : " or " + b));
+    };
+    need("facility_id", "facility_code");
+    need("item", "");
+    need("amount_fen", "amount_yuan");
+    need("effective_from", "");
+    need("displayed", "");
+    need("bundled", "");
+    if (problems.count() > 0) return report;
+
+    // Facilities and current prices, for the checks against what is stored.
+    std::map<long long, std::string> districtOfFacility;
+    std::map<std::string, long long> facilityByCode;
+    std::map<std::pair<long long, std::string>, Current> current;
+    {
+        Database::Session session(db);
+        long long id = 0;
+        std::string code, district, item, from;
+        soci::statement facilities = (session.sql().prepare << "SELECT id, code, district FROM facilities",
+                                      soci::into(id), soci::into(code), soci::into(district));
+        facilities.execute();
+        while (facilities.fetch()) {
+            districtOfFacility[id] = district;
+            facilityByCode[code] = id;
+        }
+        long long facility = 0;
+        soci::statement prices =
+            (session.sql().prepare << "SELECT id, facility_id, item, effective_from FROM price_records "
+                                      "WHERE superseded_by IS NULL",
+             soci::into(id), soci::into(facility), soci::into(item), soci::into(from));
+        prices.execute();
+        while (prices.fetch()) current[{facility, item}] = {id, from};
+    }
+
+    const auto cell = [&](const codec::CsvRow& row, const std::string& name) -> std::string {
+        auto it = column.find(name);
+        if (it == column.end() || it->second >= row.cells.size()) return "";
+        return Poco::trim(row.cells[it->second]);
+    };
+
+    std::vector<Row> rows;
+    rows.reserve(csv.size() - 1);
+    for (std::size_t r = 1; r < csv.size(); ++r) {
+        const auto& c = csv[r];
+        const std::size_t line = c.line;
+        ++report.rows;
+        if (c.cells.size() > csv[0].cells.size())
+            problems.add(line, "", "此行的列数多于标题行", "the row has more cells than the header");
+        PriceRecord p;
+        bool ok = true;
+        // Facility by id or by code.
+        const std::string idText = cell(c, "facility_id"), codeText = cell(c, "facility_code");
+        Poco::Int64 facilityId = 0;
+        if (!idText.empty()) {
+            if (!Poco::NumberParser::tryParse64(idText, facilityId) || !districtOfFacility.count(facilityId)) {
+                problems.add(line, "facility_id", "设施不存在:" + idText, "no facility with id " + idText);
+                ok = false;
+            }
+        } else if (!codeText.empty()) {
+            auto it = facilityByCode.find(codeText);
+            if (it == facilityByCode.end()) {
+                problems.add(line, "facility_code", "设施编号不存在:" + codeText, "no facility with code " + codeText);
+                ok = false;
+            } else {
+                facilityId = it->second;
+            }
+        } else {
+            problems.add(line, "facility_id", "须填写设施编号", "facility_id or facility_code is required");
+            ok = false;
+        }
+        if (ok && options.district && districtOfFacility[facilityId] != *options.district) {
+            problems.add(line, "facility_id", "只能导入本区(" + *options.district + ")设施的价格",
+                         "you may only import prices of your own district's facilities (" + *options.district + ")");
+            ok = false;
+        }
+        p.facilityId = facilityId;
+        p.item = cell(c, "item");
+        // Amount in fen, or in yuan with at most two decimals.
+        const std::string fen = cell(c, "amount_fen"), yuan = cell(c, "amount_yuan");
+        Poco::Int64 amount = 0;
+        if (!fen.empty()) {
+            if (!Poco::NumberParser::tryParse64(fen, amount)) {
+                problems.add(line, "amount_fen", "金额(分)须为整数:" + fen, "amount_fen must be a whole number: " + fen);
+                ok = false;
+            }
+        } else if (!yuan.empty()) {
+            if (auto parsed = parseYuan(yuan)) {
+                amount = *parsed;
+            } else {
+                problems.add(line, "amount_yuan", "金额(元)须为最多两位小数的数字:" + yuan,
+                             "amount_yuan must be a number with at most two decimals: " + yuan);
+                ok = false;
+            }
+        } else {
+            problems.add(line, "amount_fen", "须填写金额", "amount_fen or amount_yuan is required");
+            ok = false;
+        }
+        p.amountFen = amount;
+        p.unit = cell(c, "unit");
+        if (p.unit.empty())
+            if (auto* item = domain::findPriceItem(p.item)) p.unit = item->unit;
+        if (p.unit.empty()) p.unit = "per_item";
+        p.effectiveFrom = cell(c, "effective_from");
+        for (const char* flag : {"displayed", "bundled"}) {
+            const auto value = parseFlag(cell(c, flag));
+            if (!value) {
+                problems.add(line, flag, std::string(flag) + " 须为 true/false(或 是/否)",
+                             std::string(flag) + " must be true or false");
+                ok = false;
+            } else {
+                (std::string(flag) == "displayed" ? p.displayed : p.bundled) = *value;
+            }
+        }
+        if (const auto area = cell(c, "area_m2"); !area.empty()) {
+            double value = 0;
+            if (Poco::NumberParser::tryParseFloat(area, value)) {
+                p.areaM2 = value;
+            } else {
+                problems.add(line, "area_m2", "面积须为数值:" + area, "area_m2 must be a number: " + area);
+                ok = false;
+            }
+        }
+        if (const auto term = cell(c, "term_years"); !term.empty()) {
+            Poco::Int64 value = 0;
+            if (Poco::NumberParser::tryParse64(term, value)) {
+                p.termYears = value;
+            } else {
+                problems.add(line, "term_years", "年限须为整数:" + term, "term_years must be a whole number: " + term);
+                ok = false;
+            }
+        }
+        const std::string source = cell(c, "source");
+        if (!source.empty()) {
+            if (auto parsed = domain::parseEnum<domain::PriceSource>(source)) {
+                p.source = *parsed;
+            } else {
+                problems.add(line, "source", "source 须为 " + domain::allowedValues<domain::PriceSource>(),
+                             "source must be one of " + domain::allowedValues<domain::PriceSource>());
+                ok = false;
+            }
+        } else {
+            p.source = domain::PriceSource::Import;
+        }
+        p.note = cell(c, "note");
+        for (const auto& e : domain::validate(p)) {
+            if (e.field == "facility_id" && !ok) continue;
+            problems.add(line, e.field, e.messageZh, e.messageEn);
+            ok = false;
+        }
+        if (ok && options.validate)
+            if (auto refusal = options.validate(p)) {
+                problems.add(line, "", *refusal, *refusal);
+                ok = false;
+            }
+        if (ok) rows.push_back({line, std::move(p)});
+        if (options.progress && r % 10000 == 0) options.progress(r, csv.size() - 1);
+    }
+
+    // Per facility and item: in date order, each after the one before and after the stored current one.
+    std::map<std::pair<long long, std::string>, std::vector<std::size_t>> groups;
+    for (std::size_t i = 0; i < rows.size(); ++i) groups[{rows[i].price.facilityId, rows[i].price.item}].push_back(i);
+    for (auto& [key, members] : groups) {
+        std::stable_sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+            return rows[a].price.effectiveFrom < rows[b].price.effectiveFrom;
+        });
+        for (std::size_t k = 1; k < members.size(); ++k)
+            if (rows[members[k]].price.effectiveFrom == rows[members[k - 1]].price.effectiveFrom)
+                problems.add(rows[members[k]].line, "effective_from",
+                             "与第 " + std::to_string(rows[members[k - 1]].line) + " 行同一设施、同一项目、同一生效日期",
+                             "same facility, item and effective_from as line " + std::to_string(rows[members[k - 1]].line));
+        auto found = current.find(key);
+        if (found != current.end()) {
+            const auto& first = rows[members.front()];
+            if (first.price.effectiveFrom < found->second.effectiveFrom)
+                problems.add(first.line, "effective_from",
+                             "生效日期早于现行价格的生效日期(" + found->second.effectiveFrom + ")",
+                             "effective_from is before the current price's (" + found->second.effectiveFrom + ")");
+            else if (first.price.effectiveFrom == found->second.effectiveFrom && first.price.note.empty())
+                problems.add(first.line, "note", "与现行价格同日生效视为更正,须填写 note",
+                             "a price effective the same day as the current one is a correction and needs a note");
+            ++report.superseded;
+        }
+    }
+    if (report.rows == 0) problems.add(0, "", "文件中没有数据行", "the file has no data rows");
+    if (problems.count() > 0 || options.dryRun) return report;
+
+    // All rows valid: write them in one transaction.
+    auto writer = BulkWriter::open(db, options.strategy);
+    const long long base = writer->lockMaxId("price_records");
+    const std::string now = domain::nowTimestamp();
+    // Ids in file order of groups, ascending by date within a group.
+    std::vector<long long> idOf(rows.size());
+    long long next = base;
+    for (auto& [key, members] : groups)
+        for (auto index : members) idOf[index] = ++next;
+    // Current prices stop being current first: one current record per facility and item is enforced.
+    for (auto& [key, members] : groups)
+        if (auto found = current.find(key); found != current.end())
+            writer->execute("UPDATE price_records SET superseded_by = id WHERE id = " + std::to_string(found->second.id));
+    writer->setTable("price_records",
+                     {{"id", ColumnType::Integer}, {"facility_id", ColumnType::Integer}, {"item", ColumnType::Text},
+                      {"amount_fen", ColumnType::Integer}, {"unit", ColumnType::Text},
+                      {"effective_from", ColumnType::Text}, {"effective_to", ColumnType::Text},
+                      {"displayed", ColumnType::Integer}, {"bundled", ColumnType::Integer},
+                      {"area_m2", ColumnType::Real}, {"term_years", ColumnType::Integer}, {"source", ColumnType::Text},
+                      {"note", ColumnType::Text}, {"superseded_by", ColumnType::Integer},
+                      {"recorded_by", ColumnType::Text}, {"created_at", ColumnType::Text}, {"version", ColumnType::Integer}});
+    std::size_t written = 0;
+    for (auto& [key, members] : groups) {
+        // Newest first, so that each older row's superseded_by already exists (MySQL checks row by row).
+        for (std::size_t k = members.size(); k-- > 0;) {
+            const auto& p = rows[members[k]].price;
+            BulkValue to, supersededBy, area, term;
+            if (k + 1 < members.size()) {
+                to = domain::addDays(rows[members[k + 1]].price.effectiveFrom, -1);
+                supersededBy = idOf[members[k + 1]];
+            }
+            if (p.areaM2) area = *p.areaM2;
+            if (p.termYears) term = static_cast<long long>(*p.termYears);
+            writer->addRow({idOf[members[k]], static_cast<long long>(p.facilityId), p.item,
+                            static_cast<long long>(p.amountFen), p.unit, p.effectiveFrom, to, p.displayed ? 1LL : 0LL,
+                            p.bundled ? 1LL : 0LL, area, term, domain::toString(p.source), p.note, supersededBy,
+                            options.actor, now, 1LL});
+            if (options.progress && ++written % 10000 == 0) options.progress(written, rows.size());
+        }
+    }
+    for (auto& [key, members] : groups)
+        if (auto found = current.find(key); found != current.end()) {
+            const auto& first = rows[members.front()].price;
+            writer->execute("UPDATE price_records SET superseded_by = " + std::to_string(idOf[members.front()]) +
+                            ", effective_to = '" + domain::addDays(first.effectiveFrom, -1) + "' WHERE id = " +
+                            std::to_string(found->second.id));
+        }
+    // One change-log entry describes the whole import (a million rows are not a million log entries).
+    Poco::JSON::Object::Ptr summary = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    summary->set("rows", rows.size());
+    summary->set("first_id", base + 1);
+    summary->set("last_id", next);
+    summary->set("superseded", report.superseded);
+    writer->setTable("change_log", {{"at", ColumnType::Text}, {"actor", ColumnType::Text}, {"action", ColumnType::Text},
+                                    {"entity", ColumnType::Text}, {"entity_id", ColumnType::Integer},
+                                    {"before_json", ColumnType::Text}, {"after_json", ColumnType::Text}});
+    writer->addRow({now, options.actor, std::string("import"), std::string("price"), base + 1, BulkValue{},
+                    codec::stringify(summary)});
+    writer->commit();
+    report.stored = true;
+    report.firstId = base + 1;
+    report.lastId = next;
+    if (options.progress) options.progress(rows.size(), rows.size());
+    return report;
+}
+
+} // namespace registry::store
