@@ -108,6 +108,17 @@ BOOST_AUTO_TEST_CASE(requests_without_a_valid_token_are_401) {
     BOOST_TEST(anonymous.del("/api/v1/auth/token").status == 401);
 }
 
+BOOST_AUTO_TEST_CASE(sign_ins_are_in_the_change_log_without_the_token) {
+    const std::string token = Server::instance().signIn("aud");
+    BOOST_REQUIRE(!token.empty());
+    const auto me = Client(token).get("/api/v1/me");
+    const auto log = as("admin").get("/api/v1/changes?entity=user&entity_id=" + std::to_string(me.id()) + "&limit=500");
+    BOOST_TEST(log.status == 200);
+    BOOST_TEST(log.body.find(token) == std::string::npos, "the change log shows a bearer token");
+    BOOST_TEST(log.body.find("pbkdf2") == std::string::npos, "the change log shows a password hash");
+    BOOST_TEST(as("admin").get("/api/v1/users").body.find("pbkdf2") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_revoked_token_is_401_and_others_still_work) {
     const std::string first = Server::instance().signIn("admin");
     const std::string second = Server::instance().signIn("admin");

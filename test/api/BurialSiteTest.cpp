@@ -189,6 +189,20 @@ BOOST_AUTO_TEST_CASE(progress_adds_up_and_may_not_exceed_grave_count) {
     BOOST_TEST(insp.post("/api/v1/burial-sites/999999/progress", progress(1)).status == 404);
 }
 
+BOOST_AUTO_TEST_CASE(grave_count_may_not_drop_below_the_graves_handled) {
+    const auto site = createBurialSite("insp", kOwn, 10);
+    BOOST_REQUIRE_EQUAL(as("insp").post(site.header("Location") + "/progress", progress(8)).status, 201);
+    const auto current = as("insp").get(site.header("Location"));
+    const auto state = dbState();
+    const auto r = as("insp").put(site.header("Location"), with(current.obj(), {{"grave_count", 7}}), current.etag());
+    BOOST_TEST(r.status == 422, r.describe());
+    BOOST_TEST(r.hasError("grave_count", "below_handled"));
+    BOOST_TEST(dbState() == state);
+    const auto ok = as("insp").put(site.header("Location"), with(current.obj(), {{"grave_count", 8}}), current.etag());
+    BOOST_TEST(ok.status == 200, ok.describe());
+    BOOST_TEST(ok.num("graves_handled") == 8);
+}
+
 BOOST_AUTO_TEST_CASE(progress_to_accepted_needs_an_inspector_or_admin) {
     const auto id = createBurialSite("admin", kOwn, 3).id();
     for (const char* s : {"planned", "in_progress", "completed"}) BOOST_REQUIRE_EQUAL(moveTo("admin", id, s).status, 200);

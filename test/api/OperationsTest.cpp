@@ -69,6 +69,13 @@ BOOST_AUTO_TEST_CASE(a_wrong_method_is_405_with_allow) {
     BOOST_TEST(postHealth.status == 405);
     BOOST_TEST(postHealth.header("Allow") == "GET");
 
+    Request options;
+    options.method = "OPTIONS";
+    options.path = "/api/v1/burial-sites";
+    const auto answer = admin.send(options);
+    BOOST_TEST(answer.status == 405, answer.describe());
+    BOOST_TEST(answer.header("Allow") == "GET, POST");
+
     const auto en = admin.english().del("/api/v1/burial-sites/1");
     BOOST_TEST(en.status == 405);
     BOOST_TEST(en.str("title") == "Method not allowed");
