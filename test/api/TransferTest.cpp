@@ -146,7 +146,7 @@ BOOST_AUTO_TEST_CASE(geojson_and_json_exports_are_well_formed) {
     BOOST_TEST(found);
     auto json = as("aud").get("/api/v1/export/prices?format=json");
     BOOST_TEST(json.status == 200, json.describe());
-    BOOST_TEST(json.json.type() == typeid(Poco::JSON::Array::Ptr));
+    BOOST_TEST((json.json.type() == typeid(Poco::JSON::Array::Ptr)));
     auto pricesGeo = as("aud").get("/api/v1/export/prices?format=geojson");
     BOOST_TEST(pricesGeo.status == 400, pricesGeo.describe());
     auto unknown = as("aud").get("/api/v1/export/nothing");
