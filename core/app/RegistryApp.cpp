@@ -17,6 +17,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/NumberParser.h>
+#include <Poco/String.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/LoggingConfigurator.h>
 
@@ -49,13 +50,29 @@ void RegistryApp::initialize(Poco::Util::Application& self) {
     ServerApplication::initialize(self);
 }
 
+long long RegistryApp::intSetting(const std::string& key, long long fallback, long long min, long long max) {
+    const std::string text = config().getString(key, std::to_string(fallback));
+    Poco::Int64 value = 0;
+    if (!Poco::NumberParser::tryParse64(Poco::trim(text), value) || value < min || value > max)
+        throw std::invalid_argument("setting " + key + " must be a whole number from " + std::to_string(min) + " to " +
+                                    std::to_string(max) + " (got '" + text + "')");
+    return value;
+}
+
+bool RegistryApp::boolSetting(const std::string& key, bool fallback) {
+    const std::string text = Poco::toLower(Poco::trim(config().getString(key, fallback ? "true" : "false")));
+    if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
+    if (text == "false" || text == "no" || text == "off" || text == "0") return false;
+    throw std::invalid_argument("setting " + key + " must be true or false (got '" + text + "')");
+}
+
 std::unique_ptr<store::Database> RegistryApp::openDatabase(bool migrate) {
     store::DatabaseOptions options;
-    options.poolSize = static_cast<std::size_t>(config().getInt("db.pool_size", 8));
-    options.busyTimeoutMs = config().getInt("db.busy_timeout_ms", 10000);
-    options.leaseTimeoutMs = config().getInt("db.lease_timeout_ms", 10000);
-    options.connectTimeoutSec = config().getInt("db.connect_timeout_s", 5);
-    options.ioTimeoutSec = config().getInt("db.io_timeout_s", 120);
+    options.poolSize = static_cast<std::size_t>(intSetting("db.pool_size", 8, 1, 256));
+    options.busyTimeoutMs = static_cast<int>(intSetting("db.busy_timeout_ms", 10000, 0, 600000));
+    options.leaseTimeoutMs = static_cast<int>(intSetting("db.lease_timeout_ms", 10000, 1, 600000));
+    options.connectTimeoutSec = static_cast<int>(intSetting("db.connect_timeout_s", 5, 1, 600));
+    options.ioTimeoutSec = static_cast<int>(intSetting("db.io_timeout_s", 120, 1, 86400));
     const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
     auto db = std::make_unique<store::Database>(url, options);
     store::Migrator migrator(*db);
@@ -187,39 +204,38 @@ domain::PlanWindow RegistryApp::planWindow() {
 }
 
 int RegistryApp::serve() {
-    auto db = openDatabase(config().getBool("db.auto_migrate", true));
+    auto db = openDatabase(boolSetting("db.auto_migrate", true));
     const std::string host = config().getString("http.host", "127.0.0.1");
-    const int port = config().getInt("http.port", 8080);
-    if (port < 1 || port > 65535) throw std::invalid_argument("http.port must be 1 to 65535");
+    const int port = static_cast<int>(intSetting("http.port", 8080, 1, 65535));
 
     auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(config().getInt("http.threads", 16));
-    params->setMaxQueued(config().getInt("http.queue", 64));
-    params->setTimeout(Poco::Timespan(config().getInt("http.timeout_s", 30), 0));
+    params->setMaxThreads(static_cast<int>(intSetting("http.threads", 16, 2, 1024)));
+    params->setMaxQueued(static_cast<int>(intSetting("http.queue", 64, 1, 100000)));
+    params->setTimeout(Poco::Timespan(intSetting("http.timeout_s", 30, 1, 3600), 0));
     params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(config().getInt("http.keepalive_timeout_s", 10), 0));
-    params->setMaxKeepAliveRequests(config().getInt("http.keepalive_max_requests", 1000));
+    params->setKeepAliveTimeout(Poco::Timespan(intSetting("http.keepalive_timeout_s", 10, 1, 3600), 0));
+    params->setMaxKeepAliveRequests(static_cast<int>(intSetting("http.keepalive_max_requests", 1000, 1, 1000000)));
     params->setServerName("funeral-registry");
 
     auth::AuthSettings authSettings;
-    authSettings.pbkdf2Iterations = config().getInt("auth.pbkdf2_iterations", authSettings.pbkdf2Iterations);
-    authSettings.tokenTtlHours = config().getInt("auth.token_ttl_hours", authSettings.tokenTtlHours);
-    authSettings.maxFailedLogins = config().getInt("auth.max_failed_logins", authSettings.maxFailedLogins);
-    authSettings.lockoutMinutes = config().getInt("auth.lockout_minutes", authSettings.lockoutMinutes);
+    authSettings.pbkdf2Iterations = static_cast<int>(intSetting("auth.pbkdf2_iterations", authSettings.pbkdf2Iterations, 1, 10000000));
+    authSettings.tokenTtlHours = static_cast<int>(intSetting("auth.token_ttl_hours", authSettings.tokenTtlHours, 1, 8784));
+    authSettings.maxFailedLogins = static_cast<int>(intSetting("auth.max_failed_logins", authSettings.maxFailedLogins, 1, 1000));
+    authSettings.lockoutMinutes = static_cast<int>(intSetting("auth.lockout_minutes", authSettings.lockoutMinutes, 1, 100000));
     auth::Authenticator authenticator(*db, authSettings);
     http::ApiContext api{*db, authenticator, planWindow(),
                          store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
     http::HttpLimits& limits = api.limits;
-    limits.maxBodyBytes = static_cast<std::size_t>(config().getInt64("http.max_body_bytes", 1 << 20));
-    limits.maxUploadBytes = static_cast<std::size_t>(config().getInt64("http.max_upload_bytes", 32 << 20));
+    limits.maxBodyBytes = static_cast<std::size_t>(intSetting("http.max_body_bytes", 1 << 20, 1024, 1LL << 30));
+    limits.maxUploadBytes = static_cast<std::size_t>(intSetting("http.max_upload_bytes", 32 << 20, 1024, 1LL << 34));
     std::shared_ptr<const http::Router> router = http::buildRouter(api);
 
-    Poco::ThreadPool threads("http", 2, config().getInt("http.threads", 16));
+    Poco::ThreadPool threads("http", 2, static_cast<int>(intSetting("http.threads", 16, 2, 1024)));
     Poco::Net::ServerSocket socket;
     try {
         // Reuse the address (quick restarts) but not the port: a second server on a taken port must fail.
         socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
-        socket.listen(config().getInt("http.backlog", 128));
+        socket.listen(static_cast<int>(intSetting("http.backlog", 128, 1, 65535)));
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());
     }

@@ -34,6 +34,11 @@ public:
     explicit RegistryApp(CommandLine commandLine);
     ~RegistryApp() override;
 
+    /// A whole-number setting within [min, max]; std::invalid_argument naming the key otherwise.
+    long long intSetting(const std::string& key, long long fallback, long long min, long long max);
+    /// A true/false setting; std::invalid_argument naming the key otherwise.
+    bool boolSetting(const std::string& key, bool fallback);
+
     /// Opens the database that `db.url` names (migrating it first when `migrate` is true).
     std::unique_ptr<store::Database> openDatabase(bool migrate);
 

@@ -45,7 +45,7 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
     }
     const std::string text = codec::toUtf8(bytes, encoding.value_or(codec::detectEncoding(bytes)));
 
-    auto db = openDatabase(config().getBool("db.auto_migrate", true));
+    auto db = openDatabase(boolSetting("db.auto_migrate", true));
     store::ImportOptions options;
     options.dryRun = dryRun;
     options.actor = "cli";
@@ -102,7 +102,7 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
         throw std::invalid_argument("GeoJSON is for facilities and burial sites, which have a location");
     request.facilities.district = request.burialSites.district = request.prices.district =
         request.findings.district = district;
-    auto db = openDatabase(config().getBool("db.auto_migrate", true));
+    auto db = openDatabase(boolSetting("db.auto_migrate", true));
     std::size_t count = 0;
     if (output.empty()) {
         count = http::writeExport(*db, planWindow(), request, std::cout);
