@@ -1,5 +1,6 @@
 #include "plugins/LuaState.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdlib>
 #include <new>
@@ -8,9 +9,14 @@ namespace registry::plugins {
 
 namespace {
 
-// Instructions between two looks at the budget: small enough that the limits are exact to a fraction of a
-// millisecond, large enough that the clock read costs nothing measurable.
-constexpr int kHookInterval = 1000;
+// Instructions between two looks at the budget. The interval adapts within a call: it grows while the
+// plugin runs plain Lua (a look costs a clock read) and shrinks to one instruction when ticks get slow,
+// which happens when each instruction is an expensive library call (string.rep in a loop), so the wall-time
+// limit is overshot by at most about one such call.
+constexpr int kFirstInterval = 100;
+constexpr int kMaxInterval = 10000;
+constexpr auto kSlowTick = std::chrono::microseconds(1000);
+constexpr auto kFastTick = std::chrono::microseconds(100);
 
 // The error object the hook raises. Only its address matters; the host never trusts the error object to
 // tell a limit from an error (its own Budget says which), so a plugin cannot forge one.
@@ -97,13 +103,26 @@ void LuaState::countHook(lua_State* lua, lua_Debug*) {
     Budget& budget = self._budget;
     if (!budget.active) return;
     if (budget.trip == Trip::None) {
-        budget.instructions += kHookInterval;
-        if (budget.instructions > self._limits.instructionsPerCall)
+        budget.instructions += static_cast<std::uint64_t>(budget.interval);
+        const auto now = std::chrono::steady_clock::now();
+        if (budget.instructions > self._limits.instructionsPerCall) {
             self.trip(Trip::Instructions);
-        else if (std::chrono::steady_clock::now() > budget.deadline)
+        } else if (now > budget.deadline) {
             self.trip(Trip::WallTime);
-        else
+        } else {
+            const auto tick = now - budget.lastTick;
+            budget.lastTick = now;
+            int interval = budget.interval;
+            if (tick > kSlowTick)
+                interval = std::max(1, interval / 8);
+            else if (tick < kFastTick)
+                interval = std::min(kMaxInterval, interval * 2);
+            if (interval != budget.interval) {
+                budget.interval = interval;
+                lua_sethook(lua, &LuaState::countHook, LUA_MASKCOUNT, interval);
+            }
             return;
+        }
     }
     lua_pushlightuserdata(lua, &kLimitSentinel);
     lua_error(lua);
@@ -166,7 +185,9 @@ CallResult LuaState::run(const std::function<void(lua_State*)>& body) {
     const int top = lua_gettop(_lua);
     _budget = Budget{};
     _budget.active = true;
-    _budget.deadline = std::chrono::steady_clock::now() + _limits.wallTimePerCall;
+    _budget.lastTick = std::chrono::steady_clock::now();
+    _budget.deadline = _budget.lastTick + _limits.wallTimePerCall;
+    _budget.interval = kFirstInterval;
     _handled = false;
     _handledMessage.clear();
     _traceback.clear();
@@ -174,7 +195,7 @@ CallResult LuaState::run(const std::function<void(lua_State*)>& body) {
     lua_pushcfunction(_lua, &LuaState::messageHandler);
     lua_pushcfunction(_lua, &LuaState::trampoline);
     lua_pushlightuserdata(_lua, const_cast<std::function<void(lua_State*)>*>(&body));
-    lua_sethook(_lua, &LuaState::countHook, LUA_MASKCOUNT, kHookInterval);
+    lua_sethook(_lua, &LuaState::countHook, LUA_MASKCOUNT, kFirstInterval);
     const int status = lua_pcall(_lua, 1, 0, top + 1);
     lua_sethook(_lua, nullptr, 0, 0);
     CallResult result = finish(status);

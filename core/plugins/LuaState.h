@@ -66,6 +66,8 @@ private:
         bool active = false;
         std::uint64_t instructions = 0;
         std::chrono::steady_clock::time_point deadline;
+        std::chrono::steady_clock::time_point lastTick;
+        int interval = 0; // instructions between hook calls now
         Trip trip = Trip::None;
     };
 

@@ -72,7 +72,12 @@ int proxyPairs(lua_State* lua) {
 int finishProtected(lua_State* lua, int status, lua_KContext extra) {
     if (status != LUA_OK && status != LUA_YIELD) {
         LuaState& state = LuaState::from(lua);
-        if (status == LUA_ERRMEM) state.noteOutOfMemory();
+        if (status == LUA_ERRMEM) {
+            // Raised again as an ordinary error (lua_error would turn Lua's memory message back into a memory
+            // error), so that the host's message handler runs here and can name the line of this pcall.
+            state.noteOutOfMemory();
+            lua_pushliteral(lua, "out of memory");
+        }
         if (state.limitReached()) return lua_error(lua);
         lua_pushboolean(lua, 0);
         lua_pushvalue(lua, -2);
@@ -89,9 +94,23 @@ int guardedPcall(lua_State* lua) {
     return finishProtected(lua, status, 0);
 }
 
+// The message handler a plugin gives xpcall, behind a guard: when the error is a limit raised by the count
+// hook, Lua runs the handler with hooks off (the hook has not returned), so the plugin's handler must not run
+// at all then.
+int guardedHandler(lua_State* lua) {
+    if (LuaState::from(lua).limitReached()) return 1; // the error object, unchanged
+    lua_pushvalue(lua, lua_upvalueindex(1));
+    lua_insert(lua, 1);
+    lua_call(lua, lua_gettop(lua) - 1, 1);
+    return 1;
+}
+
 int guardedXpcall(lua_State* lua) {
     const int n = lua_gettop(lua);
     luaL_checktype(lua, 2, LUA_TFUNCTION);
+    lua_pushvalue(lua, 2);
+    lua_pushcclosure(lua, &guardedHandler, 1);
+    lua_replace(lua, 2);
     lua_pushboolean(lua, 1);
     lua_pushvalue(lua, 1);
     lua_rotate(lua, 3, 2);

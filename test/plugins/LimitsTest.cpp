@@ -1,0 +1,223 @@
+// Limits: a plugin that runs too long, uses too much memory or recurses without end is stopped, the
+// outcome says which limit, a pcall in the plugin cannot catch it, and the state serves the next call.
+
+#include "PluginTestSupport.h"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace registry::plugins;
+using registry::test::fastSettings;
+using registry::test::OnePlugin;
+
+namespace {
+
+std::string checking(const std::string& body) {
+    return "return { name = 'test.hostile', version = '1', checks = { price = function(p, ctx)\n" + body +
+           "\nend } }";
+}
+
+/// After a failed call, the same state still runs a plugin to completion.
+void requireUsable(PluginState& state) {
+    OnePlugin probe("return { name = 'test.after', version = '1', checks = { price = function(p, ctx) "
+                    "ctx.finding{ rule = 'ok', severity = 'info', message = 'still here' } end } }");
+    const LoadResult loaded = state.load(probe.source().code, "common/after.lua", Poco::JSON::Object());
+    BOOST_REQUIRE_MESSAGE(loaded.ok(), loaded.call.message);
+    CallEnvironment environment = probe.environment;
+    auto view = registry::test::samplePriceView();
+    const HookResult result = state.call(probe.source(), HookKind::Checks,
+                                         registry::domain::SubjectType::Price, *view, environment);
+    BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
+    BOOST_REQUIRE_EQUAL(result.findings.size(), 1u);
+}
+
+HookResult runHostile(const std::string& body, HostSettings settings = fastSettings(),
+                      bool usableAfter = true) {
+    OnePlugin plugin(checking(body), settings);
+    HookResult result = plugin.call();
+    // An exhausted state is replaced by its owner (StatePool); any other is used again.
+    if (plugin.state().exhausted()) return result;
+    if (usableAfter) requireUsable(plugin.state());
+    // A second call of the same hostile plugin ends the same way: nothing is left tripped.
+    const HookResult again = plugin.call();
+    BOOST_TEST(toString(again.call.outcome) == toString(result.call.outcome));
+    return result;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(limits)
+
+BOOST_AUTO_TEST_CASE(infinite_loop_times_out_with_its_line) {
+    const HookResult result = runHostile("local n = 0\nwhile true do n = n + 1 end");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+    BOOST_TEST(
+        contains(result.call.message, "common/test.lua:3: instruction limit exceeded (200000 per call)"),
+        result.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(loop_inside_pcall_is_not_caught) {
+    const HookResult result = runHostile("while true do pcall(function() while true do end end) end");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+}
+
+BOOST_AUTO_TEST_CASE(pcall_of_the_loop_returns_nothing_to_the_plugin) {
+    // If the plugin's pcall returned, the finding would be reported before the next loop.
+    const HookResult result = runHostile(
+        "local ok = pcall(function() while true do end end)\n"
+        "ctx.finding{ rule = 'caught', severity = 'info', message = tostring(ok) }\nwhile true do end");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+    BOOST_TEST(result.findings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(xpcall_with_a_looping_handler_is_not_caught) {
+    const HookResult result =
+        runHostile("xpcall(function() while true do end end, function() while true do end end)\n"
+                   "ctx.finding{ rule = 'caught', severity = 'info', message = 'x' }");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+    BOOST_TEST(result.findings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(erroring_in_a_loop_under_pcall_times_out) {
+    HostSettings settings = fastSettings();
+    settings.limits.instructionsPerCall = 20'000; // each caught error costs microseconds: keep the test short
+    const HookResult result = runHostile("while true do pcall(error, 'again') end", settings);
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+}
+
+BOOST_AUTO_TEST_CASE(loop_inside_a_coroutine_is_contained) {
+    // coroutine is not on the allow-list, so the attempt is an ordinary error naming it.
+    const HookResult result = runHostile("local co = coroutine.wrap(function() while true do end end)\nco()");
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(contains(result.call.message, "coroutine"), result.call.message);
+    BOOST_TEST(contains(result.call.message, "common/test.lua:2:"), result.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(loop_in_a_metamethod_times_out) {
+    const HookResult result =
+        runHostile("local t = setmetatable({}, { __index = function() while true do end end })\nreturn t.x");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+}
+
+BOOST_AUTO_TEST_CASE(loop_in_a_sort_comparator_times_out) {
+    const HookResult result =
+        runHostile("local t = {3, 2, 1}\ntable.sort(t, function(a, b) while true do end end)");
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+}
+
+BOOST_AUTO_TEST_CASE(unbounded_recursion_is_contained) {
+    HostSettings settings = fastSettings();
+    settings.limits.instructionsPerCall = 100'000'000;
+    const HookResult result =
+        runHostile("local function f(n) return 1 + f(n + 1) end\nreturn f(1)", settings);
+    BOOST_TEST(!result.call.ok());
+    BOOST_TEST(toString(result.call.outcome) != "ok");
+}
+
+BOOST_AUTO_TEST_CASE(recursion_through_pcall_is_contained) {
+    HostSettings settings = fastSettings();
+    settings.limits.instructionsPerCall = 20'000;
+    const HookResult result = runHostile("local function f() pcall(f) f() end\nf()", settings);
+    BOOST_TEST(!result.call.ok());
+}
+
+BOOST_AUTO_TEST_CASE(string_rep_of_a_gigabyte_is_out_of_memory) {
+    const HookResult result = runHostile("local s = string.rep('x', 1024 * 1024 * 1024)\nreturn #s");
+    BOOST_TEST(toString(result.call.outcome) == "out_of_memory");
+    BOOST_TEST(contains(result.call.message, "memory limit exceeded (16 MiB per Lua state)"),
+               result.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(out_of_memory_inside_pcall_is_not_caught) {
+    const HookResult result =
+        runHostile("local ok = pcall(string.rep, 'x', 1024 * 1024 * 1024)\n"
+                   "ctx.finding{ rule = 'caught', severity = 'info', message = tostring(ok) }");
+    BOOST_TEST(toString(result.call.outcome) == "out_of_memory");
+    BOOST_TEST(result.findings.empty());
+    BOOST_TEST(contains(result.call.message, "common/test.lua:2:"), result.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(table_growing_forever_is_out_of_memory) {
+    HostSettings settings = fastSettings();
+    settings.limits.instructionsPerCall = 1'000'000'000;
+    OnePlugin plugin(checking("grown = {}\nwhile true do grown[#grown + 1] = ('x'):rep(64) .. #grown end"),
+                     settings);
+    const HookResult result = plugin.call();
+    BOOST_TEST(toString(result.call.outcome) == "out_of_memory");
+    // The table is a global of the plugin: the state keeps it, so it must be replaced.
+    BOOST_TEST(plugin.state().exhausted());
+}
+
+BOOST_AUTO_TEST_CASE(wall_time_ends_a_call_that_spends_it_in_library_functions) {
+    HostSettings settings = fastSettings();
+    settings.limits.instructionsPerCall = 1'000'000'000'000;
+    settings.limits.wallTimePerCall = std::chrono::milliseconds(100);
+    const auto start = std::chrono::steady_clock::now();
+    const HookResult result = runHostile("while true do local s = ('x'):rep(1000000) end", settings);
+    const auto elapsedMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    BOOST_TEST(toString(result.call.outcome) == "timeout");
+    BOOST_TEST(contains(result.call.message, "time limit exceeded (100 ms per call)"), result.call.message);
+    BOOST_TEST(elapsedMs < 2000);
+}
+
+BOOST_AUTO_TEST_CASE(loading_a_file_is_limited_too) {
+    registry::test::CapturedLog log;
+    PluginState state(fastSettings(), log.sink());
+    const LoadResult loaded = state.load("while true do end", "common/spin.lua", Poco::JSON::Object());
+    BOOST_TEST(toString(loaded.call.outcome) == "timeout");
+    BOOST_TEST(contains(loaded.call.message, "common/spin.lua:1:"), loaded.call.message);
+}
+
+BOOST_AUTO_TEST_CASE(a_plugin_cannot_forge_a_limit) {
+    // Raising the same kind of value the hook raises is an ordinary error, caught by the plugin's pcall.
+    const HookResult result =
+        runHostile("local ok = pcall(error, 'instruction limit exceeded')\n"
+                   "ctx.finding{ rule = 'caught', severity = 'info', message = tostring(ok) }");
+    BOOST_TEST(result.call.ok());
+    BOOST_REQUIRE_EQUAL(result.findings.size(), 1u);
+    BOOST_TEST(result.findings[0].message == "false");
+}
+
+BOOST_AUTO_TEST_CASE(the_hook_is_installed_only_while_a_plugin_runs) {
+    LuaState lua(fastSettings().limits);
+    BOOST_TEST(lua_gethook(lua.lua()) == nullptr);
+    bool hookedInside = false;
+    const CallResult result =
+        lua.run([&](lua_State* state) { hookedInside = lua_gethook(state) != nullptr; });
+    BOOST_TEST(result.ok());
+    BOOST_TEST(hookedInside);
+    BOOST_TEST(lua_gethook(lua.lua()) == nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(the_default_limits_hold) {
+    HostSettings defaults;
+    BOOST_TEST(defaults.limits.memoryBytes == 64u * 1024 * 1024);
+    BOOST_TEST(defaults.limits.instructionsPerCall == 10'000'000u);
+    BOOST_TEST(defaults.limits.wallTimePerCall.count() == 1000);
+
+    HookResult loop = runHostile("while true do end", defaults);
+    BOOST_TEST(contains(loop.call.message, "instruction limit exceeded (10000000 per call)"),
+               loop.call.message);
+
+    HookResult memory = runHostile("return #string.rep('x', 1024 * 1024 * 1024)", defaults);
+    BOOST_TEST(contains(memory.call.message, "memory limit exceeded (64 MiB per Lua state)"),
+               memory.call.message);
+
+    // Few instructions, much time: the wall-clock limit ends it after about a second.
+    const auto start = std::chrono::steady_clock::now();
+    OnePlugin slow(checking("while true do local s = ('x'):rep(4000000) end"), defaults);
+    HookResult time = slow.call();
+    const auto elapsedMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    BOOST_TEST(contains(time.call.message, "time limit exceeded (1000 ms per call)"), time.call.message);
+    BOOST_TEST(elapsedMs >= 900);
+    BOOST_TEST(elapsedMs < 3000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
