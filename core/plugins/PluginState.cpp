@@ -28,6 +28,13 @@ template <class Body> int guarded(lua_State* lua, const char* function, Body&& b
     return luaL_error(lua, "ctx.%s: %s", function, failure.c_str());
 }
 
+/// `return pushNil(lua)`: a lookup that finds nothing returns nil, not nothing, so tostring(ctx.facility(9))
+/// works.
+int pushNil(lua_State* lua) {
+    lua_pushnil(lua);
+    return 1;
+}
+
 bool isRuleCode(const std::string& rule) {
     if (rule.empty() || rule.size() > kMaxRuleBytes) return false;
     for (char c : rule) {
@@ -291,13 +298,14 @@ int PluginState::ctxReferencePrice(lua_State* lua) {
     const std::string item = luaL_checkstring(lua, 1);
     const std::string district = luaL_optstring(lua, 2, frame.environment->district.c_str());
     PluginData* data = frame.environment->data;
-    if (!data) return 0;
     std::optional<domain::ReferencePrice> reference;
-    guarded(lua, "reference_price", [&] {
-        reference = data->referencePrice(item, district, frame.environment->asOfDate);
-        return 0;
-    });
-    if (!reference) return 0;
+    if (data) {
+        guarded(lua, "reference_price", [&] {
+            reference = data->referencePrice(item, district, frame.environment->asOfDate);
+            return 0;
+        });
+    }
+    if (!reference) return pushNil(lua);
     convert::pushReferencePrice(lua, *reference);
     return 1;
 }
@@ -307,13 +315,14 @@ int PluginState::ctxPreviousPrice(lua_State* lua) {
     luaL_checktype(lua, 1, LUA_TTABLE);
     const Object::Ptr price = convert::toJsonObject(lua, 1, "ctx.previous_price: price");
     PluginData* data = frame.environment->data;
-    if (!data) return 0;
     Object::Ptr previous;
-    guarded(lua, "previous_price", [&] {
-        previous = data->previousPrice(*price);
-        return 0;
-    });
-    if (!previous) return 0;
+    if (data) {
+        guarded(lua, "previous_price", [&] {
+            previous = data->previousPrice(*price);
+            return 0;
+        });
+    }
+    if (!previous) return pushNil(lua);
     convert::pushView(lua, *previous, "price");
     return 1;
 }
@@ -344,13 +353,14 @@ int PluginState::ctxFacility(lua_State* lua) {
     Frame& frame = self(lua).frame(lua, "facility");
     const lua_Integer facilityId = luaL_checkinteger(lua, 1);
     PluginData* data = frame.environment->data;
-    if (!data) return 0;
     Object::Ptr facility;
-    guarded(lua, "facility", [&] {
-        facility = data->facility(facilityId);
-        return 0;
-    });
-    if (!facility) return 0;
+    if (data) {
+        guarded(lua, "facility", [&] {
+            facility = data->facility(facilityId);
+            return 0;
+        });
+    }
+    if (!facility) return pushNil(lua);
     convert::pushView(lua, *facility, "facility");
     return 1;
 }
