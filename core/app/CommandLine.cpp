@@ -68,6 +68,12 @@ std::string usage(const std::string& verb) {
                "Without --password-stdin a password is generated and printed once. 'user token' prints a bearer\n"
                "token and nothing else on standard output. With --if-absent, adding a user who exists already\n"
                "changes nothing and exits 0.\n";
+    if (verb == "plugin")
+        return "Usage:\n"
+               "  funeral-registry plugin test [PATH...]   run the *_test.lua cases under PATH (default plugins/)\n"
+               "  funeral-registry plugin check FILE       load one plugin in the sandbox and show its manifest\n"
+               "Neither needs a database or a server. 'plugin test' prints one line per case and ends with\n"
+               "'N passed, N failed'; its exit status is non-zero on any failure or load error.\n";
     if (verb == "import")
         return "Usage: funeral-registry import prices FILE [--dry-run] [--encoding utf-8|gbk]\n"
                "Loads a price list from a CSV file (UTF-8 with or without BOM, or GBK as Excel saves it on\n"
@@ -89,6 +95,7 @@ std::string usage(const std::string& verb) {
            "  demo-data [--scale N] fill an empty registry with demo data\n"
            "  user add|passwd|token manage users and their bearer tokens\n"
            "  import prices FILE    load a price list (CSV, UTF-8 or GBK)\n"
+           "  plugin test|check     test district rules (Lua plugins) without a server\n"
            "  export LIST           facilities, burial-sites, prices or findings as CSV, GeoJSON or JSON\n"
            "  version               print the program and schema versions\n"
            "\n"

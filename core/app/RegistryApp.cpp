@@ -1,10 +1,13 @@
 #include "app/RegistryApp.h"
 
 #include "app/Progress.h"
+#include "app/PluginWatcher.h"
+#include "audit/RecordChecks.h"
 #include "auth/Authenticator.h"
 #include "http/Api.h"
 #include "http/RequestHandlerFactory.h"
 #include "domain/Dates.h"
+#include "plugins/PluginTestRunner.h"
 #include "store/Database.h"
 #include "store/DemoData.h"
 #include "store/Errors.h"
@@ -95,6 +98,7 @@ int RegistryApp::main(const std::vector<std::string>&) {
         if (verb == "user") return user(_commandLine.args);
         if (verb == "demo-data") return demoData(_commandLine.args);
         if (verb == "import") return importVerb(_commandLine.args);
+        if (verb == "plugin") return pluginVerb(_commandLine.args);
         if (verb == "export") return exportVerb(_commandLine.args);
         std::cerr << "funeral-registry: unknown verb '" << verb << "' (see funeral-registry --help)\n";
         return EXIT_USAGE;
@@ -108,6 +112,21 @@ int RegistryApp::main(const std::vector<std::string>&) {
         std::cerr << "funeral-registry: " << e.what() << "\n";
         return EXIT_SOFTWARE;
     }
+}
+
+int RegistryApp::pluginVerb(const std::vector<std::string>& args) {
+    // Plugin authors run these on a laptop: no database, no server, only the settings for the limits.
+    const auto settings = plugins::HostSettings::fromConfiguration(config());
+    if (!args.empty() && args[0] == "test") {
+        std::vector<std::string> paths(args.begin() + 1, args.end());
+        if (paths.empty()) paths.push_back(config().getString("plugins.dir", "plugins"));
+        return plugins::runPluginTests(paths, std::cout, settings);
+    }
+    if (!args.empty() && args[0] == "check") {
+        if (args.size() != 2) throw std::invalid_argument("plugin check needs one FILE (see plugin --help)");
+        return plugins::checkPlugin(args[1], std::cout, settings);
+    }
+    throw std::invalid_argument("plugin needs 'test [PATH...]' or 'check FILE' (see plugin --help)");
 }
 
 int RegistryApp::migrate() {
@@ -223,8 +242,21 @@ int RegistryApp::serve() {
     authSettings.maxFailedLogins = static_cast<int>(intSetting("auth.max_failed_logins", authSettings.maxFailedLogins, 1, 1000));
     authSettings.lockoutMinutes = static_cast<int>(intSetting("auth.lockout_minutes", authSettings.lockoutMinutes, 1, 100000));
     auth::Authenticator authenticator(*db, authSettings);
+    // District rules: loaded now, reloaded when a file in plugins.dir changes (a failed reload keeps the
+    // last good version running).
+    plugins::PluginHost pluginHost(plugins::HostSettings::fromConfiguration(config()));
+    const std::string pluginsDir = config().getString("plugins.dir", "plugins");
+    const auto loaded = pluginHost.load(pluginsDir);
+    Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
+                                              loaded.failed, loaded.error.empty() ? std::string() : ": " + loaded.error);
+    audit::RecordChecks recordChecks(*db, pluginHost);
+    PluginWatcher watcher(pluginHost, pluginsDir,
+                          static_cast<long>(intSetting("plugins.watch_interval_ms", 2000, 0, 3600000)));
+
     http::ApiContext api{*db, authenticator, planWindow(),
                          store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
+    api.plugins = &pluginHost;
+    api.checks = &recordChecks;
     http::HttpLimits& limits = api.limits;
     limits.maxBodyBytes = static_cast<std::size_t>(intSetting("http.max_body_bytes", 1 << 20, 1024, 1LL << 30));
     limits.maxUploadBytes = static_cast<std::size_t>(intSetting("http.max_upload_bytes", 32 << 20, 1024, 1LL << 34));

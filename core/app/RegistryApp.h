@@ -54,6 +54,7 @@ private:
     int user(const std::vector<std::string>& args);
     int demoData(const std::vector<std::string>& args);
     int importVerb(const std::vector<std::string>& args);
+    int pluginVerb(const std::vector<std::string>& args);
     int exportVerb(const std::vector<std::string>& args);
 
     CommandLine _commandLine;

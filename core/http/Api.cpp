@@ -14,6 +14,8 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addFindingRoutes(*router, context);
     addUserRoutes(*router, context);
     addTransferRoutes(*router, context);
+    addPluginRoutes(*router, context);
+    addOpenApiRoutes(*router, context);
     return router;
 }
 

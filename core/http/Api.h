@@ -1,6 +1,7 @@
 #pragma once
 // The routes of shared/spec/API.md and what they need from the rest of the program.
 
+#include "audit/RecordChecks.h"
 #include "auth/Authenticator.h"
 #include "domain/BurialSite.h"
 #include "domain/Price.h"
@@ -19,8 +20,9 @@ struct ApiContext {
     domain::PlanWindow window;
     store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
     HttpLimits limits;
-    /// The plugins' blocking validation of a price (a message refuses it); empty until plugins are wired.
-    std::function<std::optional<std::string>(const domain::PriceRecord&)> validatePrice;
+    /// The plugin host and the on-write checks; null when the server runs without plugins.
+    plugins::PluginHost* plugins = nullptr;
+    audit::RecordChecks* checks = nullptr;
 };
 
 /// Every route of the API, ready to serve.
@@ -37,5 +39,7 @@ void addInspectionRoutes(Router& router, ApiContext& context);
 void addFindingRoutes(Router& router, ApiContext& context);
 void addUserRoutes(Router& router, ApiContext& context);
 void addTransferRoutes(Router& router, ApiContext& context);
+void addPluginRoutes(Router& router, ApiContext& context);
+void addOpenApiRoutes(Router& router, ApiContext& context); // GET /api/v1/openapi.json (OpenApiRoutes.cpp)
 
 } // namespace registry::http

@@ -35,9 +35,13 @@ void addBurialSiteRoutes(Router& router, ApiContext& context) {
         failIfInvalid(errors, domain::validate(site, context.window));
         ex.require(Action::WriteRecord, site.district);
         if (site.status == BurialSiteStatus::Accepted) ex.require(Action::AcceptBurialSite, site.district);
+        if (context.checks)
+            if (auto refusal = context.checks->validateBurialSite(site)) throw pluginRefusal(*refusal);
         const auto created = store::BurialSiteRepository(context.db, context.window).create(site, ex.principal().username);
+        auto out = codec::toJson(created);
+        out->set("checks", context.checks ? context.checks->checkBurialSite(created) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
         ex.response().set("Location", "/api/v1/burial-sites/" + std::to_string(created.id));
-        ex.sendRecord(201, codec::toJson(created), created.version);
+        ex.sendRecord(201, out, created.version);
     });
 
     router.add("GET", "/api/v1/burial-sites/{id}", [&context](Exchange& ex) {
@@ -64,9 +68,14 @@ void addBurialSiteRoutes(Router& router, ApiContext& context) {
         if (changed.status == BurialSiteStatus::Accepted && current->status != BurialSiteStatus::Accepted)
             ex.require(Action::AcceptBurialSite, changed.district);
         changed.id = current->id;
+        changed.gravesHandled = current->gravesHandled;
+        if (context.checks)
+            if (auto refusal = context.checks->validateBurialSite(changed)) throw pluginRefusal(*refusal);
         try {
             const auto updated = sites.update(changed, expected, ex.principal().username);
-            ex.sendRecord(200, codec::toJson(updated), updated.version);
+            auto out = codec::toJson(updated);
+            out->set("checks", context.checks ? context.checks->checkBurialSite(updated) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+            ex.sendRecord(200, out, updated.version);
         } catch (const store::Conflict<domain::BurialSite>& e) {
             throw conflict(e.current());
         }
@@ -97,9 +106,17 @@ void addBurialSiteRoutes(Router& router, ApiContext& context) {
         failIfInvalid(errors, domain::validate(entry, *site));
         if (entry.status == BurialSiteStatus::Accepted && site->status != BurialSiteStatus::Accepted)
             ex.require(Action::AcceptBurialSite, site->district);
+        if (context.checks) {
+            // The site as it will be after this entry is what the district's rules judge.
+            auto future = *site;
+            future.gravesHandled += entry.gravesHandled;
+            if (entry.status) future.status = *entry.status;
+            if (auto refusal = context.checks->validateBurialSite(future)) throw pluginRefusal(*refusal);
+        }
         const auto [stored, after] = sites.appendProgress(entry, ex.principal().username);
         Poco::JSON::Object::Ptr out = codec::toJson(stored);
         out->set("site", codec::toJson(after));
+        out->set("checks", context.checks ? context.checks->checkBurialSite(after) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
         ex.response().set("ETag", "\"" + std::to_string(after.version) + "\"");
         ex.sendJson(201, out);
     });

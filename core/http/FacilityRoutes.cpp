@@ -31,9 +31,13 @@ void addFacilityRoutes(Router& router, ApiContext& context) {
         const auto facility = codec::decodeFacility(*body, errors);
         failIfInvalid(errors, domain::validate(facility));
         ex.require(Action::WriteRecord, facility.district);
+        if (context.checks)
+            if (auto refusal = context.checks->validateFacility(facility)) throw pluginRefusal(*refusal);
         const auto created = store::FacilityRepository(context.db).create(facility, ex.principal().username);
+        auto out = codec::toJson(created);
+        out->set("checks", context.checks ? context.checks->checkFacility(created) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
         ex.response().set("Location", "/api/v1/facilities/" + std::to_string(created.id));
-        ex.sendRecord(201, codec::toJson(created), created.version);
+        ex.sendRecord(201, out, created.version);
     });
 
     router.add("GET", "/api/v1/facilities/{id}", [&context](Exchange& ex) {
@@ -55,9 +59,13 @@ void addFacilityRoutes(Router& router, ApiContext& context) {
         failIfInvalid(errors, domain::validate(changed));
         ex.require(Action::WriteRecord, changed.district); // moving it needs the target district too
         changed.id = current->id;
+        if (context.checks)
+            if (auto refusal = context.checks->validateFacility(changed)) throw pluginRefusal(*refusal);
         try {
             const auto updated = facilities.update(changed, expected, ex.principal().username);
-            ex.sendRecord(200, codec::toJson(updated), updated.version);
+            auto out = codec::toJson(updated);
+            out->set("checks", context.checks ? context.checks->checkFacility(updated) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+            ex.sendRecord(200, out, updated.version);
         } catch (const store::Conflict<domain::Facility>& e) {
             throw conflict(e.current());
         }

@@ -45,10 +45,11 @@ void addPriceRoutes(Router& router, ApiContext& context) {
             }
         }
         failIfInvalid(errors, domain::validate(price));
+        if (context.checks)
+            if (auto refusal = context.checks->validatePrice(price)) throw pluginRefusal(*refusal);
         const auto created = store::PriceRepository(context.db).create(price, ex.principal().username);
         Poco::JSON::Object::Ptr out = codec::toJson(created);
-        // Filled by the district's plugins once the plugin host is wired in (issue 4).
-        out->set("checks", Poco::JSON::Array::Ptr(new Poco::JSON::Array));
+        out->set("checks", context.checks ? context.checks->checkPrice(created) : Poco::JSON::Array::Ptr(new Poco::JSON::Array));
         ex.response().set("Location", "/api/v1/prices/" + std::to_string(created.id));
         ex.sendRecord(201, out, created.version);
     });

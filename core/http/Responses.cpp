@@ -11,6 +11,12 @@ void failIfInvalid(domain::Validator& decodeErrors, const domain::FieldErrors& v
     if (!decodeErrors.ok()) throw HttpError::unprocessable(decodeErrors.take());
 }
 
+HttpError pluginRefusal(const std::string& message) {
+    HttpError e({Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "不符合本区规定,未保存", "Refused by a district rule",
+                 message, message, {{"", "plugin", message, message}}});
+    return e;
+}
+
 std::optional<std::string> districtParam(const Exchange& exchange) {
     auto district = exchange.query("district");
     if (district && !domain::findDistrict(*district))

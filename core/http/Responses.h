@@ -23,6 +23,9 @@ template <class Record> HttpError conflict(const Record& current) {
     return e;
 }
 
+/// 422 for a write a plugin's validate hook refused ("plugin: message"); nothing is stored.
+HttpError pluginRefusal(const std::string& message);
+
 /// The `district` query parameter, checked to be a district code (400 otherwise).
 std::optional<std::string> districtParam(const Exchange& exchange);
 

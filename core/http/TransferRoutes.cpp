@@ -53,7 +53,8 @@ void addTransferRoutes(Router& router, ApiContext& context) {
         options.actor = ex.principal().username;
         options.district = ex.principal().district;
         options.strategy = context.bulkStrategy;
-        options.validate = context.validatePrice;
+        if (context.checks)
+            options.validate = [&context](const domain::PriceRecord& p) { return context.checks->validatePrice(p); };
         const auto report = store::importPrices(context.db, text, options);
         if (!report.problems.empty()) {
             HttpError e({Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "价格表有误,未导入任何数据",

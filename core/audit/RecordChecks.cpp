@@ -1,0 +1,96 @@
+#include "audit/RecordChecks.h"
+
+#include "audit/StorePluginData.h"
+#include "domain/Dates.h"
+#include "plugins/Views.h"
+#include "store/FindingRepository.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/Logger.h>
+
+#include <sstream>
+
+namespace registry::audit {
+
+std::optional<std::string> RecordChecks::validate(const plugins::Subject& subject) {
+    StorePluginData data(_db);
+    auto run = _host.newRun();
+    const auto result = _host.runValidate(subject, data, domain::todayUtc(), &run);
+    for (const auto& f : result.findings)
+        Poco::Logger::get("registry.plugins").warning("%s %s on a %s being written: %s", f.plugin, f.hook,
+                                                      domain::toString(subject.type), f.message);
+    if (!result.refusal) return std::nullopt;
+    return result.refusal->plugin + ": " + result.refusal->message;
+}
+
+Poco::JSON::Array::Ptr RecordChecks::check(const plugins::Subject& subject, long long subjectId) {
+    StorePluginData data(_db);
+    auto run = _host.newRun();
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    store::FindingRepository findings(_db);
+    for (const auto& f : _host.runChecks(subject, data, domain::todayUtc(), &run)) {
+        domain::Finding stored;
+        stored.plugin = f.plugin;
+        stored.pluginVersion = f.pluginVersion;
+        stored.rule = f.rule;
+        stored.severity = f.severity;
+        stored.subjectType = subject.type;
+        stored.subjectId = subjectId;
+        stored.district = subject.district;
+        stored.message = f.message;
+        std::ostringstream details;
+        f.details->stringify(details);
+        stored.detailsJson = details.str();
+        try {
+            findings.report(stored);
+        } catch (const std::exception& e) {
+            // The write is stored already; a finding that cannot be is found again by the next audit.
+            Poco::Logger::get("registry.plugins").error("cannot store finding %s/%s: %s", f.plugin, f.rule, std::string(e.what()));
+        }
+        Poco::JSON::Object::Ptr check = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        check->set("plugin", f.plugin);
+        check->set("rule", f.rule);
+        check->set("severity", domain::toString(f.severity));
+        check->set("message", f.message);
+        out->add(check);
+    }
+    return out;
+}
+
+std::optional<std::string> RecordChecks::validatePrice(const domain::PriceRecord& price) {
+    StorePluginData data(_db);
+    const auto facility = data.facilityRecord(price.facilityId);
+    if (!facility) return std::nullopt;
+    const auto view = plugins::priceView(price, *facility);
+    return validate({domain::SubjectType::Price, view.get(), facility->district});
+}
+
+std::optional<std::string> RecordChecks::validateFacility(const domain::Facility& facility) {
+    const auto view = plugins::facilityView(facility);
+    return validate({domain::SubjectType::Facility, view.get(), facility.district});
+}
+
+std::optional<std::string> RecordChecks::validateBurialSite(const domain::BurialSite& site) {
+    const auto view = plugins::burialSiteView(site);
+    return validate({domain::SubjectType::BurialSite, view.get(), site.district});
+}
+
+Poco::JSON::Array::Ptr RecordChecks::checkPrice(const domain::PriceRecord& price) {
+    StorePluginData data(_db);
+    const auto facility = data.facilityRecord(price.facilityId);
+    if (!facility) return new Poco::JSON::Array;
+    const auto view = plugins::priceView(price, *facility);
+    return check({domain::SubjectType::Price, view.get(), facility->district}, price.id);
+}
+
+Poco::JSON::Array::Ptr RecordChecks::checkFacility(const domain::Facility& facility) {
+    const auto view = plugins::facilityView(facility);
+    return check({domain::SubjectType::Facility, view.get(), facility.district}, facility.id);
+}
+
+Poco::JSON::Array::Ptr RecordChecks::checkBurialSite(const domain::BurialSite& site) {
+    const auto view = plugins::burialSiteView(site);
+    return check({domain::SubjectType::BurialSite, view.get(), site.district}, site.id);
+}
+
+} // namespace registry::audit

@@ -1,0 +1,43 @@
+#pragma once
+// The plugins on a write: the blocking `validate` hooks before a record is stored, and the `checks`
+// after, whose findings are stored and returned to the writer. A plugin that fails or runs out of time
+// becomes an `error` finding; it never refuses or loses the write.
+
+#include "domain/BurialSite.h"
+#include "domain/Facility.h"
+#include "domain/Price.h"
+#include "plugins/PluginHost.h"
+#include "store/Database.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <optional>
+#include <string>
+
+namespace registry::audit {
+
+class RecordChecks {
+public:
+    RecordChecks(store::Database& db, plugins::PluginHost& host) : _db(db), _host(host) {}
+
+    /// The refusal of a plugin's validate hook for a price about to be stored ("plugin: message"), or
+    /// nullopt when every plugin lets it through.
+    std::optional<std::string> validatePrice(const domain::PriceRecord& price);
+    std::optional<std::string> validateFacility(const domain::Facility& facility);
+    std::optional<std::string> validateBurialSite(const domain::BurialSite& site);
+
+    /// Runs the checks on a stored record, stores their findings, and returns them as the API's
+    /// `checks` array ({plugin, rule, severity, message}).
+    Poco::JSON::Array::Ptr checkPrice(const domain::PriceRecord& price);
+    Poco::JSON::Array::Ptr checkFacility(const domain::Facility& facility);
+    Poco::JSON::Array::Ptr checkBurialSite(const domain::BurialSite& site);
+
+private:
+    std::optional<std::string> validate(const plugins::Subject& subject);
+    Poco::JSON::Array::Ptr check(const plugins::Subject& subject, long long subjectId);
+
+    store::Database& _db;
+    plugins::PluginHost& _host;
+};
+
+} // namespace registry::audit

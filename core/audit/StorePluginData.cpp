@@ -1,0 +1,72 @@
+#include "audit/StorePluginData.h"
+
+#include "store/FacilityRepository.h"
+#include "store/PriceRepository.h"
+#include "store/ReferencePriceRepository.h"
+
+namespace registry::audit {
+
+StorePluginData::StorePluginData(store::Database& db) : _db(db) {}
+
+const std::vector<domain::ReferencePrice>& StorePluginData::caps(const std::string& item) {
+    auto it = _caps.find(item);
+    if (it != _caps.end()) return it->second;
+    std::vector<domain::ReferencePrice> all;
+    store::ReferencePriceRepository references(_db);
+    store::ReferencePriceFilter filter;
+    filter.item = item;
+    store::PageRequest page;
+    page.limit = store::maxPageLimit;
+    for (;;) {
+        auto result = references.list(filter, page);
+        all.insert(all.end(), result.items.begin(), result.items.end());
+        if (!result.nextAfterId) break;
+        page.afterId = *result.nextAfterId;
+    }
+    return _caps.emplace(item, std::move(all)).first->second;
+}
+
+std::optional<domain::ReferencePrice> StorePluginData::referencePrice(const std::string& item,
+                                                                      const std::string& district,
+                                                                      const std::string& date) {
+    return plugins::selectReferencePrice(caps(item), item, district, date);
+}
+
+std::optional<domain::Facility> StorePluginData::facilityRecord(std::int64_t facilityId) {
+    auto it = _facilities.find(facilityId);
+    if (it != _facilities.end()) return it->second;
+    return _facilities.emplace(facilityId, store::FacilityRepository(_db).get(facilityId)).first->second;
+}
+
+Poco::JSON::Object::Ptr StorePluginData::facility(std::int64_t facilityId) {
+    const auto f = facilityRecord(facilityId);
+    return f ? plugins::facilityView(*f) : nullptr;
+}
+
+Poco::JSON::Object::Ptr StorePluginData::previousPrice(const Poco::JSON::Object& price) {
+    store::PriceRepository prices(_db);
+    std::optional<domain::PriceRecord> previous;
+    const long long id = price.optValue<Poco::Int64>("id", 0);
+    if (id > 0) {
+        previous = prices.previous(id);
+    } else {
+        // Not stored yet: the record it is about to replace is the current one of its facility and item.
+        const long long facilityId = price.optValue<Poco::Int64>("facility_id", 0);
+        const std::string item = price.optValue<std::string>("item", "");
+        for (const auto& p : prices.currentForFacility(facilityId))
+            if (p.item == item) previous = p;
+    }
+    if (!previous) return nullptr;
+    const auto f = facilityRecord(previous->facilityId);
+    return f ? plugins::priceView(*previous, *f) : nullptr;
+}
+
+std::vector<Poco::JSON::Object::Ptr> StorePluginData::currentPrices(std::int64_t facilityId) {
+    std::vector<Poco::JSON::Object::Ptr> out;
+    const auto f = facilityRecord(facilityId);
+    if (!f) return out;
+    for (const auto& p : store::PriceRepository(_db).currentForFacility(facilityId)) out.push_back(plugins::priceView(p, *f));
+    return out;
+}
+
+} // namespace registry::audit

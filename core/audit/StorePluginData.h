@@ -1,0 +1,36 @@
+#pragma once
+// What a plugin's ctx reads (reference prices, previous and current prices, facilities), backed by the
+// store. One object per write or per audit batch; it keeps what it looked up, since many records of one
+// facility ask the same questions.
+
+#include "plugins/Views.h"
+#include "store/Database.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace registry::audit {
+
+class StorePluginData : public plugins::PluginData {
+public:
+    explicit StorePluginData(store::Database& db);
+
+    std::optional<domain::ReferencePrice> referencePrice(const std::string& item, const std::string& district,
+                                                         const std::string& date) override;
+    Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) override;
+    std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) override;
+    Poco::JSON::Object::Ptr facility(std::int64_t facilityId) override;
+
+    /// The facility record (cached); nullopt when it does not exist.
+    std::optional<domain::Facility> facilityRecord(std::int64_t facilityId);
+
+private:
+    const std::vector<domain::ReferencePrice>& caps(const std::string& item);
+
+    store::Database& _db;
+    std::map<std::string, std::vector<domain::ReferencePrice>> _caps;
+    std::map<std::int64_t, std::optional<domain::Facility>> _facilities;
+};
+
+} // namespace registry::audit
