@@ -6,9 +6,39 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 namespace registry::test {
 
 using namespace registry::plugins;
+
+TempPluginDir::TempPluginDir() {
+    static std::atomic<int> counter{0};
+    _path = (std::filesystem::temp_directory_path() /
+             ("registry-plugins-" + std::to_string(::getpid()) + "-" + std::to_string(counter++)))
+                .string();
+    std::filesystem::remove_all(_path);
+    std::filesystem::create_directories(_path);
+}
+
+TempPluginDir::~TempPluginDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(_path, ignored);
+}
+
+void TempPluginDir::write(const std::string& relative, const std::string& content) const {
+    const std::filesystem::path file = path(relative);
+    std::filesystem::create_directories(file.parent_path());
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << content;
+}
+
+void TempPluginDir::remove(const std::string& relative) const {
+    std::filesystem::remove(path(relative));
+}
 
 HostSettings fastSettings() {
     HostSettings settings;

@@ -11,6 +11,23 @@
 
 namespace registry::test {
 
+/// A folder of plugin files under the system temp folder, removed afterwards.
+class TempPluginDir {
+public:
+    TempPluginDir();
+    ~TempPluginDir();
+    TempPluginDir(const TempPluginDir&) = delete;
+    TempPluginDir& operator=(const TempPluginDir&) = delete;
+    /// Writes `content` to `relative` ("common/x.lua"), creating folders.
+    void write(const std::string& relative, const std::string& content) const;
+    void remove(const std::string& relative) const;
+    std::string path() const { return _path; }
+    std::string path(const std::string& relative) const { return _path + "/" + relative; }
+
+private:
+    std::string _path;
+};
+
 /// Limits small enough that a runaway plugin ends within milliseconds.
 plugins::HostSettings fastSettings();
 
