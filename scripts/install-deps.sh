@@ -22,6 +22,13 @@ registry_missing_packages() {
     status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
     [[ $status == "install ok installed" ]] || printf '%s\n' "$pkg"
   done
+  # Node and npm run the OpenAPI validator of the tests (test/openapi). Debian's are installed only when
+  # there is no node at all: a Node that came another way (with its own npm) is kept.
+  if ! command -v node >/dev/null 2>&1; then
+    printf '%s\n' nodejs npm
+  elif ! command -v npm >/dev/null 2>&1; then
+    printf '%s\n' npm
+  fi
 }
 
 registry_install_deps() {

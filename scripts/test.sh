@@ -11,6 +11,18 @@ cd "$root"
 # configure turned it off.
 bash scripts/build.sh -DREGISTRY_BUILD_TESTS=ON
 
+# The OpenAPI validator that openapi.lint runs, from npm, exactly as test/openapi/package-lock.json pins it.
+# Reinstalled only when the lock file changed since the last install.
+openapi_stamp=test/openapi/node_modules/.installed-package-lock.json
+if ! cmp -s test/openapi/package-lock.json "$openapi_stamp" 2>/dev/null; then
+  echo "test: installing the OpenAPI validator (npm ci in test/openapi)" >&2
+  if ! npm ci --prefix test/openapi --no-audit --no-fund --loglevel=error >&2; then
+    echo "test: npm ci in test/openapi failed: the OpenAPI validator is not installed" >&2
+    exit 1
+  fi
+  cp test/openapi/package-lock.json "$openapi_stamp"
+fi
+
 # shellcheck source=scripts/mariadb.sh
 source scripts/mariadb.sh
 
