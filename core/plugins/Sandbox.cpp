@@ -1,6 +1,7 @@
 #include "plugins/Sandbox.h"
 
 #include "plugins/LuaState.h"
+#include "plugins/PatternGuard.h"
 
 #include <cstring>
 
@@ -237,6 +238,7 @@ void install(lua_State* lua) {
     lua_rawsetp(lua, LUA_REGISTRYINDEX, &kBaseKey);
 
     openLibrary(lua, &luaopen_string, "string"); // also sets the string metatable, locked below
+    guardPatternFunctions(lua, -1);
     keepCopy(lua, &kStringKey, "string", "dump");
     openLibrary(lua, &luaopen_table, "table");
     keepCopy(lua, &kTableKey, "table", nullptr);

@@ -3,6 +3,8 @@
 
 #include "PluginTestSupport.h"
 
+#include "plugins/PatternGuard.h"
+
 #include <boost/test/unit_test.hpp>
 
 using namespace registry::plugins;
@@ -218,6 +220,57 @@ BOOST_AUTO_TEST_CASE(the_default_limits_hold) {
     BOOST_TEST(contains(time.call.message, "time limit exceeded (1000 ms per call)"), time.call.message);
     BOOST_TEST(elapsedMs >= 900);
     BOOST_TEST(elapsedMs < 3000);
+}
+
+BOOST_AUTO_TEST_CASE(catastrophic_patterns_are_refused_before_they_run) {
+    // Without the guard this backtracks for hours inside C, where no hook runs.
+    const auto start = std::chrono::steady_clock::now();
+    const HookResult result =
+        runHostile("local s = string.rep('a', 5000)\nreturn s:find(string.rep('a*', 12) .. 'b')");
+    const auto elapsedMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(contains(result.call.message,
+                        "common/test.lua:3: string.find: pattern too costly for a subject of 5000 bytes"),
+               result.call.message);
+    BOOST_TEST(elapsedMs < 1000);
+    BOOST_TEST(
+        toString(runHostile("return string.gsub(string.rep('x', 100000), '.-.-.-y', '')").call.outcome) ==
+        "error");
+    BOOST_TEST(toString(runHostile("for w in string.gmatch(string.rep('x', 100000), '.-.-y') do end")
+                            .call.outcome) == "error");
+}
+
+BOOST_AUTO_TEST_CASE(ordinary_patterns_work_as_in_lua) {
+    OnePlugin plugin(
+        checking("local y, m, d = ('2024-06-01'):match('^(%d+)%-(%d+)%-(%d+)$')\n"
+                 "local words = {}\nfor w in ('a bb ccc'):gmatch('%a+') do words[#words + 1] = w end\n"
+                 "local cleaned, n = ('  spaced   out  '):gsub('%s+', ' ')\n"
+                 "local upper = ('basic.cremation'):gsub('%w+', function(w) return w:upper() end)\n"
+                 "local s, e = string.find(string.rep('x', 1000000) .. '.y', '.y', 1, true)\n"
+                 "local long = #string.rep('z', 100000):gsub('z', 'zz')\n"
+                 "ctx.finding{ rule = 'r', severity = 'info', message = table.concat({ y, m, d, #words, "
+                 "words[3], cleaned, n, "
+                 "upper, s, e, long }, '|') }"));
+    const HookResult result = plugin.call();
+    BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
+    BOOST_REQUIRE_EQUAL(result.findings.size(), 1u);
+    BOOST_TEST(result.findings[0].message ==
+               "2024|06|01|3|ccc| spaced out |3|BASIC.CREMATION|1000001|1000002|200000");
+}
+
+BOOST_AUTO_TEST_CASE(the_pattern_bound_counts_repeating_items) {
+    using registry::plugins::sandbox::patternStepBound;
+    BOOST_TEST(patternStepBound("abc", 9, true) == 10.0);
+    BOOST_TEST(patternStepBound("^abc", 9, true) == 1.0);
+    BOOST_TEST(patternStepBound("^abc", 9, false) == 10.0); // gmatch: '^' is a character
+    BOOST_TEST(patternStepBound("a*", 9, true) == 100.0);
+    BOOST_TEST(patternStepBound("^(%d+)%-(%d+)$", 9, true) == 100.0);
+    BOOST_TEST(patternStepBound("[%]x]-y?", 9, true) == 200.0);
+    BOOST_TEST(patternStepBound("%b()", 9, true) == 100.0);
+    BOOST_TEST(patternStepBound("%f[%w]%w+", 9, true) == 100.0);
+    BOOST_TEST(patternStepBound("(a)%1", 9, true) == 100.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
