@@ -146,6 +146,52 @@ int guardedSetmetatable(lua_State* lua) {
     return 1;
 }
 
+// --- library loops that run in C without allocating
+// --------------------------------------------------------- A loop in C is invisible to the count hook; most
+// are bounded by memory (the allocator's cap ends them), these two are not.
+
+constexpr lua_Integer kMaxMoveElements = 10'000'000;
+
+/// string.rep('', 1e15) copies nothing a quadrillion times: an empty result needs no loop.
+int guardedRep(lua_State* lua) {
+    std::size_t length = 0;
+    std::size_t separator = 0;
+    luaL_checklstring(lua, 1, &length);
+    luaL_checkinteger(lua, 2);
+    luaL_optlstring(lua, 3, "", &separator);
+    if (length == 0 && separator == 0) {
+        lua_pushliteral(lua, "");
+        return 1;
+    }
+    const int arguments = lua_gettop(lua);
+    lua_pushvalue(lua, lua_upvalueindex(1));
+    lua_insert(lua, 1);
+    lua_call(lua, arguments, 1);
+    return 1;
+}
+
+/// table.move({}, 1, 1e15, 2) moves nils, which allocates nothing, a quadrillion times.
+int guardedMove(lua_State* lua) {
+    const lua_Integer first = luaL_checkinteger(lua, 2);
+    const lua_Integer last = luaL_checkinteger(lua, 3);
+    luaL_checkinteger(lua, 4);
+    if (last >= first && (first < 0 ? last > first + kMaxMoveElements : last - first >= kMaxMoveElements))
+        return luaL_error(lua, "table.move: more than %d elements", static_cast<int>(kMaxMoveElements));
+    const int arguments = lua_gettop(lua);
+    lua_pushvalue(lua, lua_upvalueindex(1));
+    lua_insert(lua, 1);
+    lua_call(lua, arguments, 1);
+    return 1;
+}
+
+/// Replaces `name` in the table at `index` by `guard`, which gets the original as upvalue 1.
+void wrapField(lua_State* lua, int index, const char* name, lua_CFunction guard) {
+    index = lua_absindex(lua, index);
+    lua_getfield(lua, index, name);
+    lua_pushcclosure(lua, guard, 1);
+    lua_setfield(lua, index, name);
+}
+
 // --- libraries -----------------------------------------------------------------------------------------
 
 /// Calls a luaopen_* function and leaves its table on the stack.
@@ -239,8 +285,10 @@ void install(lua_State* lua) {
 
     openLibrary(lua, &luaopen_string, "string"); // also sets the string metatable, locked below
     guardPatternFunctions(lua, -1);
+    wrapField(lua, -1, "rep", &guardedRep);
     keepCopy(lua, &kStringKey, "string", "dump");
     openLibrary(lua, &luaopen_table, "table");
+    wrapField(lua, -1, "move", &guardedMove);
     keepCopy(lua, &kTableKey, "table", nullptr);
     openLibrary(lua, &luaopen_math, "math");
     keepCopy(lua, &kMathKey, "math", nullptr);

@@ -273,4 +273,21 @@ BOOST_AUTO_TEST_CASE(the_pattern_bound_counts_repeating_items) {
     BOOST_TEST(patternStepBound("(a)%1", 9, true) == 100.0);
 }
 
+BOOST_AUTO_TEST_CASE(library_loops_that_allocate_nothing_are_bounded) {
+    const auto start = std::chrono::steady_clock::now();
+    OnePlugin plugin(
+        checking("ctx.finding{ rule = 'r', severity = 'info', message = '[' .. string.rep('', 1e15) .. "
+                 "('x'):rep(3, '') .. ']' }"));
+    const HookResult rep = plugin.call();
+    BOOST_REQUIRE_MESSAGE(rep.call.ok(), rep.call.message);
+    BOOST_TEST(rep.findings.at(0).message == "[xxx]");
+    const HookResult move = runHostile("table.move({}, 1, 1e15, 2)");
+    BOOST_TEST(contains(move.call.message, "common/test.lua:2: table.move: more than 10000000 elements"),
+               move.call.message);
+    const auto elapsedMs =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    BOOST_TEST(elapsedMs < 1000);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
