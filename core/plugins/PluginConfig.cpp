@@ -35,8 +35,10 @@ std::optional<Var> convertLike(const Var& model, const std::string& text) {
         if (Poco::NumberParser::tryParseFloat(trimmed, value)) return Var(value);
         return std::nullopt;
     }
-    if (model.type() == typeid(Array::Ptr)) {
-        const Array::Ptr& list = model.extract<Array::Ptr>();
+    // An empty table in `defaults` ({}) converts as an empty object: a list of strings is what it means.
+    const bool emptyTable = model.type() == typeid(Object::Ptr) && model.extract<Object::Ptr>()->size() == 0;
+    if (model.type() == typeid(Array::Ptr) || emptyTable) {
+        const Array::Ptr list = emptyTable ? Array::Ptr() : model.extract<Array::Ptr>();
         const Var element = list && list->size() > 0 ? list->get(0) : Var(std::string());
         Array::Ptr out = new Array;
         if (trimmed.empty()) return Var(out);
@@ -60,7 +62,8 @@ std::optional<Var> convertLike(const Var& model, const std::string& text) {
 std::string typeName(const Var& model) {
     if (model.isBoolean()) return "true or false";
     if (model.isNumeric()) return "a number";
-    if (model.type() == typeid(Array::Ptr)) return "a comma-separated list";
+    if (model.type() == typeid(Array::Ptr) || model.type() == typeid(Object::Ptr))
+        return "a comma-separated list";
     return "text";
 }
 

@@ -1,0 +1,16 @@
+return {
+  { name = "300 000 yuan for 1.5 m² is sky-high",
+    price = { item = "cemetery.plot", facility_kind = "operating_cemetery", amount_fen = 30000000,
+              attributes = { area_m2 = 1.5 } },
+    expect = { { rule = "price.sky_high_grave", severity = "violation" } } },
+  { name = "80 000 yuan for 1 m² passes",
+    price = { item = "cemetery.plot", facility_kind = "operating_cemetery", amount_fen = 8000000,
+              attributes = { area_m2 = 1 } },
+    expect = {} },
+  { name = "the threshold is a setting", config = { max_fen_per_m2 = 5000000 },
+    price = { item = "cemetery.plot", facility_kind = "operating_cemetery", amount_fen = 8000000,
+              attributes = { area_m2 = 1 } },
+    expect = { { rule = "price.sky_high_grave", severity = "violation" } } },
+  { name = "a plot without an area cannot be judged",
+    price = { item = "cemetery.plot", facility_kind = "operating_cemetery", amount_fen = 90000000 }, expect = {} },
+}

@@ -1,0 +1,22 @@
+local caps = { { item = "basic.cremation", cap_fen = 60000, basis = "京发改〔2024〕示例" },
+               { item = "ext.cosmetic", cap_fen = 30000 } }
+return {
+  { name = "cremation above the cap is a violation", today = "2024-06-01", reference_prices = caps,
+    price = { item = "basic.cremation", amount_fen = 80000 },
+    expect = { { rule = "price.above_cap", severity = "violation" } } },
+  { name = "cremation at the cap passes", today = "2024-06-01", reference_prices = caps,
+    price = { item = "basic.cremation", amount_fen = 60000 }, expect = {} },
+  { name = "extended services are capped too, with no floor", today = "2024-06-01", reference_prices = caps,
+    price = { item = "ext.cosmetic", amount_fen = 30001 },
+    expect = { { rule = "price.above_cap", severity = "violation" } } },
+  { name = "an item without a cap on file passes", today = "2024-06-01", reference_prices = caps,
+    price = { item = "basic.transport", amount_fen = 999999 }, expect = {} },
+  { name = "market-priced goods are not capped", today = "2024-06-01",
+    reference_prices = { { item = "goods.urn", cap_fen = 100 } },
+    price = { item = "goods.urn", amount_fen = 500000 }, expect = {} },
+  { name = "a tolerance comes from the settings", today = "2024-06-01", reference_prices = caps,
+    config = { tolerance_fen = 500 }, price = { item = "basic.cremation", amount_fen = 60500 }, expect = {} },
+  { name = "a cap not yet in force does not apply", today = "2024-06-01",
+    reference_prices = { { item = "basic.cremation", cap_fen = 50000, effective_from = "2024-07-01" } },
+    price = { item = "basic.cremation", amount_fen = 60000, effective_from = "2024-06-01" }, expect = {} },
+}

@@ -1,0 +1,17 @@
+return {
+  { name = "completed with graves left is inconsistent",
+    burial_site = { status = "completed", measure = "relocate", grave_count = 40, graves_handled = 31 },
+    expect = { { rule = "site.completed_incomplete", severity = "violation" } } },
+  { name = "accepted with graves left is inconsistent too",
+    burial_site = { status = "accepted", measure = "deep_bury_no_mound", grave_count = 5, graves_handled = 4 },
+    expect = { { rule = "site.completed_incomplete", severity = "violation" } } },
+  { name = "completed with every grave handled passes",
+    burial_site = { status = "completed", measure = "relocate", grave_count = 40, graves_handled = 40 },
+    expect = {} },
+  { name = "retained relics handle no graves",
+    burial_site = { status = "completed", measure = "retain_protect", protected_relic = true, grave_count = 12,
+                    graves_handled = 0 },
+    expect = {} },
+  { name = "work in progress is not judged", burial_site = { status = "in_progress", grave_count = 40,
+                                                             graves_handled = 3 }, expect = {} },
+}

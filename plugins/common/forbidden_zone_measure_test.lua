@@ -1,0 +1,17 @@
+return {
+  { name = "retaining graves in farmland is a violation",
+    burial_site = { zones = { "farmland" }, measure = "retain_protect", status = "planned" },
+    expect = { { rule = "site.forbidden_zone_retained", severity = "violation" } } },
+  { name = "a protected relic may be retained",
+    burial_site = { zones = { "park_scenic" }, measure = "retain_protect", protected_relic = true },
+    expect = {} },
+  { name = "relocation out of a water source passes",
+    burial_site = { zones = { "water_source" }, measure = "relocate", status = "in_progress" }, expect = {} },
+  { name = "no measure once planned is a violation",
+    burial_site = { zones = { "forest", "rail_highway" }, status = "planned" },
+    expect = { { rule = "site.forbidden_zone_no_measure", severity = "violation" } } },
+  { name = "no measure while only surveyed passes", burial_site = { zones = { "forest" }, status = "surveyed" },
+    expect = {} },
+  { name = "sites outside forbidden zones pass", burial_site = { zones = {}, measure = "retain_protect" },
+    expect = {} },
+}

@@ -1,0 +1,16 @@
+return {
+  { name = "an oversized plot is a violation",
+    price = { item = "cemetery.plot", attributes = { area_m2 = 1.5, term_years = 20 } },
+    expect = { { rule = "plot.area_exceeds", severity = "violation" } } },
+  { name = "a term over 20 years is a violation",
+    price = { item = "cemetery.plot", attributes = { area_m2 = 0.8, term_years = 50 } },
+    expect = { { rule = "plot.term_exceeds", severity = "violation" } } },
+  { name = "both at once", price = { item = "cemetery.plot", attributes = { area_m2 = 2, term_years = 70 } },
+    expect = { { rule = "plot.area_exceeds", severity = "violation" },
+               { rule = "plot.term_exceeds", severity = "violation" } } },
+  { name = "a standard plot passes", price = { item = "cemetery.plot", attributes = { area_m2 = 1, term_years = 20 } },
+    expect = {} },
+  { name = "a plot without attributes passes", price = { item = "cemetery.plot" }, expect = {} },
+  { name = "body-burial limits come from the settings", config = { max_area_m2 = 4 },
+    price = { item = "cemetery.plot", attributes = { area_m2 = 3.5 } }, expect = {} },
+}

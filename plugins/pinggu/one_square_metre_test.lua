@@ -1,0 +1,15 @@
+return {
+  { name = "a 1.2 m² plot is a violation",
+    price = { item = "cemetery.plot", facility_kind = "rural_public_welfare_cemetery", amount_fen = 0,
+              attributes = { area_m2 = 1.2 } },
+    expect = { { rule = "pinggu.plot_over_one_m2", severity = "violation" } } },
+  { name = "a 1 m² plot passes",
+    price = { item = "cemetery.plot", facility_kind = "public_welfare_cemetery", attributes = { area_m2 = 1 } },
+    expect = {} },
+  { name = "a plot without an area is a warning",
+    price = { item = "cemetery.plot", facility_kind = "public_welfare_cemetery" },
+    expect = { { rule = "pinggu.plot_area_missing", severity = "warning" } } },
+  { name = "operating cemeteries are not held to it",
+    price = { item = "cemetery.plot", facility_kind = "operating_cemetery", attributes = { area_m2 = 3 } },
+    expect = {} },
+}
