@@ -153,8 +153,22 @@ std::string requiredString(lua_State* lua, int t, const char* key, const char* e
 
 void pushJson(lua_State* lua, const Var& value, const char* what) {
     luaL_checkstack(lua, 4, "converting a view");
+    // Scalars first: their checks are cheap, where comparing type_info costs a string comparison.
     if (value.isEmpty()) {
         lua_pushnil(lua);
+    } else if (value.isString() && value.type() == typeid(std::string)) {
+        const std::string& text = value.extract<std::string>();
+        lua_pushlstring(lua, text.data(), text.size());
+    } else if (value.isBoolean()) {
+        lua_pushboolean(lua, value.extract<bool>());
+    } else if (value.isInteger()) {
+        try {
+            lua_pushinteger(lua, static_cast<lua_Integer>(value.convert<Poco::Int64>()));
+        } catch (const Poco::Exception&) {
+            lua_pushnumber(lua, value.convert<double>()); // an unsigned beyond Int64
+        }
+    } else if (value.isNumeric()) {
+        lua_pushnumber(lua, value.convert<double>());
     } else if (value.type() == typeid(Object::Ptr)) {
         const auto& object = value.extract<Object::Ptr>();
         if (object)
@@ -171,16 +185,6 @@ void pushJson(lua_State* lua, const Var& value, const char* what) {
         pushObjectTable(lua, value.extract<Object>(), what);
     } else if (value.type() == typeid(Array)) {
         pushArray(lua, value.extract<Array>(), what);
-    } else if (value.isBoolean()) {
-        lua_pushboolean(lua, value.convert<bool>());
-    } else if (value.isInteger()) {
-        try {
-            lua_pushinteger(lua, static_cast<lua_Integer>(value.convert<Poco::Int64>()));
-        } catch (const Poco::Exception&) {
-            lua_pushnumber(lua, value.convert<double>()); // an unsigned beyond Int64
-        }
-    } else if (value.isNumeric()) {
-        lua_pushnumber(lua, value.convert<double>());
     } else {
         const std::string text = value.convert<std::string>();
         lua_pushlstring(lua, text.data(), text.size());

@@ -167,11 +167,11 @@ int LuaState::messageHandler(lua_State* lua) {
 }
 
 int LuaState::trampoline(lua_State* lua) {
-    const auto* body = static_cast<const std::function<void(lua_State*)>*>(lua_touserdata(lua, 1));
+    LuaState& self = from(lua);
     lua_settop(lua, 0);
     std::string failure;
     try {
-        (*body)(lua);
+        self._invoke(self._body, lua);
         return 0;
     } catch (const std::exception& e) {
         // Only the host's own exceptions: Lua's error object is not a std::exception and passes through.
@@ -180,7 +180,7 @@ int LuaState::trampoline(lua_State* lua) {
     return luaL_error(lua, "host error: %s", failure.c_str());
 }
 
-CallResult LuaState::run(const std::function<void(lua_State*)>& body) {
+CallResult LuaState::runErased(Erased invoke, void* body) {
     assert(!_budget.active && "LuaState::run is not reentrant");
     const int top = lua_gettop(_lua);
     _budget = Budget{};
@@ -192,11 +192,13 @@ CallResult LuaState::run(const std::function<void(lua_State*)>& body) {
     _handledMessage.clear();
     _traceback.clear();
 
+    _invoke = invoke;
+    _body = body;
+
     lua_pushcfunction(_lua, &LuaState::messageHandler);
     lua_pushcfunction(_lua, &LuaState::trampoline);
-    lua_pushlightuserdata(_lua, const_cast<std::function<void(lua_State*)>*>(&body));
     lua_sethook(_lua, &LuaState::countHook, LUA_MASKCOUNT, kFirstInterval);
-    const int status = lua_pcall(_lua, 1, 0, top + 1);
+    const int status = lua_pcall(_lua, 0, 0, top + 1);
     lua_sethook(_lua, nullptr, 0, 0);
     CallResult result = finish(status);
     _budget.active = false;

@@ -16,9 +16,9 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace registry::plugins {
 
@@ -34,10 +34,12 @@ public:
     lua_State* lua() const { return _lua; }
     const Limits& limits() const { return _limits; }
 
-    /// Runs `body` protected and under the limits of one call. `body` may use any Lua API, raise Lua
-    /// errors and call plugin functions unprotected (lua_call): the outcome says how it ended. The stack
-    /// is as before when run returns. A C++ exception from `body` becomes an Error outcome.
-    CallResult run(const std::function<void(lua_State*)>& body);
+    /// Runs `body(lua_State*)` protected and under the limits of one call. `body` may use any Lua API,
+    /// raise Lua errors and call plugin functions unprotected (lua_call): the outcome says how it ended.
+    /// The stack is as before when run returns. A C++ exception from `body` becomes an Error outcome.
+    template <class Body> CallResult run(Body&& body) {
+        return runErased(&invoke<std::remove_reference_t<Body>>, &body);
+    }
 
     /// Inside run(): compiles `source` as a text chunk (binary chunks are refused) named `chunkName`
     /// ("common/x.lua", shown in messages) and pushes the function; raises a Lua error on a syntax error.
@@ -71,6 +73,10 @@ private:
         Trip trip = Trip::None;
     };
 
+    using Erased = void (*)(void* body, lua_State* lua);
+    template <class Body> static void invoke(void* body, lua_State* lua) { (*static_cast<Body*>(body))(lua); }
+    CallResult runErased(Erased invoke, void* body);
+
     static void* allocate(void* ud, void* ptr, std::size_t oldSize, std::size_t newSize) noexcept;
     static void countHook(lua_State* lua, lua_Debug* ar);
     static int messageHandler(lua_State* lua);
@@ -87,6 +93,8 @@ private:
     std::string _traceback; // written by the message handler of the current call
     std::string _handledMessage;
     bool _handled = false;
+    Erased _invoke = nullptr; // the body of the current run()
+    void* _body = nullptr;
 };
 
 } // namespace registry::plugins

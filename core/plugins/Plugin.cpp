@@ -8,19 +8,32 @@ namespace registry::plugins {
 
 using domain::SubjectType;
 
-std::string hookName(HookKind kind, SubjectType subject) {
-    return std::string(kind == HookKind::Checks ? "checks." : "validate.") + domain::toString(subject);
+namespace {
+
+constexpr SubjectType kSubjects[] = {SubjectType::Price, SubjectType::Facility, SubjectType::BurialSite};
+
+std::size_t subjectIndex(SubjectType subject) {
+    for (std::size_t i = 0; i < std::size(kSubjects); ++i)
+        if (kSubjects[i] == subject) return i;
+    return 0;
 }
+
+} // namespace
 
 const std::vector<std::string>& allHookNames() {
     static const std::vector<std::string> names = [] {
         std::vector<std::string> out;
-        for (HookKind kind : {HookKind::Checks, HookKind::Validate})
-            for (SubjectType subject : {SubjectType::Price, SubjectType::Facility, SubjectType::BurialSite})
-                out.push_back(hookName(kind, subject));
+        for (const char* kind : {"checks.", "validate."})
+            for (SubjectType subject : kSubjects)
+                out.push_back(kind + domain::toString(subject));
         return out;
     }();
     return names;
+}
+
+const std::string& hookName(HookKind kind, SubjectType subject) {
+    // Called for every plugin on every record: a name from the fixed list, never built.
+    return allHookNames()[(kind == HookKind::Checks ? 0 : std::size(kSubjects)) + subjectIndex(subject)];
 }
 
 std::string folderOf(const std::string& file) {

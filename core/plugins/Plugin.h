@@ -16,7 +16,7 @@ namespace registry::plugins {
 enum class HookKind { Checks, Validate };
 
 /// "checks.price", "validate.burial_site".
-std::string hookName(HookKind kind, domain::SubjectType subject);
+const std::string& hookName(HookKind kind, domain::SubjectType subject);
 
 /// Every hook name in a fixed order (checks before validate, price, facility, burial_site).
 const std::vector<std::string>& allHookNames();

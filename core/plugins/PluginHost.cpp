@@ -69,13 +69,18 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
         environment.asOfDate =
             subject.view->getValue<std::string>("effective_from"); // caps as of the price's date
 
-    const std::string hook = hookName(kind, subject.type);
+    const std::string& hook = hookName(kind, subject.type);
     StatePool::Lease lease = _pool.acquire();
-    for (const auto& plugin : lease.plugins().forDistrict(subject.district)) {
-        if (!plugin->has(hook)) continue;
+    std::optional<PluginState::PreparedRecord> record; // one conversion for all plugins of this state
+    for (const auto& plugin : lease.plugins().plugins) {
+        if (!plugin->appliesTo(subject.district) || !plugin->has(hook)) continue;
         if (run && run->skipped(plugin->manifest.name)) continue;
-        lease.refresh();
-        HookResult result = lease.state().call(*plugin, kind, subject.type, *subject.view, environment);
+        if (lease.state().exhausted()) {
+            record.reset(); // belongs to the state about to be replaced
+            lease.refresh();
+        }
+        if (!record) record.emplace(lease.state(), subject.type, *subject.view);
+        HookResult result = lease.state().call(*plugin, kind, *record, environment);
         if (result.droppedFindings > 0 && _log)
             _log(plugin->manifest.name,
                  std::to_string(result.droppedFindings) + " findings beyond the limit of " +

@@ -14,6 +14,9 @@ using Poco::JSON::Object;
 namespace {
 
 constexpr std::size_t kMaxMessageBytes = 4000;
+const std::string kPriceName = "price";
+const std::string kFacilityName = "facility";
+const std::string kBurialSiteName = "burial_site";
 constexpr std::size_t kMaxLogLineBytes = 1000;
 constexpr std::size_t kMaxRuleBytes = 100;
 
@@ -97,7 +100,7 @@ PluginState::Frame& PluginState::frame(lua_State* lua, const char* function) {
 LoadResult PluginState::load(const std::string& code, const std::string& file, const Object& config) {
     LoadResult result;
     Frame frame;
-    frame.who = file;
+    frame.who = &file;
     FrameScope scope(*this, frame);
     result.call = _lua.run([&](lua_State* lua) {
         LuaState::loadText(lua, code, file);
@@ -160,10 +163,33 @@ void PluginState::pushContext(lua_State* lua, const Object& config) {
     lua_remove(lua, -2);
 }
 
+PluginState::PreparedRecord::PreparedRecord(PluginState& state, domain::SubjectType subject,
+                                            const Object& view)
+    : _state(state), _subject(subject) {
+    const std::string& what = subject == domain::SubjectType::BurialSite ? kBurialSiteName
+                              : subject == domain::SubjectType::Price    ? kPriceName
+                                                                         : kFacilityName;
+    _converted = state._lua.run([&](lua_State* lua) {
+        convert::pushView(lua, view, what.c_str());
+        _ref = luaL_ref(lua, LUA_REGISTRYINDEX);
+    });
+}
+
+PluginState::PreparedRecord::~PreparedRecord() {
+    // Clearing a registry slot allocates nothing, so it needs no protected call.
+    if (_ref != LUA_NOREF) luaL_unref(_state._lua.lua(), LUA_REGISTRYINDEX, _ref);
+}
+
 HookResult PluginState::call(const PluginSource& plugin, HookKind kind, domain::SubjectType subject,
                              const Object& view, const CallEnvironment& environment) {
+    PreparedRecord record(*this, subject, view);
+    return call(plugin, kind, record, environment);
+}
+
+HookResult PluginState::call(const PluginSource& plugin, HookKind kind, const PreparedRecord& record,
+                             const CallEnvironment& environment) {
     HookResult result;
-    const std::string hook = hookName(kind, subject);
+    const std::string& hook = hookName(kind, record.subject());
     const auto slot = _slots.find(plugin.manifest.name);
     if (slot == _slots.end() || !slot->second.error.empty()) {
         result.call.outcome = Outcome::Error;
@@ -171,20 +197,25 @@ HookResult PluginState::call(const PluginSource& plugin, HookKind kind, domain::
         return result;
     }
     if (!plugin.has(hook)) return result;
+    if (!record._converted.ok()) {
+        result.call = record._converted;
+        return result;
+    }
 
     Frame frame;
-    frame.who = plugin.manifest.name;
-    frame.version = plugin.manifest.version;
-    frame.hook = hook;
+    frame.who = &plugin.manifest.name;
+    frame.version = &plugin.manifest.version;
+    frame.hook = &hook;
     frame.environment = &environment;
     frame.result = &result;
     FrameScope scope(*this, frame);
-    const std::string subjectName = domain::toString(subject);
+    const int hooks = slot->second.hooks;
+    const int ctx = slot->second.ctx;
     result.call = _lua.run([&](lua_State* lua) {
-        lua_rawgeti(lua, LUA_REGISTRYINDEX, slot->second.hooks);
+        lua_rawgeti(lua, LUA_REGISTRYINDEX, hooks);
         if (lua_getfield(lua, -1, hook.c_str()) != LUA_TFUNCTION) return;
-        convert::pushView(lua, view, subjectName.c_str());
-        lua_rawgeti(lua, LUA_REGISTRYINDEX, slot->second.ctx);
+        lua_rawgeti(lua, LUA_REGISTRYINDEX, record._ref);
+        lua_rawgeti(lua, LUA_REGISTRYINDEX, ctx);
         lua_call(lua, 2, 1);
         if (kind != HookKind::Validate) return;
         const int type = lua_type(lua, -1);
@@ -208,7 +239,7 @@ void PluginState::writeLog(const std::string& line) {
     if (_frame->logLines > _maxLogLines + 1) return;
     std::string text = _frame->logLines > _maxLogLines ? "(further lines of this call dropped)" : line;
     if (text.size() > kMaxLogLineBytes) text = text.substr(0, kMaxLogLineBytes) + "…";
-    _log(_frame->who, text);
+    _log(*_frame->who, text);
 }
 
 int PluginState::luaPrint(lua_State* lua) {
@@ -263,9 +294,9 @@ int PluginState::ctxFinding(lua_State* lua) {
     }
 
     Finding finding;
-    finding.plugin = frame.who;
-    finding.pluginVersion = frame.version;
-    finding.hook = frame.hook;
+    finding.plugin = *frame.who;
+    finding.pluginVersion = frame.version ? *frame.version : std::string();
+    finding.hook = frame.hook ? *frame.hook : std::string();
     finding.rule = requiredField(lua, t, "rule", "a short code like \"price.above_cap\"");
     if (!isRuleCode(finding.rule))
         luaL_error(lua,

@@ -64,8 +64,30 @@ public:
     /// Loads a plugin that loaded before; a failure here is kept and reported by call().
     void load(const PluginSource& source);
 
-    /// Calls hook `kind`.`subject` of the loaded plugin `plugin` on `view` under the limits. A plugin
+    /// A record converted to Lua once for the calls of several plugins on it: views are read-only, so
+    /// plugins can share one. Must not outlive the state.
+    class PreparedRecord {
+    public:
+        PreparedRecord(PluginState& state, domain::SubjectType subject, const Poco::JSON::Object& view);
+        ~PreparedRecord();
+        PreparedRecord(const PreparedRecord&) = delete;
+        PreparedRecord& operator=(const PreparedRecord&) = delete;
+        domain::SubjectType subject() const { return _subject; }
+
+    private:
+        friend class PluginState;
+        PluginState& _state;
+        domain::SubjectType _subject;
+        int _ref = LUA_NOREF;
+        CallResult _converted; // not ok when the view did not fit in memory
+    };
+
+    /// Calls hook `kind` of the loaded plugin `plugin` on a prepared record, under the limits. A plugin
     /// without that hook gives ok with nothing.
+    HookResult call(const PluginSource& plugin, HookKind kind, const PreparedRecord& record,
+                    const CallEnvironment& environment);
+
+    /// The same for one plugin on one record.
     HookResult call(const PluginSource& plugin, HookKind kind, domain::SubjectType subject,
                     const Poco::JSON::Object& view, const CallEnvironment& environment);
 
@@ -85,9 +107,9 @@ private:
         std::string error; // set when the plugin did not load in this state
     };
     struct Frame {
-        std::string who; // plugin name, or file while loading
-        std::string version;
-        std::string hook;
+        const std::string* who = nullptr; // plugin name, or file while loading
+        const std::string* version = nullptr;
+        const std::string* hook = nullptr;
         const CallEnvironment* environment = nullptr;
         HookResult* result = nullptr;
         std::size_t logLines = 0;
