@@ -130,6 +130,12 @@ std::string Response::message(const std::string& field) const {
     return "";
 }
 
+std::string Response::record() const {
+    auto o = Poco::JSON::Parser().parse(stringify(obj())).extract<JsonObject>();
+    o->remove("checks");
+    return stringify(o);
+}
+
 std::string Response::describe() const {
     return std::to_string(status) + " " + (body.size() > 2000 ? body.substr(0, 2000) + "…" : body);
 }
@@ -388,14 +394,15 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
     _port = test::freePort();
     // Through sh only to send the server's output to a file; exec keeps the PID the server's own.
     const std::vector<std::string> args{"-c", "exec \"$0\" \"$@\" >server.log 2>&1", REGISTRY_BINARY, "--set",
-                                        "auth.pbkdf2_iterations=1000", "serve"};
+                                        "auth.pbkdf2_iterations=1000", "--set",
+                                        "plugins.dir=" REGISTRY_SOURCE_DIR "/test/api/plugins", "serve"};
     Poco::Process::Env serverEnv{{"REGISTRY_DB_URL", _url}, {"REGISTRY_HTTP_PORT", std::to_string(_port)}};
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", args, _dir->path(), nullptr, nullptr, nullptr, serverEnv));
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (std::chrono::steady_clock::now() < deadline) {
-        if (!Poco::Process::isRunning(*_process)) throw std::runtime_error("the server exited at start");
+        if (!Poco::Process::isRunning(*_process)) throw std::runtime_error("the server exited at start\n" + logTail());
         try {
             Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(_port));
             session.setTimeout(Poco::Timespan(2, 0));
@@ -408,7 +415,7 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    throw std::runtime_error("the server did not answer /readyz within 30 s");
+    throw std::runtime_error("the server did not answer /readyz within 30 s\n" + logTail());
 }
 
 Server::~Server() {

@@ -78,6 +78,9 @@ struct Response {
     std::set<std::string> errorFields() const;
     /// The message of the (first) error about `field`; "" when there is none.
     std::string message(const std::string& field) const;
+    /// The record of a record answer, without what only a write's answer carries (the plugins' "checks"),
+    /// as canonical JSON text: equal for the same stored record.
+    std::string record() const;
     /// "<status> <body>" for failure messages.
     std::string describe() const;
 };

@@ -100,8 +100,8 @@ BOOST_AUTO_TEST_CASE(same_version_updates_one_wins_the_rest_get_409) {
 }
 
 BOOST_AUTO_TEST_CASE(same_version_burial_site_updates_one_wins) {
-    const auto created = createBurialSite("insp", kOwn);
-    const auto path = created.header("Location");
+    const auto path = createBurialSite("insp", kOwn).header("Location");
+    const auto created = as("insp").get(path); // what a client edits: the record as read
     const auto before = as("admin").count("/api/v1/changes?entity=burial_site&entity_id=" + std::to_string(created.id()));
     const auto answers = together([&](int i) {
         return as("insp").put(path, with(created.obj(), {{"village", "村 " + std::to_string(i)}, {"status", "planned"}}),

@@ -137,6 +137,21 @@ BOOST_AUTO_TEST_CASE(every_invalid_field_is_listed_at_once) {
     BOOST_TEST(dbState() == state);
 }
 
+// Known bug: a value error inside `attributes` is reported as "area_m2"/"term_years", while a type or
+// unknown-field error there is "attributes.<name>": the client cannot match it to what it sent.
+// core/domain/Price.cpp, validate(PriceRecord).
+BOOST_AUTO_TEST_CASE(errors_inside_attributes_name_the_nested_field, *boost::unit_test::label("known_bug") * boost::unit_test::disabled()) {
+    const auto facility = createFacility("admin", kOwn, "嵌套字段").id();
+    const auto r = as("admin").post("/api/v1/prices", with(priceBody(facility, "cemetery.plot", 100, "2024-01-01"),
+                                                           {{"attributes", object({{"area_m2", 0}, {"term_years", 0}})}}));
+    BOOST_TEST(r.status == 422, r.describe());
+    BOOST_TEST(r.hasError("attributes.area_m2", "min"), r.describe());
+    BOOST_TEST(r.hasError("attributes.term_years", "min"), r.describe());
+    const auto types = as("admin").post("/api/v1/prices", with(priceBody(facility, "cemetery.plot", 100, "2024-01-01"),
+                                                               {{"attributes", object({{"term_years", "ten"}})}}));
+    BOOST_TEST(types.hasError("attributes.term_years", "type"), types.describe());
+}
+
 BOOST_AUTO_TEST_CASE(an_unknown_facility_is_422) {
     const auto state = dbState();
     const auto r = as("admin").post("/api/v1/prices", priceBody(999999, "basic.cremation", 50000, "2024-01-01"));
@@ -222,6 +237,16 @@ BOOST_AUTO_TEST_CASE(only_admins_write_reference_prices) {
     }
     BOOST_TEST(dbState() == state);
     BOOST_TEST(as("admin").get(created.header("Location")).num("cap_fen") == 2000);
+}
+
+// Known bug: as for users, "district": "" passes validation and fails on the foreign key: 500, not 422.
+// core/domain/Price.cpp, validate(ReferencePrice): `if (r.district) v.district("district", *r.district, false)`.
+BOOST_AUTO_TEST_CASE(an_empty_district_is_422_not_500, *boost::unit_test::label("known_bug") * boost::unit_test::disabled()) {
+    const auto state = dbState();
+    const auto r = as("admin").post("/api/v1/reference-prices", with(referencePriceBody("goods.urn", 100), {{"district", ""}}));
+    BOOST_TEST(r.status == 422, r.describe());
+    BOOST_TEST(r.errorFields().count("district") == 1u, r.describe());
+    BOOST_TEST(dbState() == state);
 }
 
 BOOST_AUTO_TEST_CASE(reference_price_fields_are_checked_all_at_once) {
