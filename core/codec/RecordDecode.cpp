@@ -130,7 +130,8 @@ void JsonReader::rejectUnknown() {
 
 namespace {
 // Server-assigned fields a client may send back unchanged from a GET.
-const std::initializer_list<const char*> readOnly{"id", "code", "version", "created_at", "updated_at"};
+// ("checks" comes back with a write's answer and may be sent back with it.)
+const std::initializer_list<const char*> readOnly{"id", "code", "version", "created_at", "updated_at", "checks"};
 } // namespace
 
 Facility decodeFacility(const Object& body, Validator& errors) {
@@ -228,7 +229,7 @@ PriceRecord decodePriceRecord(const Object& body, Validator& errors) {
     }
     if (auto source = r.enumeration<PriceSource>("source", true)) p.source = *source;
     p.note = r.text("note", false);
-    r.ignore({"id", "version", "created_at", "effective_to", "superseded_by", "recorded_by"});
+    r.ignore({"id", "version", "created_at", "effective_to", "superseded_by", "recorded_by", "checks"});
     r.rejectUnknown();
     return p;
 }

@@ -32,8 +32,9 @@ FieldErrors validate(const PriceRecord& p) {
     if (!p.unit.empty() && !validCode(p.unit, 32))
         v.add("unit", "format", "计价单位格式无效(如 per_body)", "unit must be a lower-case code such as per_body");
     v.date("effective_from", "生效日期", p.effectiveFrom, true);
-    if (p.areaM2) v.realRange("area_m2", "墓位面积", *p.areaM2, 0.01, 10'000);
-    if (p.termYears) v.intRange("term_years", "使用年限", *p.termYears, 1, 100);
+    // Named as the client sends them, inside "attributes".
+    if (p.areaM2) v.realRange("attributes.area_m2", "墓位面积", *p.areaM2, 0.01, 10'000);
+    if (p.termYears) v.intRange("attributes.term_years", "使用年限", *p.termYears, 1, 100);
     v.text("note", "备注", p.note, 2000, false);
     return v.take();
 }
@@ -44,7 +45,7 @@ FieldErrors validate(const ReferencePrice& r) {
         v.add("item", "required", "收费项目不能为空", "item is required");
     else if (!findPriceItem(r.item))
         v.add("item", "enum", "参考价只能针对目录内的收费项目", "item must be a catalogue price item");
-    if (r.district) v.district("district", *r.district, false);
+    if (r.district) v.district("district", *r.district, true); // null is citywide, "" is an error
     v.intRange("cap_fen", "限价(分)", r.capFen, 0, maxAmountFen);
     v.date("effective_from", "生效日期", r.effectiveFrom, true);
     if (r.effectiveTo) {

@@ -13,7 +13,8 @@ FieldErrors validate(const User& u) {
         v.add("username", "format", "用户名须为 2–64 位小写字母、数字、点、下划线或连字符",
               "username must be 2 to 64 characters of a-z, 0-9, '.', '_' or '-'");
     v.text("display_name", "显示名称", u.displayName, 100, false);
-    if (u.district) v.district("district", *u.district, false);
+    // Given at all, it must be a district: "" is not "citywide" (that is null).
+    if (u.district) v.district("district", *u.district, true);
     return v.take();
 }
 

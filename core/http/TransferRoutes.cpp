@@ -113,6 +113,8 @@ void addTransferRoutes(Router& router, ApiContext& context) {
             request.findings.plugin = ex.query("plugin");
             request.findings.rule = ex.query("rule");
             request.findings.auditId = ex.queryId("audit_id");
+            request.findings.subjectType = ex.queryEnum<domain::SubjectType>("subject_type");
+            request.findings.subjectId = ex.queryId("subject_id");
         }
         if (*kind == ExportKind::Prices) {
             request.facilities = {};

@@ -243,7 +243,10 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
         p.note = cell(c, "note");
         for (const auto& e : domain::validate(p)) {
             if (e.field == "facility_id" && !ok) continue;
-            problems.add(line, e.field, e.messageZh, e.messageEn);
+            // The CSV has no "attributes": its columns are area_m2 and term_years.
+            const std::string prefix = "attributes.";
+            const std::string column = e.field.rfind(prefix, 0) == 0 ? e.field.substr(prefix.size()) : e.field;
+            problems.add(line, column, e.messageZh, e.messageEn);
             ok = false;
         }
         if (ok && options.validate)

@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(user_fields_are_checked_all_at_once) {
 // Known bug: an empty district ("") passes validation (only a non-empty code is checked) and the insert
 // then fails on the districts foreign key: a 500 instead of a 422, on POST and on PUT.
 // core/domain/User.cpp, validate(User): `if (u.district) v.district("district", *u.district, false)`.
-BOOST_AUTO_TEST_CASE(an_empty_district_is_422_not_500, *boost::unit_test::label("known_bug") * boost::unit_test::disabled()) {
+BOOST_AUTO_TEST_CASE(an_empty_district_is_422_not_500) {
     const auto admin = as("admin");
     const auto state = dbState();
     const auto created = admin.post("/api/v1/users", with(newUser("empty.district", "inspector", ""), {}));

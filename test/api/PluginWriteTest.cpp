@@ -71,3 +71,35 @@ BOOST_AUTO_TEST_CASE(another_districts_writes_are_not_judged_by_haidian_rules) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(HostilePluginsOnWrite)
+
+// test/api/plugins/miyun/runaway.lua loops forever on prices and eats memory on facilities.
+BOOST_AUTO_TEST_CASE(a_runaway_plugin_costs_its_limit_and_the_write_is_kept) {
+    const std::string miyun = "110118";
+    auto facility = as("admin").post("/api/v1/facilities", facilityBody(miyun, "密云失控插件殡仪馆"));
+    BOOST_TEST(facility.status == 201, facility.describe());
+    bool memoryError = false;
+    for (const auto& c : *facility.obj()->getArray("checks")) {
+        const auto check = c.extract<Poco::JSON::Object::Ptr>();
+        if (check->getValue<std::string>("plugin") == "miyun.api-test-runaway" &&
+            check->getValue<std::string>("severity") == "error")
+            memoryError = true;
+    }
+    BOOST_TEST(memoryError, facility.body);
+
+    auto price = as("admin").post("/api/v1/prices", priceBody(facility.id(), "basic.cremation", 60000, "2025-01-01"));
+    BOOST_TEST(price.status == 201, price.describe());
+    const auto checks = price.obj()->getArray("checks");
+    BOOST_REQUIRE(checks && checks->size() == 1u);
+    BOOST_TEST(checks->getObject(0)->getValue<std::string>("severity") == "error");
+    BOOST_TEST(checks->getObject(0)->getValue<std::string>("rule") != "never.reached");
+    // The price is stored, the error is a finding, and the server goes on serving.
+    BOOST_TEST(as("admin").get(pathOf("prices", price.id())).status == 200);
+    const auto findings = as("admin").all("/api/v1/findings?severity=error&subject_type=price&subject_id=" +
+                                          std::to_string(price.id()));
+    BOOST_TEST(findings.size() == 1u);
+    BOOST_TEST(as("insp").get("/readyz").status == 200);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -137,10 +137,8 @@ BOOST_AUTO_TEST_CASE(every_invalid_field_is_listed_at_once) {
     BOOST_TEST(dbState() == state);
 }
 
-// Known bug: a value error inside `attributes` is reported as "area_m2"/"term_years", while a type or
-// unknown-field error there is "attributes.<name>": the client cannot match it to what it sent.
-// core/domain/Price.cpp, validate(PriceRecord).
-BOOST_AUTO_TEST_CASE(errors_inside_attributes_name_the_nested_field, *boost::unit_test::label("known_bug") * boost::unit_test::disabled()) {
+// Errors inside `attributes` name the nested field, whether of value or of type.
+BOOST_AUTO_TEST_CASE(errors_inside_attributes_name_the_nested_field) {
     const auto facility = createFacility("admin", kOwn, "嵌套字段").id();
     const auto r = as("admin").post("/api/v1/prices", with(priceBody(facility, "cemetery.plot", 100, "2024-01-01"),
                                                            {{"attributes", object({{"area_m2", 0}, {"term_years", 0}})}}));
@@ -241,7 +239,7 @@ BOOST_AUTO_TEST_CASE(only_admins_write_reference_prices) {
 
 // Known bug: as for users, "district": "" passes validation and fails on the foreign key: 500, not 422.
 // core/domain/Price.cpp, validate(ReferencePrice): `if (r.district) v.district("district", *r.district, false)`.
-BOOST_AUTO_TEST_CASE(an_empty_district_is_422_not_500, *boost::unit_test::label("known_bug") * boost::unit_test::disabled()) {
+BOOST_AUTO_TEST_CASE(an_empty_district_is_422_not_500) {
     const auto state = dbState();
     const auto r = as("admin").post("/api/v1/reference-prices", with(referencePriceBody("goods.urn", 100), {{"district", ""}}));
     BOOST_TEST(r.status == 422, r.describe());
