@@ -495,8 +495,8 @@ BOOST_AUTO_TEST_CASE(all_price_errors_at_once) {
     expectError(errors, "amount_fen", "min");
     expectError(errors, "unit", "format");
     expectError(errors, "effective_from", "date");
-    expectError(errors, "area_m2", "min");
-    expectError(errors, "term_years", "min");
+    expectError(errors, "attributes.area_m2", "min");
+    expectError(errors, "attributes.term_years", "min");
 }
 
 BOOST_AUTO_TEST_CASE(item_codes_and_amount_limits) {
