@@ -250,7 +250,7 @@ BOOST_AUTO_TEST_CASE(unknown_facility_and_invalid_fields_are_refused) {
     bad.termYears = 0;
     const auto errors = validationErrors([&] { f.prices.create(bad, actor); });
     BOOST_TEST((errorFields(errors) == std::set<std::string>{"facility_id", "item", "amount_fen", "unit",
-                                                             "effective_from", "area_m2", "term_years"}));
+                                                             "effective_from", "attributes.area_m2", "attributes.term_years"}));
     BOOST_TEST(hasError(errors, "facility_id", "required"));
     BOOST_TEST(hasError(errors, "amount_fen", "min"));
 
