@@ -56,11 +56,7 @@ std::vector<Finding> fetchAll(soci::session& sql, SqlQuery& q) {
     return out;
 }
 
-std::optional<Finding> fetchOne(soci::session& sql, SqlQuery& q) {
-    auto all = fetchAll(sql, q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
-}
+std::optional<Finding> fetchOne(soci::session& sql, SqlQuery& q) { return firstRow(fetchAll(sql, q)); }
 
 } // namespace
 

@@ -97,9 +97,7 @@ std::optional<Inspection> InspectionRepository::get(long long id) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
     q.where("id = " + q.bind(id));
-    auto all = fetchAll(session.sql(), q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
+    return firstRow(fetchAll(session.sql(), q));
 }
 
 Page<Inspection> InspectionRepository::list(const InspectionFilter& filter, const PageRequest& page) {

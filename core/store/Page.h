@@ -19,6 +19,12 @@ template <class T> struct Page {
 
 constexpr int maxPageLimit = 500;
 
+/// The first of `rows`, if any: what a lookup by a unique key returns.
+template <class T> std::optional<T> firstRow(std::vector<T> rows) {
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
 /// A page from rows fetched with SqlQuery::paginate (at most limit + 1 of them, in id order): the extra
 /// row only tells that more follow.
 template <class T> Page<T> makePage(std::vector<T> rows, int limit) {

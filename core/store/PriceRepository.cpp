@@ -80,11 +80,7 @@ std::vector<PriceRecord> fetchAll(soci::session& sql, SqlQuery& q) {
     return out;
 }
 
-std::optional<PriceRecord> fetchOne(soci::session& sql, SqlQuery& q) {
-    auto all = fetchAll(sql, q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
-}
+std::optional<PriceRecord> fetchOne(soci::session& sql, SqlQuery& q) { return firstRow(fetchAll(sql, q)); }
 
 } // namespace
 

@@ -92,9 +92,7 @@ std::optional<ReferencePrice> ReferencePriceRepository::get(long long id) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
     q.where("id = " + q.bind(id));
-    auto all = fetchAll(session.sql(), q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
+    return firstRow(fetchAll(session.sql(), q));
 }
 
 Page<ReferencePrice> ReferencePriceRepository::list(const ReferencePriceFilter& filter, const PageRequest& page) {
@@ -154,9 +152,7 @@ std::optional<ReferencePrice> ReferencePriceRepository::capFor(const std::string
         q.where("district IS NULL");
     // A district's own cap wins over the citywide one; among equals, the latest to take effect.
     q.append(" ORDER BY CASE WHEN district IS NULL THEN 1 ELSE 0 END, effective_from DESC, id DESC LIMIT 1");
-    auto all = fetchAll(session.sql(), q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
+    return firstRow(fetchAll(session.sql(), q));
 }
 
 } // namespace registry::store

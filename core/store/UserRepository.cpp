@@ -60,11 +60,7 @@ std::string usernameOf(soci::session& sql, long long userId) {
     return name;
 }
 
-std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) {
-    auto all = fetchAll(sql, q);
-    if (all.empty()) return std::nullopt;
-    return all.front();
-}
+std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) { return firstRow(fetchAll(sql, q)); }
 
 } // namespace
 
