@@ -13,6 +13,9 @@ cd "$root"
 
 bash scripts/install-deps.sh
 
+# ccache keys on paths relative to the checkout, so every clone and build directory shares one cache.
+export CCACHE_BASEDIR="$root"
+
 mkdir -p build
 
 # Runs a step with its output in a log; shows the log only when the step fails.

@@ -6,7 +6,7 @@
 # The one list of system packages. Add new dependencies here.
 REGISTRY_APT_PACKAGES=(
   # toolchain
-  cmake g++ make pkg-config
+  cmake g++ make pkg-config ccache
   # libraries linked by the service and its tests
   libpoco-dev libsoci-dev libmysqlcppconn-dev liblua5.4-dev lua5.4
   libboost-test-dev libmariadb-dev libsqlite3-dev libmstch-dev
