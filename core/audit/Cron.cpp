@@ -8,6 +8,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <sstream>
 #include <vector>
 
@@ -170,6 +171,14 @@ TimeZone::TimeZone(const std::string& name) : _name(name) {
                                     "\": not an IANA name in the system's time zone database (" + e.what() +
                                     "); write one such as Asia/Shanghai");
     }
+}
+
+std::string TimeZone::localDate(std::chrono::system_clock::time_point instant) const {
+    const date::year_month_day ymd{std::chrono::floor<date::days>(_zone->to_local(instant))};
+    char text[16];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+    return text;
 }
 
 CronExpression CronExpression::parse(const std::string& text) {

@@ -30,6 +30,8 @@ public:
     explicit TimeZone(const std::string& name);
     const std::string& name() const { return _name; }
     const date::time_zone& zone() const { return *_zone; }
+    /// The calendar date ("YYYY-MM-DD") in this zone at `instant`.
+    std::string localDate(std::chrono::system_clock::time_point instant) const;
 
 private:
     std::string _name;

@@ -2,6 +2,8 @@
 
 #include "domain/Dates.h"
 
+#include <date/date.h>
+
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
 #include <Poco/NumberParser.h>
@@ -10,6 +12,7 @@
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace registry::audit {
 
@@ -270,6 +273,22 @@ std::optional<Scheduler::TimePoint> Scheduler::pendingSlot() const {
 
 std::string Scheduler::slotText(TimePoint slot) {
     return domain::formatTimestamp(std::chrono::duration_cast<milliseconds>(slot.time_since_epoch()).count());
+}
+
+std::string Scheduler::slotDate(const std::string& slot) const {
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, millisecond = 0;
+    char zulu = 0;
+    if (slot.size() != 24 ||
+        std::sscanf(slot.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3d%c", &year, &month, &day, &hour, &minute,
+                    &second, &millisecond, &zulu) != 8 ||
+        zulu != 'Z')
+        throw std::invalid_argument("not a schedule slot (RFC 3339 UTC with milliseconds): \"" + slot + "\"");
+    const date::year_month_day ymd{date::year{year}, date::month{static_cast<unsigned>(month)},
+                                   date::day{static_cast<unsigned>(day)}};
+    if (!ymd.ok()) throw std::invalid_argument("not a schedule slot (no such date): \"" + slot + "\"");
+    const TimePoint instant = date::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+                              std::chrono::seconds{second} + milliseconds{millisecond};
+    return (_zone ? *_zone : TimeZone(_settings.timeZone)).localDate(instant);
 }
 
 } // namespace registry::audit

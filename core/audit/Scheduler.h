@@ -82,6 +82,10 @@ public:
 
     /// A slot as runSlot receives it: RFC 3339 UTC with milliseconds.
     static std::string slotText(TimePoint slot);
+    /// The calendar date of a slot (as runSlot receives it) in audit.timezone, for audit_runs.audit_date:
+    /// "2026-11-29T18:00:00.000Z" is "2026-11-30" in Asia/Shanghai. Throws std::invalid_argument for text
+    /// that is not a slot.
+    std::string slotDate(const std::string& slot) const;
 
 private:
     void loop();

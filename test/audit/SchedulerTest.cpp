@@ -338,6 +338,23 @@ BOOST_AUTO_TEST_CASE(stop_is_prompt) {
     BOOST_TEST(runs.slots().empty());
 }
 
+BOOST_AUTO_TEST_CASE(slot_date_is_the_calendar_date_in_the_schedule_time_zone) {
+    TestDatabase database;
+    auto noop = [](const std::string&) {};
+    Scheduler shanghai(database.db(), settingsFor("host-a:1"), noop);
+    BOOST_TEST(shanghai.slotDate("2026-11-29T18:00:00.000Z") == "2026-11-30");
+    BOOST_TEST(shanghai.slotDate("2026-11-29T15:59:59.999Z") == "2026-11-29");
+    BOOST_TEST(shanghai.slotDate("2026-12-31T16:00:00.000Z") == "2027-01-01");
+    auto settings = settingsFor("host-a:1");
+    settings.timeZone = "America/New_York";
+    Scheduler newYork(database.db(), settings, noop);
+    BOOST_TEST(newYork.slotDate("2026-11-29T18:00:00.000Z") == "2026-11-29");
+    BOOST_TEST(newYork.slotDate("2026-11-30T04:59:00.000Z") == "2026-11-29");
+    for (const std::string bad : {"2026-11-29", "2026-13-01T00:00:00.000Z", "2026-02-30T00:00:00.000Z",
+                                  "2026-11-29T18:00:00.000+", "2026-11-29 18:00:00.000Z", ""})
+        BOOST_CHECK_THROW(shanghai.slotDate(bad), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_CASE(settings_defaults) {
     Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
     const auto settings = Scheduler::Settings::fromConfiguration(*config);
