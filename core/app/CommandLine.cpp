@@ -86,6 +86,12 @@ std::string usage(const std::string& verb) {
                "                              [--district CODE] [--output FILE]\n"
                "Writes the list to standard output (or FILE): CSV in UTF-8 with BOM (opens in Excel), GeoJSON\n"
                "(facilities and burial sites), or JSON.\n";
+    if (verb == "audit")
+        return "Usage: funeral-registry audit [--district CODE]\n"
+               "Runs a price-compliance audit now: every plugin of plugins.dir over every current price, facility\n"
+               "and burial site of the city (or of one district), with a progress bar on a terminal, then prints\n"
+               "the report per district. Its findings are kept exactly as a scheduled audit's. Exit status 0 when\n"
+               "the audit succeeded.\n";
     if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
     return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
            "\n"
@@ -97,6 +103,7 @@ std::string usage(const std::string& verb) {
            "  import prices FILE    load a price list (CSV, UTF-8 or GBK)\n"
            "  plugin test|check     test district rules (Lua plugins) without a server\n"
            "  export LIST           facilities, burial-sites, prices or findings as CSV, GeoJSON or JSON\n"
+           "  audit [--district C]  run a price-compliance audit now and print its report\n"
            "  version               print the program and schema versions\n"
            "\n"
            "Options:\n"

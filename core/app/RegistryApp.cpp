@@ -2,7 +2,9 @@
 
 #include "app/Progress.h"
 #include "app/PluginWatcher.h"
+#include "audit/AuditService.h"
 #include "audit/RecordChecks.h"
+#include "audit/Scheduler.h"
 #include "auth/Authenticator.h"
 #include "http/Api.h"
 #include "http/RequestHandlerFactory.h"
@@ -24,7 +26,9 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Util/LoggingConfigurator.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <iostream>
 
 #ifndef REGISTRY_VERSION
@@ -100,6 +104,7 @@ int RegistryApp::main(const std::vector<std::string>&) {
         if (verb == "import") return importVerb(_commandLine.args);
         if (verb == "plugin") return pluginVerb(_commandLine.args);
         if (verb == "export") return exportVerb(_commandLine.args);
+        if (verb == "audit") return auditVerb(_commandLine.args);
         std::cerr << "funeral-registry: unknown verb '" << verb << "' (see funeral-registry --help)\n";
         return EXIT_USAGE;
     } catch (const std::invalid_argument& e) {
@@ -222,6 +227,18 @@ domain::PlanWindow RegistryApp::planWindow() {
     return window;
 }
 
+audit::AuditServiceSettings RegistryApp::auditServiceSettings(const std::string& instanceId,
+                                                              std::function<std::string()> today) {
+    audit::AuditServiceSettings settings;
+    const auto cores = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
+    settings.runner.workers = static_cast<int>(intSetting("audit.workers", cores, 1, 64));
+    settings.runner.instanceId = instanceId;
+    settings.runner.bulkStrategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
+    settings.staleAfterSeconds = static_cast<int>(intSetting("audit.stale_after_s", 300, 10, 86400));
+    settings.today = std::move(today);
+    return settings;
+}
+
 int RegistryApp::serve() {
     auto db = openDatabase(boolSetting("db.auto_migrate", true));
     const std::string host = config().getString("http.host", "127.0.0.1");
@@ -249,7 +266,18 @@ int RegistryApp::serve() {
     const auto loaded = pluginHost.load(pluginsDir);
     Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
                                               loaded.failed, loaded.error.empty() ? std::string() : ": " + loaded.error);
-    audit::RecordChecks recordChecks(*db, pluginHost);
+    // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
+    const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
+    const std::string zone = schedule.timeZone;
+    auto today = [zone] { return audit::localDate(zone); };
+    audit::RecordChecks recordChecks(*db, pluginHost, today);
+    audit::AuditService audits(*db, pluginHost, auditServiceSettings(schedule.instanceId, today));
+    audits.start();
+    std::unique_ptr<audit::Scheduler> scheduler;
+    scheduler = std::make_unique<audit::Scheduler>(*db, schedule, [&audits, &scheduler](const std::string& slot) {
+        audits.runSlot(slot, scheduler->slotDate(slot));
+    });
+    scheduler->start();
     PluginWatcher watcher(pluginHost, pluginsDir,
                           static_cast<long>(intSetting("plugins.watch_interval_ms", 2000, 0, 3600000)));
 
@@ -257,6 +285,7 @@ int RegistryApp::serve() {
                          store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
     api.plugins = &pluginHost;
     api.checks = &recordChecks;
+    api.audits = &audits;
     http::HttpLimits& limits = api.limits;
     limits.maxBodyBytes = static_cast<std::size_t>(intSetting("http.max_body_bytes", 1 << 20, 1024, 1LL << 30));
     limits.maxUploadBytes = static_cast<std::size_t>(intSetting("http.max_upload_bytes", 32 << 20, 1024, 1LL << 34));
@@ -279,6 +308,8 @@ int RegistryApp::serve() {
     Poco::Logger::get("registry").information("stopping");
     server.stopAll(false);
     threads.joinAll();
+    audits.stop(); // cancels an audit in progress, scheduled or not
+    scheduler->stop();
     return EXIT_OK;
 }
 

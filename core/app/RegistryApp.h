@@ -1,6 +1,7 @@
 #pragma once
 // The funeral-registry executable: settings, then one verb. Wiring only; the work is in the modules.
 
+#include "audit/AuditService.h"
 #include "domain/BurialSite.h"
 
 #include <Poco/Util/ServerApplication.h>
@@ -56,6 +57,8 @@ private:
     int importVerb(const std::vector<std::string>& args);
     int pluginVerb(const std::vector<std::string>& args);
     int exportVerb(const std::vector<std::string>& args);
+    int auditVerb(const std::vector<std::string>& args);
+    audit::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
 
     CommandLine _commandLine;
 };

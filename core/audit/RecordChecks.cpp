@@ -12,10 +12,29 @@
 
 namespace registry::audit {
 
+RecordChecks::RecordChecks(store::Database& db, plugins::PluginHost& host, std::function<std::string()> today)
+    : _db(db), _host(host), _today(today ? std::move(today) : [] { return domain::todayUtc(); }) {}
+
+domain::Finding storedFinding(const plugins::Finding& f, const plugins::Subject& subject, long long subjectId) {
+    domain::Finding stored;
+    stored.plugin = f.plugin;
+    stored.pluginVersion = f.pluginVersion;
+    stored.rule = f.rule;
+    stored.severity = f.severity;
+    stored.subjectType = subject.type;
+    stored.subjectId = subjectId;
+    stored.district = subject.district;
+    stored.message = f.message;
+    std::ostringstream details;
+    f.details->stringify(details);
+    stored.detailsJson = details.str();
+    return stored;
+}
+
 std::optional<std::string> RecordChecks::validate(const plugins::Subject& subject) {
     StorePluginData data(_db);
     auto run = _host.newRun();
-    const auto result = _host.runValidate(subject, data, domain::todayUtc(), &run);
+    const auto result = _host.runValidate(subject, data, _today(), &run);
     for (const auto& f : result.findings)
         Poco::Logger::get("registry.plugins").warning("%s %s on a %s being written: %s", f.plugin, f.hook,
                                                       domain::toString(subject.type), f.message);
@@ -28,19 +47,8 @@ Poco::JSON::Array::Ptr RecordChecks::check(const plugins::Subject& subject, long
     auto run = _host.newRun();
     Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
     store::FindingRepository findings(_db);
-    for (const auto& f : _host.runChecks(subject, data, domain::todayUtc(), &run)) {
-        domain::Finding stored;
-        stored.plugin = f.plugin;
-        stored.pluginVersion = f.pluginVersion;
-        stored.rule = f.rule;
-        stored.severity = f.severity;
-        stored.subjectType = subject.type;
-        stored.subjectId = subjectId;
-        stored.district = subject.district;
-        stored.message = f.message;
-        std::ostringstream details;
-        f.details->stringify(details);
-        stored.detailsJson = details.str();
+    for (const auto& f : _host.runChecks(subject, data, _today(), &run)) {
+        const auto stored = storedFinding(f, subject, subjectId);
         try {
             findings.report(stored);
         } catch (const std::exception& e) {

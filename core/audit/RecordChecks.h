@@ -5,20 +5,26 @@
 
 #include "domain/BurialSite.h"
 #include "domain/Facility.h"
+#include "domain/Finding.h"
 #include "domain/Price.h"
 #include "plugins/PluginHost.h"
 #include "store/Database.h"
 
 #include <Poco/JSON/Array.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace registry::audit {
 
+/// A plugin's finding about `subject` (stored as `subjectId`) as the findings table keeps it.
+domain::Finding storedFinding(const plugins::Finding& finding, const plugins::Subject& subject, long long subjectId);
+
 class RecordChecks {
 public:
-    RecordChecks(store::Database& db, plugins::PluginHost& host) : _db(db), _host(host) {}
+    /// `today` gives the date plugins see as ctx.today() (audit.timezone's); UTC when not given.
+    RecordChecks(store::Database& db, plugins::PluginHost& host, std::function<std::string()> today = {});
 
     /// The refusal of a plugin's validate hook for a price about to be stored ("plugin: message"), or
     /// nullopt when every plugin lets it through.
@@ -38,6 +44,7 @@ private:
 
     store::Database& _db;
     plugins::PluginHost& _host;
+    std::function<std::string()> _today;
 };
 
 } // namespace registry::audit

@@ -163,6 +163,29 @@ Object::Ptr toJson(const User& u) {
     return o;
 }
 
+Object::Ptr toJson(const AuditRun& r) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", r.id);
+    o->set("trigger", toString(r.trigger));
+    setOptional(*o, "district", r.district);
+    o->set("status", toString(r.status));
+    o->set("records_total", r.recordsTotal);
+    o->set("records_checked", r.recordsChecked);
+    o->set("findings_new", r.findingsNew);
+    o->set("findings_resolved", r.findingsResolved);
+    o->set("plugin_errors", r.pluginErrors);
+    setOptional(*o, "started_at", r.startedAt);
+    setOptional(*o, "finished_at", r.finishedAt);
+    setOptional(*o, "scheduled_for", r.scheduledFor);
+    o->set("audit_date", r.auditDate);
+    o->set("requested_by", r.requestedBy);
+    o->set("runner", r.runner);
+    o->set("created_at", r.createdAt);
+    o->set("cancel_requested", r.cancelRequested);
+    o->set("error", r.error);
+    return o;
+}
+
 Object::Ptr toJson(const Finding& f) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("id", f.id);

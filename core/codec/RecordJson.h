@@ -5,6 +5,7 @@
 #include "domain/BurialSite.h"
 #include "domain/Facility.h"
 #include "domain/FieldError.h"
+#include "domain/Audit.h"
 #include "domain/Finding.h"
 #include "domain/Inspection.h"
 #include "domain/Price.h"
@@ -24,6 +25,7 @@ Poco::JSON::Object::Ptr toJson(const domain::ReferencePrice& reference);
 Poco::JSON::Object::Ptr toJson(const domain::Inspection& inspection);
 Poco::JSON::Object::Ptr toJson(const domain::User& user);
 Poco::JSON::Object::Ptr toJson(const domain::Finding& finding);
+Poco::JSON::Object::Ptr toJson(const domain::AuditRun& run);
 Poco::JSON::Object::Ptr toJson(const domain::FieldError& error, bool english);
 
 /// Compact JSON text of an object (no spaces), as stored in the change log.

@@ -15,6 +15,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addUserRoutes(*router, context);
     addTransferRoutes(*router, context);
     addPluginRoutes(*router, context);
+    addAuditRoutes(*router, context);
     addOpenApiRoutes(*router, context);
     return router;
 }

@@ -1,6 +1,7 @@
 #pragma once
 // The routes of shared/spec/API.md and what they need from the rest of the program.
 
+#include "audit/AuditService.h"
 #include "audit/RecordChecks.h"
 #include "auth/Authenticator.h"
 #include "domain/BurialSite.h"
@@ -23,6 +24,8 @@ struct ApiContext {
     /// The plugin host and the on-write checks; null when the server runs without plugins.
     plugins::PluginHost* plugins = nullptr;
     audit::RecordChecks* checks = nullptr;
+    /// Audits run by this server; null without plugins (the audit routes then answer 503).
+    audit::AuditService* audits = nullptr;
 };
 
 /// Every route of the API, ready to serve.
@@ -40,6 +43,7 @@ void addFindingRoutes(Router& router, ApiContext& context);
 void addUserRoutes(Router& router, ApiContext& context);
 void addTransferRoutes(Router& router, ApiContext& context);
 void addPluginRoutes(Router& router, ApiContext& context);
+void addAuditRoutes(Router& router, ApiContext& context);
 void addOpenApiRoutes(Router& router, ApiContext& context); // GET /api/v1/openapi.json (OpenApiRoutes.cpp)
 
 } // namespace registry::http

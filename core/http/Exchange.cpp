@@ -213,6 +213,14 @@ void Exchange::sendPage(const Poco::JSON::Array::Ptr& items, const std::optional
     sendJson(200, body);
 }
 
+void Exchange::sendText(int status, const std::string& contentType, const std::string& body) {
+    _response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+    _response.setContentType(contentType);
+    _response.set("Cache-Control", "no-store");
+    _response.setContentLength(static_cast<std::streamsize>(body.size()));
+    _response.send() << body;
+}
+
 void Exchange::sendNoContent() {
     _response.setStatusAndReason(HTTPResponse::HTTP_NO_CONTENT);
     _response.setContentLength(0);

@@ -68,6 +68,8 @@ public:
     /// {"items": [...], "next_cursor": ...}
     void sendPage(const Poco::JSON::Array::Ptr& items, const std::optional<long long>& nextAfterId);
     void sendNoContent();
+    /// A body that is not JSON (CSV, HTML), sent whole.
+    void sendText(int status, const std::string& contentType, const std::string& body);
 
     static std::string encodeCursor(long long afterId);
 

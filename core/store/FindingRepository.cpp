@@ -102,7 +102,12 @@ Finding FindingRepository::report(const Finding& input) {
         f.id = existing->id;
         f.firstSeenAt = existing->firstSeenAt;
         f.lastSeenAt = now;
-        f.status = existing->status == domain::FindingStatus::Resolved ? domain::FindingStatus::Open : existing->status;
+        // Reported on a write of the record: the record changed, so a resolved finding and a waiver of
+        // the old record are open again. (An audit that merely sees the record again keeps a waiver:
+        // store::mergeAuditFindings.)
+        const bool reopens = existing->status == domain::FindingStatus::Resolved ||
+                             existing->status == domain::FindingStatus::Waived;
+        f.status = reopens ? domain::FindingStatus::Open : existing->status;
         f.statusNote = existing->statusNote;
         f.statusBy = existing->statusBy;
         f.version = existing->version + 1;

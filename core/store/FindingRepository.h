@@ -29,9 +29,9 @@ public:
     std::optional<domain::Finding> get(long long id);
     Page<domain::Finding> list(const FindingFilter& filter, const PageRequest& page);
 
-    /// Records a finding as reported now: a new (plugin, rule, subject) opens one; a known one gets its
-    /// message, details, severity and last_seen_at refreshed and keeps its status, except that a resolved
-    /// one that is reported again opens again.
+    /// Records a finding reported by the checks on a write of its record: a new (plugin, rule, subject)
+    /// opens one; a known one gets its message, details, severity and last_seen_at refreshed and keeps its
+    /// status, except that a resolved or waived one opens again (the record changed since).
     domain::Finding report(const domain::Finding& finding);
 
     /// An inspector's status change. Throws NotFound, ValidationFailed (a waiver without a note).

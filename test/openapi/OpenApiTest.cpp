@@ -256,6 +256,7 @@ BOOST_AUTO_TEST_CASE(record_schemas_have_every_field_the_server_sends) {
         {"Inspection", codec::toJson(domain::Inspection{})},
         {"User", codec::toJson(domain::User{})},
         {"Finding", codec::toJson(domain::Finding{})},
+        {"AuditRun", codec::toJson(domain::AuditRun{})},
         {"FieldError", codec::toJson(domain::FieldError{}, false)},
     };
     for (const auto& [name, sent] : records) {

@@ -1,0 +1,86 @@
+// `audit [--district CODE]`: a price-compliance audit run now from the command line, with a progress bar
+// and the report per district as a table.
+
+#include "app/Progress.h"
+#include "app/RegistryApp.h"
+
+#include "audit/AuditReport.h"
+#include "audit/Scheduler.h"
+#include "domain/District.h"
+#include "plugins/PluginHost.h"
+#include "store/Database.h"
+
+#include <Poco/Environment.h>
+#include <Poco/Process.h>
+
+#include <cstdio>
+#include <iostream>
+
+namespace registry::app {
+
+namespace {
+
+void printRow(const std::string& name, const Poco::JSON::Object& counts) {
+    auto n = [&](const char* key) { return counts.has(key) ? counts.getValue<long long>(key) : 0LL; };
+    std::printf("%-20s %9lld %9lld %9lld %11lld %9lld %14lld\n", name.c_str(), n("records_checked"),
+                n("findings_reported"), n("findings_new"), n("findings_still_open"), n("findings_resolved"),
+                n("plugin_errors"));
+}
+
+} // namespace
+
+int RegistryApp::auditVerb(const std::vector<std::string>& args) {
+    std::optional<std::string> district;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--district" && i + 1 < args.size()) {
+            district = args[++i];
+            if (!domain::findDistrict(*district))
+                throw std::invalid_argument("--district: '" + *district + "' is not a district code (e.g. 110108)");
+        } else {
+            throw std::invalid_argument("audit: unexpected argument '" + args[i] + "' (see audit --help)");
+        }
+    }
+    auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    plugins::PluginHost host(plugins::HostSettings::fromConfiguration(config()));
+    const std::string pluginsDir = config().getString("plugins.dir", "plugins");
+    const auto loaded = host.load(pluginsDir);
+    if (!loaded.error.empty()) throw std::runtime_error("cannot load plugins from " + pluginsDir + ": " + loaded.error);
+    if (loaded.failed > 0)
+        std::cerr << "funeral-registry: " << loaded.failed << " plugin(s) in " << pluginsDir
+                  << " failed to load and are not part of this audit (see funeral-registry plugin test)\n";
+    if (loaded.active == 0) throw std::runtime_error("no plugin in " + pluginsDir + " is active: nothing to audit with");
+
+    const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
+    const std::string zone = schedule.timeZone;
+    const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
+    audit::AuditService service(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
+    Progress progress("audit");
+    const auto run = service.runNow(district, "cli", [&](long long done, long long total) {
+        progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+    });
+    progress.finish();
+    if (run.status != domain::AuditStatus::Succeeded) {
+        std::cerr << "funeral-registry: audit " << run.id << " " << domain::toString(run.status)
+                  << (run.error.empty() ? std::string() : ": " + run.error) << "\n";
+        return EXIT_SOFTWARE;
+    }
+    const auto report = audit::reportJson(run, std::nullopt);
+    std::printf("audit %lld succeeded (%s, audit date %s): %lld records checked\n", static_cast<long long>(run.id),
+                district ? district->c_str() : "citywide", run.auditDate.c_str(),
+                static_cast<long long>(run.recordsChecked));
+    std::printf("%-20s %9s %9s %9s %11s %9s %14s\n", "district", "records", "findings", "new", "still open",
+                "resolved", "plugin errors");
+    const auto districts = report->getArray("districts");
+    for (std::size_t i = 0; districts && i < districts->size(); ++i) {
+        const auto d = districts->getObject(static_cast<unsigned>(i));
+        const std::string code = d->has("district") && !d->isNull("district") ? d->getValue<std::string>("district") : "";
+        const auto* known = domain::findDistrict(code);
+        printRow(known ? code + " " + known->nameEn : code.empty() ? "(none)" : code, *d);
+    }
+    printRow("total", *report->getObject("totals"));
+    std::printf("report: GET /api/v1/audits/%lld/report?format=html|csv|json; findings: GET /api/v1/findings?audit_id=%lld\n",
+                static_cast<long long>(run.id), static_cast<long long>(run.id));
+    return EXIT_OK;
+}
+
+} // namespace registry::app

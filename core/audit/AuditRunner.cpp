@@ -1,0 +1,321 @@
+#include "audit/AuditRunner.h"
+
+#include "audit/RecordChecks.h"
+#include "audit/StorePluginData.h"
+#include "domain/Dates.h"
+#include "plugins/Views.h"
+#include "store/AuditResults.h"
+#include "store/AuditRunRepository.h"
+#include "store/BurialSiteRepository.h"
+#include "store/Errors.h"
+#include "store/FacilityRepository.h"
+#include "store/PriceRepository.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace registry::audit {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// One query's worth of records of one kind.
+struct Batch {
+    std::vector<domain::PriceRecord> prices;
+    std::vector<domain::Facility> facilities;
+    std::vector<domain::BurialSite> sites;
+};
+
+/// Batches from the reading thread to the workers; bounded, so reading never runs far ahead.
+class BatchQueue {
+public:
+    explicit BatchQueue(std::size_t capacity) : _capacity(capacity) {}
+
+    void push(Batch batch) {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _notFull.wait(lock, [&] { return _batches.size() < _capacity || _closed; });
+        if (_closed) return;
+        _batches.push_back(std::move(batch));
+        _notEmpty.notify_one();
+    }
+    /// The next batch; false once the queue is closed and drained.
+    bool pop(Batch& out) {
+        std::unique_lock<std::mutex> lock(_mutex);
+        _notEmpty.wait(lock, [&] { return !_batches.empty() || _closed; });
+        if (_batches.empty()) return false;
+        out = std::move(_batches.front());
+        _batches.pop_front();
+        _notFull.notify_one();
+        return true;
+    }
+    void close() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _closed = true;
+        _notEmpty.notify_all();
+        _notFull.notify_all();
+    }
+    /// Drops what is queued (the run is stopping).
+    void clear() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _batches.clear();
+        _notFull.notify_all();
+    }
+
+private:
+    std::size_t _capacity;
+    std::mutex _mutex;
+    std::condition_variable _notEmpty, _notFull;
+    std::deque<Batch> _batches;
+    bool _closed = false;
+};
+
+/// What the workers share.
+struct Shared {
+    std::atomic<long long> checked{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex; // guards error, perDistrict, and serialises staging writes
+    std::exception_ptr error;
+    std::map<std::string, long long> perDistrict;
+};
+
+/// Evaluates the batches of one worker thread.
+class Worker {
+public:
+    Worker(store::Database& db, plugins::PluginHost& host, plugins::PluginRun& pluginRun, const domain::AuditRun& run,
+           const RunnerSettings& settings, Shared& shared)
+        : _db(db), _host(host), _pluginRun(pluginRun), _run(run), _settings(settings), _shared(shared) {}
+
+    void operator()(BatchQueue& queue) {
+        try {
+            Batch batch;
+            while (queue.pop(batch)) {
+                if (_shared.stop) continue; // drain without work
+                evaluate(batch);
+                if (_staged.size() >= _settings.stageRows) stage();
+            }
+            if (!_shared.stop) stage();
+            std::lock_guard<std::mutex> lock(_shared.mutex);
+            for (const auto& [district, n] : _perDistrict) _shared.perDistrict[district] += n;
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(_shared.mutex);
+            if (!_shared.error) _shared.error = std::current_exception();
+            _shared.stop = true;
+            queue.clear();
+        }
+    }
+
+private:
+    void evaluate(const Batch& batch) {
+        StorePluginData data(_db); // one per batch: its caches stay small
+        for (const auto& price : batch.prices) {
+            const auto facility = data.facilityRecord(price.facilityId);
+            if (facility) {
+                const auto view = plugins::priceView(price, *facility);
+                check({domain::SubjectType::Price, view.get(), facility->district}, price.id, data);
+            }
+            ++_shared.checked;
+        }
+        for (const auto& facility : batch.facilities) {
+            const auto view = plugins::facilityView(facility);
+            check({domain::SubjectType::Facility, view.get(), facility.district}, facility.id, data);
+            ++_shared.checked;
+        }
+        for (const auto& site : batch.sites) {
+            const auto view = plugins::burialSiteView(site);
+            check({domain::SubjectType::BurialSite, view.get(), site.district}, site.id, data);
+            ++_shared.checked;
+        }
+    }
+
+    void check(const plugins::Subject& subject, long long subjectId, StorePluginData& data) {
+        ++_perDistrict[subject.district];
+        const auto reported = _host.runChecks(subject, data, _run.auditDate, &_pluginRun);
+        const std::size_t first = _staged.size();
+        for (const auto& f : reported) {
+            auto finding = storedFinding(f, subject, subjectId);
+            finding.auditId = _run.id;
+            // A rule that reports the same record twice is one finding: the last report stands.
+            const auto same = std::find_if(_staged.begin() + static_cast<std::ptrdiff_t>(first), _staged.end(),
+                                           [&](const domain::Finding& s) {
+                                               return s.plugin == finding.plugin && s.rule == finding.rule;
+                                           });
+            if (same != _staged.end())
+                *same = std::move(finding);
+            else
+                _staged.push_back(std::move(finding));
+        }
+    }
+
+    void stage() {
+        if (_staged.empty()) return;
+        std::lock_guard<std::mutex> lock(_shared.mutex); // one staging write at a time
+        store::stageAuditFindings(_db, _settings.bulkStrategy, _run.id, _staged);
+        _staged.clear();
+    }
+
+    store::Database& _db;
+    plugins::PluginHost& _host;
+    plugins::PluginRun& _pluginRun;
+    const domain::AuditRun& _run;
+    const RunnerSettings& _settings;
+    Shared& _shared;
+    std::vector<domain::Finding> _staged;
+    std::map<std::string, long long> _perDistrict;
+};
+
+std::string describe(const std::exception_ptr& error) {
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+        return e.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
+} // namespace
+
+AuditRunner::AuditRunner(store::Database& db, plugins::PluginHost& host, RunnerSettings settings)
+    : _db(db), _host(host), _settings(std::move(settings)) {
+    _settings.workers = std::max(1, _settings.workers);
+    _settings.batchRows = std::clamp(_settings.batchRows, 1, store::maxPageLimit);
+    _settings.stageRows = std::max<std::size_t>(1, _settings.stageRows);
+}
+
+domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
+    auto& log = Poco::Logger::get("registry.audit");
+    store::AuditRunRepository runs(_db);
+    const auto queued = runs.get(auditId);
+    if (!queued) throw store::NotFound("audit " + std::to_string(auditId) + " does not exist");
+    if (queued->status != domain::AuditStatus::Queued) return *queued;
+
+    const long long total = store::countAuditSubjects(_db, queued->district);
+    if (!runs.start(auditId, _settings.instanceId, total)) return *runs.get(auditId);
+    const domain::AuditRun run = *runs.get(auditId);
+    log.information("audit %Ld started (%s, %Ld records)", static_cast<long long>(auditId),
+                    run.district ? *run.district : std::string("citywide"), total);
+
+    plugins::PluginRun pluginRun = _host.newRun();
+    Shared shared;
+    BatchQueue queue(static_cast<std::size_t>(_settings.workers) * 2);
+    std::vector<std::thread> threads;
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int i = 0; i < _settings.workers; ++i) {
+        workers.push_back(std::make_unique<Worker>(_db, _host, pluginRun, run, _settings, shared));
+        threads.emplace_back([&queue, worker = workers.back().get()] { (*worker)(queue); });
+    }
+
+    bool cancelled = false;
+    auto lastProgress = Clock::now();
+    auto report = [&](bool force) {
+        const auto now = Clock::now();
+        if (!force && now - lastProgress < std::chrono::milliseconds(_settings.progressIntervalMs)) return;
+        lastProgress = now;
+        if (runs.progress(auditId, shared.checked) && !cancelled) {
+            cancelled = true;
+            shared.stop = true;
+            queue.clear();
+        }
+        if (progress) progress(shared.checked, total);
+    };
+
+    try {
+        const store::PageRequest first{_settings.batchRows, 0};
+        // Current prices, then facilities, then burial sites: each kind by id, one page at a time.
+        store::PriceFilter priceFilter;
+        priceFilter.district = run.district;
+        priceFilter.currentOnly = true;
+        store::PriceRepository prices(_db);
+        for (auto page = first; !shared.stop;) {
+            auto rows = prices.list(priceFilter, page);
+            if (rows.items.empty()) break;
+            Batch batch;
+            batch.prices = std::move(rows.items);
+            queue.push(std::move(batch));
+            report(false);
+            if (!rows.nextAfterId) break;
+            page.afterId = *rows.nextAfterId;
+        }
+        store::FacilityFilter facilityFilter;
+        facilityFilter.district = run.district;
+        store::FacilityRepository facilities(_db);
+        for (auto page = first; !shared.stop;) {
+            auto rows = facilities.list(facilityFilter, page);
+            if (rows.items.empty()) break;
+            Batch batch;
+            batch.facilities = std::move(rows.items);
+            queue.push(std::move(batch));
+            report(false);
+            if (!rows.nextAfterId) break;
+            page.afterId = *rows.nextAfterId;
+        }
+        store::BurialSiteFilter siteFilter;
+        siteFilter.district = run.district;
+        store::BurialSiteRepository sites(_db);
+        for (auto page = first; !shared.stop;) {
+            auto rows = sites.list(siteFilter, page);
+            if (rows.items.empty()) break;
+            Batch batch;
+            batch.sites = std::move(rows.items);
+            queue.push(std::move(batch));
+            report(false);
+            if (!rows.nextAfterId) break;
+            page.afterId = *rows.nextAfterId;
+        }
+    } catch (...) {
+        std::lock_guard<std::mutex> lock(shared.mutex);
+        if (!shared.error) shared.error = std::current_exception();
+        shared.stop = true;
+    }
+    queue.close();
+    for (auto& t : threads) t.join();
+
+    try {
+        if (!shared.error) report(true);
+        if (shared.error || cancelled) {
+            store::discardAuditFindings(_db, auditId);
+            const auto status = shared.error ? domain::AuditStatus::Failed : domain::AuditStatus::Cancelled;
+            const std::string why = shared.error ? describe(shared.error) : std::string();
+            runs.finish(auditId, status, {}, "{}", why);
+            if (shared.error)
+                log.error("audit %Ld failed: %s", static_cast<long long>(auditId), why);
+            else
+                log.information("audit %Ld cancelled after %Ld records", static_cast<long long>(auditId),
+                                static_cast<long long>(shared.checked));
+            return *runs.get(auditId);
+        }
+        store::AuditMerge merge;
+        merge.run = run;
+        for (const auto& plugin : _host.plugins())
+            if (pluginRun.skipped(plugin.name)) merge.skippedPlugins.push_back(plugin.name);
+        merge.recordsPerDistrict = shared.perDistrict;
+        if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;
+        const auto counts = store::mergeAuditFindings(_db, merge);
+        log.information("audit %Ld succeeded: %Ld records, %Ld new findings, %Ld resolved, %Ld plugin errors",
+                        static_cast<long long>(auditId), static_cast<long long>(shared.checked), counts.findingsNew,
+                        counts.findingsResolved, counts.pluginErrors);
+    } catch (const std::exception& e) {
+        // The merge is one transaction: it either happened whole or not at all.
+        log.error("audit %Ld failed at the end: %s", static_cast<long long>(auditId), std::string(e.what()));
+        try {
+            store::discardAuditFindings(_db, auditId);
+            runs.finish(auditId, domain::AuditStatus::Failed, {}, "{}", e.what());
+        } catch (const std::exception& again) {
+            log.error("audit %Ld: cannot record its failure: %s", static_cast<long long>(auditId),
+                      std::string(again.what()));
+        }
+    }
+    return *runs.get(auditId);
+}
+
+} // namespace registry::audit

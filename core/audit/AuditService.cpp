@@ -1,0 +1,125 @@
+#include "audit/AuditService.h"
+
+#include "domain/Dates.h"
+#include "store/AuditRunRepository.h"
+
+#include <Poco/Logger.h>
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace registry::audit {
+
+std::string localDate(const std::string& zone) {
+    const auto local = date::make_zoned(zone, std::chrono::system_clock::now()).get_local_time();
+    return date::format("%F", date::floor<date::days>(local));
+}
+
+AuditService::AuditService(store::Database& db, plugins::PluginHost& host, AuditServiceSettings settings)
+    : _db(db), _settings(std::move(settings)), _runner(db, host, _settings.runner) {
+    if (!_settings.today) _settings.today = [] { return domain::todayUtc(); };
+}
+
+AuditService::~AuditService() { stop(); }
+
+void AuditService::failAbandoned(bool mine) {
+    const auto stale = domain::formatTimestamp(domain::nowEpochMs() - 1000LL * _settings.staleAfterSeconds);
+    const int failed = store::AuditRunRepository(_db).failAbandoned(
+        mine ? std::optional<std::string>(instanceId()) : std::nullopt, stale);
+    if (failed > 0)
+        Poco::Logger::get("registry.audit")
+            .warning("%d unfinished audit(s) marked failed: their server stopped while they ran", failed);
+}
+
+void AuditService::start() {
+    failAbandoned(true);
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_thread.joinable()) return;
+    _stopping = false;
+    _pending = true; // runs queued before a restart of this instance are failed above; look anyway
+    _thread = std::thread([this] { loop(); });
+}
+
+void AuditService::stop() {
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _stopping = true;
+        if (_current != 0) {
+            try {
+                store::AuditRunRepository(_db).requestCancel(_current);
+            } catch (const std::exception& e) {
+                Poco::Logger::get("registry.audit").warning("cannot cancel audit %Ld: %s", _current, std::string(e.what()));
+            }
+        }
+        _wake.notify_all();
+    }
+    if (_thread.joinable()) _thread.join();
+}
+
+domain::AuditRun AuditService::request(const std::optional<std::string>& district, const std::string& user) {
+    auto run = store::AuditRunRepository(_db).createManual(district, user, _settings.today(), instanceId());
+    std::lock_guard<std::mutex> lock(_mutex);
+    _pending = true;
+    _wake.notify_all();
+    return run;
+}
+
+bool AuditService::cancel(long long id) { return store::AuditRunRepository(_db).requestCancel(id); }
+
+void AuditService::runSlot(const std::string& slot, const std::string& auditDate) {
+    const auto run = store::AuditRunRepository(_db).createScheduled(slot, auditDate, instanceId());
+    if (!run) return; // another instance has this slot
+    runOne(run->id);
+}
+
+domain::AuditRun AuditService::runNow(const std::optional<std::string>& district, const std::string& user,
+                                      const AuditRunner::Progress& progress) {
+    const auto run = store::AuditRunRepository(_db).createManual(district, user, _settings.today(), instanceId());
+    return runOne(run.id, progress);
+}
+
+domain::AuditRun AuditService::runOne(long long id, const AuditRunner::Progress& progress) {
+    std::lock_guard<std::mutex> one(_runMutex);
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        _current = id;
+    }
+    struct Clear {
+        AuditService& self;
+        ~Clear() {
+            std::lock_guard<std::mutex> lock(self._mutex);
+            self._current = 0;
+        }
+    } clear{*this};
+    return _runner.run(id, progress);
+}
+
+void AuditService::loop() {
+    auto& log = Poco::Logger::get("registry.audit");
+    for (;;) {
+        {
+            std::unique_lock<std::mutex> lock(_mutex);
+            _wake.wait_for(lock, std::chrono::seconds(std::max(1, _settings.staleAfterSeconds / 2)),
+                           [&] { return _stopping || _pending; });
+            if (_stopping) return;
+            _pending = false;
+        }
+        try {
+            failAbandoned(false); // runs of instances that died meanwhile
+            for (long long id : store::AuditRunRepository(_db).queuedFor(instanceId())) {
+                {
+                    std::lock_guard<std::mutex> lock(_mutex);
+                    if (_stopping) return;
+                }
+                runOne(id);
+            }
+        } catch (const std::exception& e) {
+            // The database is away: the runs stay queued and are tried on the next request.
+            log.error("audits: %s", std::string(e.what()));
+        }
+    }
+}
+
+} // namespace registry::audit

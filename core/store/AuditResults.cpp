@@ -1,0 +1,285 @@
+#include "store/AuditResults.h"
+
+#include "domain/Dates.h"
+#include "domain/District.h"
+#include "store/SqlQuery.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <set>
+#include <sstream>
+#include <tuple>
+
+namespace registry::store {
+
+namespace {
+
+// The join of a staged row r with the finding f of the same (plugin, rule, subject).
+const char* const sameFinding = "f.plugin = r.plugin AND f.rule = r.rule AND f.subject_type = r.subject_type AND "
+                                "f.subject_id = r.subject_id";
+// A staged row that opens a finding: none yet, a resolved one, or a waiver of an older version of the rule.
+const char* const opensFinding = "(f.id IS NULL OR f.status = 'resolved' OR (f.status = 'waived' AND "
+                                 "f.plugin_version <> r.plugin_version))";
+
+// The findings an audit resolves: in scope, open or acknowledged, not seen since it started (neither by the
+// audit nor by a write meanwhile), and not of a plugin that failed on that record or was skipped.
+void whereResolved(SqlQuery& q, const AuditMerge& merge) {
+    q.where("status IN ('open', 'acknowledged')");
+    q.where("last_seen_at < " + q.bind(merge.run.startedAt.value_or("")));
+    if (merge.run.district) q.where("district = " + q.bind(*merge.run.district));
+    const std::string audit = q.bind(static_cast<long long>(merge.run.id));
+    q.where("NOT EXISTS (SELECT 1 FROM audit_results r WHERE r.audit_id = " + audit +
+            " AND r.plugin = findings.plugin AND r.rule = findings.rule AND r.subject_type = findings.subject_type "
+            "AND r.subject_id = findings.subject_id)");
+    q.where("NOT EXISTS (SELECT 1 FROM audit_results e WHERE e.audit_id = " + audit +
+            " AND e.severity = 'error' AND e.plugin = findings.plugin AND e.subject_type = findings.subject_type "
+            "AND e.subject_id = findings.subject_id)");
+    if (!merge.skippedPlugins.empty()) {
+        std::string list;
+        for (const auto& p : merge.skippedPlugins) list += (list.empty() ? "" : ", ") + q.bind(p);
+        q.where("plugin NOT IN (" + list + ")");
+    }
+}
+
+// Rows of (district, count) from `q`.
+std::map<std::string, long long> countsByDistrict(soci::session& sql, SqlQuery& q) {
+    std::string district;
+    long long count = 0;
+    soci::statement st(sql);
+    st.exchange(soci::into(district));
+    st.exchange(soci::into(count));
+    q.prepareInto(st);
+    st.execute();
+    std::map<std::string, long long> out;
+    while (st.fetch()) out[district] = count;
+    return out;
+}
+
+struct RuleCount {
+    std::string plugin, rule, severity;
+    long long count = 0;
+};
+
+std::map<std::string, std::vector<RuleCount>> rulesByDistrict(soci::session& sql, long long auditId) {
+    SqlQuery q("SELECT COALESCE(district, ''), plugin, rule, severity, COUNT(*) FROM audit_results");
+    q.where("audit_id = " + q.bind(auditId));
+    q.append(" GROUP BY COALESCE(district, ''), plugin, rule, severity ORDER BY 1, 2, 3, 4");
+    std::string district;
+    RuleCount row;
+    soci::statement st(sql);
+    st.exchange(soci::into(district));
+    st.exchange(soci::into(row.plugin));
+    st.exchange(soci::into(row.rule));
+    st.exchange(soci::into(row.severity));
+    st.exchange(soci::into(row.count));
+    q.prepareInto(st);
+    st.execute();
+    std::map<std::string, std::vector<RuleCount>> out;
+    while (st.fetch()) out[district].push_back(row);
+    return out;
+}
+
+long long get(const std::map<std::string, long long>& m, const std::string& key) {
+    const auto it = m.find(key);
+    return it == m.end() ? 0 : it->second;
+}
+
+std::string summaryJson(const AuditMerge& merge, const std::map<std::string, long long>& opened,
+                        const std::map<std::string, long long>& stillOpen,
+                        const std::map<std::string, long long>& resolved,
+                        const std::map<std::string, std::vector<RuleCount>>& rules, AuditCounts& totals) {
+    std::set<std::string> districts;
+    for (const auto& [d, n] : merge.recordsPerDistrict) districts.insert(d);
+    for (const auto* m : {&opened, &stillOpen, &resolved})
+        for (const auto& [d, n] : *m) districts.insert(d);
+    for (const auto& [d, r] : rules) districts.insert(d);
+
+    Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+    root.set("audit_id", merge.run.id);
+    root.set("district", merge.run.district ? Poco::Dynamic::Var(*merge.run.district) : Poco::Dynamic::Var());
+    root.set("audit_date", merge.run.auditDate);
+    root.set("previous_audit_id",
+             merge.previousAuditId ? Poco::Dynamic::Var(*merge.previousAuditId) : Poco::Dynamic::Var());
+    Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+    long long records = 0, stillOpenTotal = 0;
+    for (const auto& code : districts) {
+        Poco::JSON::Object::Ptr d = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        const auto* known = domain::findDistrict(code);
+        d->set("district", code.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(code));
+        d->set("district_name", known ? known->nameZh : code);
+        d->set("records_checked", get(merge.recordsPerDistrict, code));
+        d->set("findings_new", get(opened, code));
+        d->set("findings_still_open", get(stillOpen, code));
+        d->set("findings_resolved", get(resolved, code));
+        Poco::JSON::Array::Ptr byRule = new Poco::JSON::Array;
+        long long errors = 0, reported = 0;
+        if (const auto it = rules.find(code); it != rules.end())
+            for (const auto& r : it->second) {
+                Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                o->set("plugin", r.plugin);
+                o->set("rule", r.rule);
+                o->set("severity", r.severity);
+                o->set("count", r.count);
+                byRule->add(o);
+                reported += r.count;
+                if (r.severity == "error") errors += r.count;
+            }
+        d->set("findings_reported", reported);
+        d->set("plugin_errors", errors);
+        d->set("by_rule", byRule);
+        list->add(d);
+        records += get(merge.recordsPerDistrict, code);
+        stillOpenTotal += get(stillOpen, code);
+        totals.findingsNew += get(opened, code);
+        totals.findingsResolved += get(resolved, code);
+        totals.pluginErrors += errors;
+    }
+    Poco::JSON::Object::Ptr total = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    total->set("records_checked", records);
+    total->set("findings_new", totals.findingsNew);
+    total->set("findings_still_open", stillOpenTotal);
+    total->set("findings_resolved", totals.findingsResolved);
+    total->set("plugin_errors", totals.pluginErrors);
+    root.set("totals", total);
+    root.set("districts", list);
+    std::ostringstream out;
+    root.stringify(out);
+    return out.str();
+}
+
+} // namespace
+
+void stageAuditFindings(Database& db, BulkStrategy strategy, long long auditId,
+                        const std::vector<domain::Finding>& findings) {
+    if (findings.empty()) return;
+    auto writer = BulkWriter::open(db, strategy);
+    writer->setTable("audit_results", {{"audit_id", ColumnType::Integer},
+                                       {"plugin", ColumnType::Text},
+                                       {"plugin_version", ColumnType::Text},
+                                       {"rule", ColumnType::Text},
+                                       {"severity", ColumnType::Text},
+                                       {"subject_type", ColumnType::Text},
+                                       {"subject_id", ColumnType::Integer},
+                                       {"district", ColumnType::Text},
+                                       {"message", ColumnType::Text},
+                                       {"details", ColumnType::Text}});
+    for (const auto& f : findings) {
+        writer->addRow({auditId, f.plugin, f.pluginVersion, f.rule, std::string(domain::toString(f.severity)),
+                        std::string(domain::toString(f.subjectType)), static_cast<long long>(f.subjectId),
+                        f.district ? BulkValue(*f.district) : BulkValue(std::monostate{}), f.message, f.detailsJson});
+    }
+    writer->commit();
+}
+
+long long countAuditSubjects(Database& db, const std::optional<std::string>& district) {
+    Database::Session session(db);
+    auto& sql = session.sql();
+    long long prices = 0, facilities = 0, sites = 0;
+    if (district) {
+        sql << "SELECT COUNT(*) FROM price_records p JOIN facilities f ON f.id = p.facility_id WHERE "
+               "p.superseded_by IS NULL AND f.district = :d",
+            soci::use(*district), soci::into(prices);
+        sql << "SELECT COUNT(*) FROM facilities WHERE district = :d", soci::use(*district), soci::into(facilities);
+        sql << "SELECT COUNT(*) FROM burial_sites WHERE district = :d", soci::use(*district), soci::into(sites);
+    } else {
+        sql << "SELECT COUNT(*) FROM price_records WHERE superseded_by IS NULL", soci::into(prices);
+        sql << "SELECT COUNT(*) FROM facilities", soci::into(facilities);
+        sql << "SELECT COUNT(*) FROM burial_sites", soci::into(sites);
+    }
+    return prices + facilities + sites;
+}
+
+void discardAuditFindings(Database& db, long long auditId) {
+    Database::Session session(db);
+    session.sql() << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+}
+
+AuditCounts mergeAuditFindings(Database& db, const AuditMerge& merge) {
+    Database::Session session(db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    const long long auditId = merge.run.id;
+    const bool mysql = session.backend() == Backend::MySql;
+
+    // The report first, from the findings as they were before this audit.
+    SqlQuery openedQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
+                     sameFinding);
+    openedQ.where("r.audit_id = " + openedQ.bind(auditId));
+    openedQ.where(opensFinding);
+    openedQ.append(" GROUP BY COALESCE(r.district, '')");
+    const auto opened = countsByDistrict(sql, openedQ);
+
+    SqlQuery stillQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r JOIN findings f ON ") +
+                    sameFinding);
+    stillQ.where("r.audit_id = " + stillQ.bind(auditId));
+    stillQ.where("f.status IN ('open', 'acknowledged')");
+    stillQ.append(" GROUP BY COALESCE(r.district, '')");
+    const auto stillOpen = countsByDistrict(sql, stillQ);
+
+    SqlQuery resolvedQ("SELECT COALESCE(district, ''), COUNT(*) FROM findings");
+    whereResolved(resolvedQ, merge);
+    resolvedQ.append(" GROUP BY COALESCE(district, '')");
+    const auto resolved = countsByDistrict(sql, resolvedQ);
+
+    AuditCounts counts;
+    const std::string summary = summaryJson(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts);
+    const std::string now = domain::nowTimestamp();
+
+    // Findings reported again. `status` is assigned first: MySQL evaluates SET left to right with the
+    // values already assigned, SQLite with the old ones; first, both see the old plugin_version. SQLite's
+    // UPDATE ... FROM cannot alias its target, so there `findings` stands where MySQL has f.
+    if (mysql) {
+        sql << "UPDATE findings f JOIN audit_results r ON f.plugin = r.plugin AND f.rule = r.rule AND "
+               "f.subject_type = r.subject_type AND f.subject_id = r.subject_id SET "
+               "f.status = CASE WHEN f.status = 'resolved' OR (f.status = 'waived' AND "
+               "f.plugin_version <> r.plugin_version) THEN 'open' ELSE f.status END, "
+               "f.resolved_by_audit_id = CASE WHEN f.status = 'open' THEN NULL ELSE f.resolved_by_audit_id END, "
+               "f.plugin_version = r.plugin_version, f.severity = r.severity, f.district = r.district, "
+               "f.message = r.message, f.details = r.details, f.last_seen_at = :now, f.audit_id = :audit, "
+               "f.version = f.version + 1 WHERE r.audit_id = :audit2",
+            soci::use(now), soci::use(auditId), soci::use(auditId);
+    } else {
+        sql << "UPDATE findings SET "
+               "status = CASE WHEN findings.status = 'resolved' OR (findings.status = 'waived' AND "
+               "findings.plugin_version <> r.plugin_version) THEN 'open' ELSE findings.status END, "
+               "resolved_by_audit_id = CASE WHEN findings.status = 'resolved' THEN NULL "
+               "ELSE findings.resolved_by_audit_id END, "
+               "plugin_version = r.plugin_version, severity = r.severity, district = r.district, "
+               "message = r.message, details = r.details, last_seen_at = :now, audit_id = :audit, "
+               "version = findings.version + 1 FROM audit_results r WHERE r.audit_id = :audit2 AND "
+               "findings.plugin = r.plugin AND findings.rule = r.rule AND findings.subject_type = r.subject_type "
+               "AND findings.subject_id = r.subject_id",
+            soci::use(now), soci::use(auditId), soci::use(auditId);
+    }
+
+    // New (plugin, rule, subject)s.
+    sql << std::string("INSERT INTO findings (plugin, plugin_version, rule, severity, subject_type, subject_id, "
+                       "district, message, details, status, status_note, status_by, first_seen_at, last_seen_at, "
+                       "audit_id, resolved_by_audit_id, version) SELECT r.plugin, r.plugin_version, r.rule, "
+                       "r.severity, r.subject_type, r.subject_id, r.district, r.message, r.details, 'open', '', '', "
+                       ":first, :last, :audit, NULL, 1 FROM audit_results r WHERE r.audit_id = :audit2 AND NOT "
+                       "EXISTS (SELECT 1 FROM findings f WHERE ") +
+               sameFinding + ")",
+        soci::use(now), soci::use(now), soci::use(auditId), soci::use(auditId);
+
+    // What was not reported again.
+    SqlQuery resolveQ("UPDATE findings SET status = 'resolved', resolved_by_audit_id = " +
+                      std::to_string(auditId) + ", version = version + 1");
+    whereResolved(resolveQ, merge);
+    {
+        soci::statement st(sql);
+        resolveQ.prepareInto(st);
+        st.execute(true);
+    }
+
+    sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+    sql << "UPDATE audit_runs SET status = 'succeeded', findings_new = :new, findings_resolved = :resolved, "
+           "plugin_errors = :errors, summary = :summary, finished_at = :now, heartbeat_at = :now2 WHERE id = :id",
+        soci::use(counts.findingsNew), soci::use(counts.findingsResolved), soci::use(counts.pluginErrors),
+        soci::use(summary), soci::use(now), soci::use(now), soci::use(auditId);
+    tx.commit();
+    return counts;
+}
+
+} // namespace registry::store
