@@ -14,6 +14,8 @@ REGISTRY_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata
   # databases: SQLite for the default setup, MariaDB for the MySQL tests
   sqlite3 mariadb-server mariadb-client
+  # the web UI's browser test (test/web): Debian's chromium, and Java for the Nu Html Checker (vnu.jar)
+  chromium default-jre-headless
   ca-certificates
 )
 

@@ -23,6 +23,18 @@ if ! cmp -s test/openapi/package-lock.json "$openapi_stamp" 2>/dev/null; then
   cp test/openapi/package-lock.json "$openapi_stamp"
 fi
 
+# The browser test's node modules (playwright-core, axe-core, vnu-jar), likewise pinned in
+# test/web/package-lock.json. playwright-core drives Debian's chromium: no browser is downloaded.
+web_stamp=test/web/node_modules/.installed-package-lock.json
+if ! cmp -s test/web/package-lock.json "$web_stamp" 2>/dev/null; then
+  echo "test: installing the browser test's modules (npm ci in test/web)" >&2
+  if ! PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix test/web --no-audit --no-fund --loglevel=error >&2; then
+    echo "test: npm ci in test/web failed: the browser test's modules are not installed" >&2
+    exit 1
+  fi
+  cp test/web/package-lock.json "$web_stamp"
+fi
+
 # shellcheck source=scripts/mariadb.sh
 source scripts/mariadb.sh
 

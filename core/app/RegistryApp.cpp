@@ -14,6 +14,7 @@
 #include "store/DemoData.h"
 #include "store/Errors.h"
 #include "store/Migrations.h"
+#include "web/WebUi.h"
 
 #include <Poco/File.h>
 #include <Poco/Logger.h>
@@ -300,8 +301,17 @@ int RegistryApp::serve() {
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());
     }
-    Poco::Net::HTTPServer server(new http::RequestHandlerFactory(router, authenticator, limits), threads, socket,
-                                 params);
+    // The web UI answers every path but the API's and the probes, in the same server.
+    web::WebSettings webSettings;
+    webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
+    webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
+    if (webSettings.secureCookies != "auto" && webSettings.secureCookies != "always" && webSettings.secureCookies != "never")
+        throw std::invalid_argument("setting web.secure_cookies must be auto, always or never (got '" +
+                                    webSettings.secureCookies + "')");
+    auto webUi = std::make_shared<web::WebUi>(api, webSettings);
+    Poco::Net::HTTPServer server(
+        new web::SiteHandlerFactory(std::make_unique<http::RequestHandlerFactory>(router, authenticator, limits), webUi),
+        threads, socket, params);
     server.start();
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();

@@ -8,7 +8,8 @@ namespace registry::auth {
 Authenticator::Authenticator(store::Database& db, AuthSettings settings)
     : _users(db), _settings(settings), _hasher(settings.pbkdf2Iterations) {}
 
-std::optional<IssuedToken> Authenticator::signIn(const std::string& username, const std::string& password) {
+std::optional<domain::User> Authenticator::checkCredentials(const std::string& username,
+                                                          const std::string& password) {
     const auto found = _users.findByUsername(username);
     if (!found) {
         _hasher.burn(password);
@@ -31,11 +32,17 @@ std::optional<IssuedToken> Authenticator::signIn(const std::string& username, co
     // A hash made with an older work factor is upgraded while the password is at hand.
     if (_hasher.needsRehash(found->passwordHash))
         _users.setPassword(found->user.id, _hasher.hash(password), found->user.username);
+    return found->user;
+}
+
+std::optional<IssuedToken> Authenticator::signIn(const std::string& username, const std::string& password) {
+    auto user = checkCredentials(username, password);
+    if (!user) return std::nullopt;
     IssuedToken issued;
     issued.token = newSecret();
     issued.expiresAt = domain::formatTimestamp(domain::nowEpochMs() + _settings.tokenTtlHours * 3'600'000LL);
-    issued.user = found->user;
-    _users.createToken(found->user.id, hashSecret(issued.token), "api", issued.expiresAt);
+    issued.user = *user;
+    _users.createToken(user->id, hashSecret(issued.token), "api", issued.expiresAt);
     return issued;
 }
 
@@ -43,7 +50,7 @@ std::optional<Principal> Authenticator::authenticate(const std::string& token) {
     if (token.size() < 20 || token.size() > 200) return std::nullopt;
     const std::string hash = hashSecret(token);
     const auto record = _users.findLiveToken(hash, domain::nowTimestamp());
-    if (!record) return std::nullopt;
+    if (!record || record->kind != "api") return std::nullopt;
     const auto user = _users.get(record->userId);
     if (!user || !user->active) return std::nullopt;
     Principal p;

@@ -33,7 +33,11 @@ public:
     /// whichever the reason, so that the answer does not tell an unknown user from a wrong password.
     std::optional<IssuedToken> signIn(const std::string& username, const std::string& password);
 
-    /// The principal of a live token of an active user; nullopt otherwise.
+    /// The user of valid, active, unlocked credentials (counting failures towards the lockout, as signIn
+    /// does); nullopt otherwise. The web UI's sign-in uses it and issues its own session.
+    std::optional<domain::User> checkCredentials(const std::string& username, const std::string& password);
+
+    /// The principal of a live API token of an active user; nullopt otherwise (a web session is no token).
     std::optional<Principal> authenticate(const std::string& token);
 
     void revoke(const Principal& principal);

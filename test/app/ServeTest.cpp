@@ -87,14 +87,19 @@ BOOST_AUTO_TEST_CASE(healthz_and_readyz_answer_ok) {
 }
 
 BOOST_AUTO_TEST_CASE(unknown_paths_and_methods_are_problems_in_the_asked_language) {
-    auto zh = request(port, "GET", "/no/such/page");
+    auto zh = request(port, "GET", "/api/v1/no/such/page");
     BOOST_TEST(zh.status == 404);
     BOOST_TEST(zh.contentType == "application/problem+json");
     BOOST_TEST(zh.body.find("未找到") != std::string::npos, zh.body);
-    auto en = request(port, "GET", "/no/such/page", "en-US,en;q=0.9");
+    auto en = request(port, "GET", "/api/v1/no/such/page", "en-US,en;q=0.9");
     BOOST_TEST(en.body.find("\"title\":\"Not found\"") != std::string::npos, en.body);
     auto post = request(port, "POST", "/healthz");
     BOOST_TEST(post.status == 405);
+    // Outside /api/ the paths are the web UI's: a page for people, in Chinese.
+    auto page = request(port, "GET", "/no/such/page");
+    BOOST_TEST(page.status == 404);
+    BOOST_TEST(page.contentType == "text/html; charset=utf-8");
+    BOOST_TEST(page.body.find("没有这个页面或记录") != std::string::npos, page.body);
 }
 
 BOOST_AUTO_TEST_CASE(sigterm_stops_the_server_cleanly) {

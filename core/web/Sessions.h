@@ -1,0 +1,49 @@
+#pragma once
+// Browser sessions: signed in with the same users, passwords and lockout as the API (auth::Authenticator),
+// kept server side in auth_tokens (kind "web", only the SHA-256 of the cookie's secret stored) with a
+// synchronizer CSRF token each, ending after an idle timeout or at sign-out.
+
+#include "auth/Access.h"
+#include "auth/Authenticator.h"
+#include "domain/User.h"
+#include "store/Database.h"
+
+#include <optional>
+#include <string>
+
+namespace registry::web {
+
+struct Session {
+    long long tokenId = 0;
+    std::string tokenHash;
+    std::string csrfToken; // the secret every form carries
+    domain::User user;
+
+    auth::Principal principal() const;
+};
+
+class Sessions {
+public:
+    Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes);
+
+    struct Started {
+        std::string secret; // for the cookie, never stored
+        Session session;
+    };
+    /// A new session (new random id and CSRF token) for valid credentials; nullopt otherwise.
+    std::optional<Started> signIn(const std::string& username, const std::string& password);
+
+    /// The live session of a cookie's secret, its idle time restarted; nullopt when unknown, ended, idle
+    /// too long, not a web session, or its user was deactivated.
+    std::optional<Session> find(const std::string& secret);
+
+    void end(const Session& session);
+    int idleMinutes() const { return _idleMinutes; }
+
+private:
+    store::Database& _db;
+    auth::Authenticator& _authenticator;
+    int _idleMinutes;
+};
+
+} // namespace registry::web

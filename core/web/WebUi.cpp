@@ -1,0 +1,357 @@
+#include "web/WebUi.h"
+
+#include "auth/Tokens.h"
+#include "domain/District.h"
+#include "store/Database.h"
+#include "store/Errors.h"
+#include "web/Assets.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPCookie.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/MessageHeader.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/PartHandler.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <sstream>
+
+namespace registry::web {
+namespace {
+
+using Poco::Net::HTTPResponse;
+
+const std::string kSessionCookie = "registry_session";
+const std::string kLoginCookie = "registry_login";
+const std::string kLangCookie = "registry_lang";
+
+/// Keeps the one file of a multipart form (the price list CSV).
+class UploadHandler : public Poco::Net::PartHandler {
+public:
+    explicit UploadHandler(Request& request) : _request(request) {}
+    void handlePart(const Poco::Net::MessageHeader& header, std::istream& stream) override {
+        std::string disposition;
+        Poco::Net::NameValueCollection params;
+        Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
+        _request.uploadFileName = params.get("filename", "");
+        std::ostringstream out;
+        out << stream.rdbuf();
+        _request.upload = out.str();
+    }
+
+private:
+    Request& _request;
+};
+
+std::string cookie(const Poco::Net::HTTPServerRequest& request, const std::string& name) {
+    Poco::Net::NameValueCollection cookies;
+    request.getCookies(cookies);
+    return cookies.get(name, "");
+}
+
+/// A path inside this site to go back to after signing in; "/" for anything else.
+std::string localPath(const std::string& next) {
+    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    return next;
+}
+
+class WebHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    explicit WebHandler(std::shared_ptr<WebUi> web) : _web(std::move(web)) {}
+    void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+        _web->handle(request, response);
+    }
+
+private:
+    std::shared_ptr<WebUi> _web;
+};
+
+} // namespace
+
+std::string Request::t(const std::string& key) const { return message(lang, key); }
+
+const Session& Request::signedInSession() const {
+    if (!session) throw http::HttpError::unauthorized();
+    return *session;
+}
+
+std::string Request::field(const std::string& name) const { return form.get(name, ""); }
+
+std::vector<std::string> Request::fieldValues(const std::string& name) const {
+    std::vector<std::string> out;
+    for (auto it = form.find(name); it != form.end() && Poco::icompare(it->first, name) == 0; ++it)
+        out.push_back(it->second);
+    return out;
+}
+
+WebUi::WebUi(http::ApiContext& api, WebSettings settings)
+    : _api(api), _settings(std::move(settings)), _sessions(api.db, api.authenticator, _settings.idleMinutes) {
+    get("/static/app.css", [](Request& req) {
+        const std::string& css = embeddedAssets().at("static/app.css");
+        auto& response = req.response();
+        response.setContentType("text/css; charset=utf-8");
+        response.set("Cache-Control", "public, max-age=3600");
+        response.setContentLength(static_cast<std::streamsize>(css.size()));
+        response.send() << css;
+    }, false);
+
+    get("/login", [this](Request& req) {
+        if (req.session) return redirect(req, "/");
+        const std::string token = auth::newSecret();
+        setCookie(req, kLoginCookie, token);
+        mstch::map view{{"csrf", token}, {"next", localPath(req.query("next").value_or("/"))}};
+        if (req.query("msg") == std::optional<std::string>("signed_out")) view["notice"] = req.t("msg_signed_out");
+        if (req.query("msg") == std::optional<std::string>("expired")) view["notice"] = req.t("msg_session_expired");
+        render(req, "login", view, 200, "login_title");
+    }, false);
+
+    post("/login", [this](Request& req) {
+        const std::string username = Poco::trim(req.field("username"));
+        auto started = _sessions.signIn(username, req.field("password"));
+        if (!started) {
+            const std::string token = auth::newSecret();
+            setCookie(req, kLoginCookie, token);
+            mstch::map view{{"csrf", token}, {"next", localPath(req.field("next"))}, {"username", username},
+                            {"login_error", req.t("login_failed")}};
+            return render(req, "login", view, 401, "login_title");
+        }
+        if (req.session) _sessions.end(*req.session); // a new session id at every sign-in
+        setCookie(req, kLoginCookie, "", 0);
+        setCookie(req, kSessionCookie, started->secret);
+        Poco::Logger::get("registry").information("web sign-in of %s", started->session.user.username);
+        redirect(req, localPath(req.field("next")));
+    }, false);
+
+    post("/logout", [this](Request& req) {
+        _sessions.end(req.signedInSession());
+        setCookie(req, kSessionCookie, "", 0);
+        redirect(req, "/login?msg=signed_out");
+    });
+
+    addDashboardPages(*this);
+    addFacilityPages(*this);
+    addBurialSitePages(*this);
+    addFindingPages(*this);
+    addTransferPages(*this);
+    addAdminPages(*this);
+}
+
+bool WebUi::handles(const std::string& path) {
+    return !(path == "/api" || path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/readyz");
+}
+
+void WebUi::get(const std::string& pattern, Page page, bool signedIn) {
+    _router.add("GET", pattern, [page](http::Exchange& ex) { page(static_cast<Request&>(ex)); }, signedIn);
+}
+
+void WebUi::post(const std::string& pattern, Page page, bool signedIn) {
+    _router.add("POST", pattern, [page](http::Exchange& ex) { page(static_cast<Request&>(ex)); }, signedIn);
+}
+
+bool WebUi::secure(const Poco::Net::HTTPServerRequest& request) const {
+    if (_settings.secureCookies == "always") return true;
+    if (_settings.secureCookies == "never") return false;
+    return request.secure() || Poco::icompare(request.get("X-Forwarded-Proto", ""), "https") == 0;
+}
+
+void WebUi::setCookie(Request& req, const std::string& name, const std::string& value, int maxAge) {
+    Poco::Net::HTTPCookie c(name, value);
+    c.setPath("/");
+    c.setHttpOnly(true);
+    c.setSameSite(Poco::Net::HTTPCookie::SAME_SITE_STRICT);
+    c.setSecure(secure(req.request()));
+    if (maxAge >= 0) c.setMaxAge(maxAge);
+    req.response().addCookie(c);
+}
+
+void WebUi::redirect(Request& req, const std::string& location) {
+    auto& response = req.response();
+    response.set("Location", location);
+    response.set("Cache-Control", "no-store");
+    response.setStatusAndReason(HTTPResponse::HTTP_SEE_OTHER);
+    response.setContentLength(0);
+    response.send();
+}
+
+void WebUi::render(Request& req, const std::string& name, mstch::map view, int status, const std::string& titleKey) {
+    view["t"] = labels(req.lang);
+    view["lang"] = req.lang;
+    view["html_lang"] = std::string(req.en() ? "en" : "zh-CN");
+    if (!titleKey.empty()) view["title"] = req.t(titleKey);
+    // The other language, on the page the user is on.
+    view["other_lang"] = std::string(req.en() ? "zh" : "en");
+    view["other_lang_label"] = std::string(req.en() ? "中文" : "English");
+    view["path"] = req.path;
+    if (req.session) {
+        const auto principal = req.session->principal();
+        const auto& user = req.session->user;
+        if (!view.count("csrf")) view["csrf"] = req.session->csrfToken;
+        std::string district = user.district ? *user.district : "";
+        if (user.district)
+            if (const auto* d = domain::findDistrict(*user.district)) district = req.en() ? d->nameEn : d->nameZh;
+        view["user"] = mstch::map{
+            {"name", user.displayName.empty() ? user.username : user.displayName},
+            {"role", req.en() ? domain::enName(user.role) : domain::zhName(user.role)},
+            {"district", district.empty() ? req.t("citywide") : district},
+            {"is_admin", auth::decide(principal, auth::Action::ManageUsers) == auth::Decision::Allow},
+            {"may_plugins", auth::decide(principal, auth::Action::ManagePlugins) == auth::Decision::Allow},
+            {"may_write", auth::decide(principal, auth::Action::WriteRecord) == auth::Decision::Allow},
+        };
+    }
+    const auto& all = templates();
+    view["content"] = mstch::render(all.at(name), view, all);
+    const std::string html = mstch::render(all.at("layout"), view, all);
+    auto& response = req.response();
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+    response.setContentType("text/html; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    response.set("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.set("Referrer-Policy", "same-origin");
+    response.setContentLength(static_cast<std::streamsize>(html.size()));
+    response.send() << html;
+}
+
+void WebUi::errorPage(Request& req, int status, const std::string& title, const std::string& detail) {
+    if (req.response().sent()) return;
+    render(req, "error", mstch::map{{"title", title}, {"detail", detail}, {"status", std::to_string(status)}},
+           status);
+}
+
+void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+    const auto start = std::chrono::steady_clock::now();
+    std::string path, user = "-";
+    std::optional<std::string> langParam;
+    try {
+        Poco::URI uri(request.getURI());
+        path = uri.getPath();
+        for (const auto& [key, value] : uri.getQueryParameters())
+            if (key == "lang" && knownLanguage(value)) langParam = value;
+    } catch (const Poco::Exception&) {
+        path.clear();
+    }
+    auto match = _router.match(request.getMethod(), path.empty() ? "/" : path);
+    std::unique_ptr<Request> req;
+    try {
+        req = std::make_unique<Request>(request, response, match.params, _api.limits);
+    } catch (const http::HttpError&) {
+        // A malformed query string: answer with the error page of a request without one.
+        match.route = nullptr;
+        match.allowed.clear();
+        request.setURI("/");
+        req = std::make_unique<Request>(request, response, std::map<std::string, std::string>{}, _api.limits);
+    }
+    req->path = path;
+    req->lang = langParam ? *langParam : cookie(request, kLangCookie);
+    if (!knownLanguage(req->lang)) req->lang = "zh";
+    try {
+        if (langParam) setCookie(*req, kLangCookie, *langParam, 365 * 24 * 3600);
+        if (const std::string secret = cookie(request, kSessionCookie); !secret.empty()) {
+            req->session = _sessions.find(secret);
+            if (req->session) {
+                user = req->session->user.username;
+                req->setPrincipal(req->session->principal());
+            }
+        }
+        if (path.empty()) throw http::HttpError::badRequest("请求地址格式错误", "the request URI is malformed");
+        if (!match.route) {
+            if (match.allowed.empty())
+                return errorPage(*req, 404, req->t("error_not_found"), req->t("error_not_found_detail"));
+            response.set("Allow", Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end()));
+            return errorPage(*req, 405, req->t("error_method"), req->t("error_method_detail"));
+        }
+        dispatch(*req, match);
+    } catch (const http::HttpError& e) {
+        const auto& p = e.problem();
+        std::string detail = req->en() ? p.detailEn : p.detailZh;
+        for (const auto& fe : p.errors) detail += (detail.empty() ? "" : ";") + (req->en() ? fe.messageEn : fe.messageZh);
+        for (const auto& [name, value] : e.headers) response.set(name, value);
+        if (p.status == HTTPResponse::HTTP_NOT_FOUND)
+            errorPage(*req, 404, req->t("error_not_found"), req->t("error_not_found_detail"));
+        else
+            errorPage(*req, p.status, req->en() ? p.titleEn : p.titleZh, detail);
+    } catch (const store::NotFound&) {
+        errorPage(*req, 404, req->t("error_not_found"), req->t("error_not_found_detail"));
+    } catch (const store::ValidationFailed& e) {
+        std::string detail;
+        for (const auto& fe : e.errors()) detail += (detail.empty() ? "" : ";") + (req->en() ? fe.messageEn : fe.messageZh);
+        errorPage(*req, 422, req->t("error_invalid"), detail);
+    } catch (const store::Unavailable& e) {
+        Poco::Logger::get("registry").warning("database unavailable: %s", std::string(e.what()));
+        response.set("Retry-After", "5");
+        errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
+    } catch (const soci::soci_error& e) {
+        if (store::Database::isTransient(e)) {
+            response.set("Retry-After", "5");
+            errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
+        } else {
+            Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
+                                                std::string(e.what()));
+            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
+        }
+    } catch (const std::exception& e) {
+        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
+                                            std::string(e.what()));
+        try {
+            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
+        } catch (const std::exception&) {
+        }
+    }
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    Poco::Logger::get("registry.access")
+        .information("%s %s %d %.1fms user=%s peer=%s", request.getMethod(), request.getURI(),
+                     static_cast<int>(response.getStatus()), ms, user, request.clientAddress().toString());
+}
+
+void WebUi::dispatch(Request& req, const http::Router::Match& match) {
+    auto& request = req.request();
+    if (request.getMethod() == "POST") {
+        std::string type = Poco::toLower(request.getContentType());
+        const bool multipart = type.rfind("multipart/form-data", 0) == 0;
+        const std::string body = req.rawBody(multipart ? _api.limits.maxUploadBytes : _api.limits.maxBodyBytes);
+        std::istringstream in(body);
+        UploadHandler uploads(req);
+        req.form.setFieldLimit(2000);
+        try {
+            req.form.load(request, in, uploads);
+        } catch (const Poco::Exception&) {
+            throw http::HttpError::badRequest("提交的表单格式错误", "the submitted form is malformed");
+        }
+        // The synchronizer token: the session's for signed-in forms; the sign-in form's own before that.
+        const std::string sent = req.field("_csrf");
+        const std::string expected = req.path == "/login" ? cookie(request, kLoginCookie)
+                                     : req.session      ? req.session->csrfToken
+                                                        : std::string();
+        if (sent.empty() || expected.empty() || !auth::constantTimeEquals(sent, expected))
+            return errorPage(req, 403, req.t("error_csrf"), req.t("error_csrf_detail"));
+    }
+    if (match.route->signedIn && !req.session) {
+        std::string next = request.getURI();
+        return redirect(req, "/login?next=" + [&] {
+            std::string encoded;
+            Poco::URI::encode(localPath(next), "&=?#+%", encoded);
+            return encoded;
+        }());
+    }
+    match.route->handler(req);
+}
+
+SiteHandlerFactory::SiteHandlerFactory(std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> api,
+                                       std::shared_ptr<WebUi> web)
+    : _api(std::move(api)), _web(std::move(web)) {}
+
+Poco::Net::HTTPRequestHandler* SiteHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest& request) {
+    std::string path = request.getURI();
+    path = path.substr(0, path.find_first_of("?#"));
+    if (WebUi::handles(path)) return new WebHandler(_web);
+    return _api->createRequestHandler(request);
+}
+
+} // namespace registry::web

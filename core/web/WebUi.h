@@ -1,0 +1,109 @@
+#pragma once
+// The web forms for inspectors: server-rendered pages (mstch templates, labels from the zh/en message
+// catalogues), served by the same server as the API. Every path except /api/..., /healthz and /readyz
+// belongs to the web UI. Signed-in pages need a session cookie; every POST carries the session's CSRF
+// token; reads and writes go through the same permission check as the API (auth::decide via
+// http::Exchange::require and listDistrict).
+
+#include "http/Api.h"
+#include "http/Exchange.h"
+#include "http/Router.h"
+#include "web/Sessions.h"
+
+#include <Poco/Net/HTMLForm.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <mstch/mstch.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace registry::web {
+
+struct WebSettings {
+    int idleMinutes = 30;
+    /// Secure cookies: "auto" (when the request came over HTTPS or a proxy says X-Forwarded-Proto: https),
+    /// "always" or "never".
+    std::string secureCookies = "auto";
+};
+
+/// One request to the web UI: the API's Exchange (query, path parameters, permission checks) plus the
+/// language, the session and the posted form.
+class Request : public http::Exchange {
+public:
+    Request(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
+            std::map<std::string, std::string> pathParams, const http::HttpLimits& limits)
+        : http::Exchange(request, response, std::move(pathParams), limits) {}
+
+    std::string lang = "zh";
+    bool en() const { return lang == "en"; }
+    std::string t(const std::string& key) const; // a catalogue message
+    std::optional<Session> session;
+    const Session& signedInSession() const; // throws 401 page when signed out (never, behind the dispatcher)
+
+    Poco::Net::HTMLForm form; // the POSTed fields
+    std::string uploadFileName, upload; // the one uploaded file of a multipart form
+    std::string field(const std::string& name) const;
+    std::vector<std::string> fieldValues(const std::string& name) const;
+    std::string path; // without the query
+};
+
+using Page = std::function<void(Request&)>;
+
+class WebUi {
+public:
+    WebUi(http::ApiContext& api, WebSettings settings);
+
+    /// True for the paths of the web UI (everything but the API and the health probes).
+    static bool handles(const std::string& path);
+    void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+    http::ApiContext& api() { return _api; }
+    Sessions& sessions() { return _sessions; }
+    const WebSettings& settings() const { return _settings; }
+
+    void get(const std::string& pattern, Page page, bool signedIn = true);
+    void post(const std::string& pattern, Page page, bool signedIn = true);
+
+    /// Renders templates/<name>.mustache inside the layout; `view` is the page's own data, the layout adds
+    /// the labels ({{t.key}}), the user, the CSRF token ({{csrf}}) and the language switch.
+    void render(Request& request, const std::string& name, mstch::map view, int status = 200,
+                const std::string& titleKey = "");
+    void redirect(Request& request, const std::string& location);
+    /// Sets a cookie with the attributes every cookie of the UI has (Path=/, HttpOnly, SameSite=Strict,
+    /// Secure per the setting); maxAge -1: a browser-session cookie, 0: delete.
+    void setCookie(Request& request, const std::string& name, const std::string& value, int maxAge = -1);
+
+private:
+    void dispatch(Request& request, const http::Router::Match& match);
+    void errorPage(Request& request, int status, const std::string& title, const std::string& detail);
+    bool secure(const Poco::Net::HTTPServerRequest& request) const;
+
+    http::ApiContext& _api;
+    WebSettings _settings;
+    Sessions _sessions;
+    http::Router _router;
+};
+
+/// Sends /api/..., /healthz and /readyz to the API's handler factory and every other path to the web UI.
+class SiteHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
+public:
+    SiteHandlerFactory(std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> api, std::shared_ptr<WebUi> web);
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+
+private:
+    std::unique_ptr<Poco::Net::HTTPRequestHandlerFactory> _api;
+    std::shared_ptr<WebUi> _web;
+};
+
+// The pages, one function per area (in the files of the same name).
+void addDashboardPages(WebUi& ui);
+void addFacilityPages(WebUi& ui);
+void addBurialSitePages(WebUi& ui);
+void addFindingPages(WebUi& ui);
+void addTransferPages(WebUi& ui);
+void addAdminPages(WebUi& ui);
+
+} // namespace registry::web

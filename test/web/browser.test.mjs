@@ -1,0 +1,431 @@
+// web.browser (CTest): the inspector's day in a real browser. Starts a real `funeral-registry serve` on a
+// free loopback port with a fresh SQLite database (migrated, demo data, users added with --password-stdin),
+// drives Debian's chromium with playwright-core, runs axe-core in every page (no serious or critical
+// violations), saves a screenshot of every page under ./screenshots/ (the build directory), and checks
+// every page's HTML with the Nu Html Checker (vnu.jar) at the end. Plain HTTP requests check the CSRF
+// refusals. Usage: node browser.test.mjs FUNERAL_REGISTRY_BINARY SOURCE_DIR
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const [binary, sourceDir] = process.argv.slice(2);
+if (!binary || !sourceDir) {
+  console.error('usage: node browser.test.mjs FUNERAL_REGISTRY_BINARY SOURCE_DIR');
+  process.exit(2);
+}
+const { chromium } = require('playwright-core');
+const axePath = require.resolve('axe-core/axe.min.js');
+const vnuJar = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build/dist/vnu.jar');
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'registry-web-'));
+const shots = path.resolve('screenshots');
+fs.mkdirSync(shots, { recursive: true });
+for (const f of fs.readdirSync(shots)) if (f.endsWith('.png')) fs.rmSync(path.join(shots, f));
+const password = 'correct-horse-42';
+const settings = (port) => [
+  '--set', `db.url=sqlite3:${path.join(work, 'registry.db')}`,
+  '--set', `plugins.dir=${path.join(sourceDir, 'plugins')}`,
+  '--set', 'auth.pbkdf2_iterations=1000',
+  '--set', `http.port=${port}`,
+  '--set', 'plugins.watch_interval_ms=0',
+];
+
+function run(args, input) {
+  const r = spawnSync(binary, args, { input, encoding: 'utf8', cwd: work });
+  if (r.status !== 0) throw new Error(`funeral-registry ${args.join(' ')} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+const port = await freePort();
+const base = `http://127.0.0.1:${port}`;
+run([...settings(port), 'migrate']);
+run([...settings(port), 'demo-data', '--scale', '1']);
+run([...settings(port), 'user', 'add', 'hd_inspector', '--role', 'inspector', '--district', '110108',
+  '--display-name', '王海', '--password-stdin'], password + '\n');
+run([...settings(port), 'user', 'add', 'cy_inspector', '--role', 'inspector', '--district', '110105',
+  '--display-name', '李朝', '--password-stdin'], password + '\n');
+
+const server = spawn(binary, [...settings(port), 'serve'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+let serverLog = '';
+server.stdout.on('data', (d) => { serverLog += d; });
+server.stderr.on('data', (d) => { serverLog += d; });
+let browser;
+const failures = [];
+const pages = []; // {name, html} for the Nu Html Checker
+
+async function waitReady() {
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/readyz`)).ok) return; } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not become ready:\n${serverLog}`);
+}
+
+let shotNumber = 0;
+/** Screenshot, axe-core and the page's HTML for the checker, for the page now shown. */
+async function checkPage(page, name) {
+  shotNumber += 1;
+  const file = `${String(shotNumber).padStart(2, '0')}-${name}`;
+  await page.screenshot({ path: path.join(shots, `${file}.png`), fullPage: true });
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  for (const v of result.violations)
+    if (v.impact === 'serious' || v.impact === 'critical')
+      failures.push(`axe ${v.impact} on ${name}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join('; ')}`);
+  pages.push({ name: file, html: lastDocument });
+}
+
+let lastDocument = '';
+function trackDocuments(page) {
+  page.on('response', async (response) => {
+    if (response.request().resourceType() !== 'document') return;
+    if (!(response.headers()['content-type'] || '').startsWith('text/html')) return;
+    try { lastDocument = await response.text(); } catch { /* a redirect has no body */ }
+  });
+}
+
+async function signIn(page, username) {
+  await page.goto(`${base}/login`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
+}
+
+/** A session over plain HTTP: cookie and the CSRF token of its forms. */
+async function httpSession(username) {
+  const login = await fetch(`${base}/login`);
+  const loginCookie = login.headers.get('set-cookie').split(';')[0];
+  const token = (await login.text()).match(/name="_csrf" value="([^"]+)"/)[1];
+  const r = await fetch(`${base}/login`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, username, password, next: '/' }),
+  });
+  assert.equal(r.status, 303, `sign-in of ${username}`);
+  const cookie = r.headers.getSetCookie().find((c) => c.startsWith('registry_session=')).split(';')[0];
+  const form = await (await fetch(`${base}/facilities/new`, { headers: { cookie } })).text();
+  const csrf = form.match(/name="_csrf" value="([^"]+)"/)[1];
+  return { cookie, csrf };
+}
+
+function post(session, url, fields) {
+  return fetch(`${base}${url}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+}
+
+async function step(name, fn) {
+  try {
+    await fn();
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failures.push(`${name}: ${e.stack || e}`);
+    console.log(`not ok - ${name}`);
+  }
+}
+
+try {
+  await waitReady();
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  // axe is added as a script: the pages' Content-Security-Policy would refuse it.
+  const context = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  trackDocuments(page);
+  const facilityName = '海淀区测试殡仪服务站<script>window.__xss=1</script>';
+  let facilityUrl = '';
+  let siteUrl = '';
+
+  await step('signed out, any page leads to the sign-in form; a wrong password is refused', async () => {
+    await page.goto(`${base}/facilities`);
+    assert.match(page.url(), /\/login\?next=/);
+    await checkPage(page, 'login');
+    await page.getByLabel('用户名').fill('hd_inspector');
+    await page.getByLabel('密码').fill('wrong-password-1');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '登录' }).click()]);
+    assert.match(await page.locator('#login-error').innerText(), /用户名或密码不正确/);
+    await checkPage(page, 'login-failed');
+  });
+
+  await step('the district inspector signs in and sees the dashboard of 海淀区', async () => {
+    await signIn(page, 'hd_inspector');
+    assert.equal(await page.locator('h1').innerText(), '首页概览');
+    assert.match(await page.locator('.lead').innerText(), /海淀区/);
+    assert.equal(await page.locator('svg.bars rect.bar-done').count(), 1, 'one progress bar: the own district only');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'registry_session');
+    assert.ok(session.httpOnly, 'the session cookie is HttpOnly');
+    assert.equal(session.sameSite, 'Strict');
+    await checkPage(page, 'dashboard');
+  });
+
+  await step('creating a facility: errors beside their fields, typed values kept, then saved', async () => {
+    await page.goto(`${base}/facilities`);
+    await checkPage(page, 'facilities');
+    await page.getByRole('link', { name: '登记新设施' }).click();
+    await page.getByLabel('设施名称').fill('');
+    await page.getByLabel('地址').fill('海淀区测试路 1 号');
+    await page.getByLabel('纬度').fill('北纬四十度');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    const name = page.getByLabel('设施名称');
+    assert.equal(await name.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.locator(`#${(await name.getAttribute('aria-describedby')).split(' ').pop()}`).innerText(), '此项为必填项');
+    assert.equal(await page.getByLabel('地址').inputValue(), '海淀区测试路 1 号', 'what the user typed is kept');
+    assert.equal(await page.getByLabel('纬度').inputValue(), '北纬四十度');
+    assert.match(await page.locator('#e-lat').innerText(), /请填写数字/);
+    await checkPage(page, 'facility-form-errors');
+    await name.fill(facilityName);
+    await page.getByLabel('设施类型').selectOption({ label: '殡仪馆' });
+    await page.getByLabel('纬度').fill('');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(page.url(), /\/facilities\/\d+\?msg=created/);
+    facilityUrl = page.url().replace(/\?.*/, '');
+    // The name is text, never markup.
+    assert.equal(await page.locator('h1').innerText(), facilityName);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from a record ran');
+    await checkPage(page, 'facility-detail');
+  });
+
+  await step('a cremation price over the cap is saved and its violation shown at once', async () => {
+    await page.goto(facilityUrl);
+    await page.getByRole('link', { name: '录入价格' }).click();
+    await page.getByLabel('收费项目').selectOption('basic.cremation');
+    await page.getByLabel('金额(元)').fill('abc');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('#e-amount_yuan').innerText(), /请填写金额/);
+    await checkPage(page, 'price-form-errors');
+    await page.getByLabel('金额(元)').fill('1,980.00');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    const result = await page.locator('#checks-result').innerText();
+    assert.match(result, /违反规定/);
+    assert.match(result, /遗体火化 收费 1980\.00 元，超过政府定价上限/);
+    await checkPage(page, 'price-saved-violation');
+    await page.getByRole('link', { name: '返回设施页面' }).click();
+    assert.match(await page.locator('#h-prices + table').innerText(), /遗体火化\s+¥1,980\.00/);
+    assert.match(await page.locator('#h-findings + table').innerText(), /违规/);
+  });
+
+  await step('a stale edit shows what changed meanwhile and can be re-applied', async () => {
+    await page.goto(`${facilityUrl}/edit`);
+    const other = await context.newPage();
+    await other.goto(`${facilityUrl}/edit`);
+    await other.getByLabel('运营单位').fill('区民政局殡葬管理所');
+    await Promise.all([other.waitForNavigation(), other.getByRole('button', { name: '保存' }).click()]);
+    await other.close();
+    await page.getByLabel('地址').fill('海淀区测试路 2 号');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    const conflict = await page.locator('#conflict').innerText();
+    assert.match(conflict, /已被其他人修改/);
+    assert.match(conflict, /运营单位\s+区民政局殡葬管理所/, 'the other person\'s change is shown');
+    assert.equal(await page.getByLabel('地址').inputValue(), '海淀区测试路 2 号', 'the user\'s value is kept');
+    await checkPage(page, 'facility-conflict');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '按我的填写重新保存' }).click()]);
+    assert.match(page.url(), /msg=saved/);
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /海淀区测试路 2 号/);
+    assert.match(facts, /区民政局殡葬管理所/, 'the other change is not overwritten');
+    assert.match(await page.locator('#h-history + table').innerText(), /地址:海淀区测试路 1 号 → 海淀区测试路 2 号/);
+  });
+
+  await step('an inspection with its checklist', async () => {
+    await page.goto(`${facilityUrl}/inspections/new`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('#error-summary').innerText(), /请为每个检查项目选择结果/);
+    await checkPage(page, 'inspection-form');
+    for (const group of await page.locator('fieldset.radio-group').all())
+      await group.getByLabel('符合', { exact: true }).check();
+    await page.getByLabel('检查结论').selectOption('issues_found');
+    await page.getByLabel('备注').fill('收费公示牌未更新');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('#h-inspections + table').innerText(), /发现问题.*收费公示牌未更新/s);
+  });
+
+  await step('the progress of a burial site is updated', async () => {
+    await page.goto(`${base}/burial-sites`);
+    await checkPage(page, 'burial-sites');
+    await page.getByLabel('只看已逾期').check();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '筛选' }).click()]);
+    assert.match(page.url(), /overdue=true/);
+    await page.goto(`${base}/burial-sites?status=in_progress`);
+    await page.locator('tbody a').first().click();
+    siteUrl = page.url();
+    const before = await page.locator('#h-progress + table tbody tr').count();
+    await checkPage(page, 'burial-site-detail');
+    await page.getByRole('link', { name: '记录整治进展' }).click();
+    await page.getByLabel('本次处置坟墓数').fill('100000');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('#e-graves_handled').innerText(), /累计处置数不能超过坟墓总数/);
+    await checkPage(page, 'progress-form-errors');
+    await page.getByLabel('本次处置坟墓数').fill('1');
+    await page.getByLabel('说明').fill('迁出 1 座');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('.alert.ok').innerText(), /整治进展已记录/);
+    assert.equal(await page.locator('#h-progress + table tbody tr').count(), before + 1);
+    assert.match(await page.locator('#h-progress + table').innerText(), /迁出 1 座/);
+  });
+
+  await step('findings: waiving needs a note; then the selected finding is waived', async () => {
+    await page.goto(`${base}/findings?status=open&rule=price.above_cap`);
+    await checkPage(page, 'findings');
+    const row = page.locator('tbody tr', { hasText: '1980.00' });
+    await row.locator('input[type=checkbox]').check();
+    await page.getByLabel('处理方式').selectOption('waived');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '处理选中的问题' }).click()]);
+    assert.equal(await page.getByLabel('处理说明').getAttribute('aria-invalid'), 'true');
+    assert.ok(await page.locator('tbody tr', { hasText: '1980.00' }).locator('input[type=checkbox]').isChecked(), 'the selection is kept');
+    await checkPage(page, 'findings-waive-without-note');
+    await page.getByLabel('处理说明').fill('经核实为临时调价,已责令恢复');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '处理选中的问题' }).click()]);
+    assert.match(await page.locator('.alert.ok').innerText(), /已处理的问题数: 1/);
+    await page.goto(`${base}/findings?status=waived&rule=price.above_cap`);
+    assert.match(await page.locator('tbody').innerText(), /经核实为临时调价/);
+  });
+
+  await step('import: every bad row is listed before anything is stored; a good list is imported', async () => {
+    await page.goto(`${base}/import`);
+    await checkPage(page, 'import');
+    const code = await (async () => {
+      await page.goto(facilityUrl);
+      return (await page.locator('dl.facts dd').first().innerText()).trim();
+    })();
+    const bad = 'facility_code,item,amount_yuan,effective_from,displayed,bundled\n' +
+      `${code},basic.transport,abc,2030-01-01,true,false\n${code},basic.storage,100,not-a-date,true,false\n`;
+    await page.goto(`${base}/import`);
+    await page.getByLabel('价格表文件(CSV)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '检查价格表' }).click()]);
+    const problems = await page.locator('table').innerText();
+    assert.match(problems, /^2\t/m, 'line 2 is listed');
+    assert.match(problems, /^3\t/m, 'line 3 is listed');
+    await checkPage(page, 'import-problems');
+    const good = 'facility_code,item,amount_yuan,effective_from,displayed,bundled\n' +
+      `${code},basic.transport,300,2030-01-01,true,false\n`;
+    await page.getByLabel('价格表文件(CSV)').setInputFiles({ name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '检查价格表' }).click()]);
+    assert.match(await page.locator('#import-result').innerText(), /检查通过,尚未导入/);
+    await checkPage(page, 'import-preview');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '确认导入' }).click()]);
+    assert.match(await page.locator('#import-result').innerText(), /已导入价格记录 1/);
+    await page.goto(facilityUrl);
+    assert.match(await page.locator('#h-prices + table').innerText(), /遗体接运\s+¥300\.00/);
+  });
+
+  await step('exports download with the session', async () => {
+    await page.goto(`${base}/exports`);
+    await checkPage(page, 'exports');
+    const csv = await context.request.get(`${base}/exports/facilities?format=csv`);
+    assert.equal(csv.status(), 200);
+    const text = await csv.text();
+    assert.ok(text.includes('海淀区测试殡仪服务站<script>'), 'the new facility is exported');
+    const geo = await context.request.get(`${base}/exports/burial-sites?format=geojson`);
+    assert.equal(JSON.parse(await geo.text()).type, 'FeatureCollection');
+  });
+
+  await step('plugins status and the English switch', async () => {
+    await page.goto(`${base}/plugins`);
+    assert.match(await page.locator('tbody').innerText(), /common\.basic-service-cap/);
+    await checkPage(page, 'plugins');
+    await page.goto(`${base}/?lang=en`);
+    assert.equal(await page.locator('h1').innerText(), 'Dashboard');
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await checkPage(page, 'dashboard-en');
+    await page.goto(`${base}/?lang=zh`);
+    assert.equal(await page.locator('h1').innerText(), '首页概览');
+  });
+
+  await step('signing out ends the session', async () => {
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '退出登录' }).click()]);
+    assert.match(await page.locator('.alert.ok').innerText(), /您已安全退出/);
+    await page.goto(facilityUrl);
+    assert.match(page.url(), /\/login\?next=/);
+  });
+
+  await step('an inspector of another district can neither see nor edit those records', async () => {
+    await signIn(page, 'cy_inspector');
+    assert.match(await page.locator('.lead').innerText(), /朝阳区/);
+    for (const url of [facilityUrl, siteUrl]) {
+      const r = await page.goto(url);
+      assert.equal(r.status(), 404, `${url} is not found for another district`);
+    }
+    await checkPage(page, 'other-district-not-found');
+    const edit = await page.goto(`${facilityUrl}/edit`);
+    assert.equal(edit.status(), 403);
+    assert.match(await page.locator('.alert.error').innerText(), /只能操作本区/);
+    await page.goto(`${base}/facilities?q=${encodeURIComponent('海淀区测试殡仪服务站')}`);
+    assert.match(await page.locator('main').innerText(), /没有符合条件的记录/);
+    const other = await page.goto(`${base}/facilities?district=110108`);
+    assert.equal(other.status(), 403);
+    const cy = await httpSession('cy_inspector');
+    const r = await post(cy, `${facilityUrl.replace(base, '')}/prices/new`,
+      { _csrf: cy.csrf, item: 'basic.cremation', amount_yuan: '1', effective_from: '2030-01-01', source: 'inspection' });
+    assert.equal(r.status, 403, 'a write to another district is forbidden');
+  });
+
+  await step('forms without the CSRF token, with another session\'s, or after sign-out are refused', async () => {
+    const hd = await httpSession('hd_inspector');
+    const cy = await httpSession('cy_inspector');
+    const fields = { name: 'CSRF 测试', kind: 'funeral_home', district: '110108', status: 'operating' };
+    const reader = await httpSession('hd_inspector');
+    const count = async () => (await (await fetch(`${base}/facilities?q=CSRF`, { headers: { cookie: reader.cookie } })).text())
+      .match(/CSRF 测试/g)?.length ?? 0;
+    for (const [why, body] of [['no token', fields], ['another session\'s token', { ...fields, _csrf: cy.csrf }],
+      ['a wrong token', { ...fields, _csrf: hd.csrf.slice(0, -2) + 'xx' }]]) {
+      const r = await post(hd, '/facilities/new', body);
+      assert.equal(r.status, 403, why);
+      assert.match(await r.text(), /请求被拒绝/, why);
+    }
+    assert.equal(await count(), 0, 'nothing was stored');
+    const ok = await post(hd, '/facilities/new', { ...fields, _csrf: hd.csrf });
+    assert.equal(ok.status, 303, 'the same form with the token is accepted');
+    assert.equal(await count(), 1);
+    assert.equal((await post(hd, '/logout', { _csrf: hd.csrf })).status, 303);
+    const after = await post(hd, '/facilities/new', { ...fields, _csrf: hd.csrf });
+    assert.equal(after.status, 403, 'after sign-out');
+    assert.equal((await post(cy, '/logout', {})).status, 403, 'even signing out needs the token');
+    assert.equal(await count(), 1, 'nothing more was stored');
+  });
+
+  await step('every page passes the Nu Html Checker', async () => {
+    const dir = path.join(work, 'html');
+    fs.mkdirSync(dir);
+    const files = pages.filter((p) => p.html).map((p) => {
+      const f = path.join(dir, `${p.name}.html`);
+      fs.writeFileSync(f, p.html);
+      return f;
+    });
+    assert.ok(files.length >= 20, `pages collected: ${files.length}`);
+    const r = spawnSync('java', ['-jar', vnuJar, '--errors-only', '--format', 'json', ...files], { encoding: 'utf8' });
+    const messages = JSON.parse(r.stderr || '{"messages":[]}').messages.filter((m) => m.type === 'error');
+    for (const m of messages)
+      failures.push(`vnu: ${path.basename(m.url || '')}:${m.lastLine}: ${m.message} [${(m.extract || '').trim()}]`);
+    console.log(`vnu checked ${files.length} pages: ${messages.length} errors`);
+  });
+} catch (e) {
+  failures.push(String(e.stack || e));
+} finally {
+  if (browser) await browser.close();
+  server.kill('SIGTERM');
+}
+
+if (failures.length) {
+  console.error(`\nweb.browser: FAILED (${failures.length}):\n- ${failures.join('\n- ')}`);
+  if (/error|exception/i.test(serverLog)) console.error(`\nserver log:\n${serverLog.slice(-4000)}`);
+  process.exit(1);
+}
+fs.rmSync(work, { recursive: true, force: true });
+console.log(`web.browser: all steps passed; screenshots in ${shots}`);
