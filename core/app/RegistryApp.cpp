@@ -16,6 +16,7 @@
 #include "store/Migrations.h"
 #include "web/WebUi.h"
 
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServer.h>
@@ -272,7 +273,11 @@ int RegistryApp::serve() {
     const std::string zone = schedule.timeZone;
     auto today = [zone] { return audit::localDate(zone); };
     audit::RecordChecks recordChecks(*db, pluginHost, today);
-    audit::AuditService audits(*db, pluginHost, auditServiceSettings(schedule.instanceId, today));
+    // Runs are marked with this instance's name, stable across restarts (hostname:port unless
+    // audit.instance_id names it), so that a restarted instance knows the runs it left unfinished.
+    std::string runner = config().getString("audit.instance_id", "");
+    if (runner.empty()) runner = Poco::Environment::nodeName() + ":" + std::to_string(port);
+    audit::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
     audits.start();
     std::unique_ptr<audit::Scheduler> scheduler;
     scheduler = std::make_unique<audit::Scheduler>(*db, schedule, [&audits, &scheduler](const std::string& slot) {

@@ -202,8 +202,9 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
     const long long total = store::countAuditSubjects(_db, queued->district);
     if (!runs.start(auditId, _settings.instanceId, total)) return *runs.get(auditId);
     const domain::AuditRun run = *runs.get(auditId);
-    log.information("audit %Ld started (%s, %Ld records)", static_cast<long long>(auditId),
-                    run.district ? *run.district : std::string("citywide"), total);
+    log.information("audit " + std::to_string(auditId) + " started (" +
+                    (run.district ? *run.district : std::string("citywide")) + ", " + std::to_string(total) +
+                    " records)");
 
     plugins::PluginRun pluginRun = _host.newRun();
     Shared shared;
@@ -288,10 +289,10 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
             const std::string why = shared.error ? describe(shared.error) : std::string();
             runs.finish(auditId, status, {}, "{}", why);
             if (shared.error)
-                log.error("audit %Ld failed: %s", static_cast<long long>(auditId), why);
+                log.error("audit " + std::to_string(auditId) + " failed: " + why);
             else
-                log.information("audit %Ld cancelled after %Ld records", static_cast<long long>(auditId),
-                                static_cast<long long>(shared.checked));
+                log.information("audit " + std::to_string(auditId) + " cancelled after " +
+                                std::to_string(shared.checked.load()) + " records");
             return *runs.get(auditId);
         }
         store::AuditMerge merge;
@@ -301,18 +302,18 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
         merge.recordsPerDistrict = shared.perDistrict;
         if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;
         const auto counts = store::mergeAuditFindings(_db, merge);
-        log.information("audit %Ld succeeded: %Ld records, %Ld new findings, %Ld resolved, %Ld plugin errors",
-                        static_cast<long long>(auditId), static_cast<long long>(shared.checked), counts.findingsNew,
-                        counts.findingsResolved, counts.pluginErrors);
+        log.information("audit " + std::to_string(auditId) + " succeeded: " + std::to_string(shared.checked.load()) +
+                        " records, " + std::to_string(counts.findingsNew) + " new findings, " +
+                        std::to_string(counts.findingsResolved) + " resolved, " +
+                        std::to_string(counts.pluginErrors) + " plugin errors");
     } catch (const std::exception& e) {
         // The merge is one transaction: it either happened whole or not at all.
-        log.error("audit %Ld failed at the end: %s", static_cast<long long>(auditId), std::string(e.what()));
+        log.error("audit " + std::to_string(auditId) + " failed at the end: " + e.what());
         try {
             store::discardAuditFindings(_db, auditId);
             runs.finish(auditId, domain::AuditStatus::Failed, {}, "{}", e.what());
         } catch (const std::exception& again) {
-            log.error("audit %Ld: cannot record its failure: %s", static_cast<long long>(auditId),
-                      std::string(again.what()));
+            log.error("audit " + std::to_string(auditId) + ": cannot record its failure: " + again.what());
         }
     }
     return *runs.get(auditId);

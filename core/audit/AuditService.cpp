@@ -50,7 +50,8 @@ void AuditService::stop() {
             try {
                 store::AuditRunRepository(_db).requestCancel(_current);
             } catch (const std::exception& e) {
-                Poco::Logger::get("registry.audit").warning("cannot cancel audit %Ld: %s", _current, std::string(e.what()));
+                Poco::Logger::get("registry.audit")
+                    .warning("cannot cancel audit " + std::to_string(_current) + ": " + e.what());
             }
         }
         _wake.notify_all();

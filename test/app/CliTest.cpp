@@ -152,6 +152,35 @@ BOOST_AUTO_TEST_CASE(demo_data_fills_an_empty_registry_once) {
     BOOST_TEST(badScale.err.find("--scale must be a whole number") != std::string::npos, badScale.err);
 }
 
+BOOST_AUTO_TEST_CASE(audit_runs_the_bundled_rules_and_prints_the_report) {
+    BOOST_REQUIRE_EQUAL(run({"demo-data"}).exitCode, 0);
+    const std::string plugins = "plugins.dir=" REGISTRY_SOURCE_DIR "/plugins";
+    auto r = run({"--set", plugins, "audit"});
+    BOOST_TEST(r.exitCode == 0, r.err);
+    BOOST_TEST(std::regex_search(r.out, std::regex("^audit 1 succeeded \\(citywide, audit date \\d{4}-\\d\\d-\\d\\d\\): "
+                                                   "\\d+ records checked")),
+               r.out);
+    BOOST_TEST(r.out.find("110108 Haidian") != std::string::npos, r.out);
+    BOOST_TEST(std::regex_search(r.out, std::regex("\ntotal +\\d+ +[1-9]\\d* +[1-9]")), r.out); // findings, new
+    BOOST_TEST(r.out.find("/api/v1/audits/1/report") != std::string::npos);
+    BOOST_TEST(r.err.find("audit") != std::string::npos, r.err); // progress lines: not a terminal
+
+    auto district = run({"--set", plugins, "audit", "--district", "110105"});
+    BOOST_TEST(district.exitCode == 0, district.err);
+    BOOST_TEST(district.out.find("(110105, audit date") != std::string::npos, district.out);
+    BOOST_TEST(district.out.find("110105 Chaoyang") != std::string::npos);
+    BOOST_TEST(district.out.find("Haidian") == std::string::npos, district.out);
+
+    auto bad = run({"--set", plugins, "audit", "--district", "999999"});
+    BOOST_TEST(bad.exitCode != 0);
+    BOOST_TEST(lineCount(bad.err) == 1, bad.err);
+    BOOST_TEST(bad.err.find("not a district code") != std::string::npos, bad.err);
+    auto noPlugins = run({"--set", "plugins.dir=" + dir.path() + "/none", "audit"});
+    BOOST_TEST(noPlugins.exitCode != 0);
+    BOOST_TEST(lineCount(noPlugins.err) == 1, noPlugins.err);
+    BOOST_TEST(noPlugins.err.find("plugins") != std::string::npos, noPlugins.err);
+}
+
 BOOST_AUTO_TEST_CASE(a_database_newer_than_the_program_is_refused) {
     BOOST_TEST(run({"migrate"}).exitCode == 0);
     {
