@@ -1,11 +1,11 @@
 #include "audit/AuditService.h"
 
+#include "audit/Cron.h"
+
 #include "domain/Dates.h"
 #include "store/AuditRunRepository.h"
 
 #include <Poco/Logger.h>
-
-#include <date/tz.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,8 +13,7 @@
 namespace registry::audit {
 
 std::string localDate(const std::string& zone) {
-    const auto local = date::make_zoned(zone, std::chrono::system_clock::now()).get_local_time();
-    return date::format("%F", date::floor<date::days>(local));
+    return TimeZone(zone).localDate(std::chrono::system_clock::now());
 }
 
 AuditService::AuditService(store::Database& db, plugins::PluginHost& host, AuditServiceSettings settings)
