@@ -269,7 +269,7 @@ int RegistryApp::serve() {
     Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
                                               loaded.failed, loaded.error.empty() ? std::string() : ": " + loaded.error);
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
-    const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
+    auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
     const std::string zone = schedule.timeZone;
     auto today = [zone] { return audit::localDate(zone); };
     audit::RecordChecks recordChecks(*db, pluginHost, today);
@@ -277,6 +277,7 @@ int RegistryApp::serve() {
     // audit.instance_id names it), so that a restarted instance knows the runs it left unfinished.
     std::string runner = config().getString("audit.instance_id", "");
     if (runner.empty()) runner = Poco::Environment::nodeName() + ":" + std::to_string(port);
+    schedule.instanceId = runner; // the same name in the lease
     audit::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
     audits.start();
     std::unique_ptr<audit::Scheduler> scheduler;
