@@ -4,6 +4,7 @@
 
 #include "audit/AuditReport.h"
 #include "audit/AuditService.h"
+#include "audit/RecordChecks.h"
 #include "domain/Dates.h"
 #include "plugins/PluginTestSupport.h"
 #include "store/AuditResults.h"
@@ -198,6 +199,27 @@ BOOST_AUTO_TEST_CASE(findings_across_three_audits_new_still_open_resolved_and_wa
     findingB = finding("price.too_high", Price, b);
     BOOST_TEST(domain::toString(findingB->status) == "open");
     BOOST_TEST(findingB->pluginVersion == "1.1.0");
+}
+
+BOOST_AUTO_TEST_CASE(a_waiver_holds_across_audits_until_the_record_changes) {
+    const long long id = facility("无证骨灰堂");
+    audit();
+    auto f = finding("facility.unlicensed", domain::SubjectType::Facility, id);
+    BOOST_REQUIRE(f);
+    store::FindingRepository(db()).setStatus(f->id, FindingStatus::Waived, "证照正在补办", "insp");
+    audit();
+    BOOST_TEST(domain::toString(finding("facility.unlicensed", domain::SubjectType::Facility, id)->status) == "waived");
+    // The record is edited (the on-write checks see it again): the waiver was for the old record.
+    store::FacilityRepository facilities(db());
+    auto record = *facilities.get(id);
+    record.address = "北京市海淀区新址 8 号";
+    const auto updated = facilities.update(record, record.version, actor);
+    audit::RecordChecks checks(db(), *host);
+    const auto reported = checks.checkFacility(updated);
+    BOOST_TEST(reported->size() == 1u);
+    f = finding("facility.unlicensed", domain::SubjectType::Facility, id);
+    BOOST_TEST(domain::toString(f->status) == "open");
+    BOOST_TEST(f->statusNote == "证照正在补办"); // the note stays as history
 }
 
 BOOST_AUTO_TEST_CASE(a_district_audit_resolves_only_in_its_district) {
