@@ -14,8 +14,9 @@ REGISTRY_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata
   # databases: SQLite for the default setup, MariaDB for the MySQL tests
   sqlite3 mariadb-server mariadb-client
-  # the web UI's browser test (test/web): Debian's chromium, and Java for the Nu Html Checker (vnu.jar)
-  chromium default-jre-headless
+  # the web UI's browser test (test/web): Debian's chromium, a Chinese font for its screenshots, and Java
+  # for the Nu Html Checker (vnu.jar)
+  chromium fonts-noto-cjk default-jre-headless
   ca-certificates
 )
 

@@ -169,10 +169,14 @@ mstch::map conflictView(WebUi& ui, Request& req, Form& form, const std::string& 
         // changes on top of theirs, never silently undoing them.
         if (theyChanged && !iChanged) form.set(f.name, after);
         if (!theyChanged && !iChanged) continue;
+        const auto shown = [&](const std::string& raw) {
+            const std::string text = form.display(f.name, raw);
+            return text.empty() ? req.t("empty_value") : text;
+        };
         rows.push_back(mstch::map{{"label", req.t(f.labelKey)},
-                                  {"before", form.display(f.name, before)},
-                                  {"now", form.display(f.name, after)},
-                                  {"mine", form.display(f.name, iChanged ? mine : after)},
+                                  {"before", shown(before)},
+                                  {"now", shown(after)},
+                                  {"mine", shown(iChanged ? mine : after)},
                                   {"changed", theyChanged}});
     }
     return mstch::map{{"rows", rows}, {"by", changedBy}, {"version", valueText(current, "version")}};

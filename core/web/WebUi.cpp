@@ -91,13 +91,18 @@ std::vector<std::string> Request::fieldValues(const std::string& name) const {
 
 WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     : _api(api), _settings(std::move(settings)), _sessions(api.db, api.authenticator, _settings.idleMinutes) {
-    get("/static/app.css", [](Request& req) {
-        const std::string& css = embeddedAssets().at("static/app.css");
+    get("/static/{name}", [](Request& req) {
+        const auto found = embeddedAssets().find("static/" + req.pathParam("name"));
+        if (found == embeddedAssets().end()) throw store::NotFound("asset");
+        const std::string& name = found->first;
         auto& response = req.response();
-        response.setContentType("text/css; charset=utf-8");
+        response.setContentType(name.size() > 3 && name.compare(name.size() - 3, 3, ".js") == 0
+                                    ? "text/javascript; charset=utf-8"
+                                    : "text/css; charset=utf-8");
         response.set("Cache-Control", "public, max-age=3600");
-        response.setContentLength(static_cast<std::streamsize>(css.size()));
-        response.send() << css;
+        response.set("X-Content-Type-Options", "nosniff");
+        response.setContentLength(static_cast<std::streamsize>(found->second.size()));
+        response.send() << found->second;
     }, false);
 
     get("/login", [this](Request& req) {
@@ -139,6 +144,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     addFindingPages(*this);
     addTransferPages(*this);
     addAdminPages(*this);
+    addAuditPages(*this);
 }
 
 bool WebUi::handles(const std::string& path) {

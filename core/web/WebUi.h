@@ -105,5 +105,6 @@ void addBurialSitePages(WebUi& ui);
 void addFindingPages(WebUi& ui);
 void addTransferPages(WebUi& ui);
 void addAdminPages(WebUi& ui);
+void addAuditPages(WebUi& ui);
 
 } // namespace registry::web

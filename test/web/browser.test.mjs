@@ -57,6 +57,8 @@ run([...settings(port), 'migrate']);
 run([...settings(port), 'demo-data', '--scale', '1']);
 run([...settings(port), 'user', 'add', 'hd_inspector', '--role', 'inspector', '--district', '110108',
   '--display-name', '王海', '--password-stdin'], password + '\n');
+run([...settings(port), 'user', 'add', 'hd_it', '--role', 'district_it', '--district', '110108',
+  '--display-name', '赵信', '--password-stdin'], password + '\n');
 run([...settings(port), 'user', 'add', 'cy_inspector', '--role', 'inspector', '--district', '110105',
   '--display-name', '李朝', '--password-stdin'], password + '\n');
 
@@ -232,7 +234,7 @@ try {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
     const conflict = await page.locator('#conflict').innerText();
     assert.match(conflict, /已被其他人修改/);
-    assert.match(conflict, /运营单位\s+区民政局殡葬管理所/, 'the other person\'s change is shown');
+    assert.match(conflict, /运营单位\s+\(空\)\s+区民政局殡葬管理所/, 'the other person\'s change is shown');
     assert.equal(await page.getByLabel('地址').inputValue(), '海淀区测试路 2 号', 'the user\'s value is kept');
     await checkPage(page, 'facility-conflict');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '按我的填写重新保存' }).click()]);
@@ -278,6 +280,30 @@ try {
     assert.match(await page.locator('.alert.ok').innerText(), /整治进展已记录/);
     assert.equal(await page.locator('#h-progress + table tbody tr').count(), before + 1);
     assert.match(await page.locator('#h-progress + table').innerText(), /迁出 1 座/);
+  });
+
+  await step('district IT runs an audit of 海淀区, follows it live and sees the finding in its report', async () => {
+    const itContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const it = await itContext.newPage();
+    trackDocuments(it);
+    await signIn(it, 'hd_it');
+    await it.goto(`${base}/audits`);
+    await checkPage(it, 'audits');
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '立即核查' }).click()]);
+    assert.match(it.url(), /\/audits\/\d+$/);
+    // The page's script follows the run and reloads the page when it has finished.
+    await it.locator('#audit-status', { hasText: '已完成' }).waitFor({ timeout: 120000 });
+    const report = await it.locator('main').innerText();
+    assert.match(report, /核查报告/);
+    assert.match(report, /price\.above_cap/);
+    await checkPage(it, 'audit-report');
+    const csv = await itContext.request.get(`${it.url()}/report.csv`);
+    assert.equal(csv.status(), 200);
+    assert.match(await csv.text(), /price\.above_cap/);
+    await Promise.all([it.waitForNavigation(), it.getByRole('link', { name: '查看本次核查发现的问题' }).click()]);
+    assert.match(await it.locator('tbody').innerText(), /遗体火化 收费 1980\.00 元/);
+    await checkPage(it, 'audit-findings');
+    await itContext.close();
   });
 
   await step('findings: waiving needs a note; then the selected finding is waived', async () => {

@@ -15,6 +15,8 @@ fail() {
 
 command -v node >/dev/null 2>&1 || fail "node is not installed (scripts/install-deps.sh installs nodejs and npm)"
 [[ -x /usr/bin/chromium ]] || fail "/usr/bin/chromium is missing (scripts/install-deps.sh installs Debian's chromium)"
+# Without a Chinese font every screenshot shows boxes instead of the page's words.
+[[ -n $(fc-list :lang=zh 2>/dev/null) ]] || fail "no Chinese font for chromium (scripts/install-deps.sh installs fonts-noto-cjk)"
 command -v java >/dev/null 2>&1 || fail "java is missing for the Nu Html Checker (scripts/install-deps.sh installs default-jre-headless)"
 for module in playwright-core axe-core vnu-jar; do
   wanted=$(sed -n "s/.*\"$module\": *\"\([^\"]*\)\".*/\1/p" "$here/package.json")
