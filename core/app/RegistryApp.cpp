@@ -7,6 +7,7 @@
 #include "audit/Scheduler.h"
 #include "auth/Authenticator.h"
 #include "http/Api.h"
+#include "http/HeadGate.h"
 #include "http/RequestHandlerFactory.h"
 #include "domain/Dates.h"
 #include "plugins/PluginTestRunner.h"
@@ -19,7 +20,6 @@
 #include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/ServerSocket.h>
@@ -246,7 +246,8 @@ int RegistryApp::serve() {
     const std::string host = config().getString("http.host", "127.0.0.1");
     const int port = static_cast<int>(intSetting("http.port", 8080, 1, 65535));
 
-    auto* params = new Poco::Net::HTTPServerParams;
+    // Held by a Ptr from the start: a throw before the server takes it (a taken port) must not leak it.
+    Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(static_cast<int>(intSetting("http.threads", 16, 2, 1024)));
     params->setMaxQueued(static_cast<int>(intSetting("http.queue", 64, 1, 100000)));
     params->setTimeout(Poco::Timespan(intSetting("http.timeout_s", 30, 1, 3600), 0));
@@ -315,9 +316,15 @@ int RegistryApp::serve() {
         throw std::invalid_argument("setting web.secure_cookies must be auto, always or never (got '" +
                                     webSettings.secureCookies + "')");
     auto webUi = std::make_shared<web::WebUi>(api, webSettings);
-    Poco::Net::HTTPServer server(
+    // Connections wait at the gate (not on a worker thread) until their request head is in: slow or idle
+    // clients cannot take every worker (core/http/HeadGate.h).
+    http::HeadGateSettings gate;
+    gate.headTimeoutMs = static_cast<int>(intSetting("http.head_timeout_ms", gate.headTimeoutMs, 100, 600000));
+    gate.maxHeadBytes = static_cast<std::size_t>(intSetting("http.max_head_bytes", 65536, 1024, 1 << 24));
+    gate.maxPending = static_cast<std::size_t>(intSetting("http.max_pending_connections", 1024, 1, 1000000));
+    http::HeadGate server(
         new web::SiteHandlerFactory(std::make_unique<http::RequestHandlerFactory>(router, authenticator, limits), webUi),
-        threads, socket, params);
+        threads, socket, params, gate);
     server.start();
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();
