@@ -6,6 +6,8 @@
 #   Extra arguments go to the CMake configure step. Without them, CMake is
 #   configured only once (when build/ has no cache yet); with them, it is
 #   re-configured so the values take effect on an existing build/.
+# Environment: REGISTRY_BUILD_DIR builds into another directory (default build; scripts/test.sh uses
+# build-asan and build-fuzz), REGISTRY_BUILD_TARGET builds one target instead of all.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +18,8 @@ bash scripts/install-deps.sh
 # ccache keys on paths relative to the checkout, so every clone and build directory shares one cache.
 export CCACHE_BASEDIR="$root"
 
-mkdir -p build
+dir=${REGISTRY_BUILD_DIR:-build}
+mkdir -p "$dir"
 
 # Runs a step with its output in a log; shows the log only when the step fails.
 # Make's "[ 42%] Building ..." progress lines are dropped so the errors stand out.
@@ -34,11 +37,11 @@ quietly() {
 }
 
 # A configure that failed half-way leaves a cache but no build system; redo it then.
-if [[ ! -f build/CMakeCache.txt || (! -f build/Makefile && ! -f build/build.ninja) || $# -gt 0 ]]; then
-  quietly "CMake configure" build/configure.log \
-    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "$@"
+if [[ ! -f $dir/CMakeCache.txt || (! -f $dir/Makefile && ! -f $dir/build.ninja) || $# -gt 0 ]]; then
+  quietly "CMake configure" "$dir/configure.log" \
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@"
 fi
 
-echo "build: compiling (log: build/build.log)" >&2
-quietly "compile" build/build.log cmake --build build -j"$(nproc)"
-echo "build: ok -> build/funeral-registry" >&2
+echo "build: compiling (log: $dir/build.log)" >&2
+quietly "compile" "$dir/build.log" cmake --build "$dir" -j"$(nproc)" ${REGISTRY_BUILD_TARGET:+--target "$REGISTRY_BUILD_TARGET"}
+echo "build: ok -> $dir/${REGISTRY_BUILD_TARGET:-funeral-registry}" >&2

@@ -7,6 +7,8 @@
 REGISTRY_APT_PACKAGES=(
   # toolchain
   cmake g++ make pkg-config ccache
+  # libFuzzer and its sanitizer runtimes for the fuzz targets (scripts/fuzz.sh, test/fuzz)
+  clang libclang-rt-14-dev
   # libraries linked by the service and its tests
   libpoco-dev libsoci-dev libmysqlcppconn-dev liblua5.4-dev lua5.4
   libboost-test-dev libmariadb-dev libsqlite3-dev libmstch-dev

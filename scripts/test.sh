@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds with tests, starts a private MariaDB under build/mariadb/ and runs every
 # test against it and SQLite. Extra arguments go to ctest (e.g. `-L store`, `-R Facility`).
-# Exits with ctest's status, so the output ends with ctest's summary.
+# Before that main run: the same tests built with ASan+UBSan (build-asan/) and a minute of each
+# fuzz target (build-fuzz/); REGISTRY_SKIP_SANITIZERS=1 skips both (docs/TESTING.md).
+# Exits non-zero if any part failed; the output ends with the main run's ctest summary.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,7 +56,20 @@ export REGISTRY_TEST_MYSQL_URL
 # Tests fail instead of skipping when they find no MySQL URL.
 export REGISTRY_TEST_REQUIRE_MYSQL=1
 
+# The whole suite again, built with AddressSanitizer (leaks too) and UBSan in build-asan/, then each libFuzzer
+# target for REGISTRY_FUZZ_SECONDS (default 60) in build-fuzz/ (docs/TESTING.md). Before the main run, so that
+# the output still ends with the main run's summary. REGISTRY_SKIP_SANITIZERS=1 skips both (quick local runs).
+sanitizer_status=0
+if [[ ${REGISTRY_SKIP_SANITIZERS:-} == 1 ]]; then
+  echo "test: REGISTRY_SKIP_SANITIZERS=1: no sanitizer build, no fuzzing" >&2
+else
+  bash scripts/sanitize.sh "$@" || sanitizer_status=$?
+  bash scripts/fuzz.sh "${REGISTRY_FUZZ_SECONDS:-60}" || sanitizer_status=$?
+  ((sanitizer_status == 0)) || echo "test: the sanitizer suite or a fuzzer FAILED (see above); this run fails" >&2
+fi
+
 # --no-tests=error: a run that found no tests (wrong -L, tests not built) is a failure.
 status=0
 ctest --test-dir build --output-on-failure --no-tests=error "$@" || status=$?
+((status != 0)) || status=$sanitizer_status
 exit "$status"

@@ -7,6 +7,8 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
+#include <boost/test/unit_test.hpp>
+
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -34,7 +36,20 @@ ProgramResult runProgram(const std::vector<std::string>& args, const std::string
     Poco::StreamCopier::copyToString(out, result.out);
     errReader.join();
     result.exitCode = handle.wait();
+    std::string what = "funeral-registry";
+    for (const auto& arg : args) what += " " + arg;
+    checkNoSanitizerReport(what, result.exitCode, result.err);
     return result;
+}
+
+void checkNoSanitizerReport(const std::string& what, int exitCode, const std::string& err) {
+    const bool report = err.find("ERROR: AddressSanitizer") != std::string::npos ||
+                        err.find("ERROR: LeakSanitizer") != std::string::npos ||
+                        err.find("runtime error: ") != std::string::npos;
+    if (exitCode > 255)
+        BOOST_ERROR(what << " was killed by signal " << exitCode - 256 << "; its stderr:\n" << err);
+    else if (report)
+        BOOST_ERROR(what << " reported a sanitizer error; its stderr:\n" << err);
 }
 
 TempDir::TempDir() {

@@ -18,6 +18,11 @@ struct ProgramResult {
 ProgramResult runProgram(const std::vector<std::string>& args, const std::string& workDir,
                          const std::map<std::string, std::string>& env = {}, const std::string& input = "");
 
+/// Fails the running test when a program (`what`) ended the way a sanitizer build ends on a report: killed
+/// by a signal (scripts/sanitize.sh sets abort_on_error; wait() gives 256 + the signal), or with an
+/// AddressSanitizer, LeakSanitizer or UBSan report in `err`. runProgram checks every run with it.
+void checkNoSanitizerReport(const std::string& what, int exitCode, const std::string& err);
+
 /// A fresh empty folder under the system temp folder, removed by the destructor.
 class TempDir {
 public:

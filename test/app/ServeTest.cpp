@@ -65,9 +65,11 @@ struct ServerFixture {
     }
 
     ~ServerFixture() {
-        if (process && Poco::Process::isRunning(*process)) {
-            Poco::Process::requestTermination(process->id());
-            process->wait();
+        if (process) {
+            if (Poco::Process::isRunning(*process)) Poco::Process::requestTermination(process->id());
+            const int status = process->wait();
+            checkNoSanitizerReport("funeral-registry serve", status, "(above, in this test's output)");
+            BOOST_TEST(status == 0, "the server exited with status " << status << " after SIGTERM");
         }
         dropDatabase(cleanup);
     }
