@@ -3,47 +3,77 @@
 # benchmark beside its baseline in the same run, and writes the tables into docs/PERFORMANCE.md between
 # the markers of each section (the rest of that file is prose, kept as it is).
 #   scripts/bench.sh            # every benchmark, default sizes
+#   scripts/bench.sh bulk|http|writes|import|scale   # one of them (several may be named)
 #   RUNS=5 ROWS=100000 scripts/bench.sh
+# REGISTRY_BUILD_DIR builds and runs from another build directory (default build).
+# http, writes, import and scale are in scripts/bench-server.sh; they need wrk and nginx, installed here
+# (benchmark-only packages, not by scripts/install-deps.sh).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
+BENCH_APT_PACKAGES=(wrk nginx-light)
+benches=("$@")
+((${#benches[@]})) || benches=(bulk http writes import scale)
+wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
+for b in "${benches[@]}"; do
+  case $b in bulk | http | writes | import | scale) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
+done
+missing=()
+for pkg in "${BENCH_APT_PACKAGES[@]}"; do
+  [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true) == "install ok installed" ]] || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "bench: installing ${missing[*]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
 bash scripts/build.sh -DREGISTRY_BUILD_TESTS=ON
+build=${REGISTRY_BUILD_DIR:-build}
+bin=$root/$build/funeral-registry
 
 # shellcheck source=scripts/mariadb.sh
 source scripts/mariadb.sh
-trap 'mariadb_stop "$root/build/bench-mariadb" || true' EXIT
+# shellcheck source=scripts/bench-server.sh
+source scripts/bench-server.sh
+trap 'bench_server_cleanup; mariadb_stop "$root/$build/bench-mariadb" || true' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-mariadb_start "$root/build/bench-mariadb"
+if wants bulk || wants import; then mariadb_start "$root/$build/bench-mariadb"; fi
 
 runs=${RUNS:-5}
 rows=${ROWS:-100000}
 baseline_rows=${BASELINE_ROWS:-20000}
-out=build/bench
+out=$root/$build/bench
 mkdir -p "$out"
 
-echo "bench: bulk writer, $rows rows x $runs runs (baseline $baseline_rows rows)" >&2
-build/test/bench/bulk_writer_bench --rows "$rows" --runs "$runs" --baseline-rows "$baseline_rows" \
-  --mysql "$REGISTRY_TEST_MYSQL_URL" > "$out/bulk-writer.md"
-
-# Replaces the lines between <!-- NAME:begin --> and <!-- NAME:end --> in docs/PERFORMANCE.md.
+# Replaces the lines between <!-- NAME:begin --> and <!-- NAME:end --> in docs/PERFORMANCE.md with FILE.
 replace_section() {
   local name=$1 file=$2 doc=docs/PERFORMANCE.md
-  {
-    echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
-    echo "MariaDB $(mariadbd --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), SQLite $(sqlite3 --version | cut -d' ' -f1)."
-    echo "Command: \`RUNS=$runs ROWS=$rows BASELINE_ROWS=$baseline_rows scripts/bench.sh\`"
-    echo
-    cat "$file"
-  } > "$out/$name.section"
-  awk -v begin="<!-- $name:begin -->" -v end="<!-- $name:end -->" -v section="$out/$name.section" '
+  awk -v begin="<!-- $name:begin -->" -v end="<!-- $name:end -->" -v section="$file" '
     $0 == begin { print; while ((getline line < section) > 0) print line; skip = 1; next }
     $0 == end { skip = 0 }
     !skip { print }' "$doc" > "$doc.tmp"
   mv "$doc.tmp" "$doc"
 }
-replace_section bulk-writer "$out/bulk-writer.md"
-cat "$out/bulk-writer.md"
+
+bench_bulk() {
+  echo "bench: bulk writer, $rows rows x $runs runs (baseline $baseline_rows rows)" >&2
+  "$build"/test/bench/bulk_writer_bench --rows "$rows" --runs "$runs" --baseline-rows "$baseline_rows" \
+    --mysql "$REGISTRY_TEST_MYSQL_URL" > "$out/bulk-writer.md"
+  {
+    echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
+    echo "MariaDB $(mariadbd --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), SQLite $(sqlite3 --version | cut -d' ' -f1)."
+    echo "Command: \`RUNS=$runs ROWS=$rows BASELINE_ROWS=$baseline_rows scripts/bench.sh bulk\`"
+    echo
+    cat "$out/bulk-writer.md"
+  } > "$out/bulk-writer.section"
+  replace_section bulk-writer "$out/bulk-writer.section"
+  cat "$out/bulk-writer.md"
+}
+
+for b in bulk http writes import scale; do
+  if wants "$b"; then "bench_$b"; fi
+done
 echo "bench: results written to docs/PERFORMANCE.md" >&2

@@ -1,0 +1,441 @@
+# The server benchmarks of scripts/bench.sh (sourced by it): HTTP reads against nginx, HTTP writes against
+# the sqlite3 shell, import against .import / LOAD DATA, and reads at demo-data scale 1, 10 and 100.
+# Each case runs beside its baseline, interleaved, RUNS times; tables show medians and ratios.
+# Expects from bench.sh: $root, $bin (funeral-registry), $out (work dir), $runs, replace_section, and
+# scripts/mariadb.sh sourced (for _mariadb_free_port and mariadb_start/stop).
+# Everything started here is stopped by its PID; wrk runs are bounded by -d, waits by counts.
+
+BENCH_DURATION=${BENCH_DURATION:-10s}   # one wrk run
+BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
+# Poco gives each keep-alive connection its own worker thread for as long as it stays open, so serving 64
+# keep-alive connections at once takes 64 workers (+ a few for probes); with the default 16, the other 48
+# connections wait in the queue for a free worker and their latency is the keep-alive time of others.
+BENCH_HTTP_THREADS=${BENCH_HTTP_THREADS:-72}
+
+# Median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+median_of() { printf '%s\n' "$@" | median; }
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
+# Requests/s, p99 (ms) and non-2xx count of one wrk report.
+wrk_rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
+wrk_p99() {
+  awk '$1 == "99%" { v = $2
+    if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+    else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v = v * 60000 }
+    print v }' "$1"
+}
+wrk_bad() { awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$1"; }
+# Avg latency (ms) of one wrk report.
+wrk_avg() {
+  awk '$1 == "Latency" && !done { v = $2; done = 1
+    if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
+    else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 }
+    print v }' "$1"
+}
+
+load_now() { uptime | sed 's/.*load average: //'; }
+
+# --- the server ---------------------------------------------------------------------------------------
+# srv_start DBURL LOG [--set K=V]...: sets SRV_PID SRV_PORT; waits (at most 60 s) for /readyz.
+srv_start() {
+  local db=$1 log=$2 i
+  shift 2
+  SRV_PORT=$(_mariadb_free_port)
+  "$bin" --set "db.url=$db" --set "http.port=$SRV_PORT" --set "plugins.dir=$root/plugins" \
+    --set audit.run_missed_on_start=false --set "http.threads=$BENCH_HTTP_THREADS" "$@" serve >"$log" 2>&1 &
+  SRV_PID=$!
+  for ((i = 0; i < 600; i++)); do
+    curl -fs -o /dev/null "http://127.0.0.1:$SRV_PORT/readyz" && return 0
+    if ! kill -0 "$SRV_PID" 2>/dev/null; then
+      echo "bench: the server did not start; its log:" >&2
+      cat "$log" >&2
+      return 1
+    fi
+    sleep 0.1
+  done
+  echo "bench: the server did not get ready in 60 s" >&2
+  srv_stop
+  return 1
+}
+# Peak resident memory of the server so far, in MB.
+srv_hwm_mb() { awk '/^VmHWM:/ { printf "%.0f\n", $2 / 1024 }' "/proc/$SRV_PID/status"; }
+# Waits (at most 60 s) until the process PID has used no CPU for half a second.
+srv_drain() {
+  local pid=$1 i last now
+  last=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+  for ((i = 0; i < 120; i++)); do
+    sleep 0.5
+    now=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    ((now - last <= 2)) && return 0
+    last=$now
+  done
+}
+# stop_pid PID SIGNAL: sends SIGNAL to a process this script started, KILL if it still runs after 20 s.
+stop_pid() {
+  local pid=$1 i
+  [[ -n $pid ]] || return 0
+  kill "-$2" "$pid" 2>/dev/null || true
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+srv_stop() {
+  stop_pid "${SRV_PID:-}" TERM
+  SRV_PID=
+}
+
+# A fresh SQLite registry in DIR with demo data at SCALE and an admin; sets BENCH_DB and BENCH_TOKEN.
+bench_registry() {
+  local dir=$1 scale=$2
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  BENCH_DB="sqlite3:$dir/registry.db"
+  "$bin" --set "db.url=$BENCH_DB" demo-data --scale "$scale" >"$dir/demo-data.log" 2>&1
+  echo "bench-password-1" | "$bin" --set "db.url=$BENCH_DB" --set auth.pbkdf2_iterations=1000 \
+    user add bench --role admin --password-stdin >/dev/null
+  BENCH_TOKEN=$("$bin" --set "db.url=$BENCH_DB" user token bench)
+}
+
+# --- nginx ----------------------------------------------------------------------------------------------
+# nginx_start DIR: serves DIR/www on a free loopback port (NGINX_PORT), PID in NGINX_PID.
+nginx_start() {
+  local dir=$1 i
+  NGINX_PORT=$(_mariadb_free_port)
+  mkdir -p "$dir/www" "$dir/logs"
+  cat >"$dir/nginx.conf" <<EOF
+daemon off;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  types { application/json json; }
+  default_type application/octet-stream;
+  keepalive_requests 1000;
+  keepalive_timeout 10s;
+  server { listen 127.0.0.1:$NGINX_PORT; root $dir/www; }
+}
+EOF
+  nginx -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf" &
+  NGINX_PID=$!
+  for ((i = 0; i < 100; i++)); do
+    curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/" 2>/dev/null && return 0
+    curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" 2>/dev/null && return 0 # 403/404: it listens
+    sleep 0.1
+  done
+  echo "bench: nginx did not start" >&2
+  cat "$dir/logs/error.log" >&2
+  return 1
+}
+nginx_stop() {
+  stop_pid "${NGINX_PID:-}" QUIT # graceful: the master stops its workers
+  NGINX_PID=
+}
+
+bench_server_cleanup() {
+  srv_stop
+  nginx_stop
+}
+
+section_header() {
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/^Mem:/ { print $2 }') GiB RAM;"
+  echo "load average before: $1, after: $(load_now) (the machine is shared)."
+}
+
+# --- HTTP reads -----------------------------------------------------------------------------------------
+bench_http() {
+  local dir=$out/http load r f
+  local -a reg_rps=() reg_p99=() ngx_rps=() ngx_p99=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  srv_start "$BENCH_DB" "$dir/server.log"
+  local id=1 url="http://127.0.0.1:$SRV_PORT/api/v1/facilities/1"
+  nginx_start "$dir/nginx"
+  curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "$url" -o "$dir/nginx/www/facility.json"
+  for ((r = 1; r <= runs; r++)); do
+    f=$dir/nginx-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "http://127.0.0.1:$NGINX_PORT/facility.json" >"$f"
+    ngx_rps+=("$(wrk_rps "$f")") ngx_p99+=("$(wrk_p99 "$f")")
+    f=$dir/registry-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$url" >"$f"
+    reg_rps+=("$(wrk_rps "$f")") reg_p99+=("$(wrk_p99 "$f")")
+    [[ $(wrk_bad "$f") == 0 ]] || echo "bench: http run $r had $(wrk_bad "$f") errors or non-2xx answers" >&2
+    echo "bench: http run $r: nginx ${ngx_rps[-1]}/s p99 ${ngx_p99[-1]} ms; registry ${reg_rps[-1]}/s p99 ${reg_p99[-1]} ms" >&2
+  done
+  local hwm
+  hwm=$(srv_hwm_mb)
+  nginx_stop
+  srv_stop
+  local nr np rr rp
+  nr=$(median_of "${ngx_rps[@]}") np=$(median_of "${ngx_p99[@]}")
+  rr=$(median_of "${reg_rps[@]}") rp=$(median_of "${reg_p99[@]}")
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh http\`; wrk -t2 -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency, keep-alive;"
+    echo "server http.threads=$BENCH_HTTP_THREADS; body $(stat -c %s "$dir/nginx/www/facility.json") bytes; $runs runs each, interleaved."
+    echo
+    echo "| server | median requests/s | median p99 (ms) | vs. nginx | runs (requests/s) |"
+    echo "|---|---:|---:|---:|---|"
+    echo "| nginx $(nginx -v 2>&1 | sed 's|.*/||'), static file (baseline) | $nr | $np | 1.00 | ${ngx_rps[*]} |"
+    echo "| funeral-registry \`GET /api/v1/facilities/$id\` | $rr | $rp | $(ratio "$rr" "$nr") | ${reg_rps[*]} |"
+    echo
+    echo "Server peak RSS (VmHWM) after the runs: $hwm MB."
+  } >"$out/http.md"
+  replace_section http "$out/http.md"
+  cat "$out/http.md"
+}
+
+# The current prices of a registry as "facility_id|item|amount_fen|unit|displayed|bundled|area_m2|term_years",
+# an even number of them (so that the two wrk threads of the write benchmark never share one).
+current_prices() {
+  sqlite3 "${1#sqlite3:}" "SELECT facility_id, item, amount_fen, unit, displayed, bundled, IFNULL(area_m2, ''),
+    IFNULL(term_years, '') FROM price_records WHERE superseded_by IS NULL ORDER BY facility_id, item" |
+    awk '{ a[NR] = $0 } END { n = NR - NR % 2; for (i = 1; i <= n; i++) print a[i] }'
+}
+
+# --- HTTP writes ----------------------------------------------------------------------------------------
+# wrk posts new prices for the current (facility, item) pairs, each with a later effective_from than the
+# last (so every one is valid and supersedes the one before), against the same rows inserted through the
+# sqlite3 shell, one transaction each, WAL with synchronous=FULL as the server sets it.
+bench_writes() {
+  local dir=$out/writes load r f n=${WRITE_BASELINE_ROWS:-2000} conns=${BENCH_WRITE_CONNECTIONS:-8}
+  local -a reg=() cli=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  current_prices "$BENCH_DB" >"$dir/pairs.txt"
+  sqlite3 "$dir/db/registry.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  cp "$dir/db/registry.db" "$dir/cli-template.db"
+  {
+    echo "P = {"
+    awk -F'|' '{ attrs = ""
+      if ($7 != "") attrs = "\"area_m2\":" $7
+      if ($8 != "") attrs = attrs (attrs == "" ? "" : ",") "\"term_years\":" $8
+      printf "{%s,\"%s\",%s,\"%s\",%s,%s,[[%s]]},\n", $1, $2, $3, $4, ($5 ? "true" : "false"), ($6 ? "true" : "false"), (attrs == "" ? "" : "\"attributes\":{" attrs "},") }' "$dir/pairs.txt"
+    echo "}"
+    cat <<'LUA'
+-- Thread t posts pairs t, t+2, t+4, ...; a pair comes back one day later each round.
+local count = 0
+function setup(thread) thread:set("tid", count); count = count + 1 end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+local base = tonumber(os.getenv("BENCH_BASE_EPOCH"))
+local n = 0
+function request()
+  local k = tid + 2 * n
+  n = n + 1
+  local p = P[(k % #P) + 1]
+  local date = os.date("!%Y-%m-%d", base + math.floor(k / #P) * 86400)
+  local body = string.format('{"facility_id":%d,"item":"%s","amount_fen":%d,"unit":"%s","effective_from":"%s",' ..
+    '"displayed":%s,"bundled":%s,%s"source":"inspection","note":"bench"}', p[1], p[2], p[3], p[4], date, p[5], p[6], p[7])
+  return wrk.format(nil, "/api/v1/prices", nil, body)
+end
+LUA
+  } >"$dir/post.lua"
+  srv_start "$BENCH_DB" "$dir/server.log"
+  local t0 t1
+  for ((r = 1; r <= runs; r++)); do
+    # sqlite3 shell: per row one transaction that closes the current price and inserts the new one.
+    cp "$dir/cli-template.db" "$dir/cli.db"
+    rm -f "$dir/cli.db-wal" "$dir/cli.db-shm"
+    awk -F'|' -v n="$n" -v r="$r" 'BEGIN { print "PRAGMA journal_mode=WAL;"; print "PRAGMA synchronous=FULL;" }
+      { p[NR] = $0 }
+      END { for (k = 0; k < n; k++) { split(p[k % NR + 1], f, "|"); d = sprintf("%04d-%02d-%02d", 2100 + r, 1 + int(k / NR) % 12, 1 + int(k / NR / 12) % 28)
+        print "BEGIN;"
+        printf "UPDATE price_records SET effective_to = date(\x27%s\x27, \x27-1 day\x27), superseded_by = -1 WHERE facility_id = %s AND item = \x27%s\x27 AND superseded_by IS NULL;\n", d, f[1], f[2]
+        printf "INSERT INTO price_records (facility_id, item, amount_fen, unit, effective_from, displayed, bundled, area_m2, term_years, source, note, recorded_by, created_at) VALUES (%s, \x27%s\x27, %s, \x27%s\x27, \x27%s\x27, %s, %s, %s, %s, \x27inspection\x27, \x27bench\x27, \x27bench\x27, strftime(\x27%%Y-%%m-%%dT%%H:%%M:%%fZ\x27));\n", f[1], f[2], f[3], f[4], d, f[5], f[6], (f[7] == "" ? "NULL" : f[7]), (f[8] == "" ? "NULL" : f[8])
+        print "UPDATE price_records SET superseded_by = last_insert_rowid() WHERE superseded_by = -1;"
+        print "COMMIT;" } }' "$dir/pairs.txt" >"$dir/cli.sql"
+    t0=$(date +%s.%N)
+    sqlite3 "$dir/cli.db" <"$dir/cli.sql" >/dev/null
+    t1=$(date +%s.%N)
+    cli+=("$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f\n", n / (b - a) }')")
+    f=$dir/registry-$r.txt
+    BENCH_TOKEN=$BENCH_TOKEN BENCH_BASE_EPOCH=$(date -u -d "$((2025 + 10 * r))-01-01" +%s) \
+      wrk -t2 -c"$conns" -d"$BENCH_DURATION" --timeout 10s --latency -s "$dir/post.lua" "http://127.0.0.1:$SRV_PORT" >"$f"
+    reg+=("$(awk -v rps="$(wrk_rps "$f")" -v bad="$(wrk_bad "$f")" -v all="$(awk '/requests in/ { print $1 }' "$f")" \
+      'BEGIN { printf "%.1f\n", (all > 0 ? rps * (all - bad) / all : 0) }')")
+    [[ $(wrk_bad "$f") == 0 ]] || echo "bench: writes run $r: $(wrk_bad "$f") errors or non-2xx answers (not counted)" >&2
+    echo "bench: writes run $r: sqlite3 shell ${cli[-1]}/s, registry ${reg[-1]}/s" >&2
+  done
+  local p99 hwm
+  p99=$(for ((r = 1; r <= runs; r++)); do wrk_p99 "$dir/registry-$r.txt"; done | median)
+  hwm=$(srv_hwm_mb)
+  srv_stop
+  local cm rm_
+  cm=$(median_of "${cli[@]}") rm_=$(median_of "${reg[@]}")
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh writes\`; the server with the bundled plugins"
+    echo "(\`plugins/\`), wrk -t2 -c$conns; the sqlite3 shell runs $n rows per run; $runs runs each, interleaved."
+    echo
+    echo "| writer | median writes/s | vs. sqlite3 shell | runs (writes/s) |"
+    echo "|---|---:|---:|---|"
+    echo "| sqlite3 shell, one transaction per row (baseline) | $cm | 1.00 | ${cli[*]} |"
+    echo "| funeral-registry \`POST /api/v1/prices\` (2xx only) | $rm_ | $(ratio "$rm_" "$cm") | ${reg[*]} |"
+    echo
+    echo "Server: median p99 $p99 ms; peak RSS (VmHWM) $hwm MB."
+  } >"$out/writes.md"
+  replace_section writes "$out/writes.md"
+  cat "$out/writes.md"
+}
+
+# --- import ---------------------------------------------------------------------------------------------
+# import_csv PAIRS ROWS YEAR FILE: ROWS price rows cycling over the current pairs, each pair one day later
+# each round, from YEAR-01-01 on (every run a later YEAR, so each run's rows supersede the last run's).
+import_csv() {
+  awk -F'|' -v n="$2" -v year="$3" '{ p[NR] = $0 }
+    END { print "facility_id,item,amount_fen,unit,effective_from,displayed,bundled,area_m2,term_years,source"
+      for (k = 0; k < n; k++) { split(p[k % NR + 1], f, "|"); day = int(k / NR)
+        printf "%s,%s,%s,%s,%04d-%02d-%02d,%s,%s,%s,%s,import\n", f[1], f[2], f[3], f[4], year + int(day / 336), 1 + int(day / 28) % 12, 1 + day % 28, f[5], f[6], f[7], f[8] } }' "$1" >"$4"
+}
+# Seconds taken by a command (its output to the log file LOG), or "fail".
+timed() {
+  local log=$1 t0 t1
+  shift
+  t0=$(date +%s.%N)
+  if ! "$@" >"$log" 2>&1; then
+    echo "bench: failed: $* (log $log):" >&2
+    tail -5 "$log" >&2
+    echo fail
+    return 0
+  fi
+  t1=$(date +%s.%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
+}
+rows_per_s() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "fail" || s <= 0) print "fail"; else printf "%.0f\n", n / s }'; }
+
+BARE_PRICE_COLUMNS="facility_id INTEGER, item VARCHAR(64), amount_fen INTEGER, unit VARCHAR(32), effective_from CHAR(10),
+  displayed INTEGER, bundled INTEGER, area_m2 REAL, term_years INTEGER, source VARCHAR(20)"
+
+bench_import() {
+  local dir=$out/import load r n=${IMPORT_ROWS:-1000000} csv
+  local -a sq=() sqb=() my=() myb=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  current_prices "$BENCH_DB" >"$dir/pairs.txt"
+  local my_url="mysql://$MARIADB_TEST_USER:$MARIADB_TEST_PASSWORD@127.0.0.1:$MARIADB_PORT/bench_import"
+  local -a my_cli=(mariadb --no-defaults --socket="$MARIADB_SOCKET" -u"$MARIADB_TEST_USER" -p"$MARIADB_TEST_PASSWORD")
+  "${my_cli[@]}" -e "DROP DATABASE IF EXISTS bench_import; CREATE DATABASE bench_import CHARACTER SET utf8mb4;
+    DROP DATABASE IF EXISTS bench_bare; CREATE DATABASE bench_bare CHARACTER SET utf8mb4;"
+  "$bin" --set "db.url=$my_url" demo-data --scale 1 >"$dir/mysql-demo-data.log" 2>&1
+  # The same facilities and prices on both backends (demo data is seeded): one CSV serves both.
+  for ((r = 1; r <= runs; r++)); do
+    csv=$dir/prices-$r.csv
+    import_csv "$dir/pairs.txt" "$n" $((2030 + 10 * r)) "$csv"
+    echo "bench: import run $r ($n rows)" >&2
+    rm -f "$dir/bare.db"*
+    sqlite3 "$dir/bare.db" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE prices ($BARE_PRICE_COLUMNS);" >/dev/null
+    sqb+=("$(rows_per_s "$n" "$(timed "$dir/sqlite-bare.log" sqlite3 "$dir/bare.db" ".import --csv --skip 1 $csv prices")")")
+    sq+=("$(rows_per_s "$n" "$(timed "$dir/sqlite-import.log" "$bin" --set "db.url=$BENCH_DB" import prices "$csv")")")
+    "${my_cli[@]}" bench_bare -e "DROP TABLE IF EXISTS prices; CREATE TABLE prices ($BARE_PRICE_COLUMNS) ENGINE=InnoDB;"
+    myb+=("$(rows_per_s "$n" "$(timed "$dir/mysql-bare.log" "${my_cli[@]}" --local-infile=1 bench_bare -e \
+      "LOAD DATA LOCAL INFILE '$csv' INTO TABLE prices FIELDS TERMINATED BY ',' LINES TERMINATED BY '\n' IGNORE 1 LINES
+       (facility_id, item, amount_fen, unit, effective_from, displayed, bundled, @area, @term, source)
+       SET area_m2 = NULLIF(@area, ''), term_years = NULLIF(@term, '')")")")
+    my+=("$(rows_per_s "$n" "$(timed "$dir/mysql-import.log" "$bin" --set "db.url=$my_url" import prices "$csv")")")
+    echo "bench: import run $r: SQLite .import ${sqb[-1]}/s, registry ${sq[-1]}/s; MariaDB LOAD DATA ${myb[-1]}/s, registry ${my[-1]}/s" >&2
+    rm -f "$csv"
+  done
+  local a b c d
+  a=$(median_of "${sqb[@]}") b=$(median_of "${sq[@]}")
+  c=$(median_of "${myb[@]}") d=$(median_of "${my[@]}")
+  {
+    section_header "$load"
+    echo "MariaDB $(mariadbd --version | grep -o '[0-9]*\.[0-9]*\.[0-9]*' | head -1), SQLite $(sqlite3 --version | cut -d' ' -f1)."
+    echo "Command: \`RUNS=$runs IMPORT_ROWS=$n scripts/bench.sh import\`; $n rows a run, $runs runs, each case beside its baseline."
+    echo
+    echo "| backend | loader | median rows/s | vs. baseline | runs (rows/s) |"
+    echo "|---|---|---:|---:|---|"
+    echo "| SQLite | sqlite3 shell \`.import\` into a bare table (baseline) | $a | 1.00 | ${sqb[*]} |"
+    echo "| SQLite | \`funeral-registry import prices\` | $b | $(ratio "$b" "$a") | ${sq[*]} |"
+    echo "| MariaDB | \`LOAD DATA LOCAL INFILE\` into a bare table (baseline) | $c | 1.00 | ${myb[*]} |"
+    echo "| MariaDB | \`funeral-registry import prices\` | $d | $(ratio "$d" "$c") | ${my[*]} |"
+  } >"$out/import.md"
+  replace_section import "$out/import.md"
+  cat "$out/import.md"
+  "${my_cli[@]}" -e "DROP DATABASE IF EXISTS bench_import; DROP DATABASE IF EXISTS bench_bare;"
+}
+
+# --- scale ----------------------------------------------------------------------------------------------
+# Signs in to the web UI of the server on PORT as bench; prints the session cookie ("registry_session=...").
+web_session() {
+  local port=$1 jar=$2 csrf
+  rm -f "$jar"
+  csrf=$(curl -fsS -c "$jar" "http://127.0.0.1:$port/login" | grep -o 'name="_csrf" value="[^"]*"' | sed 's/.*value="//; s/"$//')
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "_csrf=$csrf" --data-urlencode "next=/" \
+    --data-urlencode "username=bench" --data-urlencode "password=bench-password-1" "http://127.0.0.1:$port/login"
+  awk '$6 == "registry_session" { print $6 "=" $7 }' "$jar"
+}
+
+bench_scale() {
+  local dir=$out/scale load r s e f duration=${BENCH_SCALE_DURATION:-5s}
+  local -a scales=(${BENCH_SCALES:-1 10 100}) names=(read district dashboard)
+  local -A port=() pid=() cookie=() token=()
+  load=$(load_now)
+  for s in "${scales[@]}"; do
+    echo "bench: scale $s: loading demo data" >&2
+    bench_registry "$dir/scale-$s" "$s"
+    token[$s]=$BENCH_TOKEN
+    srv_start "$BENCH_DB" "$dir/server-$s.log"
+    port[$s]=$SRV_PORT pid[$s]=$SRV_PID
+    cookie[$s]=$(web_session "$SRV_PORT" "$dir/cookies-$s.txt")
+    [[ -n ${cookie[$s]} ]] || { echo "bench: could not sign in to the web UI" >&2; return 1; }
+    SRV_PID= # several servers at once here; stopped below by their PIDs
+  done
+  stop_scale_servers() { for s in "${scales[@]}"; do SRV_PID=${pid[$s]:-}; srv_stop; done; }
+  for ((r = 1; r <= runs; r++)); do
+    for s in "${scales[@]}"; do
+      for e in "${names[@]}"; do
+        f=$dir/$s-$e-$r.txt
+        case $e in
+          read) wrk -t2 -c"$BENCH_CONNECTIONS" -d"$duration" --timeout 10s --latency -H "Authorization: Bearer ${token[$s]}" \
+            "http://127.0.0.1:${port[$s]}/api/v1/facilities/1" >"$f" ;;
+          dashboard) wrk -t2 -c"$BENCH_CONNECTIONS" -d"$duration" --timeout 30s --latency -H "Cookie: ${cookie[$s]}" \
+            "http://127.0.0.1:${port[$s]}/" >"$f" ;;
+          district) wrk -t2 -c"$BENCH_CONNECTIONS" -d"$duration" --timeout 10s --latency -H "Authorization: Bearer ${token[$s]}" \
+            "http://127.0.0.1:${port[$s]}/api/v1/facilities?district=110108&limit=50" >"$f" ;;
+        esac
+        # Requests wrk gave up on are still being answered: let the server finish them before the next run.
+        srv_drain "${pid[$s]}"
+        [[ $(wrk_bad "$f") == 0 ]] || echo "bench: scale $s $e run $r: $(wrk_bad "$f") errors or non-2xx answers" >&2
+        echo "bench: scale $s $e run $r: $(wrk_rps "$f")/s, avg $(wrk_avg "$f") ms, p99 $(wrk_p99 "$f") ms" >&2
+      done
+    done
+  done
+  local -A hwm=()
+  for s in "${scales[@]}"; do hwm[$s]=$(awk '/^VmHWM:/ { printf "%.0f\n", $2 / 1024 }' "/proc/${pid[$s]}/status"); done
+  stop_scale_servers
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_SCALE_DURATION=$duration scripts/bench.sh scale\`; wrk -t2 -c$BENCH_CONNECTIONS -d$duration --latency each,"
+    echo "runs interleaved across scales; one server per scale, all running at once; http.threads=$BENCH_HTTP_THREADS."
+    echo "Facilities at each scale: $(for s in "${scales[@]}"; do printf '%s: %s; ' "$s" "$(sqlite3 "$dir/scale-$s/registry.db" 'SELECT COUNT(*) FROM facilities')"; done)"
+    echo "dashboard = \`GET /\` of the web UI, signed in (citywide admin); district = \`GET /api/v1/facilities?district=110108&limit=50\`."
+    echo
+    echo "| scale | request | median requests/s | median avg latency (ms) | median p99 (ms) | avg vs. scale ${scales[0]} | timeouts or errors (all runs) | server peak RSS (MB) |"
+    echo "|---:|---|---:|---:|---:|---:|---:|---:|"
+    local rps avg p99 base bad
+    for e in "${names[@]}"; do
+      for s in "${scales[@]}"; do
+        rps=$(for ((r = 1; r <= runs; r++)); do wrk_rps "$dir/$s-$e-$r.txt"; done | median)
+        avg=$(for ((r = 1; r <= runs; r++)); do wrk_avg "$dir/$s-$e-$r.txt"; done | median)
+        p99=$(for ((r = 1; r <= runs; r++)); do wrk_p99 "$dir/$s-$e-$r.txt"; done | median)
+        bad=$(for ((r = 1; r <= runs; r++)); do wrk_bad "$dir/$s-$e-$r.txt"; done | awk '{ n += $1 } END { print n + 0 }')
+        [[ $s == "${scales[0]}" ]] && base=$avg
+        if [[ $rps == 0 || $rps == 0.00 ]]; then # wrk reports no latency when no request finished
+          echo "| $s | $e | 0 | none finished within $duration | — | — | $bad | ${hwm[$s]} |"
+        else
+          echo "| $s | $e | $rps | $avg | $p99 | $(ratio "$avg" "$base") | $bad | ${hwm[$s]} |"
+        fi
+      done
+    done
+  } >"$out/scale.md"
+  replace_section scale "$out/scale.md"
+  cat "$out/scale.md"
+}
