@@ -8,6 +8,7 @@
 #include "audit/Scheduler.h"
 #include "domain/District.h"
 #include "plugins/PluginHost.h"
+#include "store/AuditRunRepository.h"
 #include "store/Database.h"
 
 #include <Poco/Environment.h>
@@ -27,9 +28,73 @@ void printRow(const std::string& name, const Poco::JSON::Object& counts) {
                 n("plugin_errors"));
 }
 
+/// The report of a succeeded audit as a table, one row per district.
+void printReport(const domain::AuditRun& run) {
+    const auto report = audit::reportJson(run, std::nullopt);
+    std::printf("audit %lld %s (%s, %s, audit date %s): %lld records checked\n", static_cast<long long>(run.id),
+                domain::toString(run.status).c_str(), run.district ? run.district->c_str() : "citywide",
+                domain::toString(run.trigger).c_str(), run.auditDate.c_str(),
+                static_cast<long long>(run.recordsChecked));
+    std::printf("%-20s %9s %9s %9s %11s %9s %14s\n", "district", "records", "findings", "new", "still open",
+                "resolved", "plugin errors");
+    const auto districts = report->getArray("districts");
+    for (std::size_t i = 0; districts && i < districts->size(); ++i) {
+        const auto d = districts->getObject(static_cast<unsigned>(i));
+        const std::string code = d->has("district") && !d->isNull("district") ? d->getValue<std::string>("district") : "";
+        const auto* known = domain::findDistrict(code);
+        printRow(known ? code + " " + known->nameEn : code.empty() ? "(none)" : code, *d);
+    }
+    printRow("total", *report->getObject("totals"));
+}
+
+/// `audit report [ID] [--format table|csv|json|html]`: a finished audit's report (the latest succeeded
+/// one without ID).
+int reportVerb(store::Database& db, const std::vector<std::string>& args) {
+    std::optional<long long> id;
+    std::string format = "table";
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        if (args[i] == "--format" && i + 1 < args.size()) {
+            format = args[++i];
+            if (format != "table" && format != "csv" && format != "json" && format != "html")
+                throw std::invalid_argument("--format must be table, csv, json or html (got '" + format + "')");
+        } else if (!id && args[i].find_first_not_of("0123456789") == std::string::npos && args[i].size() < 19) {
+            id = std::stoll(args[i]);
+        } else {
+            throw std::invalid_argument("audit report: unexpected argument '" + args[i] + "' (see audit --help)");
+        }
+    }
+    store::AuditRunRepository runs(db);
+    std::optional<domain::AuditRun> run;
+    if (id) {
+        run = runs.get(*id);
+        if (!run) throw std::invalid_argument("audit " + std::to_string(*id) + " does not exist");
+    } else {
+        run = runs.latestSucceeded();
+        if (!run) throw std::invalid_argument("no audit has succeeded yet (run one with: funeral-registry audit)");
+    }
+    if (run->status != domain::AuditStatus::Succeeded)
+        throw std::invalid_argument("audit " + std::to_string(run->id) + " is " + domain::toString(run->status) +
+                                    (run->error.empty() ? std::string() : " (" + run->error + ")") +
+                                    "; only a succeeded audit has a report");
+    const auto report = audit::reportJson(*run, std::nullopt);
+    if (format == "table")
+        printReport(*run);
+    else if (format == "csv")
+        std::cout << audit::reportCsv(*report);
+    else if (format == "html")
+        std::cout << audit::reportHtml(*report, false);
+    else
+        report->stringify(std::cout, 2), std::cout << "\n";
+    return 0;
+}
+
 } // namespace
 
 int RegistryApp::auditVerb(const std::vector<std::string>& args) {
+    if (!args.empty() && args[0] == "report") {
+        auto db = openDatabase(boolSetting("db.auto_migrate", true));
+        return reportVerb(*db, args);
+    }
     std::optional<std::string> district;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--district" && i + 1 < args.size()) {
@@ -64,20 +129,7 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
                   << (run.error.empty() ? std::string() : ": " + run.error) << "\n";
         return EXIT_SOFTWARE;
     }
-    const auto report = audit::reportJson(run, std::nullopt);
-    std::printf("audit %lld succeeded (%s, audit date %s): %lld records checked\n", static_cast<long long>(run.id),
-                district ? district->c_str() : "citywide", run.auditDate.c_str(),
-                static_cast<long long>(run.recordsChecked));
-    std::printf("%-20s %9s %9s %9s %11s %9s %14s\n", "district", "records", "findings", "new", "still open",
-                "resolved", "plugin errors");
-    const auto districts = report->getArray("districts");
-    for (std::size_t i = 0; districts && i < districts->size(); ++i) {
-        const auto d = districts->getObject(static_cast<unsigned>(i));
-        const std::string code = d->has("district") && !d->isNull("district") ? d->getValue<std::string>("district") : "";
-        const auto* known = domain::findDistrict(code);
-        printRow(known ? code + " " + known->nameEn : code.empty() ? "(none)" : code, *d);
-    }
-    printRow("total", *report->getObject("totals"));
+    printReport(run);
     std::printf("report: GET /api/v1/audits/%lld/report?format=html|csv|json; findings: GET /api/v1/findings?audit_id=%lld\n",
                 static_cast<long long>(run.id), static_cast<long long>(run.id));
     return EXIT_OK;

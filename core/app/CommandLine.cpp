@@ -87,11 +87,14 @@ std::string usage(const std::string& verb) {
                "Writes the list to standard output (or FILE): CSV in UTF-8 with BOM (opens in Excel), GeoJSON\n"
                "(facilities and burial sites), or JSON.\n";
     if (verb == "audit")
-        return "Usage: funeral-registry audit [--district CODE]\n"
-               "Runs a price-compliance audit now: every plugin of plugins.dir over every current price, facility\n"
-               "and burial site of the city (or of one district), with a progress bar on a terminal, then prints\n"
-               "the report per district. Its findings are kept exactly as a scheduled audit's. Exit status 0 when\n"
-               "the audit succeeded.\n";
+        return "Usage:\n"
+               "  funeral-registry audit [--district CODE]\n"
+               "  funeral-registry audit report [ID] [--format table|csv|json|html]\n"
+               "The first runs a price-compliance audit now: every plugin of plugins.dir over every current price,\n"
+               "facility and burial site of the city (or of one district), with a progress bar on a terminal, then\n"
+               "prints the report per district. Its findings are kept exactly as a scheduled audit's. Exit status 0\n"
+               "when the audit succeeded. 'audit report' prints the report of a finished audit (scheduled or not;\n"
+               "the latest succeeded one without ID).\n";
     if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
     return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
            "\n"

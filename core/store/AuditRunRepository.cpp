@@ -138,6 +138,14 @@ Page<AuditRun> AuditRunRepository::list(const AuditRunFilter& filter, const Page
     return makePage(fetchAll(session.sql(), q), limit);
 }
 
+std::optional<AuditRun> AuditRunRepository::latestSucceeded() {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("status = 'succeeded'");
+    q.append(" ORDER BY id DESC LIMIT 1");
+    return fetchOne(session.sql(), q);
+}
+
 std::optional<AuditRun> AuditRunRepository::previousSucceeded(const AuditRun& run) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);

@@ -37,6 +37,8 @@ public:
 
     std::optional<domain::AuditRun> get(long long id);
     Page<domain::AuditRun> list(const AuditRunFilter& filter, const PageRequest& page);
+    /// The most recent succeeded run, of any scope.
+    std::optional<domain::AuditRun> latestSucceeded();
     /// The last succeeded run of the same scope finished before `id` started.
     std::optional<domain::AuditRun> previousSucceeded(const domain::AuditRun& run);
 

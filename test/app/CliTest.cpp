@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(audit_runs_the_bundled_rules_and_prints_the_report) {
     const std::string plugins = "plugins.dir=" REGISTRY_SOURCE_DIR "/plugins";
     auto r = run({"--set", plugins, "audit"});
     BOOST_TEST(r.exitCode == 0, r.err);
-    BOOST_TEST(std::regex_search(r.out, std::regex("^audit 1 succeeded \\(citywide, audit date \\d{4}-\\d\\d-\\d\\d\\): "
+    BOOST_TEST(std::regex_search(r.out, std::regex("^audit 1 succeeded \\(citywide, manual, audit date \\d{4}-\\d\\d-\\d\\d\\): "
                                                    "\\d+ records checked")),
                r.out);
     BOOST_TEST(r.out.find("110108 Haidian") != std::string::npos, r.out);
@@ -167,9 +167,26 @@ BOOST_AUTO_TEST_CASE(audit_runs_the_bundled_rules_and_prints_the_report) {
 
     auto district = run({"--set", plugins, "audit", "--district", "110105"});
     BOOST_TEST(district.exitCode == 0, district.err);
-    BOOST_TEST(district.out.find("(110105, audit date") != std::string::npos, district.out);
+    BOOST_TEST(district.out.find("(110105, manual, audit date") != std::string::npos, district.out);
     BOOST_TEST(district.out.find("110105 Chaoyang") != std::string::npos);
     BOOST_TEST(district.out.find("Haidian") == std::string::npos, district.out);
+
+    // The report of a finished audit, again, in each format.
+    auto table = run({"audit", "report", "1"});
+    BOOST_TEST(table.exitCode == 0, table.err);
+    BOOST_TEST(table.out.find("audit 1 succeeded (citywide, manual") == 0, table.out);
+    BOOST_TEST(table.out.find("110108 Haidian") != std::string::npos);
+    auto latest = run({"audit", "report", "--format", "csv"});
+    BOOST_TEST(latest.exitCode == 0, latest.err);
+    BOOST_TEST(latest.out.rfind("\xEF\xBB\xBF" "district,district_name,", 0) == 0, latest.out);
+    BOOST_TEST(latest.out.find("110105,朝阳区,") != std::string::npos); // audit 2 (Chaoyang) is the latest
+    BOOST_TEST(latest.out.find("110108,") == std::string::npos);
+    auto json = run({"audit", "report", "1", "--format", "json"});
+    BOOST_TEST(json.out.find("\"previous_audit_id\"") != std::string::npos, json.out);
+    auto missing = run({"audit", "report", "99"});
+    BOOST_TEST(missing.exitCode != 0);
+    BOOST_TEST(lineCount(missing.err) == 1, missing.err);
+    BOOST_TEST(missing.err.find("audit 99 does not exist") != std::string::npos, missing.err);
 
     auto bad = run({"--set", plugins, "audit", "--district", "999999"});
     BOOST_TEST(bad.exitCode != 0);
