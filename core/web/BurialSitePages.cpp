@@ -112,7 +112,8 @@ std::optional<domain::BurialSite> decodePosted(WebUi& ui, Request& req, Form& fo
     form.fillFrom(req);
     domain::Validator decodeErrors;
     auto site = codec::decodeBurialSite(*form.toJson(), decodeErrors);
-    if (current && site.targetDate.empty()) site.targetDate = current->targetDate;
+    // As the API: an edit keeps the target date, a new site without one gets the plan's end.
+    if (site.targetDate.empty()) site.targetDate = current ? current->targetDate : ui.api().window.end;
     auto validation = domain::validate(site, ui.api().window);
     if (current)
         if (auto err = domain::checkStatusChange(current->status, site.status)) validation.push_back(*err);

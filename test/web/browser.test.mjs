@@ -59,6 +59,8 @@ run([...settings(port), 'user', 'add', 'hd_inspector', '--role', 'inspector', '-
   '--display-name', '王海', '--password-stdin'], password + '\n');
 run([...settings(port), 'user', 'add', 'hd_it', '--role', 'district_it', '--district', '110108',
   '--display-name', '赵信', '--password-stdin'], password + '\n');
+run([...settings(port), 'user', 'add', 'city_admin', '--role', 'admin', '--display-name', '管理员',
+  '--password-stdin'], password + '\n');
 run([...settings(port), 'user', 'add', 'cy_inspector', '--role', 'inspector', '--district', '110105',
   '--display-name', '李朝', '--password-stdin'], password + '\n');
 
@@ -372,6 +374,50 @@ try {
     await checkPage(page, 'dashboard-en');
     await page.goto(`${base}/?lang=zh`);
     assert.equal(await page.locator('h1').innerText(), '首页概览');
+  });
+
+  await step('the other forms and pages: burial-site forms, a price record', async () => {
+    await page.goto(`${base}/burial-sites/new`);
+    await page.getByLabel('乡镇(街道)').fill('温泉镇');
+    await page.getByLabel('坟墓总数').fill('0');
+    await page.getByLabel('耕地').check();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.equal(await page.getByLabel('乡镇(街道)').inputValue(), '温泉镇');
+    assert.ok(await page.getByLabel('耕地').isChecked(), 'the ticked zone is kept');
+    assert.equal(await page.getByLabel('坟墓总数').getAttribute('aria-invalid'), 'true');
+    await checkPage(page, 'burial-site-form-errors');
+    await page.getByLabel('坟墓总数').fill('12');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(page.url(), /\/burial-sites\/\d+\?msg=created/);
+    await page.getByRole('link', { name: '修改' }).click();
+    await checkPage(page, 'burial-site-edit');
+    await page.goto(siteUrl + '/inspections/new');
+    await checkPage(page, 'burial-site-inspection');
+    await page.goto(facilityUrl);
+    await page.locator('#h-prices + table a').first().click();
+    assert.match(await page.locator('dl.facts').innerText(), /遗体/);
+    await checkPage(page, 'price-record');
+  });
+
+  await step('an administrator adds a user; a short password is refused beside its field', async () => {
+    const adminContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    trackDocuments(admin);
+    await signIn(admin, 'city_admin');
+    assert.match(await admin.locator('.lead').innerText(), /全市/);
+    await admin.goto(`${base}/users`);
+    await admin.getByLabel('用户名').fill('xc_inspector');
+    await admin.getByLabel('角色').selectOption('inspector');
+    await admin.getByLabel('所属区').selectOption('110102');
+    await admin.getByLabel('密码').fill('short');
+    await Promise.all([admin.waitForNavigation(), admin.getByRole('button', { name: '添加用户' }).click()]);
+    assert.equal(await admin.getByLabel('密码').getAttribute('aria-invalid'), 'true');
+    assert.equal(await admin.getByLabel('密码').inputValue(), '', 'a password is never sent back');
+    await checkPage(admin, 'users-errors');
+    await admin.getByLabel('密码').fill(password);
+    await Promise.all([admin.waitForNavigation(), admin.getByRole('button', { name: '添加用户' }).click()]);
+    assert.match(await admin.locator('tbody').innerText(), /xc_inspector/);
+    await adminContext.close();
   });
 
   await step('signing out ends the session', async () => {
