@@ -4,6 +4,8 @@
 #include "store/PriceRepository.h"
 #include "store/ReferencePriceRepository.h"
 
+#include <algorithm>
+
 namespace registry::audit {
 
 StorePluginData::StorePluginData(store::Database& db) : _db(db) {}
@@ -38,6 +40,28 @@ std::optional<domain::Facility> StorePluginData::facilityRecord(std::int64_t fac
     return _facilities.emplace(facilityId, store::FacilityRepository(_db).get(facilityId)).first->second;
 }
 
+void StorePluginData::preload(const std::vector<domain::PriceRecord>& prices) {
+    std::vector<long long> ids, facilityIds;
+    for (const auto& p : prices) {
+        if (p.id > 0 && !_previous.count(p.id)) ids.push_back(p.id);
+        if (!_facilities.count(p.facilityId)) facilityIds.push_back(p.facilityId);
+    }
+    std::sort(facilityIds.begin(), facilityIds.end());
+    facilityIds.erase(std::unique(facilityIds.begin(), facilityIds.end()), facilityIds.end());
+    for (long long id : facilityIds) _facilities[id] = std::nullopt;
+    for (auto& f : store::FacilityRepository(_db).getMany(facilityIds)) _facilities[f.id] = std::move(f);
+    for (long long id : ids) _previous[id] = std::nullopt;
+    for (auto& p : store::PriceRepository(_db).previousOfMany(ids)) {
+        auto& slot = _previous[*p.supersededBy];
+        if (!slot) slot = std::move(p); // ids ascending: the first, as PriceRepository::previous finds it
+    }
+}
+
+void StorePluginData::forgetRecords() {
+    _facilities.clear();
+    _previous.clear();
+}
+
 Poco::JSON::Object::Ptr StorePluginData::facility(std::int64_t facilityId) {
     const auto f = facilityRecord(facilityId);
     return f ? plugins::facilityView(*f) : nullptr;
@@ -48,7 +72,8 @@ Poco::JSON::Object::Ptr StorePluginData::previousPrice(const Poco::JSON::Object&
     std::optional<domain::PriceRecord> previous;
     const long long id = price.optValue<Poco::Int64>("id", 0);
     if (id > 0) {
-        previous = prices.previous(id);
+        const auto preloaded = _previous.find(id);
+        previous = preloaded != _previous.end() ? preloaded->second : prices.previous(id);
     } else {
         // Not stored yet: the record it is about to replace is the current one of its facility and item.
         const long long facilityId = price.optValue<Poco::Int64>("facility_id", 0);

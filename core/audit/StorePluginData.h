@@ -1,6 +1,6 @@
 #pragma once
 // What a plugin's ctx reads (reference prices, previous and current prices, facilities), backed by the
-// store. One object per write or per audit batch; it keeps what it looked up, since many records of one
+// store. One object per write or per audit worker; it keeps what it looked up, since many records of one
 // facility ask the same questions.
 
 #include "plugins/Views.h"
@@ -25,12 +25,21 @@ public:
     /// The facility record (cached); nullopt when it does not exist.
     std::optional<domain::Facility> facilityRecord(std::int64_t facilityId);
 
+    /// Reads, in two queries, what the checks of `prices` (an audit batch) will ask for one record at a
+    /// time: their facilities and the records they replaced (ctx.previous_price). Answers stay the same.
+    void preload(const std::vector<domain::PriceRecord>& prices);
+
+    /// Drops the facilities and previous prices looked up so far, keeping the reference prices (a handful
+    /// of rows): an audit worker calls it between batches, so that its caches stay the size of one batch.
+    void forgetRecords();
+
 private:
     const std::vector<domain::ReferencePrice>& caps(const std::string& item);
 
     store::Database& _db;
     std::map<std::string, std::vector<domain::ReferencePrice>> _caps;
     std::map<std::int64_t, std::optional<domain::Facility>> _facilities;
+    std::map<std::int64_t, std::optional<domain::PriceRecord>> _previous; // by the id of the record that replaced it
 };
 
 } // namespace registry::audit

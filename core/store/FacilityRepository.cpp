@@ -143,6 +143,22 @@ std::optional<Facility> FacilityRepository::get(long long id) {
     return loadFacility(session.sql(), id);
 }
 
+std::vector<Facility> FacilityRepository::getMany(const std::vector<long long>& ids) {
+    std::vector<Facility> rows;
+    if (ids.empty()) return rows;
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("id IN " + q.bindList(ids));
+    q.append(" ORDER BY id");
+    FacilityRow row;
+    soci::statement st(session.sql());
+    row.bind(st);
+    q.prepareInto(st);
+    st.execute();
+    while (st.fetch()) rows.push_back(row.toDomain());
+    return rows;
+}
+
 Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace registry::store {
 
@@ -27,6 +28,8 @@ public:
     domain::Facility create(const domain::Facility& facility, const std::string& actor);
 
     std::optional<domain::Facility> get(long long id);
+    /// The facilities among `ids` that exist, in id order, read in one query (an audit batch's).
+    std::vector<domain::Facility> getMany(const std::vector<long long>& ids);
 
     Page<domain::Facility> list(const FacilityFilter& filter, const PageRequest& page);
 

@@ -185,6 +185,16 @@ std::optional<PriceRecord> PriceRepository::previous(long long id) {
     return fetchOne(session.sql(), q);
 }
 
+std::vector<PriceRecord> PriceRepository::previousOfMany(const std::vector<long long>& ids) {
+    if (ids.empty()) return {};
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    q.where("p.superseded_by IN " + q.bindList(ids));
+    q.where("p.id <> p.superseded_by");
+    q.append(" ORDER BY p.id");
+    return fetchAll(session.sql(), q);
+}
+
 std::vector<PriceRecord> PriceRepository::currentForFacility(long long facilityId) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);

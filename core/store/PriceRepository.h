@@ -34,6 +34,9 @@ public:
 
     /// The record that `id` replaced, if any.
     std::optional<domain::PriceRecord> previous(long long id);
+    /// previous() of each of `ids` at once (an audit batch's), in one query: the records that they
+    /// replaced, in id order (each names the record that replaced it in supersededBy).
+    std::vector<domain::PriceRecord> previousOfMany(const std::vector<long long>& ids);
     /// Every current record of a facility, by item.
     std::vector<domain::PriceRecord> currentForFacility(long long facilityId);
     /// A facility's whole history of one item, oldest first.

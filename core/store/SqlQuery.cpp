@@ -22,6 +22,12 @@ std::string SqlQuery::bind(long long value) {
     return ":p" + std::to_string(_order.size());
 }
 
+std::string SqlQuery::bindList(const std::vector<long long>& values) {
+    std::string list;
+    for (long long value : values) list += (list.empty() ? "(" : ", ") + bind(value);
+    return list + ")";
+}
+
 std::string SqlQuery::bindContains(const std::string& value) {
     std::string escaped = "%";
     for (char c : value) {

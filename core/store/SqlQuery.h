@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace registry::store {
 
@@ -21,6 +22,8 @@ public:
     std::string bind(long long value);
     /// `%value%` for LIKE with '!' as the escape character.
     std::string bindContains(const std::string& value);
+    /// "(:p1, :p2, ...)" for `column IN <list>`, each value bound; `values` must not be empty.
+    std::string bindList(const std::vector<long long>& values);
 
     void append(const std::string& text) { _text += text; }
 
