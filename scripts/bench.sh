@@ -3,7 +3,8 @@
 # benchmark beside its baseline in the same run, and writes the tables into docs/PERFORMANCE.md between
 # the markers of each section (the rest of that file is prose, kept as it is).
 #   scripts/bench.sh            # every benchmark, default sizes
-#   scripts/bench.sh bulk|http|writes|import|scale   # one of them (several may be named)
+#   scripts/bench.sh bulk|http|writes|import|scale|audit   # one of them (several may be named)
+#   SCALE=100 AUDIT_RUNS=3 scripts/bench.sh audit   # its database (demo-data --scale) is built once, kept
 #   RUNS=5 ROWS=100000 scripts/bench.sh
 # REGISTRY_BUILD_DIR builds and runs from another build directory (default build).
 # http, writes, import and scale are in scripts/bench-server.sh; they need wrk and nginx, installed here
@@ -15,10 +16,10 @@ cd "$root"
 
 BENCH_APT_PACKAGES=(wrk nginx-light)
 benches=("$@")
-((${#benches[@]})) || benches=(bulk http writes import scale)
+((${#benches[@]})) || benches=(bulk http writes import scale audit)
 wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
 for b in "${benches[@]}"; do
-  case $b in bulk | http | writes | import | scale) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
+  case $b in bulk | http | writes | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
 done
 missing=()
 for pkg in "${BENCH_APT_PACKAGES[@]}"; do
@@ -73,7 +74,27 @@ bench_bulk() {
   cat "$out/bulk-writer.md"
 }
 
-for b in bulk http writes import scale; do
+# The audit runner (AuditService::runNow, default settings, workers = cores) beside a bare-Lua loop calling
+# the same plugin functions over the same records as plain tables, in one process (test/bench/AuditBench.cpp).
+bench_audit() {
+  local scale=${SCALE:-100} audit_runs=${AUDIT_RUNS:-3}
+  echo "bench: audit of demo-data --scale $scale x $audit_runs runs, beside the bare-Lua loop" >&2
+  local load_before
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  "$build"/test/bench/audit_bench --scale "$scale" --runs "$audit_runs" --db "$out/audit-$scale.db" \
+    --plugins plugins > "$out/audit.md"
+  {
+    echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')),"
+    echo "SQLite $(sqlite3 --version | cut -d' ' -f1); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared)."
+    echo "Command: \`SCALE=$scale AUDIT_RUNS=$audit_runs scripts/bench.sh audit\`"
+    echo
+    cat "$out/audit.md"
+  } > "$out/audit.section"
+  replace_section audit "$out/audit.section"
+  cat "$out/audit.md"
+}
+
+for b in bulk http writes import scale audit; do
   if wants "$b"; then "bench_$b"; fi
 done
 echo "bench: results written to docs/PERFORMANCE.md" >&2
