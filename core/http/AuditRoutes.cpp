@@ -51,7 +51,11 @@ void addAuditRoutes(Router& router, ApiContext& context) {
         ex.require(Action::RunAudit);
         // The body is optional: no body (or {}) audits the whole city, or the user's own district.
         std::optional<std::string> district;
-        if (ex.request().getContentLength() != 0 || ex.request().getChunkedTransferEncoding()) {
+        // (`curl -X POST` sends no Content-Length at all: that is no body too.)
+        const auto& request = ex.request();
+        const bool hasBody = request.getChunkedTransferEncoding() ||
+                             (request.hasContentLength() && request.getContentLength64() > 0);
+        if (hasBody) {
             const auto body = ex.jsonBody();
             domain::Validator errors;
             codec::JsonReader reader(*body, errors);

@@ -125,6 +125,16 @@ BOOST_AUTO_TEST_CASE(district_it_staff_audit_their_own_district_only) {
     BOOST_TEST(own.str("district") == kOwn); // no district given: theirs
     BOOST_TEST(finished(as("it"), own.id()).str("status") == "succeeded");
 
+    // A POST with no body at all (no Content-Length, as `curl -X POST` sends it) is the same.
+    Request bare;
+    bare.method = "POST";
+    bare.path = "/api/v1/audits";
+    bare.contentType = "";
+    auto noBody = as("it").send(bare);
+    BOOST_TEST(noBody.status == 202, noBody.describe());
+    BOOST_TEST(noBody.str("district") == kOwn);
+    finished(as("it"), noBody.id());
+
     auto other = as("it").post("/api/v1/audits", object({{"district", kOther}}));
     BOOST_TEST(other.status == 403, other.describe());
     BOOST_TEST(other.isProblem());
