@@ -14,6 +14,15 @@
 
 namespace registry::store {
 
+std::vector<BulkColumn> priceRecordColumns() {
+    return {{"id", ColumnType::Integer},         {"facility_id", ColumnType::Integer}, {"item", ColumnType::Text},
+            {"amount_fen", ColumnType::Integer}, {"unit", ColumnType::Text},          {"effective_from", ColumnType::Text},
+            {"effective_to", ColumnType::Text},  {"displayed", ColumnType::Integer},  {"bundled", ColumnType::Integer},
+            {"area_m2", ColumnType::Real},       {"term_years", ColumnType::Integer}, {"source", ColumnType::Text},
+            {"note", ColumnType::Text},          {"superseded_by", ColumnType::Integer},
+            {"recorded_by", ColumnType::Text},   {"created_at", ColumnType::Text},    {"version", ColumnType::Integer}};
+}
+
 BulkStrategy parseBulkStrategy(const std::string& text) {
     if (text == "auto") return BulkStrategy::Auto;
     if (text == "soci") return BulkStrategy::Soci;

@@ -30,6 +30,9 @@ enum class BulkStrategy { Auto, Soci, Connector };
 /// "auto", "soci" or "connector"; throws std::invalid_argument otherwise.
 BulkStrategy parseBulkStrategy(const std::string& text);
 
+/// Every column of price_records in the order imports and demo data write them.
+std::vector<BulkColumn> priceRecordColumns();
+
 class BulkWriter {
 public:
     /// Opens a writer with its own connection and transaction. Connector is only for MySQL; Auto picks

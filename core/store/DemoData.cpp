@@ -279,14 +279,7 @@ DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
 
     // Price records: chains of 1–4 per facility and item, newest inserted first so that each older record's
     // superseded_by already exists when it is written (MySQL checks foreign keys row by row).
-    writer->setTable("price_records",
-                     {{"id", ColumnType::Integer}, {"facility_id", ColumnType::Integer}, {"item", ColumnType::Text},
-                      {"amount_fen", ColumnType::Integer}, {"unit", ColumnType::Text},
-                      {"effective_from", ColumnType::Text}, {"effective_to", ColumnType::Text},
-                      {"displayed", ColumnType::Integer}, {"bundled", ColumnType::Integer},
-                      {"area_m2", ColumnType::Real}, {"term_years", ColumnType::Integer}, {"source", ColumnType::Text},
-                      {"note", ColumnType::Text}, {"superseded_by", ColumnType::Integer},
-                      {"recorded_by", ColumnType::Text}, {"created_at", ColumnType::Text}, {"version", ColumnType::Integer}});
+    writer->setTable("price_records", priceRecordColumns());
     long long priceId = 0;
     for (const auto& chain : priceChains) {
         const int length = static_cast<int>(rng.between(1, 4));

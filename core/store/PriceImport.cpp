@@ -299,14 +299,7 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
     for (auto& [key, members] : groups)
         if (auto found = current.find(key); found != current.end())
             writer->execute("UPDATE price_records SET superseded_by = id WHERE id = " + std::to_string(found->second.id));
-    writer->setTable("price_records",
-                     {{"id", ColumnType::Integer}, {"facility_id", ColumnType::Integer}, {"item", ColumnType::Text},
-                      {"amount_fen", ColumnType::Integer}, {"unit", ColumnType::Text},
-                      {"effective_from", ColumnType::Text}, {"effective_to", ColumnType::Text},
-                      {"displayed", ColumnType::Integer}, {"bundled", ColumnType::Integer},
-                      {"area_m2", ColumnType::Real}, {"term_years", ColumnType::Integer}, {"source", ColumnType::Text},
-                      {"note", ColumnType::Text}, {"superseded_by", ColumnType::Integer},
-                      {"recorded_by", ColumnType::Text}, {"created_at", ColumnType::Text}, {"version", ColumnType::Integer}});
+    writer->setTable("price_records", priceRecordColumns());
     std::size_t written = 0;
     for (auto& [key, members] : groups) {
         // Newest first, so that each older row's superseded_by already exists (MySQL checks row by row).
