@@ -23,8 +23,10 @@ std::string SqlQuery::bind(long long value) {
 }
 
 std::string SqlQuery::bindList(const std::vector<long long>& values) {
+    // Written as literals: an integer cannot carry SQL, and SOCI's SQLite backend finds each named
+    // parameter by a linear search, so binding an audit batch's 500 ids cost 125 000 comparisons a query.
     std::string list;
-    for (long long value : values) list += (list.empty() ? "(" : ", ") + bind(value);
+    for (long long value : values) list += (list.empty() ? "(" : ", ") + std::to_string(value);
     return list + ")";
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Internal to core/store: a SELECT assembled from optional filters, with its bound values kept alive for
-// the statement's lifetime. Values are always bound, never spliced into the text.
+// the statement's lifetime. Values are always bound, never spliced into the text, except the integers of
+// bindList.
 
 #include "store/Page.h"
 
@@ -22,7 +23,8 @@ public:
     std::string bind(long long value);
     /// `%value%` for LIKE with '!' as the escape character.
     std::string bindContains(const std::string& value);
-    /// "(:p1, :p2, ...)" for `column IN <list>`, each value bound; `values` must not be empty.
+    /// "(1, 2, ...)" for `column IN <list>`: integers as literals (see SqlQuery.cpp); `values` must not be
+    /// empty.
     std::string bindList(const std::vector<long long>& values);
 
     void append(const std::string& text) { _text += text; }
