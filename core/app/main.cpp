@@ -1,10 +1,12 @@
 // funeral-registry: the registry of Beijing's funeral facilities, burial-site rectification and prices.
 
 #include "app/RegistryApp.h"
+#include "plugins/Sandbox.h"
 
 #include <iostream>
 
 int main(int argc, char** argv) {
+    registry::plugins::sandbox::pinLocalTimeZone();
     registry::app::CommandLine commandLine;
     try {
         commandLine = registry::app::CommandLine::parse(argc, argv);

@@ -3,7 +3,9 @@
 #include "plugins/LuaState.h"
 #include "plugins/PatternGuard.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 namespace registry::plugins::sandbox {
 
@@ -338,6 +340,11 @@ void pushEnvironment(lua_State* lua, int print) {
     }
     lua_pushvalue(lua, env);
     lua_setfield(lua, env, "_G");
+}
+
+void pinLocalTimeZone() {
+    if (!std::getenv("TZ")) setenv("TZ", ":/etc/localtime", 0);
+    tzset();
 }
 
 } // namespace registry::plugins::sandbox

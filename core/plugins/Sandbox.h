@@ -9,7 +9,7 @@
 // pcall and xpcall re-raise when the call reached a limit, setmetatable refuses __gc (a finalizer could
 // run outside any plugin call, where no limit applies).
 //
-// Every function here must be called inside LuaState::run.
+// Every function here must be called inside LuaState::run, except pinLocalTimeZone.
 
 #include "plugins/Lua.h"
 
@@ -32,5 +32,13 @@ bool isReadOnly(lua_State* lua, int index);
 
 /// Pushes the real table behind the proxy at `index`, or the value itself if it is not a proxy.
 void pushUnwrapped(lua_State* lua, int index);
+
+/// Sets TZ to the local zone file (":/etc/localtime") when it is unset. Without TZ, glibc reads and
+/// stats /etc/localtime again on every mktime, localtime and strftime, under one process-wide lock: a
+/// plugin calling os.time or os.date on every record of an audit spent more time there than in its own
+/// code, with the audit's workers waiting on each other. The zone stays the same; a change to
+/// /etc/localtime is seen at the next start. Call it first thing in main(), before any thread starts
+/// (setenv is not thread-safe).
+void pinLocalTimeZone();
 
 } // namespace registry::plugins::sandbox

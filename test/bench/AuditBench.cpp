@@ -17,6 +17,7 @@
 #include "domain/District.h"
 #include "plugins/Lua.h"
 #include "plugins/PluginHost.h"
+#include "plugins/Sandbox.h"
 #include "store/BurialSiteRepository.h"
 #include "store/Database.h"
 #include "store/DemoData.h"
@@ -388,6 +389,7 @@ long long findingsReported(const domain::AuditRun& run) {
 } // namespace
 
 int main(int argc, char** argv) {
+    registry::plugins::sandbox::pinLocalTimeZone(); // as the server does
     int scale = 100, runs = 3;
     int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::string dbFile, pluginsDir = "plugins";
