@@ -3,7 +3,6 @@
 #include "audit/RecordChecks.h"
 #include "audit/StorePluginData.h"
 #include "domain/Dates.h"
-#include "plugins/Views.h"
 #include "store/AuditResults.h"
 #include "store/AuditRunRepository.h"
 #include "store/BurialSiteRepository.h"
@@ -121,22 +120,26 @@ private:
         StorePluginData& data = _data;
         data.forgetRecords();
         data.preload(batch.prices);
+        // The records go into Lua as they are, without a JSON view in between.
         for (const auto& price : batch.prices) {
-            const auto facility = data.facilityRecord(price.facilityId);
-            if (facility) {
-                const auto view = plugins::priceView(price, *facility);
-                check({domain::SubjectType::Price, view.get(), facility->district}, price.id, data);
+            if (const domain::Facility* facility = data.facilityOf(price.facilityId)) {
+                plugins::Subject subject{domain::SubjectType::Price, nullptr, facility->district};
+                subject.price = &price;
+                subject.facility = facility;
+                check(subject, price.id, data);
             }
             ++_shared.checked;
         }
         for (const auto& facility : batch.facilities) {
-            const auto view = plugins::facilityView(facility);
-            check({domain::SubjectType::Facility, view.get(), facility.district}, facility.id, data);
+            plugins::Subject subject{domain::SubjectType::Facility, nullptr, facility.district};
+            subject.facility = &facility;
+            check(subject, facility.id, data);
             ++_shared.checked;
         }
         for (const auto& site : batch.sites) {
-            const auto view = plugins::burialSiteView(site);
-            check({domain::SubjectType::BurialSite, view.get(), site.district}, site.id, data);
+            plugins::Subject subject{domain::SubjectType::BurialSite, nullptr, site.district};
+            subject.site = &site;
+            check(subject, site.id, data);
             ++_shared.checked;
         }
     }

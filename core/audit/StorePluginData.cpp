@@ -34,10 +34,16 @@ std::optional<domain::ReferencePrice> StorePluginData::referencePrice(const std:
     return plugins::selectReferencePrice(caps(item), item, district, date);
 }
 
-std::optional<domain::Facility> StorePluginData::facilityRecord(std::int64_t facilityId) {
+const domain::Facility* StorePluginData::facilityOf(std::int64_t facilityId) {
     auto it = _facilities.find(facilityId);
-    if (it != _facilities.end()) return it->second;
-    return _facilities.emplace(facilityId, store::FacilityRepository(_db).get(facilityId)).first->second;
+    if (it == _facilities.end())
+        it = _facilities.emplace(facilityId, store::FacilityRepository(_db).get(facilityId)).first;
+    return it->second ? &*it->second : nullptr;
+}
+
+std::optional<domain::Facility> StorePluginData::facilityRecord(std::int64_t facilityId) {
+    const domain::Facility* f = facilityOf(facilityId);
+    return f ? std::optional<domain::Facility>(*f) : std::nullopt;
 }
 
 void StorePluginData::preload(const std::vector<domain::PriceRecord>& prices) {
@@ -82,13 +88,13 @@ Poco::JSON::Object::Ptr StorePluginData::previousPrice(const Poco::JSON::Object&
             if (p.item == item) previous = p;
     }
     if (!previous) return nullptr;
-    const auto f = facilityRecord(previous->facilityId);
+    const domain::Facility* f = facilityOf(previous->facilityId);
     return f ? plugins::priceView(*previous, *f) : nullptr;
 }
 
 std::vector<Poco::JSON::Object::Ptr> StorePluginData::currentPrices(std::int64_t facilityId) {
     std::vector<Poco::JSON::Object::Ptr> out;
-    const auto f = facilityRecord(facilityId);
+    const domain::Facility* f = facilityOf(facilityId);
     if (!f) return out;
     for (const auto& p : store::PriceRepository(_db).currentForFacility(facilityId)) out.push_back(plugins::priceView(p, *f));
     return out;

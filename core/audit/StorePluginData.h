@@ -24,6 +24,8 @@ public:
 
     /// The facility record (cached); nullopt when it does not exist.
     std::optional<domain::Facility> facilityRecord(std::int64_t facilityId);
+    /// The same without a copy: valid until forgetRecords; null when it does not exist.
+    const domain::Facility* facilityOf(std::int64_t facilityId);
 
     /// Reads, in two queries, what the checks of `prices` (an audit batch) will ask for one record at a
     /// time: their facilities and the records they replaced (ctx.previous_price). Answers stay the same.

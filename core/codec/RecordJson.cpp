@@ -1,5 +1,7 @@
 #include "codec/RecordJson.h"
 
+#include "codec/RecordFields.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
@@ -26,59 +28,43 @@ template <class E> void setOptionalEnum(Object& o, const std::string& key, const
         o.set(key, Poco::Dynamic::Var());
 }
 
+/// The sink of RecordFields.h that fills a Poco::JSON object (key order kept).
+class JsonSink {
+public:
+    explicit JsonSink(Object& object) : _object(object) {}
+    void text(const char* key, std::string_view value) { _object.set(key, std::string(value)); }
+    void integer(const char* key, std::int64_t value) { _object.set(key, static_cast<Poco::Int64>(value)); }
+    void number(const char* key, double value) { _object.set(key, value); }
+    void boolean(const char* key, bool value) { _object.set(key, value); }
+    void null(const char* key) { _object.set(key, Poco::Dynamic::Var()); }
+    template <class F> void object(const char* key, F&& fields) {
+        Object::Ptr inner = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        JsonSink sink(*inner);
+        fields(sink);
+        _object.set(key, inner);
+    }
+    void textList(const char* key, const std::vector<std::string_view>& values) {
+        Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+        for (auto v : values) array->add(std::string(v));
+        _object.set(key, array);
+    }
+
+private:
+    Object& _object;
+};
+
+template <class Record> Object::Ptr fieldsObject(const Record& record) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    JsonSink sink(*o);
+    writeFields(record, sink);
+    return o;
+}
+
 } // namespace
 
-Object::Ptr toJson(const Facility& f) {
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", f.id);
-    o->set("code", f.code);
-    o->set("name", f.name);
-    o->set("kind", toString(f.kind));
-    o->set("district", f.district);
-    o->set("address", f.address);
-    o->set("operator", f.operatorName);
-    o->set("approval_no", f.approvalNo);
-    o->set("status", toString(f.status));
-    setOptionalEnum(*o, "plan_action", f.planAction);
-    setOptionalEnum(*o, "plan_phase", f.planPhase);
-    setOptional(*o, "capacity_total", f.capacityTotal);
-    setOptional(*o, "capacity_used", f.capacityUsed);
-    setOptional(*o, "area_m2", f.areaM2);
-    setOptional(*o, "lat", f.lat);
-    setOptional(*o, "lon", f.lon);
-    o->set("notes", f.notes);
-    o->set("version", f.version);
-    o->set("created_at", f.createdAt);
-    o->set("updated_at", f.updatedAt);
-    return o;
-}
+Object::Ptr toJson(const Facility& f) { return fieldsObject(f); }
 
-Object::Ptr toJson(const BurialSite& s) {
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", s.id);
-    o->set("code", s.code);
-    o->set("kind", toString(s.kind));
-    o->set("district", s.district);
-    o->set("township", s.township);
-    o->set("village", s.village);
-    o->set("location", s.location);
-    setOptional(*o, "lat", s.lat);
-    setOptional(*o, "lon", s.lon);
-    o->set("grave_count", s.graveCount);
-    o->set("graves_handled", s.gravesHandled);
-    Poco::JSON::Array::Ptr zones = new Poco::JSON::Array;
-    for (auto z : s.zones) zones->add(toString(z));
-    o->set("zones", zones);
-    o->set("protected_relic", s.protectedRelic);
-    setOptionalEnum(*o, "measure", s.measure);
-    o->set("status", toString(s.status));
-    o->set("target_date", s.targetDate);
-    o->set("responsible_unit", s.responsibleUnit);
-    o->set("version", s.version);
-    o->set("created_at", s.createdAt);
-    o->set("updated_at", s.updatedAt);
-    return o;
-}
+Object::Ptr toJson(const BurialSite& s) { return fieldsObject(s); }
 
 Object::Ptr toJson(const ProgressEntry& e) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -93,29 +79,7 @@ Object::Ptr toJson(const ProgressEntry& e) {
     return o;
 }
 
-Object::Ptr toJson(const PriceRecord& p) {
-    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    o->set("id", p.id);
-    o->set("facility_id", p.facilityId);
-    o->set("item", p.item);
-    o->set("amount_fen", p.amountFen);
-    o->set("unit", p.unit);
-    o->set("effective_from", p.effectiveFrom);
-    setOptional(*o, "effective_to", p.effectiveTo);
-    o->set("displayed", p.displayed);
-    o->set("bundled", p.bundled);
-    Object::Ptr attributes = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    if (p.areaM2) attributes->set("area_m2", *p.areaM2);
-    if (p.termYears) attributes->set("term_years", *p.termYears);
-    o->set("attributes", attributes);
-    o->set("source", toString(p.source));
-    o->set("note", p.note);
-    setOptional(*o, "superseded_by", p.supersededBy);
-    o->set("recorded_by", p.recordedBy);
-    o->set("created_at", p.createdAt);
-    o->set("version", p.version);
-    return o;
-}
+Object::Ptr toJson(const PriceRecord& p) { return fieldsObject(p); }
 
 Object::Ptr toJson(const ReferencePrice& r) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -1,6 +1,8 @@
 #include "plugins/LuaConvert.h"
 
+#include "codec/RecordFields.h"
 #include "codec/RecordJson.h"
+#include "plugins/Views.h"
 #include "plugins/Sandbox.h"
 
 #include <Poco/JSON/Array.h>
@@ -193,6 +195,92 @@ void pushJson(lua_State* lua, const Var& value, const char* what) {
 
 void pushView(lua_State* lua, const Object& view, const char* what) {
     pushObjectTable(lua, view, what);
+}
+
+namespace {
+
+/// The sink of codec/RecordFields.h that fills the Lua table on top of the stack: what pushView makes of
+/// the record's JSON view (nulls left out, nested tables read-only), without building the view.
+class LuaSink {
+public:
+    LuaSink(lua_State* lua, const char* what) : _lua(lua), _table(lua_gettop(lua)), _what(what) {}
+    void text(const char* key, std::string_view value) {
+        lua_pushlstring(_lua, value.data(), value.size());
+        lua_setfield(_lua, _table, key);
+    }
+    void integer(const char* key, std::int64_t value) {
+        lua_pushinteger(_lua, static_cast<lua_Integer>(value));
+        lua_setfield(_lua, _table, key);
+    }
+    void number(const char* key, double value) {
+        lua_pushnumber(_lua, value);
+        lua_setfield(_lua, _table, key);
+    }
+    void boolean(const char* key, bool value) {
+        lua_pushboolean(_lua, value);
+        lua_setfield(_lua, _table, key);
+    }
+    void null(const char*) {}
+    template <class F> void object(const char* key, F&& fields) {
+        luaL_checkstack(_lua, 4, "converting a record");
+        lua_createtable(_lua, 0, 2);
+        LuaSink inner(_lua, _what);
+        fields(inner);
+        sandbox::pushReadOnly(_lua, -1, _what);
+        lua_remove(_lua, -2);
+        lua_setfield(_lua, _table, key);
+    }
+    void textList(const char* key, const std::vector<std::string_view>& values) {
+        luaL_checkstack(_lua, 4, "converting a record");
+        lua_createtable(_lua, static_cast<int>(values.size()), 0);
+        lua_Integer i = 0;
+        for (auto v : values) {
+            lua_pushlstring(_lua, v.data(), v.size());
+            lua_rawseti(_lua, -2, ++i);
+        }
+        sandbox::pushReadOnly(_lua, -1, _what);
+        lua_remove(_lua, -2);
+        lua_setfield(_lua, _table, key);
+    }
+
+private:
+    lua_State* _lua;
+    int _table;
+    const char* _what;
+};
+
+/// Pushes the read-only table of `record` with `extra(sink)` written after its own fields.
+template <class Record, class Extra>
+void pushRecord(lua_State* lua, const Record& record, const char* what, int size, Extra&& extra) {
+    luaL_checkstack(lua, 8, "converting a record");
+    lua_createtable(lua, 0, size);
+    LuaSink sink(lua, what);
+    codec::writeFields(record, sink);
+    extra(sink);
+    sandbox::pushReadOnly(lua, -1, what);
+    lua_remove(lua, -2);
+}
+
+} // namespace
+
+void pushPrice(lua_State* lua, const domain::PriceRecord& price, const domain::Facility& facility) {
+    pushRecord(lua, price, "price", 24, [&](LuaSink& sink) {
+        // As priceView adds them.
+        sink.text("facility_kind", codec::fields::code(facility.kind));
+        sink.text("facility_name", facility.name);
+        sink.text("district", facility.district);
+        const auto item = priceItemFields(price.item, facility.kind);
+        if (item.category) sink.text("item_category", *item.category);
+        if (item.regime) sink.text("item_regime", *item.regime);
+    });
+}
+
+void pushFacility(lua_State* lua, const domain::Facility& facility) {
+    pushRecord(lua, facility, "facility", 20, [](LuaSink&) {});
+}
+
+void pushBurialSite(lua_State* lua, const domain::BurialSite& site) {
+    pushRecord(lua, site, "burial_site", 22, [](LuaSink&) {});
 }
 
 void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference) {

@@ -5,6 +5,8 @@
 // All functions must run inside LuaState::run: they allocate and may raise Lua errors, whose messages
 // name the offending field ("details.items[3]: cannot convert a function").
 
+#include "domain/BurialSite.h"
+#include "domain/Facility.h"
 #include "domain/Price.h"
 #include "plugins/Lua.h"
 #include "plugins/Plugin.h"
@@ -20,6 +22,12 @@ namespace registry::plugins::convert {
 /// `what` in error messages, integers as Lua integers.
 void pushJson(lua_State* lua, const Poco::Dynamic::Var& value, const char* what);
 void pushView(lua_State* lua, const Poco::JSON::Object& view, const char* what);
+
+/// The tables pushView makes of priceView / facilityView / burialSiteView (Views.h), built straight from
+/// the records without the JSON view in between: the audit's path, one record after another.
+void pushPrice(lua_State* lua, const domain::PriceRecord& price, const domain::Facility& facility);
+void pushFacility(lua_State* lua, const domain::Facility& facility);
+void pushBurialSite(lua_State* lua, const domain::BurialSite& site);
 
 /// A reference price as ctx.reference_price returns it (the API's fields: cap_fen, basis, effective_from…).
 void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference);

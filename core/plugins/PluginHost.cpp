@@ -1,5 +1,9 @@
 #include "plugins/PluginHost.h"
 
+#include "plugins/LuaConvert.h"
+
+#include <functional>
+
 namespace registry::plugins {
 
 using Poco::JSON::Object;
@@ -7,6 +11,7 @@ using Poco::JSON::Object;
 PluginRun::PluginRun(int maxFailures) : _maxFailures(maxFailures) {}
 
 bool PluginRun::skipped(const std::string& plugin) const {
+    if (_skippedCount.load(std::memory_order_acquire) == 0) return false;
     std::lock_guard<std::mutex> lock(_mutex);
     const auto it = _failures.find(plugin);
     return _maxFailures > 0 && it != _failures.end() && it->second >= _maxFailures;
@@ -14,7 +19,9 @@ bool PluginRun::skipped(const std::string& plugin) const {
 
 bool PluginRun::recordFailure(const std::string& plugin) {
     std::lock_guard<std::mutex> lock(_mutex);
-    return _maxFailures > 0 && ++_failures[plugin] == _maxFailures;
+    const bool reached = _maxFailures > 0 && ++_failures[plugin] == _maxFailures;
+    if (reached) _skippedCount.fetch_add(1, std::memory_order_release);
+    return reached;
 }
 
 int PluginRun::failures(const std::string& plugin) const {
@@ -23,9 +30,60 @@ int PluginRun::failures(const std::string& plugin) const {
     return it == _failures.end() ? 0 : it->second;
 }
 
+bool Subject::present() const {
+    if (view) return true;
+    switch (type) {
+    case domain::SubjectType::Price:
+        return price && facility;
+    case domain::SubjectType::Facility:
+        return facility != nullptr;
+    case domain::SubjectType::BurialSite:
+        return site != nullptr;
+    }
+    return false;
+}
+
+namespace {
+
+/// The record's effective_from for a price (ctx.reference_price caps as of that date), else "".
+std::string priceDate(const Subject& subject) {
+    if (subject.type != domain::SubjectType::Price) return {};
+    if (!subject.view) return subject.price ? subject.price->effectiveFrom : std::string();
+    const Object& view = *subject.view;
+    if (view.has("effective_from") && view.get("effective_from").isString())
+        return view.getValue<std::string>("effective_from");
+    return {};
+}
+
+/// Pushes the subject's table: its view, or its records.
+std::function<void(lua_State*)> subjectPusher(const Subject& subject) {
+    return [&subject](lua_State* lua) {
+        if (subject.view) {
+            const std::string what = domain::toString(subject.type);
+            convert::pushView(lua, *subject.view, what.c_str());
+        } else if (subject.type == domain::SubjectType::Price) {
+            convert::pushPrice(lua, *subject.price, *subject.facility);
+        } else if (subject.type == domain::SubjectType::Facility) {
+            convert::pushFacility(lua, *subject.facility);
+        } else {
+            convert::pushBurialSite(lua, *subject.site);
+        }
+    };
+}
+
+} // namespace
+
 std::string subjectLabel(const Subject& subject) {
     std::string label = domain::toString(subject.type);
-    if (!subject.view) return label;
+    if (!subject.view) {
+        if (subject.type == domain::SubjectType::Price && subject.price && subject.price->id != 0)
+            return label + " " + std::to_string(subject.price->id);
+        if (subject.type == domain::SubjectType::Facility && subject.facility && !subject.facility->code.empty())
+            return label + " " + subject.facility->code;
+        if (subject.type == domain::SubjectType::BurialSite && subject.site && !subject.site->code.empty())
+            return label + " " + subject.site->code;
+        return label;
+    }
     const Object& view = *subject.view;
     if (view.has("code") && view.get("code").isString() && !view.getValue<std::string>("code").empty())
         return label + " " + view.getValue<std::string>("code");
@@ -57,17 +115,13 @@ PluginHost::PluginHost(HostSettings settings, LogSink log)
 template <class OnResult>
 void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
                           PluginRun* run, OnResult&& onResult) {
-    if (!subject.view) return;
+    if (!subject.present()) return;
     CallEnvironment environment;
     environment.data = &data;
     environment.today = today;
     environment.district = subject.district;
-    environment.asOfDate = today;
-    if (subject.type == domain::SubjectType::Price && subject.view->has("effective_from") &&
-        subject.view->get("effective_from").isString() &&
-        !subject.view->getValue<std::string>("effective_from").empty())
-        environment.asOfDate =
-            subject.view->getValue<std::string>("effective_from"); // caps as of the price's date
+    environment.asOfDate = priceDate(subject); // caps as of the price's date
+    if (environment.asOfDate.empty()) environment.asOfDate = today;
 
     const std::string& hook = hookName(kind, subject.type);
     StatePool::Lease lease = _pool.acquire();
@@ -79,7 +133,7 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
             record.reset(); // belongs to the state about to be replaced
             lease.refresh();
         }
-        if (!record) record.emplace(lease.state(), subject.type, *subject.view);
+        if (!record) record.emplace(lease.state(), subject.type, subjectPusher(subject));
         HookResult result = lease.state().call(*plugin, kind, *record, environment);
         if (result.droppedFindings > 0 && _log)
             _log(plugin->manifest.name,

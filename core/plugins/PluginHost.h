@@ -15,6 +15,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -35,15 +36,24 @@ public:
 
 private:
     int _maxFailures;
+    std::atomic<int> _skippedCount{0}; // plugins at the limit: none, the usual case, needs no lock
     mutable std::mutex _mutex;
     std::map<std::string, int> _failures;
 };
 
-/// The record plugins run on.
+/// The record plugins run on: its view (a write, a plugin test), or the stored records themselves (an
+/// audit), which go into Lua without a view in between. Plugins see the same table either way.
 struct Subject {
     domain::SubjectType type = domain::SubjectType::Price;
     const Poco::JSON::Object* view = nullptr; // priceView / facilityView / burialSiteView
     std::string district;                     // decides which plugins apply
+    // Without a view: a price with its facility, a facility, or a burial site, as `type` says.
+    const domain::PriceRecord* price = nullptr;
+    const domain::Facility* facility = nullptr;
+    const domain::BurialSite* site = nullptr;
+
+    /// Whether there is a record to run on.
+    bool present() const;
 };
 
 /// A validate hook that refused the write.

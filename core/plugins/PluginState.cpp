@@ -165,12 +165,18 @@ void PluginState::pushContext(lua_State* lua, const Object& config) {
 
 PluginState::PreparedRecord::PreparedRecord(PluginState& state, domain::SubjectType subject,
                                             const Object& view)
+    : PreparedRecord(state, subject, [&](lua_State* lua) {
+          const std::string& what = subject == domain::SubjectType::BurialSite ? kBurialSiteName
+                                    : subject == domain::SubjectType::Price    ? kPriceName
+                                                                               : kFacilityName;
+          convert::pushView(lua, view, what.c_str());
+      }) {}
+
+PluginState::PreparedRecord::PreparedRecord(PluginState& state, domain::SubjectType subject,
+                                            const std::function<void(lua_State*)>& push)
     : _state(state), _subject(subject) {
-    const std::string& what = subject == domain::SubjectType::BurialSite ? kBurialSiteName
-                              : subject == domain::SubjectType::Price    ? kPriceName
-                                                                         : kFacilityName;
     _converted = state._lua.run([&](lua_State* lua) {
-        convert::pushView(lua, view, what.c_str());
+        push(lua);
         _ref = luaL_ref(lua, LUA_REGISTRYINDEX);
     });
 }
@@ -344,7 +350,16 @@ int PluginState::ctxReferencePrice(lua_State* lua) {
 int PluginState::ctxPreviousPrice(lua_State* lua) {
     Frame& frame = self(lua).frame(lua, "previous_price");
     luaL_checktype(lua, 1, LUA_TTABLE);
-    const Object::Ptr price = convert::toJsonObject(lua, 1, "ctx.previous_price: price");
+    // What identifies the record it replaced: its id, or for a price not stored yet its facility and item.
+    Object::Ptr price = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    sandbox::pushUnwrapped(lua, 1);
+    for (const char* key : {"id", "facility_id"}) {
+        if (lua_getfield(lua, -1, key) == LUA_TNUMBER && lua_isinteger(lua, -1))
+            price->set(key, static_cast<Poco::Int64>(lua_tointeger(lua, -1)));
+        lua_pop(lua, 1);
+    }
+    if (lua_getfield(lua, -1, "item") == LUA_TSTRING) price->set("item", std::string(lua_tostring(lua, -1)));
+    lua_pop(lua, 2);
     PluginData* data = frame.environment->data;
     Object::Ptr previous;
     if (data) {

@@ -69,6 +69,9 @@ public:
     class PreparedRecord {
     public:
         PreparedRecord(PluginState& state, domain::SubjectType subject, const Poco::JSON::Object& view);
+        /// The same from a function that pushes the record's table (convert::pushPrice and the like).
+        PreparedRecord(PluginState& state, domain::SubjectType subject,
+                       const std::function<void(lua_State*)>& push);
         ~PreparedRecord();
         PreparedRecord(const PreparedRecord&) = delete;
         PreparedRecord& operator=(const PreparedRecord&) = delete;

@@ -16,31 +16,31 @@ Object::Ptr priceView(const domain::PriceRecord& price, const domain::Facility& 
     return view;
 }
 
+PriceItemFields priceItemFields(const std::string& item, std::optional<domain::FacilityKind> kind) {
+    PriceItemFields out;
+    const domain::PriceItem* entry = domain::findPriceItem(item);
+    if (!entry) return out;
+    out.category = domain::entryOf(entry->category).code;
+    out.regime = domain::entryOf(kind ? domain::effectiveRegime(*entry, *kind) : entry->regime).code;
+    return out;
+}
+
 void completePriceView(Object& view) {
     const bool hasCategory = view.has("item_category");
     const bool hasRegime = view.has("item_regime");
     if (hasCategory && hasRegime) return;
-    const domain::PriceItem* item =
-        view.has("item") ? domain::findPriceItem(view.getValue<std::string>("item")) : nullptr;
-    if (!hasCategory) {
-        if (item)
-            view.set("item_category", domain::toString(item->category));
+    std::optional<domain::FacilityKind> kind;
+    if (view.has("facility_kind") && !view.isNull("facility_kind"))
+        kind = domain::parseEnum<domain::FacilityKind>(view.getValue<std::string>("facility_kind"));
+    const auto fields = priceItemFields(view.has("item") ? view.getValue<std::string>("item") : std::string(), kind);
+    auto set = [&](const char* key, const std::optional<std::string_view>& value) {
+        if (value)
+            view.set(key, std::string(*value));
         else
-            view.set("item_category", Poco::Dynamic::Var());
-    }
-    if (!hasRegime) {
-        if (!item) {
-            view.set("item_regime", Poco::Dynamic::Var());
-            return;
-        }
-        domain::PriceRegime regime = item->regime;
-        if (view.has("facility_kind") && !view.isNull("facility_kind")) {
-            if (auto kind =
-                    domain::parseEnum<domain::FacilityKind>(view.getValue<std::string>("facility_kind")))
-                regime = domain::effectiveRegime(*item, *kind);
-        }
-        view.set("item_regime", domain::toString(regime));
-    }
+            view.set(key, Poco::Dynamic::Var());
+    };
+    if (!hasCategory) set("item_category", fields.category);
+    if (!hasRegime) set("item_regime", fields.regime);
 }
 
 Object::Ptr facilityView(const domain::Facility& facility) {

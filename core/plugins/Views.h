@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace registry::plugins {
@@ -19,6 +20,14 @@ namespace registry::plugins {
 /// an item outside the catalogue; item_regime follows domain::effectiveRegime (cemetery items are
 /// government-guided at public-welfare cemeteries).
 Poco::JSON::Object::Ptr priceView(const domain::PriceRecord& price, const domain::Facility& facility);
+
+/// A price view's item_category and item_regime for `item` at a facility of `kind` (nullopt: not known):
+/// both nullopt for an item outside the catalogue.
+struct PriceItemFields {
+    std::optional<std::string_view> category;
+    std::optional<std::string_view> regime;
+};
+PriceItemFields priceItemFields(const std::string& item, std::optional<domain::FacilityKind> kind);
 
 /// Sets the derived fields of a price view from its facility_kind and item (used when a view is built
 /// from parts, as the plugin test runner does). Leaves fields that are already set alone.
@@ -48,7 +57,7 @@ public:
 
     /// ctx.previous_price: the price view of the record that `price` replaced: the one whose superseded_by
     /// is price's id, or, for a price not stored yet (id 0), the current record of its facility and item.
-    /// Null when there is none.
+    /// Null when there is none. `price` carries only id, facility_id and item (those that are set).
     virtual Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) = 0;
 
     /// ctx.current_prices: the current price views of a facility (no effective_to), in item order.
