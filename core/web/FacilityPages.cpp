@@ -264,27 +264,14 @@ void priceEntry(WebUi& ui, Request& req) {
     }
     form.fillFrom(req);
     // The form asks for yuan, as a price list shows it; the API's record holds fen.
-    Poco::JSON::Object::Ptr body = form.toJson();
-    body->remove("amount_yuan");
-    body->remove("area_m2");
-    body->remove("term_years");
-    body->set("facility_id", f.id);
-    if (!form.value("amount_yuan").empty()) {
-        if (const auto fen = parseYuan(form.value("amount_yuan")))
-            body->set("amount_fen", *fen);
-        else
-            form.addError("amount_yuan", req.t("err_amount_yuan"));
-    }
-    Poco::JSON::Object::Ptr attributes = new Poco::JSON::Object;
-    const auto attributeJson = form.toJson();
-    for (const auto* name : {"area_m2", "term_years"})
-        if (attributeJson->has(name)) attributes->set(name, attributeJson->get(name));
-    if (attributes->size() > 0) body->set("attributes", attributes);
+    bool badAmount = false;
+    const auto body = priceRecordJson(*form.toJson(), f.id, badAmount);
+    if (badAmount) form.addError("amount_yuan", req.t("err_amount_yuan"));
     domain::Validator decodeErrors;
     auto price = codec::decodePriceRecord(*body, decodeErrors);
     const std::map<std::string, std::string> renamed{
         {"amount_fen", "amount_yuan"}, {"attributes.area_m2", "area_m2"}, {"attributes.term_years", "term_years"}};
-    if (form.value("amount_yuan").empty() || parseYuan(form.value("amount_yuan")))
+    if (!badAmount)
         form.addErrors(req, mergeErrors(decodeErrors, domain::validate(price)), renamed);
     if (form.ok() && ui.api().checks)
         if (auto refusal = ui.api().checks->validatePrice(price)) form.addError("", req.t("refused_by_rule") + *refusal);

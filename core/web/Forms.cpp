@@ -5,7 +5,6 @@
 
 #include <Poco/NumberFormatter.h>
 #include <Poco/NumberParser.h>
-#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -25,21 +24,6 @@ std::string districtName(const Request& req, const std::string& code) {
     const auto* d = domain::findDistrict(code);
     return d ? (req.en() ? d->nameEn : d->nameZh) : code;
 }
-
-namespace {
-std::vector<std::string> splitList(const std::string& text) {
-    std::vector<std::string> out;
-    std::string::size_type start = 0;
-    while (start <= text.size() && !text.empty()) {
-        const auto comma = text.find(',', start);
-        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!item.empty()) out.push_back(item);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return out;
-}
-} // namespace
 
 const FieldSpec* Form::spec(const std::string& name) const {
     for (const auto& f : _fields)
@@ -93,54 +77,11 @@ std::string Form::display(const std::string& name, const std::string& raw) const
 }
 
 void Form::fillFrom(const Request& req) {
-    for (const auto& f : _fields) {
-        if (f.kind == FieldKind::Checkbox) {
-            _values[f.name] = req.field(f.name).empty() ? "" : "true";
-        } else if (f.kind == FieldKind::MultiCheck) {
-            std::string joined;
-            for (const auto& v : req.fieldValues(f.name)) joined += (joined.empty() ? "" : ",") + v;
-            _values[f.name] = joined;
-        } else {
-            _values[f.name] = f.kind == FieldKind::TextArea || f.kind == FieldKind::Password
-                                  ? req.field(f.name)
-                                  : std::string(Poco::trim(req.field(f.name)));
-        }
-    }
+    for (auto& [name, value] : postedValues(_fields, PostedFields(req.form.begin(), req.form.end())))
+        _values[name] = std::move(value);
 }
 
-Poco::JSON::Object::Ptr Form::toJson() const {
-    Poco::JSON::Object::Ptr out = new Poco::JSON::Object;
-    for (const auto& f : _fields) {
-        const std::string v = value(f.name);
-        if (f.kind == FieldKind::Checkbox) {
-            out->set(f.name, !v.empty());
-            continue;
-        }
-        if (f.kind == FieldKind::MultiCheck) {
-            Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-            for (const auto& item : splitList(v)) items->add(item);
-            out->set(f.name, items);
-            continue;
-        }
-        if (v.empty()) continue;
-        if (f.kind == FieldKind::Integer) {
-            Poco::Int64 n = 0;
-            if (Poco::NumberParser::tryParse64(v, n))
-                out->set(f.name, n);
-            else
-                out->set(f.name, v); // the decoder reports the type error beside the field
-        } else if (f.kind == FieldKind::Number) {
-            double d = 0;
-            if (Poco::NumberParser::tryParseFloat(v, d))
-                out->set(f.name, d);
-            else
-                out->set(f.name, v);
-        } else {
-            out->set(f.name, v);
-        }
-    }
-    return out;
-}
+Poco::JSON::Object::Ptr Form::toJson() const { return formJson(_fields, _values); }
 
 void Form::addErrors(const Request& req, const domain::FieldErrors& errors,
                      const std::map<std::string, std::string>& renamed) {
@@ -230,33 +171,6 @@ long long postedVersion(const Request& req) {
     if (!Poco::NumberParser::tryParse64(req.field("version"), version) || version < 1)
         throw http::HttpError::badRequest("表单缺少版本号,请重新打开编辑页面", "the form lacks its version; open the edit page again");
     return version;
-}
-
-std::string yuan(long long fen) {
-    const bool negative = fen < 0;
-    unsigned long long abs = negative ? static_cast<unsigned long long>(-(fen + 1)) + 1 : static_cast<unsigned long long>(fen);
-    std::string whole = std::to_string(abs / 100);
-    for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) whole.insert(static_cast<std::size_t>(i), ",");
-    std::string cents = std::to_string(abs % 100);
-    if (cents.size() < 2) cents = "0" + cents;
-    return std::string(negative ? "-" : "") + "¥" + whole + "." + cents;
-}
-
-std::optional<long long> parseYuan(const std::string& typed) {
-    std::string text;
-    for (char c : typed)
-        if (c != ',' && c != ' ') text += c;
-    if (text.rfind("¥", 0) == 0) text = text.substr(std::string("¥").size());
-    if (text.rfind("￥", 0) == 0) text = text.substr(std::string("￥").size());
-    if (text.empty() || text.size() > 15) return std::nullopt;
-    const auto dot = text.find('.');
-    const std::string whole = text.substr(0, dot);
-    std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
-    if (whole.empty() || frac.size() > 2) return std::nullopt;
-    for (char c : whole + frac)
-        if (c < '0' || c > '9') return std::nullopt;
-    while (frac.size() < 2) frac += '0';
-    return std::stoll(whole) * 100 + std::stoll(frac);
 }
 
 std::string nextPageLink(Request& req, const std::optional<long long>& nextAfterId) {

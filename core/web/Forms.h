@@ -5,6 +5,7 @@
 
 #include "domain/Enums.h"
 #include "domain/FieldError.h"
+#include "web/FormDecode.h"
 #include "web/WebUi.h"
 
 #include <Poco/JSON/Object.h>
@@ -15,17 +16,6 @@
 #include <vector>
 
 namespace registry::web {
-
-enum class FieldKind { Text, TextArea, Integer, Number, Date, Select, Checkbox, MultiCheck, Password };
-
-struct FieldSpec {
-    std::string name;     // the API's field name, also the form field's
-    std::string labelKey; // catalogue key of the label
-    FieldKind kind = FieldKind::Text;
-    bool required = false;
-    std::vector<std::pair<std::string, std::string>> options; // value, label (Select)
-    std::string hintKey;
-};
 
 /// Options of an enumeration in the request's language, with an empty first choice unless `required`.
 template <class E> std::vector<std::pair<std::string, std::string>> enumOptions(const Request& req, bool required) {
@@ -53,9 +43,9 @@ public:
     /// A value as people read it: the option's label for a select, ✓ for a ticked box.
     std::string display(const std::string& name, const std::string& raw) const;
     const std::vector<FieldSpec>& fields() const { return _fields; }
-    /// Values as the user posted them.
+    /// Values as the user posted them (postedValues).
     void fillFrom(const Request& req);
-    /// The JSON object the API would receive: typed values; empty fields left out.
+    /// The JSON object the API would receive: typed values; empty fields left out (formJson).
     Poco::JSON::Object::Ptr toJson() const;
 
     /// Adds errors (the first per field shown beside it; those of no field of this form at the top).
@@ -80,11 +70,6 @@ domain::FieldErrors mergeErrors(domain::Validator& decodeErrors, const domain::F
 
 /// The version an edit form was opened at (its hidden "version" field); 400 when missing.
 long long postedVersion(const Request& req);
-
-/// "¥1,234.50" style amount (yuan with two decimals) of an amount in fen.
-std::string yuan(long long fen);
-/// Yuan as typed ("1234.5", "1,234.50", "¥80") to fen; nullopt when not an amount.
-std::optional<long long> parseYuan(const std::string& text);
 
 /// A mstch array of the page's "next" link for cursor pagination, keeping the other query parameters.
 std::string nextPageLink(Request& req, const std::optional<long long>& nextAfterId);

@@ -104,4 +104,51 @@ BOOST_AUTO_TEST_CASE(a_form_becomes_the_json_the_api_would_receive) {
     BOOST_TEST(form.display("displayed", "true") == "✓");
 }
 
+BOOST_AUTO_TEST_CASE(posted_fields_are_read_as_htmlform_holds_them) {
+    const std::vector<FieldSpec> fields{{"name", "facility_name", FieldKind::Text, true, {}, ""},
+                                        {"notes", "notes", FieldKind::TextArea, false, {}, ""},
+                                        {"password", "password", FieldKind::Password, false, {}, ""},
+                                        {"displayed", "displayed", FieldKind::Checkbox, false, {}, ""},
+                                        {"bundled", "bundled", FieldKind::Checkbox, false, {}, ""},
+                                        {"zones", "zones", FieldKind::MultiCheck, false, {}, ""}};
+    // Names compare case-insensitively and the first value counts, as HTMLForm::get; a multi-check keeps all.
+    const PostedFields posted{{"NAME", " 某殡仪馆 "}, {"name", "second"},   {"notes", " 两行\n "},
+                              {"password", " pw "},  {"displayed", "on"},   {"bundled", ""},
+                              {"zones", "farmland"}, {"Zones", "forest"}};
+    const auto values = postedValues(fields, posted);
+    BOOST_TEST(values.at("name") == "某殡仪馆");
+    BOOST_TEST(values.at("notes") == " 两行\n "); // text areas and passwords as typed
+    BOOST_TEST(values.at("password") == " pw ");
+    BOOST_TEST(values.at("displayed") == "true");
+    BOOST_TEST(values.at("bundled") == "");
+    BOOST_TEST(values.at("zones") == "farmland,forest");
+    const auto json = formJson(fields, values);
+    BOOST_TEST(json->getValue<bool>("displayed"));
+    BOOST_TEST(!json->getValue<bool>("bundled"));
+    BOOST_TEST(json->getArray("zones")->size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_price_form_sends_fen_and_the_plots_attributes) {
+    Poco::JSON::Object form;
+    form.set("item", std::string("cemetery.plot"));
+    form.set("amount_yuan", std::string("¥1,234.50"));
+    form.set("area_m2", 0.8);
+    form.set("term_years", Poco::Int64(20));
+    bool badAmount = true;
+    const auto body = priceRecordJson(form, 7, badAmount);
+    BOOST_TEST(!badAmount);
+    BOOST_TEST(body->getValue<long long>("amount_fen") == 123450);
+    BOOST_TEST(body->getValue<long long>("facility_id") == 7);
+    BOOST_TEST(!body->has("amount_yuan"));
+    BOOST_TEST(!body->has("area_m2"));
+    BOOST_TEST(body->getObject("attributes")->getValue<long long>("term_years") == 20);
+    form.set("amount_yuan", std::string("1.234"));
+    form.remove("area_m2");
+    form.remove("term_years");
+    const auto bad = priceRecordJson(form, 7, badAmount);
+    BOOST_TEST(badAmount);
+    BOOST_TEST(!bad->has("amount_fen"));
+    BOOST_TEST(!bad->has("attributes"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
