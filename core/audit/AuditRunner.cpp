@@ -120,33 +120,35 @@ private:
         StorePluginData& data = _data;
         data.forgetRecords();
         data.preload(batch.prices);
-        // The records go into Lua as they are, without a JSON view in between.
+        // One Lua state for the whole batch, and the records go into it as they are, without a JSON view.
+        plugins::StatePool::Lease lease = _host.lease();
         for (const auto& price : batch.prices) {
             if (const domain::Facility* facility = data.facilityOf(price.facilityId)) {
                 plugins::Subject subject{domain::SubjectType::Price, nullptr, facility->district};
                 subject.price = &price;
                 subject.facility = facility;
-                check(subject, price.id, data);
+                check(subject, price.id, data, lease);
             }
             ++_shared.checked;
         }
         for (const auto& facility : batch.facilities) {
             plugins::Subject subject{domain::SubjectType::Facility, nullptr, facility.district};
             subject.facility = &facility;
-            check(subject, facility.id, data);
+            check(subject, facility.id, data, lease);
             ++_shared.checked;
         }
         for (const auto& site : batch.sites) {
             plugins::Subject subject{domain::SubjectType::BurialSite, nullptr, site.district};
             subject.site = &site;
-            check(subject, site.id, data);
+            check(subject, site.id, data, lease);
             ++_shared.checked;
         }
     }
 
-    void check(const plugins::Subject& subject, long long subjectId, StorePluginData& data) {
+    void check(const plugins::Subject& subject, long long subjectId, StorePluginData& data,
+               plugins::StatePool::Lease& lease) {
         ++_perDistrict[subject.district];
-        const auto reported = _host.runChecks(subject, data, _run.auditDate, &_pluginRun);
+        const auto reported = _host.runChecks(subject, data, _run.auditDate, &_pluginRun, lease);
         const std::size_t first = _staged.size();
         for (const auto& f : reported) {
             auto finding = storedFinding(f, subject, subjectId);

@@ -92,6 +92,19 @@ Poco::JSON::Object::Ptr StorePluginData::previousPrice(const Poco::JSON::Object&
     return f ? plugins::priceView(*previous, *f) : nullptr;
 }
 
+bool StorePluginData::previousRecord(std::int64_t priceId, const domain::PriceRecord*& previous,
+                                     const domain::Facility*& facility) {
+    previous = nullptr;
+    facility = nullptr;
+    const auto preloaded = _previous.find(priceId);
+    if (preloaded == _previous.end()) return false;
+    if (preloaded->second) {
+        facility = facilityOf(preloaded->second->facilityId);
+        if (facility) previous = &*preloaded->second;
+    }
+    return true;
+}
+
 std::vector<Poco::JSON::Object::Ptr> StorePluginData::currentPrices(std::int64_t facilityId) {
     std::vector<Poco::JSON::Object::Ptr> out;
     const domain::Facility* f = facilityOf(facilityId);

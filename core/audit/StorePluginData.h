@@ -19,6 +19,8 @@ public:
     std::optional<domain::ReferencePrice> referencePrice(const std::string& item, const std::string& district,
                                                          const std::string& date) override;
     Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) override;
+    bool previousRecord(std::int64_t priceId, const domain::PriceRecord*& previous,
+                        const domain::Facility*& facility) override;
     std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) override;
     Poco::JSON::Object::Ptr facility(std::int64_t facilityId) override;
 

@@ -114,7 +114,7 @@ PluginHost::PluginHost(HostSettings settings, LogSink log)
 
 template <class OnResult>
 void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
-                          PluginRun* run, OnResult&& onResult) {
+                          PluginRun* run, StatePool::Lease* held, OnResult&& onResult) {
     if (!subject.present()) return;
     CallEnvironment environment;
     environment.data = &data;
@@ -124,7 +124,9 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
     if (environment.asOfDate.empty()) environment.asOfDate = today;
 
     const std::string& hook = hookName(kind, subject.type);
-    StatePool::Lease lease = _pool.acquire();
+    std::optional<StatePool::Lease> own;
+    if (!held) own.emplace(_pool.acquire());
+    StatePool::Lease& lease = held ? *held : *own;
     std::optional<PluginState::PreparedRecord> record; // one conversion for all plugins of this state
     for (const auto& plugin : lease.plugins().plugins) {
         if (!plugin->appliesTo(subject.district) || !plugin->has(hook)) continue;
@@ -154,8 +156,14 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
 
 std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& data, const std::string& today,
                                            PluginRun* run) {
+    StatePool::Lease lease = _pool.acquire();
+    return runChecks(subject, data, today, run, lease);
+}
+
+std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& data, const std::string& today,
+                                           PluginRun* run, StatePool::Lease& lease) {
     std::vector<Finding> findings;
-    runHooks(HookKind::Checks, subject, data, today, run,
+    runHooks(HookKind::Checks, subject, data, today, run, &lease,
              [&](const PluginSource&, HookResult& result, std::optional<Finding>& failure) {
                  for (auto& finding : result.findings)
                      findings.push_back(std::move(finding));
@@ -168,7 +176,7 @@ std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& d
 ValidateResult PluginHost::runValidate(const Subject& subject, PluginData& data, const std::string& today,
                                        PluginRun* run) {
     ValidateResult out;
-    runHooks(HookKind::Validate, subject, data, today, run,
+    runHooks(HookKind::Validate, subject, data, today, run, nullptr,
              [&](const PluginSource& plugin, HookResult& result, std::optional<Finding>& failure) {
                  for (auto& finding : result.findings)
                      out.findings.push_back(std::move(finding));

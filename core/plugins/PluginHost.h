@@ -89,6 +89,16 @@ public:
     std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
                                    PluginRun* run = nullptr);
 
+    /// A Lua state held by one thread across many records: an audit worker takes one per batch, so that
+    /// no lock is taken per record and the state's memory stays with the thread that allocates it (a
+    /// state passed between threads makes each free contend for another thread's malloc arena). Hold it
+    /// no longer than a batch: other threads may be waiting, and a reload takes effect at the next lease.
+    StatePool::Lease lease() { return _pool.acquire(); }
+
+    /// runChecks with a state the caller holds.
+    std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
+                                   PluginRun* run, StatePool::Lease& lease);
+
     /// Runs the validate hooks, in name order, until one refuses. A failing validate hook never refuses:
     /// it is reported as an error finding and the write goes on.
     ValidateResult runValidate(const Subject& subject, PluginData& data, const std::string& today,
@@ -97,7 +107,7 @@ public:
 private:
     template <class OnResult>
     void runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
-                  PluginRun* run, OnResult&& onResult);
+                  PluginRun* run, StatePool::Lease* held, OnResult&& onResult);
 
     PluginRegistry _registry;
     StatePool _pool;

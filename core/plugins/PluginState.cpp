@@ -343,6 +343,26 @@ int PluginState::ctxReferencePrice(lua_State* lua) {
         });
     }
     if (!reference) return pushNil(lua);
+    // A stored cap's table is read-only and the same until the cap is edited (its version moves on):
+    // each state builds it once.
+    PluginState& state = self(lua);
+    if (reference->id > 0) {
+        auto cached = state._referenceTables.find(reference->id);
+        if (cached != state._referenceTables.end() && cached->second.first == reference->version) {
+            lua_rawgeti(lua, LUA_REGISTRYINDEX, cached->second.second);
+            return 1;
+        }
+        convert::pushReferencePrice(lua, *reference);
+        lua_pushvalue(lua, -1);
+        const int ref = luaL_ref(lua, LUA_REGISTRYINDEX);
+        if (cached != state._referenceTables.end()) {
+            luaL_unref(lua, LUA_REGISTRYINDEX, cached->second.second);
+            cached->second = {reference->version, ref};
+        } else {
+            state._referenceTables.emplace(reference->id, std::make_pair(reference->version, ref));
+        }
+        return 1;
+    }
     convert::pushReferencePrice(lua, *reference);
     return 1;
 }
@@ -361,6 +381,21 @@ int PluginState::ctxPreviousPrice(lua_State* lua) {
     if (lua_getfield(lua, -1, "item") == LUA_TSTRING) price->set("item", std::string(lua_tostring(lua, -1)));
     lua_pop(lua, 2);
     PluginData* data = frame.environment->data;
+    const Poco::Int64 id = price->optValue<Poco::Int64>("id", 0);
+    const domain::PriceRecord* record = nullptr;
+    const domain::Facility* facility = nullptr;
+    bool found = false;
+    if (data && id > 0) {
+        guarded(lua, "previous_price", [&] {
+            found = data->previousRecord(id, record, facility);
+            return 0;
+        });
+    }
+    if (found) {
+        if (!record || !facility) return pushNil(lua);
+        convert::pushPrice(lua, *record, *facility);
+        return 1;
+    }
     Object::Ptr previous;
     if (data) {
         guarded(lua, "previous_price", [&] {

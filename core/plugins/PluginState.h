@@ -139,6 +139,7 @@ private:
     LogSink _log;
     std::uint64_t _generation;
     std::unordered_map<std::string, Slot> _slots;
+    std::unordered_map<std::int64_t, std::pair<std::int64_t, int>> _referenceTables; // cap id → (version, ref)
     Frame* _frame = nullptr;
 };
 

@@ -60,6 +60,17 @@ public:
     /// Null when there is none. `price` carries only id, facility_id and item (those that are set).
     virtual Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) = 0;
 
+    /// ctx.previous_price for a stored price from records instead of a view, when this data has them at
+    /// hand (an audit batch's preloaded records): sets `previous` and its `facility` (both null when
+    /// there is none; valid until the next call) and returns true. False: ask previousPrice.
+    virtual bool previousRecord(std::int64_t priceId, const domain::PriceRecord*& previous,
+                                const domain::Facility*& facility) {
+        (void)priceId;
+        previous = nullptr;
+        facility = nullptr;
+        return false;
+    }
+
     /// ctx.current_prices: the current price views of a facility (no effective_to), in item order.
     virtual std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) = 0;
 

@@ -34,6 +34,12 @@ class FakeData : public PluginData {
 public:
     std::string askedItem, askedDistrict, askedDate;
     Object::Ptr askedPrevious;
+    // A stored cap (id > 0): the host keeps its table per state until the version moves on.
+    std::int64_t capId = 0, capVersion = 1, capFen = 60000;
+    // previousRecord's answer for price 42 when set (the audit's preloaded records).
+    std::optional<registry::domain::PriceRecord> preloadedPrevious;
+    bool preloaded = false;
+    registry::domain::Facility previousFacility;
 
     std::optional<registry::domain::ReferencePrice>
     referencePrice(const std::string& item, const std::string& district, const std::string& date) override {
@@ -44,10 +50,23 @@ public:
         registry::domain::ReferencePrice cap;
         cap.item = item;
         cap.district = district;
-        cap.capFen = 60000;
+        cap.id = capId;
+        cap.version = capVersion;
+        cap.capFen = capFen;
         cap.effectiveFrom = "2024-01-01";
         cap.basis = "京发改[2024]1号 (illustrative)";
         return cap;
+    }
+    bool previousRecord(std::int64_t priceId, const registry::domain::PriceRecord*& previous,
+                        const registry::domain::Facility*& facility) override {
+        previous = nullptr;
+        facility = nullptr;
+        if (!preloaded || priceId != 42) return false;
+        if (preloadedPrevious) {
+            previous = &*preloadedPrevious;
+            facility = &previousFacility;
+        }
+        return true;
     }
     Object::Ptr previousPrice(const Object& price) override {
         askedPrevious = new Object(price);
@@ -181,6 +200,36 @@ BOOST_AUTO_TEST_CASE(reference_price_has_the_api_fields_and_is_read_only) {
     BOOST_TEST(api.report() == "京发改[2024]1号 (illustrative) 2024-01-01");
     Api writer(pluginWith("ctx.reference_price(r.item).cap_fen = 1"));
     BOOST_TEST(contains(writer.call().call.message, "read-only table 'reference price'"));
+}
+
+BOOST_AUTO_TEST_CASE(a_stored_caps_table_is_rebuilt_when_the_cap_changes) {
+    Api api(pluginWith(reporting("ctx.reference_price(r.item).cap_fen")));
+    api.data.capId = 5;
+    BOOST_TEST(api.report() == "60000");
+    BOOST_TEST(api.report() == "60000"); // the kept table
+    api.data.capFen = 70000;
+    api.data.capVersion = 2; // edited
+    BOOST_TEST(api.report() == "70000");
+}
+
+BOOST_AUTO_TEST_CASE(previous_price_from_preloaded_records) {
+    Api api(pluginWith(reporting("ctx.previous_price(r) and ctx.previous_price(r).amount_fen .. ' ' .. "
+                                 "ctx.previous_price(r).facility_name .. ' ' .. ctx.previous_price(r).district")));
+    api.data.preloaded = true;
+    registry::domain::PriceRecord previous;
+    previous.id = 41;
+    previous.facilityId = 3;
+    previous.item = "basic.cremation";
+    previous.amountFen = 45000;
+    previous.supersededBy = 42;
+    api.data.preloadedPrevious = previous;
+    api.data.previousFacility.id = 3;
+    api.data.previousFacility.name = "海淀区殡仪馆";
+    api.data.previousFacility.district = "110108";
+    BOOST_TEST(api.report() == "45000 海淀区殡仪馆 110108");
+    BOOST_TEST(!api.data.askedPrevious); // answered from the records
+    api.data.preloadedPrevious.reset();
+    BOOST_TEST(api.report() == "nil");
 }
 
 BOOST_AUTO_TEST_CASE(previous_price_is_asked_with_the_record) {
