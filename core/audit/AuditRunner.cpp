@@ -312,10 +312,17 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
         merge.recordsPerDistrict = shared.perDistrict;
         if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;
         const auto counts = store::mergeAuditFindings(_db, merge);
+        if (!counts) { // cancelled while it merged
+            store::discardAuditFindings(_db, auditId);
+            runs.finish(auditId, domain::AuditStatus::Cancelled, {}, "{}", "");
+            log.information("audit " + std::to_string(auditId) + " cancelled at the end, after " +
+                            std::to_string(shared.checked.load()) + " records");
+            return *runs.get(auditId);
+        }
         log.information("audit " + std::to_string(auditId) + " succeeded: " + std::to_string(shared.checked.load()) +
-                        " records, " + std::to_string(counts.findingsNew) + " new findings, " +
-                        std::to_string(counts.findingsResolved) + " resolved, " +
-                        std::to_string(counts.pluginErrors) + " plugin errors");
+                        " records, " + std::to_string(counts->findingsNew) + " new findings, " +
+                        std::to_string(counts->findingsResolved) + " resolved, " +
+                        std::to_string(counts->pluginErrors) + " plugin errors");
     } catch (const std::exception& e) {
         // The merge is one transaction: it either happened whole or not at all.
         log.error("audit " + std::to_string(auditId) + " failed at the end: " + e.what());

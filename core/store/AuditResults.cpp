@@ -195,7 +195,7 @@ void discardAuditFindings(Database& db, long long auditId) {
     session.sql() << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
 }
 
-AuditCounts mergeAuditFindings(Database& db, const AuditMerge& merge) {
+std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& merge) {
     Database::Session session(db);
     auto& sql = session.sql();
     Transaction tx(session);
@@ -274,10 +274,17 @@ AuditCounts mergeAuditFindings(Database& db, const AuditMerge& merge) {
     }
 
     sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
-    sql << "UPDATE audit_runs SET status = 'succeeded', findings_new = :new, findings_resolved = :resolved, "
-           "plugin_errors = :errors, summary = :summary, finished_at = :now, heartbeat_at = :now2 WHERE id = :id",
-        soci::use(counts.findingsNew), soci::use(counts.findingsResolved), soci::use(counts.pluginErrors),
-        soci::use(summary), soci::use(now), soci::use(now), soci::use(auditId);
+    // Last, so that a cancel request racing with the merge either comes first (and is seen here: the
+    // transaction is dropped) or finds the run succeeded (and is refused with 409).
+    soci::statement done = (sql.prepare << "UPDATE audit_runs SET status = 'succeeded', findings_new = :new, "
+                                           "findings_resolved = :resolved, plugin_errors = :errors, summary = :summary, "
+                                           "finished_at = :now, heartbeat_at = :now2 WHERE id = :id AND "
+                                           "cancel_requested = 0",
+                            soci::use(counts.findingsNew), soci::use(counts.findingsResolved),
+                            soci::use(counts.pluginErrors), soci::use(summary), soci::use(now), soci::use(now),
+                            soci::use(auditId));
+    done.execute(true);
+    if (done.get_affected_rows() != 1) return std::nullopt; // rolled back by tx
     tx.commit();
     return counts;
 }

@@ -43,6 +43,8 @@ struct AuditMerge {
 /// - an open or acknowledged finding in the audit's scope that was not reported again is resolved by this
 ///   audit, unless its plugin failed on that record or was skipped (a failure proves nothing);
 /// - the run's summary (the report) and counts are written and it is marked succeeded.
-AuditCounts mergeAuditFindings(Database& db, const AuditMerge& merge);
+/// Returns nullopt, changing nothing, when a cancel was asked for meanwhile: a cancel that was accepted
+/// (202) always ends the audit cancelled, even one that had checked its last record.
+std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& merge);
 
 } // namespace registry::store

@@ -280,6 +280,26 @@ BOOST_AUTO_TEST_CASE(a_cancelled_audit_changes_no_finding) {
     BOOST_TEST(domain::toString(runner.run(waiting.id).status) == "cancelled");
 }
 
+BOOST_AUTO_TEST_CASE(a_cancel_accepted_after_the_last_record_still_cancels) {
+    const long long f = facility("己殡仪馆");
+    price(f, "basic.storage", 150000);
+    const long long before = count("SELECT COUNT(*) FROM findings");
+    store::AuditRunRepository runs(db());
+    auto queued = runs.createManual(std::nullopt, "auditor", "2026-06-01", "test-instance");
+    audit::AuditRunner runner(db(), *host, settings("test-instance").runner);
+    // Asked at the last progress report, once every record is checked and before the merge: the request
+    // is accepted (the run is still running), so the audit must end cancelled, not succeeded.
+    bool asked = false;
+    const auto run = runner.run(queued.id, [&](long long checked, long long total) {
+        if (checked == total && !asked) asked = runs.requestCancel(queued.id);
+    });
+    BOOST_TEST(asked);
+    BOOST_TEST(domain::toString(run.status) == "cancelled");
+    BOOST_TEST(run.cancelRequested);
+    BOOST_TEST(count("SELECT COUNT(*) FROM findings") == before);
+    BOOST_TEST(count("SELECT COUNT(*) FROM audit_results") == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_run_whose_server_died_is_marked_failed_on_restart_with_nothing_kept) {
     const long long f = facility("庚公墓");
     const long long p = price(f, "basic.cremation", 150000);
