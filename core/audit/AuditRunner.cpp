@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <exception>
 #include <map>
@@ -183,6 +184,13 @@ private:
     std::map<std::string, long long> _perDistrict;
 };
 
+/// "1.25"
+std::string seconds(Clock::duration d) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2f", std::chrono::duration<double>(d).count());
+    return text;
+}
+
 std::string describe(const std::exception_ptr& error) {
     try {
         std::rethrow_exception(error);
@@ -216,6 +224,7 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
                     (run.district ? *run.district : std::string("citywide")) + ", " + std::to_string(total) +
                     " records)");
 
+    const auto startedAt = Clock::now();
     plugins::PluginRun pluginRun = _host.newRun();
     Shared shared;
     BatchQueue queue(static_cast<std::size_t>(_settings.workers) * 2);
@@ -311,6 +320,7 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
             if (pluginRun.skipped(plugin.name)) merge.skippedPlugins.push_back(plugin.name);
         merge.recordsPerDistrict = shared.perDistrict;
         if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;
+        const auto mergeAt = Clock::now();
         const auto counts = store::mergeAuditFindings(_db, merge);
         if (!counts) { // cancelled while it merged
             store::discardAuditFindings(_db, auditId);
@@ -322,7 +332,8 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
         log.information("audit " + std::to_string(auditId) + " succeeded: " + std::to_string(shared.checked.load()) +
                         " records, " + std::to_string(counts->findingsNew) + " new findings, " +
                         std::to_string(counts->findingsResolved) + " resolved, " +
-                        std::to_string(counts->pluginErrors) + " plugin errors");
+                        std::to_string(counts->pluginErrors) + " plugin errors; checks " +
+                        seconds(mergeAt - startedAt) + " s, merge " + seconds(Clock::now() - mergeAt) + " s");
     } catch (const std::exception& e) {
         // The merge is one transaction: it either happened whole or not at all.
         log.error("audit " + std::to_string(auditId) + " failed at the end: " + e.what());
