@@ -312,6 +312,8 @@ int RegistryApp::serve() {
     web::WebSettings webSettings;
     webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
     webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
+    webSettings.dashboardCacheSeconds =
+        static_cast<int>(intSetting("web.dashboard_cache_seconds", webSettings.dashboardCacheSeconds, 0, 3600));
     if (webSettings.secureCookies != "auto" && webSettings.secureCookies != "always" && webSettings.secureCookies != "never")
         throw std::invalid_argument("setting web.secure_cookies must be auto, always or never (got '" +
                                     webSettings.secureCookies + "')");

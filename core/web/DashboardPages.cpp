@@ -10,8 +10,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
+#include <memory>
+#include <mutex>
 
 namespace registry::web {
 namespace {
@@ -76,6 +79,50 @@ std::vector<SiteProgress> siteProgress(soci::session& sql, const std::optional<s
     return out;
 }
 
+/// What the dashboard counts, for one scope (a district, or "" for the city).
+struct Tallies {
+    Counts kinds, planActions, severities;
+    std::vector<SiteProgress> sites;
+};
+
+Tallies count(soci::session& sql, const std::optional<std::string>& district) {
+    Tallies t;
+    t.kinds = countBy(sql, "facilities", "kind", "", district);
+    t.planActions = countBy(sql, "facilities", "plan_action", "", district);
+    t.severities = countBy(sql, "findings", "severity", "status IN ('open', 'acknowledged')", district);
+    t.sites = siteProgress(sql, district);
+    return t;
+}
+
+/// Tallies reused for WebSettings::dashboardCacheSeconds per scope, so that many people looking at the
+/// dashboard cost one count every few seconds, not one each. Thread-safe.
+class TallyCache {
+public:
+    explicit TallyCache(int seconds) : _ttl(std::chrono::seconds(seconds)) {}
+
+    Tallies get(store::Database& db, const std::optional<std::string>& district) {
+        const auto now = std::chrono::steady_clock::now();
+        const std::string scope = district.value_or("");
+        if (_ttl.count() > 0) {
+            std::lock_guard<std::mutex> lock(_mutex);
+            const auto found = _entries.find(scope);
+            if (found != _entries.end() && now - found->second.first < _ttl) return found->second.second;
+        }
+        store::Database::Session session(db);
+        Tallies fresh = count(session.sql(), district);
+        if (_ttl.count() > 0) {
+            std::lock_guard<std::mutex> lock(_mutex);
+            _entries[scope] = {now, fresh};
+        }
+        return fresh;
+    }
+
+private:
+    std::chrono::steady_clock::duration _ttl;
+    std::mutex _mutex;
+    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, Tallies>> _entries; // ≤ 17 scopes
+};
+
 /// Share of the plan window gone by today, 0–100.
 double expectedPercent(const domain::PlanWindow& window) {
     const auto start = domain::parseDate(window.start), end = domain::parseDate(window.end),
@@ -86,23 +133,23 @@ double expectedPercent(const domain::PlanWindow& window) {
 
 std::string percentText(double p) { return std::to_string(static_cast<int>(std::floor(p + 0.5))) + "%"; }
 
-void dashboard(WebUi& ui, Request& req) {
+void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
     const auto district = req.listDistrict(req.query("district"));
+    const Tallies tallies = cache.get(ui.api().db, district);
     store::Database::Session session(ui.api().db);
     auto& sql = session.sql();
     mstch::map view;
     view["scope"] = district ? districtName(req, *district) : req.t("citywide");
-    view["kinds"] = countRows<domain::FacilityKind>(req, countBy(sql, "facilities", "kind", "", district));
-    view["plan_actions"] = countRows<domain::PlanAction>(req, countBy(sql, "facilities", "plan_action", "", district));
-    view["severities"] = countRows<domain::Severity>(
-        req, countBy(sql, "findings", "severity", "status IN ('open', 'acknowledged')", district));
+    view["kinds"] = countRows<domain::FacilityKind>(req, tallies.kinds);
+    view["plan_actions"] = countRows<domain::PlanAction>(req, tallies.planActions);
+    view["severities"] = countRows<domain::Severity>(req, tallies.severities);
 
     // The bars: one per district, handled graves against all graves; the marker is where the plan
     // should be by today if the work went evenly across the window.
     const double expected = expectedPercent(ui.api().window);
     const int barWidth = 400, rowHeight = 34, labelWidth = 110;
     mstch::array bars;
-    const auto rows = siteProgress(sql, district);
+    const auto& rows = tallies.sites;
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         const double percent = r.graves > 0 ? std::min(100.0, 100.0 * static_cast<double>(r.handled) / static_cast<double>(r.graves)) : 0;
@@ -168,7 +215,8 @@ void dashboard(WebUi& ui, Request& req) {
 } // namespace
 
 void addDashboardPages(WebUi& ui) {
-    ui.get("/", [&ui](Request& req) { dashboard(ui, req); });
+    auto cache = std::make_shared<TallyCache>(ui.settings().dashboardCacheSeconds);
+    ui.get("/", [&ui, cache](Request& req) { dashboard(ui, req, *cache); });
 }
 
 } // namespace registry::web

@@ -27,6 +27,10 @@ struct WebSettings {
     /// Secure cookies: "auto" (when the request came over HTTPS or a proxy says X-Forwarded-Proto: https),
     /// "always" or "never".
     std::string secureCookies = "auto";
+    /// How long the dashboard's counts (facilities, open findings, burial-site progress) are reused
+    /// before they are counted again: counting a city's tables costs tenths of a second per view.
+    /// 0: count on every view. The last audit is always read fresh.
+    int dashboardCacheSeconds = 10;
 };
 
 /// One request to the web UI: the API's Exchange (query, path parameters, permission checks) plus the
