@@ -94,7 +94,19 @@ bench_audit() {
   cat "$out/audit.md"
 }
 
+run_started=$(date -u '+%Y-%m-%d %H:%M UTC')
+run_load=$(cut -d' ' -f1-3 /proc/loadavg)
 for b in bulk http writes import scale audit; do
   if wants "$b"; then "bench_$b"; fi
 done
+# Every benchmark in this invocation: say so at the top, so that a reader knows the tables are one run.
+if ((${#benches[@]} == 6)); then
+  {
+    echo "Every table below comes from one run of \`RUNS=$runs ${SCALE:+SCALE=$SCALE }scripts/bench.sh\`"
+    echo "(all six benchmarks), $run_started to $(date -u '+%H:%M UTC'), on $(nproc) cores"
+    echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM);"
+    echo "load average at the start $run_load, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  } > "$out/run.section"
+  replace_section run "$out/run.section"
+fi
 echo "bench: results written to docs/PERFORMANCE.md" >&2
