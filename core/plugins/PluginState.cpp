@@ -373,12 +373,14 @@ int PluginState::ctxPreviousPrice(lua_State* lua) {
     // What identifies the record it replaced: its id, or for a price not stored yet its facility and item.
     Object::Ptr price = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     sandbox::pushUnwrapped(lua, 1);
-    for (const char* key : {"id", "facility_id"}) {
-        if (lua_getfield(lua, -1, key) == LUA_TNUMBER && lua_isinteger(lua, -1))
+    for (const char* key : {"id", "facility_id"}) { // raw reads: no metamethod of a plugin's own table runs
+        lua_pushstring(lua, key);
+        if (lua_rawget(lua, -2) == LUA_TNUMBER && lua_isinteger(lua, -1))
             price->set(key, static_cast<Poco::Int64>(lua_tointeger(lua, -1)));
         lua_pop(lua, 1);
     }
-    if (lua_getfield(lua, -1, "item") == LUA_TSTRING) price->set("item", std::string(lua_tostring(lua, -1)));
+    lua_pushliteral(lua, "item");
+    if (lua_rawget(lua, -2) == LUA_TSTRING) price->set("item", std::string(lua_tostring(lua, -1)));
     lua_pop(lua, 2);
     PluginData* data = frame.environment->data;
     const Poco::Int64 id = price->optValue<Poco::Int64>("id", 0);

@@ -184,6 +184,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     _session.sql() << "COMMIT";
     _open = false;
+    _session.database()._commits.fetch_add(1, std::memory_order_release);
 }
 
 } // namespace registry::store

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -39,6 +40,10 @@ public:
     /// True when a trivial query answers now (for /readyz); never throws.
     bool ping();
 
+    /// Write transactions this process has committed so far: a cache of what the data says (the
+    /// dashboard's counts) is stale once this moves on. Writes by other processes are not counted.
+    std::uint64_t commits() const { return _commits.load(std::memory_order_acquire); }
+
     /// A connection borrowed from the pool for the lifetime of this object. A connection that failed is
     /// checked and reconnected the next time it is borrowed, so service resumes after a database restart.
     class Session {
@@ -51,6 +56,7 @@ public:
         soci::session* operator->() { return _sql; }
         soci::session& sql() { return *_sql; }
         Backend backend() const { return _db.backend(); }
+        Database& database() { return _db; }
 
     private:
         Database& _db;
@@ -69,6 +75,7 @@ public:
 
 private:
     friend class Session;
+    friend class Transaction;
     void openSession(soci::session& sql);
     void configureSession(soci::session& sql);
 
@@ -77,6 +84,7 @@ private:
     std::unique_ptr<soci::connection_pool> _pool;
     std::vector<std::atomic<bool>> _suspect; // per pool slot: check before next use
     std::vector<std::atomic<long long>> _lastUsedMs;
+    std::atomic<std::uint64_t> _commits{0};
 };
 
 /// A write transaction on a borrowed session. SQLite takes the write lock up front (BEGIN IMMEDIATE) so

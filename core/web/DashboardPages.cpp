@@ -94,33 +94,42 @@ Tallies count(soci::session& sql, const std::optional<std::string>& district) {
     return t;
 }
 
-/// Tallies reused for WebSettings::dashboardCacheSeconds per scope, so that many people looking at the
-/// dashboard cost one count every few seconds, not one each. Thread-safe.
+/// Tallies reused per scope, so that many people looking at the dashboard cost one count every few
+/// seconds, not one each: until this server commits a write (an edit shows at once to whoever made it)
+/// and for at most WebSettings::dashboardCacheSeconds (writes through other instances or the CLI).
+/// Thread-safe.
 class TallyCache {
 public:
     explicit TallyCache(int seconds) : _ttl(std::chrono::seconds(seconds)) {}
 
     Tallies get(store::Database& db, const std::optional<std::string>& district) {
         const auto now = std::chrono::steady_clock::now();
+        const std::uint64_t commits = db.commits(); // read before counting: a write meanwhile stales it
         const std::string scope = district.value_or("");
         if (_ttl.count() > 0) {
             std::lock_guard<std::mutex> lock(_mutex);
             const auto found = _entries.find(scope);
-            if (found != _entries.end() && now - found->second.first < _ttl) return found->second.second;
+            if (found != _entries.end() && found->second.commits == commits && now - found->second.at < _ttl)
+                return found->second.tallies;
         }
         store::Database::Session session(db);
         Tallies fresh = count(session.sql(), district);
         if (_ttl.count() > 0) {
             std::lock_guard<std::mutex> lock(_mutex);
-            _entries[scope] = {now, fresh};
+            _entries[scope] = {now, commits, fresh};
         }
         return fresh;
     }
 
 private:
+    struct Entry {
+        std::chrono::steady_clock::time_point at;
+        std::uint64_t commits = 0;
+        Tallies tallies;
+    };
     std::chrono::steady_clock::duration _ttl;
     std::mutex _mutex;
-    std::map<std::string, std::pair<std::chrono::steady_clock::time_point, Tallies>> _entries; // ≤ 17 scopes
+    std::map<std::string, Entry> _entries; // at most 17 scopes
 };
 
 /// Share of the plan window gone by today, 0–100.

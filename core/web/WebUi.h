@@ -28,8 +28,9 @@ struct WebSettings {
     /// "always" or "never".
     std::string secureCookies = "auto";
     /// How long the dashboard's counts (facilities, open findings, burial-site progress) are reused
-    /// before they are counted again: counting a city's tables costs tenths of a second per view.
-    /// 0: count on every view. The last audit is always read fresh.
+    /// before they are counted again: counting a city's tables costs tenths of a second per view. A
+    /// write committed by this server recounts at once; this bounds how late writes through other
+    /// instances (or the CLI) show. 0: count on every view. The last audit is always read fresh.
     int dashboardCacheSeconds = 10;
 };
 

@@ -179,7 +179,15 @@ try {
     await checkPage(page, 'dashboard');
   });
 
+  // The dashboard's funeral-home count (its counts are cached; a write must show at once).
+  const funeralHomes = async () => {
+    await page.goto(`${base}/`);
+    return Number(await page.locator('#h-kinds + table a[href="/facilities?kind=funeral_home"]').locator('xpath=../../td[2]').innerText());
+  };
+  let funeralHomesBefore;
+
   await step('creating a facility: errors beside their fields, typed values kept, then saved', async () => {
+    funeralHomesBefore = await funeralHomes();
     await page.goto(`${base}/facilities`);
     await checkPage(page, 'facilities');
     await page.getByRole('link', { name: '登记新设施' }).click();
@@ -204,6 +212,7 @@ try {
     assert.equal(await page.locator('h1').innerText(), facilityName);
     assert.equal(await page.evaluate(() => window.__xss), undefined, 'no script from a record ran');
     await checkPage(page, 'facility-detail');
+    assert.equal(await funeralHomes(), funeralHomesBefore + 1, 'the dashboard counts the new funeral home at once');
   });
 
   await step('a cremation price over the cap is saved and its violation shown at once', async () => {
