@@ -46,15 +46,18 @@ Poco::JSON::Array::Ptr RecordChecks::check(const plugins::Subject& subject, long
     StorePluginData data(_db);
     auto run = _host.newRun();
     Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    store::FindingRepository findings(_db);
-    for (const auto& f : _host.runChecks(subject, data, _today(), &run)) {
-        const auto stored = storedFinding(f, subject, subjectId);
-        try {
-            findings.report(stored);
-        } catch (const std::exception& e) {
-            // The write is stored already; a finding that cannot be is found again by the next audit.
-            Poco::Logger::get("registry.plugins").error("cannot store finding %s/%s: %s", f.plugin, f.rule, std::string(e.what()));
-        }
+    const auto reported = _host.runChecks(subject, data, _today(), &run);
+    std::vector<domain::Finding> stored;
+    for (const auto& f : reported) stored.push_back(storedFinding(f, subject, subjectId));
+    try {
+        if (!stored.empty()) store::FindingRepository(_db).report(stored); // one commit for them all
+    } catch (const std::exception& e) {
+        // The write is stored already; findings that cannot be are found again by the next audit.
+        Poco::Logger::get("registry.plugins")
+            .error("cannot store the %s findings of a %s being written: %s", std::to_string(stored.size()),
+                   domain::toString(subject.type), std::string(e.what()));
+    }
+    for (const auto& f : reported) {
         Poco::JSON::Object::Ptr check = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
         check->set("plugin", f.plugin);
         check->set("rule", f.rule);

@@ -82,10 +82,19 @@ Page<Finding> FindingRepository::list(const FindingFilter& filter, const PageReq
     return makePage(fetchAll(session.sql(), q), limit);
 }
 
-Finding FindingRepository::report(const Finding& input) {
+Finding FindingRepository::report(const Finding& input) { return report(std::vector<Finding>{input}).front(); }
+
+std::vector<Finding> FindingRepository::report(const std::vector<Finding>& inputs) {
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
+    std::vector<Finding> out;
+    for (const auto& input : inputs) out.push_back(reportIn(sql, input));
+    tx.commit();
+    return out;
+}
+
+Finding FindingRepository::reportIn(soci::session& sql, const Finding& input) {
     SqlQuery q(selectColumns);
     q.where("plugin = " + q.bind(input.plugin));
     q.where("rule = " + q.bind(input.rule));
@@ -135,7 +144,6 @@ Finding FindingRepository::report(const Finding& input) {
             soci::use(audit, auditInd);
         f.id = Database::lastInsertId(sql, "findings");
     }
-    tx.commit();
     return f;
 }
 

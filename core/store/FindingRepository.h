@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace registry::store {
 
@@ -33,12 +34,15 @@ public:
     /// opens one; a known one gets its message, details, severity and last_seen_at refreshed and keeps its
     /// status, except that a resolved or waived one opens again (the record changed since).
     domain::Finding report(const domain::Finding& finding);
+    /// report() of each, in one transaction (one commit for all the findings of one write).
+    std::vector<domain::Finding> report(const std::vector<domain::Finding>& findings);
 
     /// An inspector's status change. Throws NotFound, ValidationFailed (a waiver without a note).
     domain::Finding setStatus(long long id, domain::FindingStatus status, const std::string& note,
                               const std::string& actor);
 
 private:
+    static domain::Finding reportIn(soci::session& sql, const domain::Finding& finding);
     Database& _db;
 };
 
