@@ -166,10 +166,16 @@ Database::Session::~Session() {
 }
 
 Transaction::Transaction(Database::Session& session) : _session(session) {
-    if (session.backend() == Backend::Sqlite)
+    if (session.backend() == Backend::Sqlite) {
+        Database& db = session.database();
+        _writer = std::unique_lock<std::timed_mutex>(db._sqliteWriter, std::defer_lock);
+        if (!_writer.try_lock_for(std::chrono::milliseconds(db._options.busyTimeoutMs)))
+            throw Unavailable("the database is busy: another write did not finish within " +
+                              std::to_string(db._options.busyTimeoutMs) + " ms");
         session.sql() << "BEGIN IMMEDIATE";
-    else
+    } else {
         session.sql() << "START TRANSACTION";
+    }
 }
 
 Transaction::~Transaction() {
@@ -184,6 +190,7 @@ Transaction::~Transaction() {
 void Transaction::commit() {
     _session.sql() << "COMMIT";
     _open = false;
+    if (_writer.owns_lock()) _writer.unlock();
     _session.database()._commits.fetch_add(1, std::memory_order_release);
 }
 
