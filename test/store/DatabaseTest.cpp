@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <thread>
 #include <unistd.h>
 
 using namespace registry;
@@ -191,6 +193,45 @@ BOOST_AUTO_TEST_CASE(uncommitted_transaction_rolls_back) {
         tx.commit();
     }
     BOOST_TEST(countRows(t.db(), "code_sequences", "scope = 'X-commit'") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(writers_queue_and_a_writer_waiting_past_the_busy_timeout_is_told_why) {
+    TestDatabase t;
+    store::DatabaseOptions options;
+    options.poolSize = 2;
+    options.busyTimeoutMs = 300;
+    store::Database db(t.url(), options);
+    const auto commitsBefore = db.commits();
+    store::Database::Session first(db);
+    auto held = std::make_unique<store::Transaction>(first);
+    first.sql() << "INSERT INTO code_sequences (scope, next_value) VALUES ('X-queue-1', 1)";
+    if (db.backend() == store::Backend::Sqlite) {
+        // Another writer waits for the first; past the busy timeout it gets Unavailable, which says why.
+        store::Database::Session second(db);
+        const auto started = std::chrono::steady_clock::now();
+        try {
+            store::Transaction tx(second);
+            BOOST_ERROR("expected Unavailable while another write holds the database");
+        } catch (const store::Unavailable& e) {
+            const std::string message = e.what();
+            BOOST_TEST(message.find("busy") != std::string::npos, message);
+            BOOST_TEST(message.find("300 ms") != std::string::npos, message);
+        }
+        BOOST_TEST((std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(250)));
+    }
+    // A writer that queues while the first commits goes on once it has.
+    std::thread later([&] {
+        store::Database::Session second(db);
+        store::Transaction tx(second);
+        second.sql() << "INSERT INTO code_sequences (scope, next_value) VALUES ('X-queue-2', 1)";
+        tx.commit();
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    held->commit();
+    held.reset();
+    later.join();
+    BOOST_TEST(countRows(db, "code_sequences", "scope LIKE 'X-queue-%'") == 2);
+    BOOST_TEST(db.commits() == commitsBefore + 2); // what the dashboard's cache watches
 }
 
 BOOST_AUTO_TEST_SUITE_END()
