@@ -8,7 +8,9 @@
 #include "audit/Scheduler.h"
 #include "domain/District.h"
 #include "plugins/PluginHost.h"
-#include "store/AuditRunRepository.h"
+#include "service/Audits.h"
+#include "service/Refusal.h"
+#include "service/Users.h"
 #include "store/Database.h"
 
 #include <Poco/Environment.h>
@@ -49,7 +51,7 @@ void printReport(const domain::AuditRun& run) {
 
 /// `audit report [ID] [--format table|csv|json|html]`: a finished audit's report (the latest succeeded
 /// one without ID).
-int reportVerb(store::Database& db, const std::vector<std::string>& args) {
+int reportVerb(service::Audits& audits, const std::vector<std::string>& args) {
     std::optional<long long> id;
     std::string format = "table";
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -63,20 +65,19 @@ int reportVerb(store::Database& db, const std::vector<std::string>& args) {
             throw std::invalid_argument("audit report: unexpected argument '" + args[i] + "' (see audit --help)");
         }
     }
-    store::AuditRunRepository runs(db);
+    const auto who = service::commandLinePrincipal();
     std::optional<domain::AuditRun> run;
-    if (id) {
-        run = runs.get(*id);
-        if (!run) throw std::invalid_argument("audit " + std::to_string(*id) + " does not exist");
-    } else {
-        run = runs.latestSucceeded();
-        if (!run) throw std::invalid_argument("no audit has succeeded yet (run one with: funeral-registry audit)");
+    try {
+        run = id ? audits.get(who, *id) : audits.latestSucceeded(who);
+    } catch (const service::NotFound&) {
+        if (id) throw std::invalid_argument("audit " + std::to_string(*id) + " does not exist");
+        throw std::invalid_argument("no audit has succeeded yet (run one with: funeral-registry audit)");
     }
     if (run->status != domain::AuditStatus::Succeeded)
         throw std::invalid_argument("audit " + std::to_string(run->id) + " is " + domain::toString(run->status) +
                                     (run->error.empty() ? std::string() : " (" + run->error + ")") +
                                     "; only a succeeded audit has a report");
-    const auto report = audit::reportJson(*run, std::nullopt);
+    const auto report = audits.report(who, *run);
     if (format == "table")
         printReport(*run);
     else if (format == "csv")
@@ -93,7 +94,8 @@ int reportVerb(store::Database& db, const std::vector<std::string>& args) {
 int RegistryApp::auditVerb(const std::vector<std::string>& args) {
     if (!args.empty() && args[0] == "report") {
         auto db = openDatabase(boolSetting("db.auto_migrate", true));
-        return reportVerb(*db, args);
+        service::Audits audits(service::Context{*db, planWindow()});
+        return reportVerb(audits, args);
     }
     std::optional<std::string> district;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -118,11 +120,12 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
     const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
     const std::string zone = schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
-    audit::AuditService service(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
+    audit::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
     Progress progress("audit");
-    const auto run = service.runNow(district, "cli", [&](long long done, long long total) {
-        progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
-    });
+    const auto run = service::Audits(service::Context{*db, planWindow()})
+                         .runHere(service::commandLinePrincipal(), here, district, [&](long long done, long long total) {
+                             progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+                         });
     progress.finish();
     if (run.status != domain::AuditStatus::Succeeded) {
         std::cerr << "funeral-registry: audit " << run.id << " " << domain::toString(run.status)

@@ -14,6 +14,10 @@
 namespace registry::store {
 class Database;
 }
+namespace registry::plugins {
+class PluginHost;
+struct LoadReport;
+} // namespace registry::plugins
 
 namespace registry::app {
 
@@ -58,6 +62,8 @@ private:
     int pluginVerb(const std::vector<std::string>& args);
     int exportVerb(const std::vector<std::string>& args);
     int auditVerb(const std::vector<std::string>& args);
+    /// Loads plugins.dir into `host`; says on stderr what did not load.
+    plugins::LoadReport loadPlugins(plugins::PluginHost& host);
     audit::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
 
     CommandLine _commandLine;

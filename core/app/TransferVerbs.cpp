@@ -3,11 +3,15 @@
 #include "app/Progress.h"
 #include "app/RegistryApp.h"
 
+#include "audit/RecordChecks.h"
+#include "audit/Scheduler.h"
 #include "codec/Csv.h"
 #include "domain/District.h"
-#include "http/Export.h"
+#include "plugins/PluginHost.h"
+#include "service/Exports.h"
+#include "service/Imports.h"
+#include "service/Users.h"
 #include "store/Database.h"
-#include "store/PriceImport.h"
 
 #include <Poco/FileStream.h>
 #include <Poco/StreamCopier.h>
@@ -43,23 +47,43 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
     } catch (const Poco::Exception& e) {
         throw std::invalid_argument("cannot read " + file + ": " + e.displayText());
     }
-    const std::string text = codec::toUtf8(bytes, encoding.value_or(codec::detectEncoding(bytes)));
 
     auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    store::ImportOptions options;
-    options.dryRun = dryRun;
-    options.actor = "cli";
-    options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
+    // The district rules refuse rows here as they do through the API and the web form.
+    plugins::PluginHost host(plugins::HostSettings::fromConfiguration(config()));
+    loadPlugins(host);
+    const std::string zone = audit::Scheduler::Settings::fromConfiguration(config()).timeZone;
+    audit::RecordChecks checks(*db, host, [zone] { return audit::localDate(zone); });
+    service::Context context{*db, planWindow(), store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
+    context.plugins = &host;
+    context.checks = &checks;
     Progress progress("import");
-    options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
-    const auto report = store::importPrices(*db, text, options);
-    progress.finish();
-    if (!report.problems.empty()) {
-        for (const auto& p : report.problems)
+    service::ImportReport report;
+    try {
+        report = service::Imports(context)
+                     .importPrices(service::commandLinePrincipal(),
+                                   [&] {
+                                       service::ImportRequest request;
+                                       request.bytes = std::move(bytes);
+                                       request.encoding = encoding;
+                                       request.dryRun = dryRun;
+                                       request.progress = [&](std::size_t done, std::size_t total) {
+                                           progress.update(done, total);
+                                       };
+                                       return request;
+                                   })
+                     .report;
+        progress.finish();
+    } catch (const service::ImportRefused& e) {
+        progress.finish();
+        for (const auto& p : e.report().problems)
             std::cerr << file << (p.line ? ":" + std::to_string(p.line) : std::string()) << ": "
                       << (p.field.empty() ? "" : p.field + ": ") << p.messageEn << " (" << p.messageZh << ")\n";
         std::cerr << "funeral-registry: " << file << " has errors; nothing was imported\n";
         return EXIT_DATAERR;
+    } catch (const service::Invalid& e) {
+        progress.finish();
+        throw std::invalid_argument(file + ": " + (e.errors().empty() ? e.messageEn() : e.errors().front().messageEn));
     }
     if (dryRun)
         std::cout << "dry run: " << report.rows << " rows are valid (" << report.superseded
@@ -72,8 +96,8 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
 
 int RegistryApp::exportVerb(const std::vector<std::string>& args) {
     if (args.empty()) throw std::invalid_argument("export needs facilities, burial-sites, prices or findings");
-    http::ExportRequest request;
-    const auto kind = http::parseExportKind(args[0]);
+    service::ExportRequest request;
+    const auto kind = service::parseExportKind(args[0]);
     if (!kind) throw std::invalid_argument("export: unknown list '" + args[0] + "' (facilities, burial-sites, prices, findings)");
     request.kind = *kind;
     std::string output;
@@ -85,7 +109,7 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
         };
         if (args[i] == "--format") {
             const auto text = value("--format");
-            const auto format = http::parseExportFormat(text);
+            const auto format = service::parseExportFormat(text);
             if (!format) throw std::invalid_argument("--format must be csv, geojson or json (got '" + text + "')");
             request.format = *format;
         } else if (args[i] == "--district") {
@@ -98,18 +122,19 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
             throw std::invalid_argument("export: unexpected argument '" + args[i] + "' (see export --help)");
         }
     }
-    if (!http::formatSupported(request.kind, request.format))
+    if (!service::formatSupported(request.kind, request.format))
         throw std::invalid_argument("GeoJSON is for facilities and burial sites, which have a location");
-    request.facilities.district = request.burialSites.district = request.prices.district =
-        request.findings.district = district;
+    request.district = district;
     auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    service::Exports exports(service::Context{*db, planWindow()});
+    request = exports.authorize(service::commandLinePrincipal(), std::move(request));
     std::size_t count = 0;
     if (output.empty()) {
-        count = http::writeExport(*db, planWindow(), request, std::cout);
+        count = exports.write(request, std::cout);
     } else {
         std::ofstream out(output, std::ios::binary);
         if (!out) throw std::invalid_argument("cannot write " + output);
-        count = http::writeExport(*db, planWindow(), request, out);
+        count = exports.write(request, out);
         out.close();
         if (!out) throw std::runtime_error("writing " + output + " failed");
     }

@@ -3,12 +3,11 @@
 
 #include "app/RegistryApp.h"
 
-#include "auth/PasswordHasher.h"
+#include "auth/Authenticator.h"
 #include "auth/Tokens.h"
-#include "domain/Dates.h"
+#include "service/Refusal.h"
+#include "service/Users.h"
 #include "store/Database.h"
-#include "store/Errors.h"
-#include "store/UserRepository.h"
 
 #include <Poco/NumberParser.h>
 
@@ -69,13 +68,19 @@ std::string fieldErrorsText(const domain::FieldErrors& errors) {
 int RegistryApp::user(const std::vector<std::string>& args) {
     if (args.empty()) throw std::invalid_argument("user needs add, passwd or token (see user --help)");
     const std::string& action = args[0];
-    const int iterations = static_cast<int>(intSetting("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations, 1, 10000000));
+    auth::AuthSettings settings;
+    settings.pbkdf2Iterations =
+        static_cast<int>(intSetting("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations, 1, 10000000));
     auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    store::UserRepository users(*db);
+    auth::Authenticator authenticator(*db, settings);
+    service::Context context{*db, planWindow()};
+    context.authenticator = &authenticator;
+    service::Users users(context);
+    const auto who = service::commandLinePrincipal();
 
     if (action == "add") {
         const auto a = parseUserArgs(args, {"--role", "--district", "--display-name"});
-        if (a.ifAbsent && users.findByUsername(a.name)) {
+        if (a.ifAbsent && users.findByUsername(who, a.name)) {
             std::cout << "user " << a.name << " exists already; left as it is\n";
             return EXIT_OK;
         }
@@ -92,12 +97,9 @@ int RegistryApp::user(const std::vector<std::string>& args) {
         const bool generated = !a.passwordStdin;
         const std::string password = generated ? generatedPassword() : readPassword();
         // Every problem at once: the user's fields and the password.
-        auto errors = domain::validate(u);
-        if (auto err = domain::checkPassword(password)) errors.push_back(*err);
-        if (!errors.empty()) throw std::invalid_argument("cannot add user " + a.name + ": " + fieldErrorsText(errors));
         try {
-            users.create(u, auth::PasswordHasher(iterations).hash(password), "cli");
-        } catch (const store::ValidationFailed& e) {
+            users.create(who, [&] { return service::Draft<service::UserDraft>{{u, password}, {}}; });
+        } catch (const service::Invalid& e) {
             throw std::invalid_argument("cannot add user " + a.name + ": " + fieldErrorsText(e.errors()));
         }
         std::cout << "user " << a.name << " added (role " << domain::toString(u.role)
@@ -107,12 +109,14 @@ int RegistryApp::user(const std::vector<std::string>& args) {
     }
     if (action == "passwd") {
         const auto a = parseUserArgs(args, {});
-        const auto found = users.findByUsername(a.name);
-        if (!found) throw std::invalid_argument("no user named " + a.name);
+        if (!users.findByUsername(who, a.name)) throw std::invalid_argument("no user named " + a.name);
         const bool generated = !a.passwordStdin;
         const std::string password = generated ? generatedPassword() : readPassword();
-        if (auto err = domain::checkPassword(password)) throw std::invalid_argument(err->messageEn);
-        users.setPassword(found->user.id, auth::PasswordHasher(iterations).hash(password), "cli");
+        try {
+            users.setPassword(who, a.name, password);
+        } catch (const service::Invalid& e) {
+            throw std::invalid_argument(e.errors().empty() ? e.messageEn() : e.errors().front().messageEn);
+        }
         std::cout << "password of " << a.name << " changed\n";
         if (generated) std::cout << "password: " << password << "\n";
         return EXIT_OK;
@@ -123,13 +127,10 @@ int RegistryApp::user(const std::vector<std::string>& args) {
         if (a.options.count("--ttl-hours") &&
             (!Poco::NumberParser::tryParse(a.options.at("--ttl-hours"), hours) || hours < 1 || hours > 24 * 366))
             throw std::invalid_argument("--ttl-hours must be a whole number from 1 to 8784");
-        const auto found = users.findByUsername(a.name);
+        const auto found = users.findByUsername(who, a.name);
         if (!found) throw std::invalid_argument("no user named " + a.name);
-        if (!found->user.active) throw std::invalid_argument("user " + a.name + " is deactivated");
-        const std::string secret = auth::newSecret();
-        const std::string expires = domain::formatTimestamp(domain::nowEpochMs() + hours * 3600LL * 1000LL);
-        users.createToken(found->user.id, auth::hashSecret(secret), "api", expires);
-        std::cout << secret << "\n";
+        if (!found->active) throw std::invalid_argument("user " + a.name + " is deactivated");
+        std::cout << users.issueToken(who, a.name, hours).secret << "\n";
         return EXIT_OK;
     }
     throw std::invalid_argument("user: unknown action '" + action + "' (see user --help)");

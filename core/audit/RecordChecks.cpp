@@ -42,11 +42,10 @@ std::optional<std::string> RecordChecks::validate(const plugins::Subject& subjec
     return result.refusal->plugin + ": " + result.refusal->message;
 }
 
-Poco::JSON::Array::Ptr RecordChecks::check(const plugins::Subject& subject, long long subjectId) {
+std::vector<plugins::Finding> RecordChecks::check(const plugins::Subject& subject, long long subjectId) {
     StorePluginData data(_db);
     auto run = _host.newRun();
-    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-    const auto reported = _host.runChecks(subject, data, _today(), &run);
+    auto reported = _host.runChecks(subject, data, _today(), &run);
     std::vector<domain::Finding> stored;
     for (const auto& f : reported) stored.push_back(storedFinding(f, subject, subjectId));
     try {
@@ -57,15 +56,7 @@ Poco::JSON::Array::Ptr RecordChecks::check(const plugins::Subject& subject, long
             .error("cannot store the %s findings of a %s being written: %s", std::to_string(stored.size()),
                    domain::toString(subject.type), std::string(e.what()));
     }
-    for (const auto& f : reported) {
-        Poco::JSON::Object::Ptr check = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-        check->set("plugin", f.plugin);
-        check->set("rule", f.rule);
-        check->set("severity", domain::toString(f.severity));
-        check->set("message", f.message);
-        out->add(check);
-    }
-    return out;
+    return reported;
 }
 
 std::optional<std::string> RecordChecks::validatePrice(const domain::PriceRecord& price) {
@@ -86,20 +77,20 @@ std::optional<std::string> RecordChecks::validateBurialSite(const domain::Burial
     return validate({domain::SubjectType::BurialSite, view.get(), site.district});
 }
 
-Poco::JSON::Array::Ptr RecordChecks::checkPrice(const domain::PriceRecord& price) {
+std::vector<plugins::Finding> RecordChecks::checkPrice(const domain::PriceRecord& price) {
     StorePluginData data(_db);
     const auto facility = data.facilityRecord(price.facilityId);
-    if (!facility) return new Poco::JSON::Array;
+    if (!facility) return {};
     const auto view = plugins::priceView(price, *facility);
     return check({domain::SubjectType::Price, view.get(), facility->district}, price.id);
 }
 
-Poco::JSON::Array::Ptr RecordChecks::checkFacility(const domain::Facility& facility) {
+std::vector<plugins::Finding> RecordChecks::checkFacility(const domain::Facility& facility) {
     const auto view = plugins::facilityView(facility);
     return check({domain::SubjectType::Facility, view.get(), facility.district}, facility.id);
 }
 
-Poco::JSON::Array::Ptr RecordChecks::checkBurialSite(const domain::BurialSite& site) {
+std::vector<plugins::Finding> RecordChecks::checkBurialSite(const domain::BurialSite& site) {
     const auto view = plugins::burialSiteView(site);
     return check({domain::SubjectType::BurialSite, view.get(), site.district}, site.id);
 }

@@ -10,11 +10,10 @@
 #include "plugins/PluginHost.h"
 #include "store/Database.h"
 
-#include <Poco/JSON/Array.h>
-
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace registry::audit {
 
@@ -32,15 +31,14 @@ public:
     std::optional<std::string> validateFacility(const domain::Facility& facility);
     std::optional<std::string> validateBurialSite(const domain::BurialSite& site);
 
-    /// Runs the checks on a stored record, stores their findings, and returns them as the API's
-    /// `checks` array ({plugin, rule, severity, message}).
-    Poco::JSON::Array::Ptr checkPrice(const domain::PriceRecord& price);
-    Poco::JSON::Array::Ptr checkFacility(const domain::Facility& facility);
-    Poco::JSON::Array::Ptr checkBurialSite(const domain::BurialSite& site);
+    /// Runs the checks on a stored record, stores their findings, and returns them (the API's `checks`).
+    std::vector<plugins::Finding> checkPrice(const domain::PriceRecord& price);
+    std::vector<plugins::Finding> checkFacility(const domain::Facility& facility);
+    std::vector<plugins::Finding> checkBurialSite(const domain::BurialSite& site);
 
 private:
     std::optional<std::string> validate(const plugins::Subject& subject);
-    Poco::JSON::Array::Ptr check(const plugins::Subject& subject, long long subjectId);
+    std::vector<plugins::Finding> check(const plugins::Subject& subject, long long subjectId);
 
     store::Database& _db;
     plugins::PluginHost& _host;

@@ -7,6 +7,7 @@
 #include "domain/BurialSite.h"
 #include "domain/Price.h"
 #include "http/Router.h"
+#include "service/Context.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
 
@@ -26,6 +27,16 @@ struct ApiContext {
     audit::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins (the audit routes then answer 503).
     audit::AuditService* audits = nullptr;
+
+    /// What the use cases of core/service need, from the above.
+    service::Context services() const {
+        service::Context c{db, window, bulkStrategy};
+        c.authenticator = &authenticator;
+        c.plugins = plugins;
+        c.checks = checks;
+        c.audits = audits;
+        return c;
+    }
 };
 
 /// Every route of the API, ready to serve.

@@ -1,41 +1,23 @@
 // /api/v1/audits: running a price-compliance audit now, following its progress, cancelling it, and its
-// report as JSON, CSV (for Excel) or a standalone HTML page.
+// report as JSON, CSV (for Excel) or a standalone HTML page (service::Audits).
 
 #include "audit/AuditReport.h"
-#include "audit/AuditService.h"
 #include "codec/RecordDecode.h"
 #include "http/Api.h"
 #include "http/Responses.h"
-#include "store/AuditRunRepository.h"
+#include "service/Audits.h"
 
 namespace registry::http {
 
-using auth::Action;
 using Poco::Net::HTTPResponse;
 
 namespace {
 
-audit::AuditService& service(ApiContext& context) {
-    if (!context.audits)
-        throw HttpError({HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "审计未启用", "Audits are off",
-                         "本服务未加载插件，不能运行审计", "this server runs without plugins, so it cannot run audits",
-                         {}});
-    return *context.audits;
-}
-
-domain::AuditRun findRun(ApiContext& context, Exchange& ex) {
-    const auto run = store::AuditRunRepository(context.db).get(ex.id());
-    if (!run) throw HttpError::notFound(ex.request().getURI());
-    ex.require(Action::Read, run->district);
-    return *run;
-}
-
-/// 409 with the run as it is now.
-HttpError auditConflict(const std::string& title, const std::string& titleEn, const std::string& zh,
-                        const std::string& en, const domain::AuditRun& current) {
-    HttpError e({HTTPResponse::HTTP_CONFLICT, title, titleEn, zh, en, {}});
+/// 409 of an audit in a state that does not allow the request, with the run as it is now.
+HttpError auditConflict(const std::string& title, const std::string& titleEn, const service::Refusal& refusal) {
+    HttpError e({HTTPResponse::HTTP_CONFLICT, title, titleEn, refusal.messageZh(), refusal.messageEn(), {}});
     e.extra = new Poco::JSON::Object;
-    e.extra->set("current", codec::toJson(current));
+    e.extra->set("current", refusal.currentJson());
     return e;
 }
 
@@ -48,70 +30,55 @@ void sendRun(Exchange& ex, int status, const domain::AuditRun& run) {
 
 void addAuditRoutes(Router& router, ApiContext& context) {
     router.add("POST", "/api/v1/audits", [&context](Exchange& ex) {
-        ex.require(Action::RunAudit);
-        // The body is optional: no body (or {}) audits the whole city, or the user's own district.
-        std::optional<std::string> district;
-        // (`curl -X POST` sends no Content-Length at all: that is no body too.)
-        const auto& request = ex.request();
-        const bool hasBody = request.getChunkedTransferEncoding() ||
-                             (request.hasContentLength() && request.getContentLength64() > 0);
-        if (hasBody) {
+        const auto run = service::Audits(context.services()).start(ex.principal(), [&ex] {
+            // The body is optional: no body (or {}) audits the principal's scope (their district, or the city).
+            // (`curl -X POST` sends no Content-Length at all: that is no body too.)
+            service::Draft<std::optional<std::string>> out;
+            const auto& request = ex.request();
+            const bool hasBody = request.getChunkedTransferEncoding() ||
+                                 (request.hasContentLength() && request.getContentLength64() > 0);
+            if (!hasBody) return out;
             const auto body = ex.jsonBody();
             domain::Validator errors;
             codec::JsonReader reader(*body, errors);
-            district = reader.optionalText("district");
+            auto district = reader.optionalText("district");
             reader.rejectUnknown();
-            if (district) errors.district("district", *district, false);
-            failIfInvalid(errors, {});
-        }
-        if (!district) district = ex.principal().district;
-        ex.require(Action::RunAudit, district);
-        const auto run = service(context).request(district, ex.principal().username);
+            return draft(std::move(district), errors);
+        });
         sendRun(ex, 202, run);
     });
 
     router.add("GET", "/api/v1/audits", [&context](Exchange& ex) {
-        store::AuditRunFilter filter;
-        filter.district = ex.listDistrict(districtParam(ex));
-        const auto page = store::AuditRunRepository(context.db).list(filter, ex.page());
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& r : page.items) items->add(codec::toJson(r));
-        ex.sendPage(items, page.nextAfterId);
+        service::AuditRunFilter filter;
+        filter.district = districtParam(ex);
+        sendPageOf(ex, service::Audits(context.services()).list(ex.principal(), filter, ex.page()));
     });
 
     router.add("GET", "/api/v1/audits/{id}", [&context](Exchange& ex) {
-        ex.sendJson(200, codec::toJson(findRun(context, ex)));
+        ex.sendJson(200, codec::toJson(service::Audits(context.services()).get(ex.principal(), ex.id())));
     });
 
     router.add("POST", "/api/v1/audits/{id}/cancel", [&context](Exchange& ex) {
-        const auto run = findRun(context, ex);
-        ex.require(Action::RunAudit, run.district);
-        const bool asked = !run.finished() && service(context).cancel(run.id);
-        const auto current = *store::AuditRunRepository(context.db).get(run.id);
-        if (!asked && current.finished())
-            throw auditConflict("审计已结束", "Audit has finished",
-                                "该审计已结束(" + domain::zhName(current.status) + ")，不能再取消",
-                                "the audit has finished (" + domain::toString(current.status) +
-                                    "); there is nothing to cancel",
-                                current);
-        sendRun(ex, 202, current); // cancelled, or stopping at its next batch
+        try {
+            sendRun(ex, 202, service::Audits(context.services()).cancel(ex.principal(), ex.id()));
+        } catch (const service::Conflict<domain::AuditRun>& e) {
+            throw auditConflict("审计已结束", "Audit has finished", e);
+        }
     });
 
     router.add("GET", "/api/v1/audits/{id}/report", [&context](Exchange& ex) {
-        const auto run = findRun(context, ex);
+        service::Audits audits(context.services());
+        const auto run = audits.get(ex.principal(), ex.id());
         const std::string format = ex.query("format").value_or("json");
         if (format != "json" && format != "csv" && format != "html")
             throw HttpError::badRequest("查询参数 format 的取值无效,可选值:json, csv, html",
                                         "query parameter format must be one of: json, csv, html");
-        if (run.status != domain::AuditStatus::Succeeded)
-            throw auditConflict("审计尚无报告", "No report yet",
-                                "审计 #" + std::to_string(run.id) + " 的状态是" + domain::zhName(run.status) +
-                                    "，只有已完成的审计才有报告",
-                                "audit " + std::to_string(run.id) + " is " + domain::toString(run.status) +
-                                    "; only a succeeded audit has a report",
-                                run);
-        // A district user sees their district's part of a citywide audit.
-        const auto report = audit::reportJson(run, ex.principal().district);
+        Poco::JSON::Object::Ptr report;
+        try {
+            report = audits.report(ex.principal(), run);
+        } catch (const service::Conflict<domain::AuditRun>& e) {
+            throw auditConflict("审计尚无报告", "No report yet", e);
+        }
         if (format == "json") return ex.sendJson(200, report);
         const std::string name = "audit-" + std::to_string(run.id);
         if (format == "csv") {

@@ -164,29 +164,6 @@ const auth::Principal& Exchange::principal() const {
     return *_principal;
 }
 
-void Exchange::require(auth::Action action, const std::optional<std::string>& district) const {
-    switch (auth::decide(principal(), action, district)) {
-    case auth::Decision::Allow: return;
-    case auth::Decision::NotFound: throw HttpError::notFound(_request.getURI());
-    case auth::Decision::Forbidden:
-        if (district && principal().district && *district != *principal().district)
-            throw HttpError::forbidden("只能操作本区(" + *principal().district + ")的记录",
-                                       "you may only change records of your own district (" +
-                                           *principal().district + ")");
-        throw HttpError::forbidden("当前角色(" + domain::zhName(principal().role) + ")无权执行此操作",
-                                   "your role (" + domain::toString(principal().role) + ") may not do this");
-    }
-}
-
-std::optional<std::string> Exchange::listDistrict(const std::optional<std::string>& requested) const {
-    const auto scope = auth::listScope(principal(), requested);
-    if (scope.decision != auth::Decision::Allow)
-        throw HttpError::forbidden("只能查看本区(" + principal().district.value_or("") + ")的记录",
-                                   "you may only see records of your own district (" +
-                                       principal().district.value_or("") + ")");
-    return scope.district;
-}
-
 void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(body, out);

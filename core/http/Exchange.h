@@ -57,11 +57,6 @@ public:
     const auth::Principal& principal() const;
     bool signedIn() const { return _principal.has_value(); }
 
-    /// Throws 404/403 unless the principal may do `action` on a record of `district`.
-    void require(auth::Action action, const std::optional<std::string>& district = std::nullopt) const;
-    /// The district a list may show (see auth::listScope); 403 for another district.
-    std::optional<std::string> listDistrict(const std::optional<std::string>& requested) const;
-
     void sendJson(int status, const Poco::Dynamic::Var& body);
     /// A record with its ETag.
     void sendRecord(int status, const Poco::JSON::Object::Ptr& record, long long version);

@@ -6,11 +6,9 @@
 #include "domain/PriceItem.h"
 #include "http/Api.h"
 #include "http/Responses.h"
-#include "store/ReferencePriceRepository.h"
+#include "service/Prices.h"
 
 namespace registry::http {
-
-using auth::Action;
 
 void addReferenceRoutes(Router& router, ApiContext& context) {
     router.add(
@@ -49,49 +47,35 @@ void addReferenceRoutes(Router& router, ApiContext& context) {
         false);
 
     router.add("GET", "/api/v1/reference-prices", [&context](Exchange& ex) {
-        ex.principal();
-        store::ReferencePriceFilter filter;
+        service::ReferencePriceFilter filter;
         filter.item = ex.query("item");
         filter.district = districtParam(ex);
-        const auto page = store::ReferencePriceRepository(context.db).list(filter, ex.page());
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& r : page.items) items->add(codec::toJson(r));
-        ex.sendPage(items, page.nextAfterId);
+        sendPageOf(ex, service::ReferencePrices(context.services()).list(ex.principal(), filter, ex.page()));
     });
 
     router.add("GET", "/api/v1/reference-prices/{id}", [&context](Exchange& ex) {
-        const auto reference = store::ReferencePriceRepository(context.db).get(ex.id());
-        if (!reference) throw HttpError::notFound(ex.request().getURI());
-        ex.sendRecord(200, codec::toJson(*reference), reference->version);
+        const auto reference = service::ReferencePrices(context.services()).get(ex.principal(), ex.id());
+        ex.sendRecord(200, codec::toJson(reference), reference.version);
     });
 
     router.add("POST", "/api/v1/reference-prices", [&context](Exchange& ex) {
-        ex.require(Action::WriteReference);
-        const auto body = ex.jsonBody();
-        domain::Validator errors;
-        const auto reference = codec::decodeReferencePrice(*body, errors);
-        failIfInvalid(errors, domain::validate(reference));
-        const auto created = store::ReferencePriceRepository(context.db).create(reference, ex.principal().username);
+        const auto created = service::ReferencePrices(context.services()).create(ex.principal(), [&ex] {
+            domain::Validator errors;
+            auto reference = codec::decodeReferencePrice(*ex.jsonBody(), errors);
+            return draft(std::move(reference), errors);
+        });
         ex.response().set("Location", "/api/v1/reference-prices/" + std::to_string(created.id));
         ex.sendRecord(201, codec::toJson(created), created.version);
     });
 
     router.add("PUT", "/api/v1/reference-prices/{id}", [&context](Exchange& ex) {
-        ex.require(Action::WriteReference);
-        store::ReferencePriceRepository references(context.db);
-        if (!references.get(ex.id())) throw HttpError::notFound(ex.request().getURI());
-        const long long expected = ex.ifMatch();
-        const auto body = ex.jsonBody();
-        domain::Validator errors;
-        auto changed = codec::decodeReferencePrice(*body, errors);
-        failIfInvalid(errors, domain::validate(changed));
-        changed.id = ex.id();
-        try {
-            const auto updated = references.update(changed, expected, ex.principal().username);
-            ex.sendRecord(200, codec::toJson(updated), updated.version);
-        } catch (const store::Conflict<domain::ReferencePrice>& e) {
-            throw conflict(e.current());
-        }
+        const auto updated = service::ReferencePrices(context.services()).update(ex.principal(), ex.id(), [&ex] {
+            const long long expected = ex.ifMatch();
+            domain::Validator errors;
+            auto reference = codec::decodeReferencePrice(*ex.jsonBody(), errors);
+            return draft(std::move(reference), errors, expected);
+        });
+        ex.sendRecord(200, codec::toJson(updated), updated.version);
     });
 }
 

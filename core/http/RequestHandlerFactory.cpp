@@ -1,5 +1,7 @@
 #include "http/RequestHandlerFactory.h"
 
+#include "http/Responses.h"
+
 #include "store/Database.h"
 #include "store/Errors.h"
 
@@ -43,6 +45,9 @@ public:
             dispatch(request, response, user);
         } catch (HttpError& e) {
             fail(request, response, e);
+        } catch (const service::Refusal& e) {
+            HttpError error = problemOf(e, request.getURI());
+            fail(request, response, error);
         } catch (const store::ValidationFailed& e) {
             HttpError error = HttpError::unprocessable(e.errors());
             fail(request, response, error);

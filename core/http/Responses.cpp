@@ -4,17 +4,44 @@
 
 namespace registry::http {
 
-void failIfInvalid(domain::Validator& decodeErrors, const domain::FieldErrors& validationErrors) {
-    // A field that failed to decode would also fail validation with a misleading message: keep the first.
-    for (const auto& e : validationErrors)
-        if (!decodeErrors.has(e.field)) decodeErrors.add(e);
-    if (!decodeErrors.ok()) throw HttpError::unprocessable(decodeErrors.take());
+using Poco::Net::HTTPResponse;
+using service::RefusalKind;
+
+HttpError problemOf(const service::Refusal& refusal, const std::string& uri) {
+    switch (refusal.kind()) {
+    case RefusalKind::NotAllowed: return HttpError::forbidden(refusal.messageZh(), refusal.messageEn());
+    case RefusalKind::NotFound: return HttpError::notFound(uri);
+    case RefusalKind::Invalid: return HttpError::unprocessable(refusal.errors());
+    case RefusalKind::RefusedByPlugin:
+        return HttpError({HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "不符合本区规定,未保存", "Refused by a district rule",
+                          refusal.messageZh(), refusal.messageEn(), refusal.errors()});
+    case RefusalKind::Conflict: {
+        HttpError e({HTTPResponse::HTTP_CONFLICT, "记录已被他人修改", "Version conflict", refusal.messageZh(),
+                     refusal.messageEn(), {}});
+        if (const auto current = refusal.currentJson()) {
+            e.extra = new Poco::JSON::Object;
+            e.extra->set("current", current);
+        }
+        return e;
+    }
+    case RefusalKind::Unavailable:
+        return HttpError({HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "此功能未启用", "Not available here",
+                          refusal.messageZh(), refusal.messageEn(), {}});
+    }
+    return HttpError::badRequest(refusal.messageZh(), refusal.messageEn());
 }
 
-HttpError pluginRefusal(const std::string& message) {
-    HttpError e({Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "不符合本区规定,未保存", "Refused by a district rule",
-                 message, message, {{"", "plugin", message, message}}});
-    return e;
+Poco::JSON::Array::Ptr checksJson(const std::vector<plugins::Finding>& checks) {
+    Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
+    for (const auto& f : checks) {
+        Poco::JSON::Object::Ptr check = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        check->set("plugin", f.plugin);
+        check->set("rule", f.rule);
+        check->set("severity", domain::toString(f.severity));
+        check->set("message", f.message);
+        out->add(check);
+    }
+    return out;
 }
 
 std::optional<std::string> districtParam(const Exchange& exchange) {

@@ -1,30 +1,42 @@
 #pragma once
-// Helpers shared by the route files: field errors from decoding and validation together, 409 with the
-// current record, and query parameters that name a district.
+// Helpers shared by the route files: the use cases' refusals as problem documents, records as JSON, the
+// district rules' checks, and query parameters that name a district.
 
 #include "codec/RecordJson.h"
 #include "http/Exchange.h"
-#include "store/Errors.h"
+#include "plugins/Plugin.h"
+#include "service/Context.h"
+#include "service/Refusal.h"
+
+#include <vector>
 
 namespace registry::http {
 
-/// Throws 422 with every error of decoding and of domain validation at once (one per field).
-void failIfInvalid(domain::Validator& decodeErrors, const domain::FieldErrors& validationErrors);
+/// The problem document of a refusal: 403, 404 (naming `uri`), 422 with every field error, 409 with the
+/// current record, 503.
+HttpError problemOf(const service::Refusal& refusal, const std::string& uri);
 
-/// 409 carrying the current record, as API.md asks.
-template <class Record> HttpError conflict(const Record& current) {
-    HttpError e({Poco::Net::HTTPResponse::HTTP_CONFLICT, "记录已被他人修改", "Version conflict",
-                 "该记录已被他人修改(当前版本 " + std::to_string(current.version) + "),请在最新内容上重新修改",
-                 "someone changed the record meanwhile (now version " + std::to_string(current.version) +
-                     "); re-apply your change to the current record",
-                 {}});
-    e.extra = new Poco::JSON::Object;
-    e.extra->set("current", codec::toJson(current));
-    return e;
+/// The field errors of decoding collected in `errors`, as a use case's draft wants them.
+template <class T> service::Draft<T> draft(T value, domain::Validator& errors, long long expectedVersion = 0) {
+    return {std::move(value), errors.take(), expectedVersion};
 }
 
-/// 422 for a write a plugin's validate hook refused ("plugin: message"); nothing is stored.
-HttpError pluginRefusal(const std::string& message);
+/// The API's `checks` array: {plugin, rule, severity, message} per finding.
+Poco::JSON::Array::Ptr checksJson(const std::vector<plugins::Finding>& checks);
+
+/// A stored record with its checks, as POST and PUT answer it.
+template <class T> Poco::JSON::Object::Ptr writtenJson(const service::Written<T>& written) {
+    auto out = codec::toJson(written.record);
+    out->set("checks", checksJson(written.checks));
+    return out;
+}
+
+/// {"items": [...], "next_cursor": ...} of a page of records.
+template <class T> void sendPageOf(Exchange& ex, const store::Page<T>& page) {
+    Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
+    for (const auto& item : page.items) items->add(codec::toJson(item));
+    ex.sendPage(items, page.nextAfterId);
+}
 
 /// The `district` query parameter, checked to be a district code (400 otherwise).
 std::optional<std::string> districtParam(const Exchange& exchange);

@@ -2,19 +2,17 @@
 
 #include "codec/Csv.h"
 #include "http/Api.h"
-#include "http/Export.h"
 #include "http/Responses.h"
-#include "store/PriceImport.h"
+#include "service/Exports.h"
+#include "service/Imports.h"
 
 #include <Poco/String.h>
 
 namespace registry::http {
 
-using auth::Action;
-
 namespace {
 
-Poco::JSON::Object::Ptr importProblemJson(const store::ImportProblem& p, bool english) {
+Poco::JSON::Object::Ptr importProblemJson(const service::ImportProblem& p, bool english) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("line", p.line);
     o->set("field", p.field);
@@ -26,46 +24,39 @@ Poco::JSON::Object::Ptr importProblemJson(const store::ImportProblem& p, bool en
 
 void addTransferRoutes(Router& router, ApiContext& context) {
     router.add("POST", "/api/v1/import/prices", [&context](Exchange& ex) {
-        ex.require(Action::WriteRecord);
-        std::string type = Poco::toLower(ex.request().getContentType());
-        type = Poco::trim(type.substr(0, type.find(';')));
-        if (type != "text/csv" && type != "application/csv")
-            throw HttpError({Poco::Net::HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "不支持的内容类型",
-                             "Unsupported media type", "价格表须以 CSV 上传,Content-Type: text/csv",
-                             "upload the price list as CSV with Content-Type: text/csv", {}});
         const bool dryRun = ex.queryFlag("dry_run");
-        std::optional<codec::TextEncoding> encoding;
-        if (const auto name = ex.query("encoding")) {
-            encoding = codec::parseTextEncoding(*name);
-            if (!encoding)
-                throw HttpError::badRequest("encoding 须为 utf-8 或 gbk", "encoding must be utf-8 or gbk");
-        }
-        const std::string bytes = ex.rawBody(context.limits.maxUploadBytes);
-        std::string text;
+        service::Imports imports(context.services());
+        service::ImportReport report;
         try {
-            text = codec::toUtf8(bytes, encoding.value_or(codec::detectEncoding(bytes)));
-        } catch (const std::invalid_argument& e) {
-            throw HttpError::unprocessable({{"file", "encoding", "文件编码无法识别:请另存为 UTF-8 或 GBK 编码的 CSV",
-                                             std::string("the file cannot be read: ") + e.what()}});
-        }
-        store::ImportOptions options;
-        options.dryRun = dryRun;
-        options.actor = ex.principal().username;
-        options.district = ex.principal().district;
-        options.strategy = context.bulkStrategy;
-        if (context.checks)
-            options.validate = [&context](const domain::PriceRecord& p) { return context.checks->validatePrice(p); };
-        const auto report = store::importPrices(context.db, text, options);
-        if (!report.problems.empty()) {
+            report = imports.importPrices(ex.principal(), [&] {
+                // The media type first: a body that is not CSV is not read at all.
+                std::string type = Poco::toLower(ex.request().getContentType());
+                type = Poco::trim(type.substr(0, type.find(';')));
+                if (type != "text/csv" && type != "application/csv")
+                    throw HttpError({Poco::Net::HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "不支持的内容类型",
+                                     "Unsupported media type", "价格表须以 CSV 上传,Content-Type: text/csv",
+                                     "upload the price list as CSV with Content-Type: text/csv", {}});
+                service::ImportRequest request;
+                if (const auto name = ex.query("encoding")) {
+                    request.encoding = codec::parseTextEncoding(*name);
+                    if (!request.encoding)
+                        throw HttpError::badRequest("encoding 须为 utf-8 或 gbk", "encoding must be utf-8 or gbk");
+                }
+                request.dryRun = dryRun;
+                request.bytes = ex.rawBody(context.limits.maxUploadBytes);
+                return request;
+            }).report;
+        } catch (const service::ImportRefused& refused) {
+            const auto& r = refused.report();
             HttpError e({Poco::Net::HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "价格表有误,未导入任何数据",
                          "The price list has errors; nothing was imported",
-                         "共 " + std::to_string(report.rows) + " 行,发现问题,全部未导入;请改正后重新上传",
-                         std::to_string(report.rows) + " rows read; fix the rows listed and upload again", {}});
+                         "共 " + std::to_string(r.rows) + " 行,发现问题,全部未导入;请改正后重新上传",
+                         std::to_string(r.rows) + " rows read; fix the rows listed and upload again", {}});
             e.extra = new Poco::JSON::Object;
             Poco::JSON::Array::Ptr errors = new Poco::JSON::Array;
-            for (const auto& p : report.problems) errors->add(importProblemJson(p, ex.english()));
+            for (const auto& p : r.problems) errors->add(importProblemJson(p, ex.english()));
             e.extra->set("errors", errors);
-            e.extra->set("rows", report.rows);
+            e.extra->set("rows", r.rows);
             throw e;
         }
         Poco::JSON::Object::Ptr out = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -82,31 +73,29 @@ void addTransferRoutes(Router& router, ApiContext& context) {
     });
 
     router.add("GET", "/api/v1/export/{kind}", [&context](Exchange& ex) {
-        const auto kind = parseExportKind(ex.pathParam("kind"));
+        const auto kind = service::parseExportKind(ex.pathParam("kind"));
         if (!kind) throw HttpError::notFound(ex.request().getURI());
-        const auto format = parseExportFormat(ex.query("format").value_or("csv"));
+        const auto format = service::parseExportFormat(ex.query("format").value_or("csv"));
         if (!format) throw HttpError::badRequest("format 须为 csv、geojson 或 json", "format must be csv, geojson or json");
-        if (!formatSupported(*kind, *format))
+        if (!service::formatSupported(*kind, *format))
             throw HttpError::badRequest("价格和问题记录没有位置,不能导出为 GeoJSON",
                                         "prices and findings have no location: GeoJSON is for facilities and burial sites");
-        ExportRequest request;
+        service::ExportRequest request;
         request.kind = *kind;
         request.format = *format;
-        const auto district = ex.listDistrict(districtParam(ex));
-        request.facilities.district = request.burialSites.district = request.prices.district =
-            request.findings.district = district;
+        request.district = districtParam(ex);
         request.facilities.kind = ex.queryEnum<domain::FacilityKind>("kind");
         request.facilities.status = ex.queryEnum<domain::FacilityStatus>("status");
         request.facilities.planAction = ex.queryEnum<domain::PlanAction>("plan_action");
         request.facilities.q = ex.query("q").value_or("");
-        if (*kind == ExportKind::BurialSites) {
+        if (*kind == service::ExportKind::BurialSites) {
             request.facilities = {};
             request.burialSites.kind = ex.queryEnum<domain::BurialSiteKind>("kind");
             request.burialSites.status = ex.queryEnum<domain::BurialSiteStatus>("status");
             request.burialSites.measure = ex.queryEnum<domain::Measure>("measure");
             request.burialSites.overdueOnly = ex.queryFlag("overdue");
         }
-        if (*kind == ExportKind::Findings) {
+        if (*kind == service::ExportKind::Findings) {
             request.facilities = {};
             request.findings.severity = ex.queryEnum<domain::Severity>("severity");
             request.findings.status = ex.queryEnum<domain::FindingStatus>("status");
@@ -116,19 +105,20 @@ void addTransferRoutes(Router& router, ApiContext& context) {
             request.findings.subjectType = ex.queryEnum<domain::SubjectType>("subject_type");
             request.findings.subjectId = ex.queryId("subject_id");
         }
-        if (*kind == ExportKind::Prices) {
+        if (*kind == service::ExportKind::Prices) {
             request.facilities = {};
             request.prices.facilityId = ex.queryId("facility_id");
             request.prices.item = ex.query("item");
             request.prices.currentOnly = ex.queryFlag("current");
         }
+        request = service::Exports(context.services()).authorize(ex.principal(), std::move(request));
         auto& response = ex.response();
         response.setChunkedTransferEncoding(true);
-        response.setContentType(contentType(*format));
-        response.set("Content-Disposition", "attachment; filename=\"" + fileName(*kind, *format) + "\"");
+        response.setContentType(service::contentType(*format));
+        response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
         response.set("Cache-Control", "no-store");
         std::ostream& out = response.send();
-        writeExport(context.db, context.window, request, out);
+        service::Exports(context.services()).write(request, out);
     });
 }
 

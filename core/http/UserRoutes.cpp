@@ -1,14 +1,12 @@
-// /api/v1/users (admins only) and the token routes: sign in, sign out, who am I.
+// /api/v1/users (service::Users: admins, each within its scope) and the token routes: sign in, sign out,
+// who am I.
 
-#include "auth/Tokens.h"
 #include "codec/RecordDecode.h"
 #include "http/Api.h"
 #include "http/Responses.h"
-#include "store/UserRepository.h"
+#include "service/Users.h"
 
 namespace registry::http {
-
-using auth::Action;
 
 void addAuthRoutes(Router& router, ApiContext& context) {
     router.add(
@@ -43,67 +41,48 @@ void addAuthRoutes(Router& router, ApiContext& context) {
     });
 
     router.add("GET", "/api/v1/me", [&context](Exchange& ex) {
-        const auto user = store::UserRepository(context.db).get(ex.principal().userId);
-        if (!user) throw HttpError::unauthorized();
-        ex.sendRecord(200, codec::toJson(*user), user->version);
+        try {
+            const auto user = service::Users(context.services()).me(ex.principal());
+            ex.sendRecord(200, codec::toJson(user), user.version);
+        } catch (const service::NotFound&) {
+            throw HttpError::unauthorized();
+        }
     });
 }
 
+namespace {
+/// The user of a POST or PUT body: fields, and the password when given.
+service::Draft<service::UserDraft> userDraft(Exchange& ex, bool creating, long long expected = 0) {
+    domain::Validator errors;
+    service::UserDraft user;
+    user.user = codec::decodeUser(*ex.jsonBody(), errors, creating, user.password);
+    return draft(std::move(user), errors, expected);
+}
+} // namespace
+
 void addUserRoutes(Router& router, ApiContext& context) {
     router.add("GET", "/api/v1/users", [&context](Exchange& ex) {
-        ex.require(Action::ManageUsers);
-        const auto page = store::UserRepository(context.db).list(ex.page());
-        Poco::JSON::Array::Ptr items = new Poco::JSON::Array;
-        for (const auto& u : page.items) items->add(codec::toJson(u));
-        ex.sendPage(items, page.nextAfterId);
+        sendPageOf(ex, service::Users(context.services()).list(ex.principal(), ex.page()));
     });
 
     router.add("GET", "/api/v1/users/{id}", [&context](Exchange& ex) {
-        ex.require(Action::ManageUsers);
-        const auto user = store::UserRepository(context.db).get(ex.id());
-        if (!user) throw HttpError::notFound(ex.request().getURI());
-        ex.sendRecord(200, codec::toJson(*user), user->version);
+        const auto user = service::Users(context.services()).get(ex.principal(), ex.id());
+        ex.sendRecord(200, codec::toJson(user), user.version);
     });
 
     router.add("POST", "/api/v1/users", [&context](Exchange& ex) {
-        ex.require(Action::ManageUsers);
-        const auto body = ex.jsonBody();
-        domain::Validator errors;
-        std::optional<std::string> password;
-        auto user = codec::decodeUser(*body, errors, true, password);
-        auto validation = domain::validate(user);
-        if (password)
-            if (auto err = domain::checkPassword(*password)) validation.push_back(*err);
-        failIfInvalid(errors, validation);
-        const auto created = store::UserRepository(context.db)
-                                 .create(user, context.authenticator.hasher().hash(*password), ex.principal().username);
+        const auto created =
+            service::Users(context.services()).create(ex.principal(), [&ex] { return userDraft(ex, true); });
         ex.response().set("Location", "/api/v1/users/" + std::to_string(created.id));
         ex.sendRecord(201, codec::toJson(created), created.version);
     });
 
     router.add("PUT", "/api/v1/users/{id}", [&context](Exchange& ex) {
-        ex.require(Action::ManageUsers);
-        store::UserRepository users(context.db);
-        const auto current = users.get(ex.id());
-        if (!current) throw HttpError::notFound(ex.request().getURI());
-        const long long expected = ex.ifMatch();
-        const auto body = ex.jsonBody();
-        domain::Validator errors;
-        std::optional<std::string> password;
-        auto changed = codec::decodeUser(*body, errors, false, password);
-        changed.id = current->id;
-        changed.username = current->username;
-        auto validation = domain::validate(changed);
-        if (password)
-            if (auto err = domain::checkPassword(*password)) validation.push_back(*err);
-        failIfInvalid(errors, validation);
-        try {
-            const auto updated = users.update(changed, expected, ex.principal().username);
-            if (password) users.setPassword(updated.id, context.authenticator.hasher().hash(*password), ex.principal().username);
-            ex.sendRecord(200, codec::toJson(updated), updated.version);
-        } catch (const store::Conflict<domain::User>& e) {
-            throw conflict(e.current());
-        }
+        const auto updated = service::Users(context.services()).update(ex.principal(), ex.id(), [&ex] {
+            const long long expected = ex.ifMatch();
+            return userDraft(ex, false, expected);
+        });
+        ex.sendRecord(200, codec::toJson(updated), updated.version);
     });
 }
 

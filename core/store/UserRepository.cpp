@@ -117,9 +117,12 @@ std::optional<Credentials> UserRepository::findByUsername(const std::string& use
     return fetchOne(session.sql(), q);
 }
 
-Page<User> UserRepository::list(const PageRequest& page) {
+Page<User> UserRepository::list(const PageRequest& page) { return list(std::nullopt, page); }
+
+Page<User> UserRepository::list(const std::optional<std::string>& district, const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
+    if (district) q.where("district = " + q.bind(*district));
     const int limit = q.paginate(page, "id");
     std::vector<User> users;
     for (auto& c : fetchAll(session.sql(), q)) users.push_back(c.user);

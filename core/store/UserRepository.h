@@ -36,6 +36,8 @@ public:
     std::optional<domain::User> get(long long id);
     std::optional<Credentials> findByUsername(const std::string& username);
     Page<domain::User> list(const PageRequest& page);
+    /// Only the users of `district` when given (a district admin's view).
+    Page<domain::User> list(const std::optional<std::string>& district, const PageRequest& page);
     /// Throws NotFound, ValidationFailed or Conflict<User>.
     domain::User update(const domain::User& changed, long long expectedVersion, const std::string& actor);
     /// Throws NotFound.

@@ -1,36 +1,33 @@
 // For district IT: which plugins run (and reloading them); for admins: the users and a form to add one.
 
 #include "codec/RecordDecode.h"
-#include "store/Errors.h"
-#include "store/UserRepository.h"
+#include "service/Refusal.h"
+#include "service/Plugins.h"
+#include "service/Users.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
 namespace registry::web {
 namespace {
 
-using auth::Action;
-
 void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "") {
+    service::Plugins plugins(ui.services());
     mstch::array rows;
-    if (ui.api().plugins)
-        for (const auto& p : ui.api().plugins->plugins()) {
-            std::string districts;
-            for (const auto& d : p.districts) districts += (districts.empty() ? "" : "、") + districtName(req, d);
-            std::string hooks;
-            for (const auto& h : p.hooks) hooks += (hooks.empty() ? "" : ", ") + h;
-            rows.push_back(mstch::map{{"name", p.name},
-                                      {"file", p.file},
-                                      {"version", p.version},
-                                      {"districts", districts.empty() ? req.t("citywide") : districts},
-                                      {"hooks", hooks},
-                                      {"active", p.active},
-                                      {"error", p.error},
-                                      {"loaded_at", timeText(p.loadedAt)}});
-        }
-    mstch::map view{{"rows", rows},
-                    {"enabled", ui.api().plugins != nullptr},
-                    {"may_reload", auth::decide(req.principal(), Action::ManagePlugins) == auth::Decision::Allow}};
+    for (const auto& p : plugins.list(req.principal())) {
+        std::string districts;
+        for (const auto& d : p.districts) districts += (districts.empty() ? "" : "、") + districtName(req, d);
+        std::string hooks;
+        for (const auto& h : p.hooks) hooks += (hooks.empty() ? "" : ", ") + h;
+        rows.push_back(mstch::map{{"name", p.name},
+                                  {"file", p.file},
+                                  {"version", p.version},
+                                  {"districts", districts.empty() ? req.t("citywide") : districts},
+                                  {"hooks", hooks},
+                                  {"active", p.active},
+                                  {"error", p.error},
+                                  {"loaded_at", timeText(p.loadedAt)}});
+    }
+    mstch::map view{{"rows", rows}, {"enabled", plugins.enabled()}, {"may_reload", plugins.mayReload(req.principal())}};
     if (!notice.empty()) view["notice"] = notice;
     ui.render(req, "plugins", view, 200, "plugins_title");
 }
@@ -46,9 +43,7 @@ Form userForm(const Request& req) {
 }
 
 void usersPage(WebUi& ui, Request& req, Form form, int status) {
-    req.require(Action::ManageUsers);
-    store::PageRequest page = req.page();
-    const auto users = store::UserRepository(ui.api().db).list(page);
+    const auto users = service::Users(ui.services()).list(req.principal(), req.page());
     mstch::array rows;
     for (const auto& u : users.items)
         rows.push_back(mstch::map{{"username", u.username},
@@ -64,24 +59,18 @@ void usersPage(WebUi& ui, Request& req, Form form, int status) {
 }
 
 void addUser(WebUi& ui, Request& req) {
-    req.require(Action::ManageUsers);
     Form form = userForm(req);
-    form.fillFrom(req);
-    domain::Validator decodeErrors;
-    std::optional<std::string> password;
-    auto user = codec::decodeUser(*form.toJson(), decodeErrors, true, password);
-    auto validation = domain::validate(user);
-    if (password)
-        if (auto err = domain::checkPassword(*password)) validation.push_back(*err);
-    form.addErrors(req, mergeErrors(decodeErrors, validation));
-    if (form.ok()) {
-        try {
-            store::UserRepository(ui.api().db)
-                .create(user, ui.api().authenticator.hasher().hash(*password), req.principal().username);
-            return ui.redirect(req, "/users?msg=created");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        }
+    try {
+        service::Users(ui.services()).create(req.principal(), [&] {
+            form.fillFrom(req);
+            domain::Validator decodeErrors;
+            service::UserDraft draft;
+            draft.user = codec::decodeUser(*form.toJson(), decodeErrors, true, draft.password);
+            return service::Draft<service::UserDraft>{std::move(draft), decodeErrors.take()};
+        });
+        return ui.redirect(req, "/users?msg=created");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
     }
     usersPage(ui, req, std::move(form), 422);
 }
@@ -91,9 +80,7 @@ void addUser(WebUi& ui, Request& req) {
 void addAdminPages(WebUi& ui) {
     ui.get("/plugins", [&ui](Request& req) { pluginsPage(ui, req); });
     ui.post("/plugins/reload", [&ui](Request& req) {
-        req.require(Action::ManagePlugins);
-        if (!ui.api().plugins) throw store::NotFound("plugins");
-        const auto report = ui.api().plugins->reload();
+        const auto report = service::Plugins(ui.services()).reload(req.principal()).report;
         pluginsPage(ui, req, req.t("msg_plugins_reloaded") + " " + std::to_string(report.active) + " / " +
                                  std::to_string(report.failed));
     });

@@ -3,11 +3,11 @@
 // reports through audit::reportJson, exactly as the API's /api/v1/audits.
 
 #include "audit/AuditReport.h"
-#include "audit/AuditService.h"
 #include "domain/District.h"
 #include "codec/RecordJson.h"
-#include "store/AuditRunRepository.h"
-#include "store/Errors.h"
+#include "service/Audits.h"
+#include "service/Permissions.h"
+#include "service/Refusal.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -18,22 +18,9 @@
 namespace registry::web {
 namespace {
 
-using auth::Action;
+using service::Action;
 
-domain::AuditRun findRun(WebUi& ui, Request& req) {
-    const auto run = store::AuditRunRepository(ui.api().db).get(req.id());
-    if (!run) throw store::NotFound("audit");
-    req.require(Action::Read, run->district);
-    return *run;
-}
-
-audit::AuditService& service(WebUi& ui) {
-    if (!ui.api().audits)
-        throw http::HttpError({Poco::Net::HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "核查未启用", "Audits are off",
-                               "本服务未加载区规则插件,不能运行核查", "this server runs without plugins, so it cannot run audits",
-                               {}});
-    return *ui.api().audits;
-}
+domain::AuditRun findRun(WebUi& ui, Request& req) { return service::Audits(ui.services()).get(req.principal(), req.id()); }
 
 mstch::map runView(const Request& req, const domain::AuditRun& r) {
     const long long percent = r.recordsTotal > 0 ? r.recordsChecked * 100 / r.recordsTotal : (r.finished() ? 100 : 0);
@@ -60,15 +47,14 @@ mstch::map runView(const Request& req, const domain::AuditRun& r) {
 }
 
 void list(WebUi& ui, Request& req, Form form, int status) {
-    store::AuditRunFilter filter;
-    filter.district = req.listDistrict(std::nullopt);
-    const auto page = store::AuditRunRepository(ui.api().db).list(filter, req.page());
+    service::Audits audits(ui.services());
+    const auto page = audits.list(req.principal(), {}, req.page());
     mstch::array rows;
     for (const auto& r : page.items) rows.push_back(runView(req, r));
     mstch::map view{{"rows", rows},
                     {"empty", rows.empty()},
                     {"next", nextPageLink(req, page.nextAfterId)},
-                    {"may_run", auth::decide(req.principal(), Action::RunAudit) == auth::Decision::Allow}};
+                    {"may_run", audits.mayStart(req.principal())}};
     form.into(req, view);
     ui.render(req, "audit_list", view, status, "audits_title");
 }
@@ -78,27 +64,29 @@ Form runForm(const Request& req) {
 }
 
 void runNow(WebUi& ui, Request& req) {
-    req.require(Action::RunAudit);
     Form form = runForm(req);
-    form.fillFrom(req);
-    std::optional<std::string> district;
-    if (!form.value("district").empty()) district = form.value("district");
-    if (district && !domain::findDistrict(*district)) form.addError("district", req.t("err_district"));
-    if (!form.ok()) return list(ui, req, form, 422);
-    if (!district) district = req.principal().district;
-    req.require(Action::RunAudit, district);
-    const auto run = service(ui).request(district, req.principal().username);
-    ui.redirect(req, "/audits/" + std::to_string(run.id));
+    try {
+        const auto run = service::Audits(ui.services()).start(req.principal(), [&] {
+            form.fillFrom(req);
+            service::Draft<std::optional<std::string>> draft;
+            if (!form.value("district").empty()) draft.value = form.value("district");
+            return draft;
+        });
+        ui.redirect(req, "/audits/" + std::to_string(run.id));
+    } catch (const service::Invalid&) {
+        form.addError("district", req.t("err_district"));
+        list(ui, req, form, 422);
+    }
 }
 
 void detail(WebUi& ui, Request& req) {
-    const auto run = findRun(ui, req);
+    service::Audits audits(ui.services());
+    const auto run = audits.get(req.principal(), req.id());
     mstch::map view{{"run", runView(req, run)},
                     {"title", req.t("audit_title") + " #" + std::to_string(run.id)},
-                    {"may_cancel", !run.finished() && auth::decide(req.principal(), Action::RunAudit, run.district) ==
-                                                          auth::Decision::Allow}};
+                    {"may_cancel", audits.mayCancel(req.principal(), run)}};
     if (run.status == domain::AuditStatus::Succeeded) {
-        const auto report = audit::reportJson(run, req.principal().district);
+        const auto report = audits.report(req.principal(), run);
         mstch::array districts;
         const auto list = report->getArray("districts");
         for (std::size_t i = 0; list && i < list->size(); ++i) {
@@ -152,15 +140,18 @@ void addAuditPages(WebUi& ui) {
         response.send() << body;
     });
     ui.post("/audits/{id}/cancel", [&ui](Request& req) {
-        const auto run = findRun(ui, req);
-        req.require(Action::RunAudit, run.district);
-        if (!run.finished()) service(ui).cancel(run.id);
-        ui.redirect(req, "/audits/" + std::to_string(run.id));
+        try {
+            service::Audits(ui.services()).cancel(req.principal(), req.id());
+        } catch (const service::Conflict<domain::AuditRun>&) {
+            // It finished meanwhile: the page shows how.
+        }
+        ui.redirect(req, "/audits/" + std::to_string(req.id()));
     });
     ui.get("/audits/{id}/report.csv", [&ui](Request& req) {
-        const auto run = findRun(ui, req);
-        if (run.status != domain::AuditStatus::Succeeded) throw store::NotFound("report");
-        const std::string csv = audit::reportCsv(*audit::reportJson(run, req.principal().district));
+        service::Audits audits(ui.services());
+        const auto run = audits.get(req.principal(), req.id());
+        if (run.status != domain::AuditStatus::Succeeded) throw service::NotFound("report");
+        const std::string csv = audit::reportCsv(*audits.report(req.principal(), run));
         auto& response = req.response();
         response.setContentType("text/csv; charset=utf-8");
         response.set("Content-Disposition", "attachment; filename=\"audit-" + std::to_string(run.id) + ".csv\"");

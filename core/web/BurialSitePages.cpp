@@ -5,8 +5,9 @@
 #include "codec/RecordDecode.h"
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
-#include "store/BurialSiteRepository.h"
-#include "store/Errors.h"
+#include "service/Refusal.h"
+#include "service/BurialSites.h"
+#include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -17,7 +18,7 @@
 namespace registry::web {
 namespace {
 
-using auth::Action;
+using service::Action;
 using domain::BurialSiteStatus;
 
 const std::map<std::string, std::string> kSiteLabels{
@@ -46,10 +47,8 @@ Form siteForm(const Request& req) {
 }
 
 domain::BurialSite loadSite(WebUi& ui, Request& req, Action action) {
-    const auto site = store::BurialSiteRepository(ui.api().db, ui.api().window).get(req.id());
-    if (!site) throw store::NotFound("burial site");
-    req.require(action, site->district);
-    return *site;
+    service::BurialSites sites(ui.services());
+    return action == Action::Read ? sites.get(req.principal(), req.id()) : sites.getForWrite(req.principal(), req.id());
 }
 
 bool overdue(const domain::BurialSite& s) {
@@ -84,13 +83,13 @@ mstch::map siteView(const Request& req, const domain::BurialSite& s) {
 }
 
 void list(WebUi& ui, Request& req) {
-    store::BurialSiteFilter filter;
-    filter.district = req.listDistrict(req.query("district"));
+    service::BurialSiteFilter filter;
+    filter.district = req.query("district");
     filter.kind = req.queryEnum<domain::BurialSiteKind>("kind");
     filter.status = req.queryEnum<BurialSiteStatus>("status");
     filter.measure = req.queryEnum<domain::Measure>("measure");
     filter.overdueOnly = req.queryFlag("overdue");
-    const auto page = store::BurialSiteRepository(ui.api().db, ui.api().window).list(filter, req.page());
+    const auto page = service::BurialSites(ui.services()).list(req.principal(), filter, req.page());
     mstch::array rows;
     for (const auto& s : page.items) rows.push_back(siteView(req, s));
     Form filters({
@@ -107,46 +106,30 @@ void list(WebUi& ui, Request& req) {
     ui.render(req, "site_list", view, 200, "sites_title");
 }
 
-std::optional<domain::BurialSite> decodePosted(WebUi& ui, Request& req, Form& form,
-                                               const std::optional<domain::BurialSite>& current) {
+/// The posted site as the use case takes it (the errors of decoding included).
+service::Draft<domain::BurialSite> postedDraft(Request& req, Form& form, long long expected = 0) {
     form.fillFrom(req);
     domain::Validator decodeErrors;
     auto site = codec::decodeBurialSite(*form.toJson(), decodeErrors);
-    // As the API: an edit keeps the target date, a new site without one gets the plan's end.
-    if (site.targetDate.empty()) site.targetDate = current ? current->targetDate : ui.api().window.end;
-    auto validation = domain::validate(site, ui.api().window);
-    if (current)
-        if (auto err = domain::checkStatusChange(current->status, site.status)) validation.push_back(*err);
-    form.addErrors(req, mergeErrors(decodeErrors, validation));
-    if (!form.ok()) return std::nullopt;
-    return site;
+    return {std::move(site), decodeErrors.take(), expected};
 }
 
 void create(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
     Form form = siteForm(req);
     if (req.request().getMethod() == "GET") {
+        service::requireOwn(req.principal(), Action::WriteRecord);
         form.set("status", "surveyed");
         form.set("kind", "historical_burial_point");
         if (req.session->user.district) form.set("district", *req.session->user.district);
         return showForm(ui, req, form, "/burial-sites/new", "/burial-sites", "site_new_title", 200);
     }
-    auto site = decodePosted(ui, req, form, std::nullopt);
-    if (site) {
-        req.require(Action::WriteRecord, site->district);
-        if (site->status == BurialSiteStatus::Accepted) req.require(Action::AcceptBurialSite, site->district);
-        if (ui.api().checks)
-            if (auto refusal = ui.api().checks->validateBurialSite(*site)) form.addError("", req.t("refused_by_rule") + *refusal);
-    }
-    if (site && form.ok()) {
-        try {
-            const auto created =
-                store::BurialSiteRepository(ui.api().db, ui.api().window).create(*site, req.principal().username);
-            if (ui.api().checks) ui.api().checks->checkBurialSite(created);
-            return ui.redirect(req, "/burial-sites/" + std::to_string(created.id) + "?msg=created");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        }
+    try {
+        const auto created = service::BurialSites(ui.services()).create(req.principal(), [&] { return postedDraft(req, form); });
+        return ui.redirect(req, "/burial-sites/" + std::to_string(created.record.id) + "?msg=created");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
+    } catch (const service::RefusedByPlugin& e) {
+        form.addError("", req.t("refused_by_rule") + e.messageZh());
     }
     showForm(ui, req, form, "/burial-sites/new", "/burial-sites", "site_new_title", 422);
 }
@@ -162,29 +145,17 @@ void edit(WebUi& ui, Request& req) {
     }
     const long long expected = postedVersion(req);
     view["version"] = std::to_string(expected);
-    auto changed = decodePosted(ui, req, form, current);
-    if (changed) {
-        req.require(Action::WriteRecord, changed->district);
-        if (changed->status == BurialSiteStatus::Accepted && current.status != BurialSiteStatus::Accepted)
-            req.require(Action::AcceptBurialSite, changed->district);
-        changed->id = current.id;
-        changed->gravesHandled = current.gravesHandled;
-        if (ui.api().checks)
-            if (auto refusal = ui.api().checks->validateBurialSite(*changed)) form.addError("", req.t("refused_by_rule") + *refusal);
-    }
-    if (changed && form.ok()) {
-        try {
-            const auto updated = store::BurialSiteRepository(ui.api().db, ui.api().window)
-                                     .update(*changed, expected, req.principal().username);
-            if (ui.api().checks) ui.api().checks->checkBurialSite(updated);
-            return ui.redirect(req, base + "?msg=saved");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        } catch (const store::Conflict<domain::BurialSite>& e) {
-            view["conflict"] = conflictView(ui, req, form, "burial_site", current.id, expected, *codec::toJson(e.current()), "");
-            view["version"] = std::to_string(e.current().version);
-            return showForm(ui, req, form, base + "/edit", base, "site_edit_title", 409, view);
-        }
+    try {
+        service::BurialSites(ui.services()).update(req.principal(), current.id, [&] { return postedDraft(req, form, expected); });
+        return ui.redirect(req, base + "?msg=saved");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
+    } catch (const service::RefusedByPlugin& e) {
+        form.addError("", req.t("refused_by_rule") + e.messageZh());
+    } catch (const service::Conflict<domain::BurialSite>& e) {
+        view["conflict"] = conflictView(ui, req, form, "burial_site", current.id, expected, *codec::toJson(e.current()), "");
+        view["version"] = std::to_string(e.current().version);
+        return showForm(ui, req, form, base + "/edit", base, "site_edit_title", 409, view);
     }
     showForm(ui, req, form, base + "/edit", base, "site_edit_title", 422, view);
 }
@@ -202,17 +173,17 @@ mstch::array progressView(const Request& req, const std::vector<domain::Progress
 
 void detail(WebUi& ui, Request& req) {
     const auto s = loadSite(ui, req, Action::Read);
-    store::BurialSiteRepository sites(ui.api().db, ui.api().window);
+    service::BurialSites sites(ui.services());
     auto findings = findingsOf(ui, req, domain::SubjectType::BurialSite, s.id);
     mstch::map view{
         {"title", req.t("site_detail_title") + " " + s.code},
         {"site", siteView(req, s)},
-        {"progress", progressView(req, sites.progress(s.id))},
+        {"progress", progressView(req, sites.progress(req.principal(), s.id))},
         {"findings", findings},
         {"has_findings", !findings.empty()},
         {"inspections", inspectionsOf(ui, req, domain::SubjectType::BurialSite, s.id)},
-        {"history", historyView(req, ui.api().db, "burial_site", s.id, kSiteLabels)},
-        {"may_write", auth::decide(req.principal(), Action::WriteRecord, s.district) == auth::Decision::Allow},
+        {"history", historyView(ui, req, "burial_site", s.id, kSiteLabels)},
+        {"may_write", service::may(req.principal(), Action::WriteRecord, s.district)},
     };
     if (const auto msg = req.query("msg");
         msg && (*msg == "created" || *msg == "saved" || *msg == "inspected" || *msg == "progress"))
@@ -240,27 +211,18 @@ void progressEntry(WebUi& ui, Request& req) {
         form.set("date", domain::todayUtc());
         return showForm(ui, req, form, base + "/progress/new", base, "", 200, view);
     }
-    form.fillFrom(req);
-    domain::Validator decodeErrors;
-    auto entry = codec::decodeProgressEntry(*form.toJson(), decodeErrors);
-    entry.siteId = site.id;
-    form.addErrors(req, mergeErrors(decodeErrors, domain::validate(entry, site)));
-    if (form.ok() && entry.status == BurialSiteStatus::Accepted) req.require(Action::AcceptBurialSite, site.district);
-    if (form.ok() && ui.api().checks) {
-        auto future = site;
-        future.gravesHandled += entry.gravesHandled;
-        if (entry.status) future.status = *entry.status;
-        if (auto refusal = ui.api().checks->validateBurialSite(future)) form.addError("", req.t("refused_by_rule") + *refusal);
-    }
-    if (form.ok()) {
-        try {
-            store::BurialSiteRepository sites(ui.api().db, ui.api().window);
-            const auto [stored, after] = sites.appendProgress(entry, req.principal().username);
-            if (ui.api().checks) ui.api().checks->checkBurialSite(after);
-            return ui.redirect(req, base + "?msg=progress");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        }
+    try {
+        service::BurialSites(ui.services()).appendProgress(req.principal(), site.id, [&] {
+            form.fillFrom(req);
+            domain::Validator decodeErrors;
+            auto entry = codec::decodeProgressEntry(*form.toJson(), decodeErrors);
+            return service::Draft<domain::ProgressEntry>{std::move(entry), decodeErrors.take()};
+        });
+        return ui.redirect(req, base + "?msg=progress");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
+    } catch (const service::RefusedByPlugin& e) {
+        form.addError("", req.t("refused_by_rule") + e.messageZh());
     }
     showForm(ui, req, form, base + "/progress/new", base, "", 422, view);
 }

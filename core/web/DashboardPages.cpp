@@ -4,6 +4,7 @@
 #include "domain/Dates.h"
 #include "domain/District.h"
 #include "store/Database.h"
+#include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/WebUi.h"
 
@@ -143,7 +144,7 @@ double expectedPercent(const domain::PlanWindow& window) {
 std::string percentText(double p) { return std::to_string(static_cast<int>(std::floor(p + 0.5))) + "%"; }
 
 void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
-    const auto district = req.listDistrict(req.query("district"));
+    const auto district = service::listScope(req.principal(), req.query("district"));
     const Tallies tallies = cache.get(ui.api().db, district);
     store::Database::Session session(ui.api().db);
     auto& sql = session.sql();

@@ -7,12 +7,12 @@
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
 #include "domain/PriceItem.h"
-#include "store/BurialSiteRepository.h"
-#include "store/Errors.h"
-#include "store/FacilityRepository.h"
-#include "store/FindingRepository.h"
-#include "store/InspectionRepository.h"
-#include "store/PriceRepository.h"
+#include "service/Refusal.h"
+#include "service/BurialSites.h"
+#include "service/Facilities.h"
+#include "service/Inspections.h"
+#include "service/Permissions.h"
+#include "service/Prices.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -22,7 +22,7 @@
 namespace registry::web {
 namespace {
 
-using auth::Action;
+using service::Action;
 
 const std::map<std::string, std::string> kFacilityLabels{
     {"name", "facility_name"}, {"kind", "facility_kind"}, {"district", "district"}, {"address", "address"},
@@ -51,11 +51,10 @@ Form facilityForm(const Request& req) {
     });
 }
 
-domain::Facility loadFacility(WebUi& ui, Request& req, Action action, const std::string& param = "id") {
-    const auto facility = store::FacilityRepository(ui.api().db).get(req.id(param));
-    if (!facility) throw store::NotFound("facility");
-    req.require(action, facility->district); // another district's: 404 to read, 403 to write
-    return *facility;
+/// Another district's facility: 404 to read, 403 to write.
+domain::Facility loadFacility(WebUi& ui, Request& req, Action action) {
+    service::Facilities facilities(ui.services());
+    return action == Action::Read ? facilities.get(req.principal(), req.id()) : facilities.getForWrite(req.principal(), req.id());
 }
 
 mstch::map facilityView(const Request& req, const domain::Facility& f) {
@@ -80,13 +79,13 @@ mstch::map facilityView(const Request& req, const domain::Facility& f) {
 }
 
 void list(WebUi& ui, Request& req) {
-    store::FacilityFilter filter;
-    filter.district = req.listDistrict(req.query("district"));
+    service::FacilityFilter filter;
+    filter.district = req.query("district");
     filter.kind = req.queryEnum<domain::FacilityKind>("kind");
     filter.status = req.queryEnum<domain::FacilityStatus>("status");
     filter.planAction = req.queryEnum<domain::PlanAction>("plan_action");
     filter.q = req.query("q").value_or("");
-    const auto page = store::FacilityRepository(ui.api().db).list(filter, req.page());
+    const auto page = service::Facilities(ui.services()).list(req.principal(), filter, req.page());
     mstch::array rows;
     for (const auto& f : page.items) rows.push_back(facilityView(req, f));
     Form filters({
@@ -103,39 +102,29 @@ void list(WebUi& ui, Request& req) {
     ui.render(req, "facility_list", view, 200, "facilities_title");
 }
 
-/// Decodes and validates the posted facility; the errors go into the form.
-std::optional<domain::Facility> decodePosted(Request& req, Form& form) {
+/// The posted facility as the use case takes it (the errors of decoding included).
+service::Draft<domain::Facility> postedDraft(Request& req, Form& form, long long expected = 0) {
     form.fillFrom(req);
     domain::Validator decodeErrors;
     auto facility = codec::decodeFacility(*form.toJson(), decodeErrors);
-    const auto errors = mergeErrors(decodeErrors, domain::validate(facility));
-    form.addErrors(req, errors);
-    if (!form.ok()) return std::nullopt;
-    return facility;
+    return {std::move(facility), decodeErrors.take(), expected};
 }
 
 void create(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
     Form form = facilityForm(req);
     if (req.request().getMethod() == "GET") {
+        service::requireOwn(req.principal(), Action::WriteRecord);
         form.set("status", "operating");
         if (req.session->user.district) form.set("district", *req.session->user.district);
         return showForm(ui, req, form, "/facilities/new", "/facilities", "facility_new_title", 200);
     }
-    auto facility = decodePosted(req, form);
-    if (facility) {
-        req.require(Action::WriteRecord, facility->district);
-        if (ui.api().checks)
-            if (auto refusal = ui.api().checks->validateFacility(*facility)) form.addError("", req.t("refused_by_rule") + refusal->c_str());
-    }
-    if (facility && form.ok()) {
-        try {
-            const auto created = store::FacilityRepository(ui.api().db).create(*facility, req.principal().username);
-            if (ui.api().checks) ui.api().checks->checkFacility(created);
-            return ui.redirect(req, "/facilities/" + std::to_string(created.id) + "?msg=created");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        }
+    try {
+        const auto created = service::Facilities(ui.services()).create(req.principal(), [&] { return postedDraft(req, form); });
+        return ui.redirect(req, "/facilities/" + std::to_string(created.record.id) + "?msg=created");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
+    } catch (const service::RefusedByPlugin& e) {
+        form.addError("", req.t("refused_by_rule") + e.messageZh());
     }
     showForm(ui, req, form, "/facilities/new", "/facilities", "facility_new_title", 422);
 }
@@ -152,28 +141,19 @@ void edit(WebUi& ui, Request& req) {
     }
     const long long expected = postedVersion(req);
     view["version"] = std::to_string(expected);
-    auto changed = decodePosted(req, form);
-    if (changed) {
-        req.require(Action::WriteRecord, changed->district);
-        changed->id = current.id;
-        if (ui.api().checks)
-            if (auto refusal = ui.api().checks->validateFacility(*changed)) form.addError("", req.t("refused_by_rule") + *refusal);
-    }
-    if (changed && form.ok()) {
-        try {
-            const auto updated =
-                store::FacilityRepository(ui.api().db).update(*changed, expected, req.principal().username);
-            if (ui.api().checks) ui.api().checks->checkFacility(updated);
-            return ui.redirect(req, cancel + "?msg=saved");
-        } catch (const store::ValidationFailed& e) {
-            form.addErrors(req, e.errors());
-        } catch (const store::Conflict<domain::Facility>& e) {
-            // Someone saved first: show what they changed; the form keeps what this user typed and now
-            // carries the current version, so submitting it again re-applies the user's values on top.
-            view["conflict"] = conflictView(ui, req, form, "facility", current.id, expected, *codec::toJson(e.current()), "");
-            view["version"] = std::to_string(e.current().version);
-            return showForm(ui, req, form, action, cancel, "facility_edit_title", 409, view);
-        }
+    try {
+        service::Facilities(ui.services()).update(req.principal(), current.id, [&] { return postedDraft(req, form, expected); });
+        return ui.redirect(req, cancel + "?msg=saved");
+    } catch (const service::Invalid& e) {
+        form.addErrors(req, e.errors());
+    } catch (const service::RefusedByPlugin& e) {
+        form.addError("", req.t("refused_by_rule") + e.messageZh());
+    } catch (const service::Conflict<domain::Facility>& e) {
+        // Someone saved first: show what they changed; the form keeps what this user typed and now
+        // carries the current version, so submitting it again re-applies the user's values on top.
+        view["conflict"] = conflictView(ui, req, form, "facility", current.id, expected, *codec::toJson(e.current()), "");
+        view["version"] = std::to_string(e.current().version);
+        return showForm(ui, req, form, action, cancel, "facility_edit_title", 409, view);
     }
     showForm(ui, req, form, action, cancel, "facility_edit_title", 422, view);
 }
@@ -198,12 +178,12 @@ mstch::map priceView(const Request& req, const domain::PriceRecord& p) {
 
 void detail(WebUi& ui, Request& req) {
     const auto f = loadFacility(ui, req, Action::Read);
-    store::PriceRepository prices(ui.api().db);
+    service::Prices prices(ui.services());
     mstch::array current, priceFindings;
-    for (const auto& p : prices.currentForFacility(f.id)) {
+    for (const auto& p : prices.currentForFacility(req.principal(), f.id)) {
         auto row = priceView(req, p);
         mstch::array history;
-        for (const auto& h : prices.history(f.id, p.item))
+        for (const auto& h : prices.history(req.principal(), f.id, p.item))
             if (h.id != p.id) history.push_back(priceView(req, h));
         row["history"] = history;
         row["has_history"] = !history.empty();
@@ -219,8 +199,8 @@ void detail(WebUi& ui, Request& req) {
         {"findings", findings},
         {"has_findings", !findings.empty()},
         {"inspections", inspectionsOf(ui, req, domain::SubjectType::Facility, f.id)},
-        {"history", historyView(req, ui.api().db, "facility", f.id, kFacilityLabels)},
-        {"may_write", auth::decide(req.principal(), Action::WriteRecord, f.district) == auth::Decision::Allow},
+        {"history", historyView(ui, req, "facility", f.id, kFacilityLabels)},
+        {"may_write", service::may(req.principal(), Action::WriteRecord, f.district)},
     };
     if (const auto msg = req.query("msg"); msg && (*msg == "created" || *msg == "saved" || *msg == "inspected"))
         view["notice"] = req.t("msg_" + *msg);
@@ -267,55 +247,47 @@ void priceEntry(WebUi& ui, Request& req) {
     bool badAmount = false;
     const auto body = priceRecordJson(*form.toJson(), f.id, badAmount);
     if (badAmount) form.addError("amount_yuan", req.t("err_amount_yuan"));
-    domain::Validator decodeErrors;
-    auto price = codec::decodePriceRecord(*body, decodeErrors);
     const std::map<std::string, std::string> renamed{
         {"amount_fen", "amount_yuan"}, {"attributes.area_m2", "area_m2"}, {"attributes.term_years", "term_years"}};
-    if (!badAmount)
-        form.addErrors(req, mergeErrors(decodeErrors, domain::validate(price)), renamed);
-    if (form.ok() && ui.api().checks)
-        if (auto refusal = ui.api().checks->validatePrice(price)) form.addError("", req.t("refused_by_rule") + *refusal);
-    if (form.ok()) {
+    if (!badAmount) {
         try {
-            const auto created = store::PriceRepository(ui.api().db).create(price, req.principal().username);
+            const auto created = service::Prices(ui.services()).create(req.principal(), [&] {
+                domain::Validator decodeErrors;
+                auto price = codec::decodePriceRecord(*body, decodeErrors);
+                return service::Draft<domain::PriceRecord>{std::move(price), decodeErrors.take()};
+            });
             // The checks of the saved record, at once: stored as findings and shown here in plain words.
             mstch::array checks;
             bool violation = false;
-            if (ui.api().checks) {
-                const auto results = ui.api().checks->checkPrice(created);
-                for (std::size_t i = 0; i < results->size(); ++i) {
-                    const auto c = results->getObject(static_cast<unsigned>(i));
-                    const auto severity = domain::parseEnum<domain::Severity>(c->optValue<std::string>("severity", "info"));
-                    violation = violation || severity == domain::Severity::Violation;
-                    checks.push_back(mstch::map{
-                        {"severity", severity ? enumLabel(req, *severity) : c->optValue<std::string>("severity", "")},
-                        {"severity_code", c->optValue<std::string>("severity", "")},
-                        {"message", plainMessage(req, c->optValue<std::string>("message", ""))},
-                        {"rule", c->optValue<std::string>("plugin", "") + " / " + c->optValue<std::string>("rule", "")}});
-                }
+            for (const auto& c : created.checks) {
+                violation = violation || c.severity == domain::Severity::Violation;
+                checks.push_back(mstch::map{{"severity", enumLabel(req, c.severity)},
+                                            {"severity_code", domain::toString(c.severity)},
+                                            {"message", plainMessage(req, c.message)},
+                                            {"rule", c.plugin + " / " + c.rule}});
             }
-            mstch::map view{{"price", priceView(req, created)}, {"facility", facilityView(req, f)},
+            mstch::map view{{"price", priceView(req, created.record)}, {"facility", facilityView(req, f)},
                             {"checks", checks}, {"has_checks", !checks.empty()}, {"violation", violation}};
             return ui.render(req, "price_saved", view, 200, "price_saved_title");
-        } catch (const store::ValidationFailed& e) {
+        } catch (const service::Invalid& e) {
             form.addErrors(req, e.errors(), renamed);
+        } catch (const service::RefusedByPlugin& e) {
+            form.addError("", req.t("refused_by_rule") + e.messageZh());
         }
     }
     showForm(ui, req, form, action, cancel, "", 422, mstch::map{{"title", title}});
 }
 
 void priceDetail(WebUi& ui, Request& req) {
-    store::PriceRepository prices(ui.api().db);
-    const auto p = prices.get(req.id());
-    if (!p) throw store::NotFound("price");
-    const auto f = store::FacilityRepository(ui.api().db).get(p->facilityId);
-    req.require(Action::Read, f ? std::optional<std::string>(f->district) : std::nullopt);
+    service::Prices prices(ui.services());
+    const auto p = prices.get(req.principal(), req.id());
+    const auto f = service::Facilities(ui.services()).get(req.principal(), p.facilityId);
     mstch::array history;
-    for (const auto& h : prices.history(p->facilityId, p->item)) history.push_back(priceView(req, h));
-    mstch::map view{{"price", priceView(req, *p)},
+    for (const auto& h : prices.history(req.principal(), p.facilityId, p.item)) history.push_back(priceView(req, h));
+    mstch::map view{{"price", priceView(req, p)},
                     {"history", history},
-                    {"findings", findingsOf(ui, req, domain::SubjectType::Price, p->id)}};
-    if (f) view["facility"] = facilityView(req, *f);
+                    {"findings", findingsOf(ui, req, domain::SubjectType::Price, p.id)},
+                    {"facility", facilityView(req, f)}};
     ui.render(req, "price_detail", view, 200, "price_detail_title");
 }
 
@@ -334,11 +306,9 @@ void inspection(WebUi& ui, Request& req, domain::SubjectType type) {
         name = f.name;
         back = "/facilities/" + std::to_string(id);
     } else {
-        const auto s = store::BurialSiteRepository(ui.api().db, ui.api().window).get(id);
-        if (!s) throw store::NotFound("burial site");
-        req.require(Action::WriteRecord, s->district);
-        district = s->district;
-        name = s->code + " " + s->township + s->village;
+        const auto s = service::BurialSites(ui.services()).getForWrite(req.principal(), id);
+        district = s.district;
+        name = s.code + " " + s.township + s.village;
         back = "/burial-sites/" + std::to_string(id);
     }
     const auto& checkKeys = type == domain::SubjectType::Facility ? kFacilityChecks : kSiteChecks;
@@ -368,17 +338,17 @@ void inspection(WebUi& ui, Request& req, domain::SubjectType type) {
             }
         }
         body->set("checklist", checklist);
-        domain::Validator decodeErrors;
-        auto record = codec::decodeInspection(*body, decodeErrors);
-        form.addErrors(req, mergeErrors(decodeErrors, domain::validate(record)));
-        if (!checklistError.empty()) form.addError("", checklistError);
-        if (form.ok()) {
-            try {
-                store::InspectionRepository(ui.api().db).create(record, req.principal().username);
-                return ui.redirect(req, back + "?msg=inspected");
-            } catch (const store::ValidationFailed& e) {
-                form.addErrors(req, e.errors());
-            }
+        try {
+            service::Inspections(ui.services()).create(req.principal(), [&] {
+                domain::Validator decodeErrors;
+                auto record = codec::decodeInspection(*body, decodeErrors);
+                // An unanswered checklist line is an error of the form, shown with the record's own.
+                if (!checklistError.empty()) decodeErrors.add("checklist", "required", checklistError, checklistError);
+                return service::Draft<domain::Inspection>{std::move(record), decodeErrors.take()};
+            });
+            return ui.redirect(req, back + "?msg=inspected");
+        } catch (const service::Invalid& e) {
+            form.addErrors(req, e.errors());
         }
     }
     mstch::array checks;

@@ -1,8 +1,9 @@
 // Findings: the list with filters, and acknowledge / resolve / waive (a note required to waive) on one
 // or many selected at once.
 
-#include "store/Errors.h"
-#include "store/FindingRepository.h"
+#include "service/Refusal.h"
+#include "service/Findings.h"
+#include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -12,7 +13,7 @@
 namespace registry::web {
 namespace {
 
-using auth::Action;
+using service::Action;
 
 Form filterForm(const Request& req) {
     return Form({
@@ -36,19 +37,19 @@ Form actionForm(const Request& req) {
 }
 
 void list(WebUi& ui, Request& req, Form actions, const std::vector<std::string>& selected, int status) {
-    store::FindingFilter filter;
-    filter.district = req.listDistrict(req.query("district"));
+    service::FindingFilter filter;
+    filter.district = req.query("district");
     filter.severity = req.queryEnum<domain::Severity>("severity");
     filter.status = req.queryEnum<domain::FindingStatus>("status");
     filter.subjectType = req.queryEnum<domain::SubjectType>("subject_type");
     filter.rule = req.query("rule");
     filter.auditId = req.queryId("audit_id");
-    const auto page = store::FindingRepository(ui.api().db).list(filter, req.page());
+    const auto page = service::Findings(ui.services()).list(req.principal(), filter, req.page());
     mstch::array rows;
     for (const auto& f : page.items) {
         auto row = findingView(req, f);
         row["selected"] = std::find(selected.begin(), selected.end(), std::to_string(f.id)) != selected.end();
-        row["may_write"] = auth::decide(req.principal(), Action::WriteRecord, f.district) == auth::Decision::Allow;
+        row["may_write"] = service::may(req.principal(), Action::ChangeFindingStatus, f.district);
         rows.push_back(row);
     }
     Form filters = filterForm(req);
@@ -72,51 +73,47 @@ void list(WebUi& ui, Request& req, Form actions, const std::vector<std::string>&
 }
 
 void setStatus(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
+    service::requireOwn(req.principal(), Action::ChangeFindingStatus);
     Form actions = actionForm(req);
     actions.fillFrom(req);
     const auto ids = req.fieldValues("ids");
     const auto status = domain::parseEnum<domain::FindingStatus>(actions.value("action_status"));
     if (!status || *status == domain::FindingStatus::Open) actions.addError("action_status", req.t("err_choose_action"));
     if (ids.empty()) actions.addError("", req.t("err_choose_findings"));
-    if (status)
-        actions.addErrors(req, domain::validateStatusChange(*status, actions.value("action_note")),
-                          {{"note", "action_note"}, {"status", "action_status"}});
+    std::vector<long long> selected;
+    for (const auto& text : ids) {
+        Poco::Int64 id = 0;
+        if (!Poco::NumberParser::tryParse64(text, id) || id < 1) throw service::NotFound("finding");
+        selected.push_back(id);
+    }
     // The page the form was on, with its filters: only a findings page of this site.
     std::string back = req.field("back");
     if (back.rfind("/findings", 0) != 0) back = "/findings";
-    if (!actions.ok()) {
-        // Show the same list again, with the selection and the note kept.
-        Poco::URI uri(back);
-        req.request().setURI(uri.toString());
-        Request again(req.request(), req.response(), {}, ui.api().limits);
-        again.lang = req.lang;
-        again.session = req.session;
-        again.path = "/findings";
-        again.setPrincipal(req.principal());
-        return list(ui, again, actions, ids, 422);
+    if (actions.ok()) {
+        try {
+            const auto count =
+                service::Findings(ui.services()).setStatuses(req.principal(), selected, {status, actions.value("action_note")});
+            Poco::URI uri(back);
+            Poco::URI::QueryParameters params;
+            for (const auto& [k, v] : uri.getQueryParameters())
+                if (k != "msg" && k != "count") params.emplace_back(k, v);
+            params.emplace_back("msg", "updated");
+            params.emplace_back("count", std::to_string(count));
+            uri.setQueryParameters(params);
+            return ui.redirect(req, uri.getPathAndQuery());
+        } catch (const service::Invalid& e) {
+            actions.addErrors(req, e.errors(), {{"note", "action_note"}, {"status", "action_status"}});
+        }
     }
-    store::FindingRepository findings(ui.api().db);
-    int count = 0;
-    for (const auto& text : ids) {
-        Poco::Int64 id = 0;
-        if (!Poco::NumberParser::tryParse64(text, id) || id < 1) throw store::NotFound("finding");
-        const auto finding = findings.get(id);
-        if (!finding) throw store::NotFound("finding");
-        req.require(Action::WriteRecord, finding->district);
-    }
-    for (const auto& text : ids) {
-        findings.setStatus(std::stoll(text), *status, actions.value("action_note"), req.principal().username);
-        ++count;
-    }
+    // Show the same list again, with the selection and the note kept.
     Poco::URI uri(back);
-    Poco::URI::QueryParameters params;
-    for (const auto& [k, v] : uri.getQueryParameters())
-        if (k != "msg" && k != "count") params.emplace_back(k, v);
-    params.emplace_back("msg", "updated");
-    params.emplace_back("count", std::to_string(count));
-    uri.setQueryParameters(params);
-    ui.redirect(req, uri.getPathAndQuery());
+    req.request().setURI(uri.toString());
+    Request again(req.request(), req.response(), {}, ui.api().limits);
+    again.lang = req.lang;
+    again.session = req.session;
+    again.path = "/findings";
+    again.setPrincipal(req.principal());
+    list(ui, again, actions, ids, 422);
 }
 
 } // namespace

@@ -160,12 +160,6 @@ void Form::into(const Request& req, mstch::map& view) const {
     }
 }
 
-domain::FieldErrors mergeErrors(domain::Validator& decodeErrors, const domain::FieldErrors& validationErrors) {
-    for (const auto& e : validationErrors)
-        if (!decodeErrors.has(e.field)) decodeErrors.add(e);
-    return decodeErrors.take();
-}
-
 long long postedVersion(const Request& req) {
     Poco::Int64 version = 0;
     if (!Poco::NumberParser::tryParse64(req.field("version"), version) || version < 1)

@@ -65,9 +65,6 @@ private:
     std::vector<std::string> _general;
 };
 
-/// Decoding errors and validation errors together, as http::failIfInvalid merges them.
-domain::FieldErrors mergeErrors(domain::Validator& decodeErrors, const domain::FieldErrors& validationErrors);
-
 /// The version an edit form was opened at (its hidden "version" field); 400 when missing.
 long long postedVersion(const Request& req);
 

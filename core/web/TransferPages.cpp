@@ -3,9 +3,10 @@
 // bearer token, written by the API's own exporter (http/Export.h).
 
 #include "codec/Csv.h"
-#include "http/Export.h"
-#include "store/Errors.h"
-#include "store/PriceImport.h"
+#include "service/Refusal.h"
+#include "service/Exports.h"
+#include "service/Imports.h"
+#include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -14,20 +15,9 @@
 namespace registry::web {
 namespace {
 
-using auth::Action;
+using service::Action;
 
-store::ImportOptions importOptions(WebUi& ui, Request& req, bool dryRun) {
-    store::ImportOptions options;
-    options.dryRun = dryRun;
-    options.actor = req.principal().username;
-    options.district = req.principal().district;
-    options.strategy = ui.api().bulkStrategy;
-    if (ui.api().checks)
-        options.validate = [&ui](const domain::PriceRecord& p) { return ui.api().checks->validatePrice(p); };
-    return options;
-}
-
-mstch::map reportView(const Request& req, const store::ImportReport& report) {
+mstch::map reportView(const Request& req, const service::ImportReport& report) {
     mstch::array problems;
     for (const auto& p : report.problems)
         problems.push_back(mstch::map{{"line", p.line ? std::to_string(p.line) : std::string("—")},
@@ -41,49 +31,57 @@ mstch::map reportView(const Request& req, const store::ImportReport& report) {
 }
 
 void importForm(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
+    service::requireOwn(req.principal(), Action::WriteRecord);
     ui.render(req, "import", mstch::map{{"step_upload", true}}, 200, "import_title");
 }
 
-void importPreview(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
+/// Checks (dry run) or stores the file; the page shows every bad row, or what was (or would be) stored.
+void runImport(WebUi& ui, Request& req, bool dryRun) {
     mstch::map view{{"step_upload", true}};
-    if (req.upload.empty()) {
-        view["upload_error"] = req.t("err_import_no_file");
-        return ui.render(req, "import", view, 422, "import_title");
-    }
-    std::optional<codec::TextEncoding> encoding;
-    if (const auto name = req.field("encoding"); !name.empty() && name != "auto") encoding = codec::parseTextEncoding(name);
-    std::string text;
     try {
-        text = codec::toUtf8(req.upload, encoding.value_or(codec::detectEncoding(req.upload)));
-    } catch (const std::invalid_argument&) {
+        const auto result = service::Imports(ui.services()).importPrices(req.principal(), [&] {
+            service::ImportRequest request;
+            request.dryRun = dryRun;
+            if (dryRun) {
+                request.bytes = req.upload;
+                if (const auto name = req.field("encoding"); !name.empty() && name != "auto")
+                    request.encoding = codec::parseTextEncoding(name);
+            } else {
+                request.bytes = req.field("csv"); // the preview's text, UTF-8, checked again
+                request.encoding = codec::TextEncoding::Utf8;
+            }
+            return request;
+        });
+        view = reportView(req, result.report);
+        if (dryRun) {
+            view["file_name"] = req.uploadFileName;
+            view["csv"] = result.text; // carried to the confirmation, checked again there
+            return ui.render(req, "import", view, 200, "import_preview_title");
+        }
+        view["stored"] = true;
+        return ui.render(req, "import", view, 200, "import_done_title");
+    } catch (const service::ImportRefused& e) {
+        view = reportView(req, e.report());
+        view["step_upload"] = true;
+        if (dryRun) view["file_name"] = req.uploadFileName;
+        return ui.render(req, "import", view, 422, "import_preview_title");
+    } catch (const service::Invalid&) {
         view["upload_error"] = req.t("err_import_encoding");
         return ui.render(req, "import", view, 422, "import_title");
     }
-    const auto report = store::importPrices(ui.api().db, text, importOptions(ui, req, true));
-    view = reportView(req, report);
-    view["file_name"] = req.uploadFileName;
-    if (report.problems.empty()) view["csv"] = text; // carried to the confirmation, checked again there
-    else view["step_upload"] = true;
-    ui.render(req, "import", view, report.problems.empty() ? 200 : 422, "import_preview_title");
 }
 
-void importConfirm(WebUi& ui, Request& req) {
-    req.require(Action::WriteRecord);
-    const std::string text = req.field("csv");
-    const auto report = store::importPrices(ui.api().db, text, importOptions(ui, req, false));
-    mstch::map view = reportView(req, report);
-    if (!report.problems.empty()) {
-        view["step_upload"] = true;
-        return ui.render(req, "import", view, 422, "import_preview_title");
+void importPreview(WebUi& ui, Request& req) {
+    service::requireOwn(req.principal(), Action::WriteRecord);
+    if (req.upload.empty()) {
+        mstch::map view{{"step_upload", true}, {"upload_error", req.t("err_import_no_file")}};
+        return ui.render(req, "import", view, 422, "import_title");
     }
-    view["stored"] = true;
-    ui.render(req, "import", view, 200, "import_done_title");
+    runImport(ui, req, true);
 }
 
 void exportsPage(WebUi& ui, Request& req) {
-    const auto district = req.listDistrict(std::nullopt);
+    const auto district = service::listScope(req.principal(), std::nullopt);
     mstch::array links;
     const std::vector<std::pair<std::string, std::string>> kinds{
         {"facilities", "nav_facilities"}, {"burial-sites", "nav_burial_sites"}, {"prices", "export_prices"},
@@ -91,9 +89,9 @@ void exportsPage(WebUi& ui, Request& req) {
     for (const auto& [kind, label] : kinds) {
         mstch::array formats;
         for (const auto* format : {"csv", "geojson"}) {
-            const auto k = http::parseExportKind(kind);
-            const auto f = http::parseExportFormat(format);
-            if (!http::formatSupported(*k, *f)) continue;
+            const auto k = service::parseExportKind(kind);
+            const auto f = service::parseExportFormat(format);
+            if (!service::formatSupported(*k, *f)) continue;
             formats.push_back(mstch::map{{"href", "/exports/" + kind + "?format=" + format},
                                          {"label", req.t(std::string("export_format_") + format)}});
         }
@@ -105,23 +103,23 @@ void exportsPage(WebUi& ui, Request& req) {
 }
 
 void download(WebUi& ui, Request& req) {
-    const auto kind = http::parseExportKind(req.pathParam("kind"));
-    if (!kind) throw store::NotFound("export");
-    const auto format = http::parseExportFormat(req.query("format").value_or("csv"));
-    if (!format || !http::formatSupported(*kind, *format))
+    const auto kind = service::parseExportKind(req.pathParam("kind"));
+    if (!kind) throw service::NotFound("export");
+    const auto format = service::parseExportFormat(req.query("format").value_or("csv"));
+    if (!format || !service::formatSupported(*kind, *format))
         throw http::HttpError::badRequest("不支持这种导出格式", "this export format is not offered");
-    http::ExportRequest request;
+    service::Exports exports(ui.services());
+    service::ExportRequest request;
     request.kind = *kind;
     request.format = *format;
-    request.facilities.district = request.burialSites.district = request.prices.district = request.findings.district =
-        req.listDistrict(std::nullopt);
+    request = exports.authorize(req.principal(), std::move(request));
     auto& response = req.response();
     response.setChunkedTransferEncoding(true);
-    response.setContentType(http::contentType(*format));
-    response.set("Content-Disposition", "attachment; filename=\"" + http::fileName(*kind, *format) + "\"");
+    response.setContentType(service::contentType(*format));
+    response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
     response.set("Cache-Control", "no-store");
     std::ostream& out = response.send();
-    http::writeExport(ui.api().db, ui.api().window, request, out);
+    exports.write(request, out);
 }
 
 } // namespace
@@ -129,7 +127,7 @@ void download(WebUi& ui, Request& req) {
 void addTransferPages(WebUi& ui) {
     ui.get("/import", [&ui](Request& req) { importForm(ui, req); });
     ui.post("/import", [&ui](Request& req) { importPreview(ui, req); });
-    ui.post("/import/confirm", [&ui](Request& req) { importConfirm(ui, req); });
+    ui.post("/import/confirm", [&ui](Request& req) { runImport(ui, req, false); });
     ui.get("/exports", [&ui](Request& req) { exportsPage(ui, req); });
     ui.get("/exports/{kind}", [&ui](Request& req) { download(ui, req); });
 }

@@ -1,8 +1,9 @@
 #include "web/Views.h"
 
 #include "domain/PriceItem.h"
-#include "store/FindingRepository.h"
-#include "store/InspectionRepository.h"
+#include "service/Changes.h"
+#include "service/Findings.h"
+#include "service/Inspections.h"
 #include "web/Forms.h"
 #include "web/Forms.h"
 
@@ -97,15 +98,10 @@ std::vector<std::string> changedFields(const Poco::JSON::Object& before, const P
     return out;
 }
 
-mstch::array historyView(const Request& req, store::Database& db, const std::string& entity, long long id,
+mstch::array historyView(WebUi& ui, const Request& req, const std::string& entity, long long id,
                          const std::map<std::string, std::string>& labels) {
-    store::ChangeFilter filter;
-    filter.entity = entity;
-    filter.entityId = id;
-    store::PageRequest page;
-    page.limit = store::maxPageLimit;
     mstch::array out;
-    for (const auto& e : store::ChangeLog(db).list(filter, page).items) {
+    for (const auto& e : service::Changes(ui.services()).ofRecord(req.principal(), entity, id)) {
         const auto before = parseObject(e.beforeJson), after = parseObject(e.afterJson);
         mstch::array changes;
         if (before && after)
@@ -126,23 +122,6 @@ mstch::array historyView(const Request& req, store::Database& db, const std::str
     return out;
 }
 
-Poco::JSON::Object::Ptr recordAtVersion(store::Database& db, const std::string& entity, long long id, long long version) {
-    store::ChangeFilter filter;
-    filter.entity = entity;
-    filter.entityId = id;
-    store::PageRequest page;
-    page.limit = store::maxPageLimit;
-    for (;;) {
-        const auto result = store::ChangeLog(db).list(filter, page);
-        for (const auto& e : result.items) {
-            const auto after = parseObject(e.afterJson);
-            if (after && after->has("version") && after->getValue<long long>("version") == version) return after;
-        }
-        if (!result.nextAfterId) return nullptr;
-        page.afterId = *result.nextAfterId;
-    }
-}
-
 void showForm(WebUi& ui, Request& req, Form& form, const std::string& action, const std::string& cancel,
               const std::string& titleKey, int status, mstch::map view) {
     form.into(req, view);
@@ -158,7 +137,7 @@ mstch::map conflictView(WebUi& ui, Request& req, Form& form, const std::string& 
     // The record as the user opened it and as it is now, in the form's own terms.
     Form now = form, opened = form;
     now.fill(current);
-    const auto openedRecord = recordAtVersion(ui.api().db, entity, id, expected);
+    const auto openedRecord = service::Changes(ui.services()).recordAtVersion(req.principal(), entity, id, expected);
     opened.fill(openedRecord ? *openedRecord : current);
     mstch::array rows;
     for (const auto& f : form.fields()) {
@@ -183,24 +162,19 @@ mstch::map conflictView(WebUi& ui, Request& req, Form& form, const std::string& 
 }
 
 mstch::array findingsOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id) {
-    store::FindingFilter filter;
-    filter.subjectType = type;
-    filter.subjectId = id;
-    store::PageRequest page;
-    page.limit = 100;
     mstch::array out;
-    for (const auto& f : store::FindingRepository(ui.api().db).list(filter, page).items) out.push_back(findingView(req, f));
+    for (const auto& f : service::Findings(ui.services()).ofSubject(req.principal(), type, id)) out.push_back(findingView(req, f));
     return out;
 }
 
 mstch::array inspectionsOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id) {
-    store::InspectionFilter filter;
+    service::InspectionFilter filter;
     filter.subjectType = type;
     filter.subjectId = id;
-    store::PageRequest page;
+    service::PageRequest page;
     page.limit = 100;
     mstch::array out;
-    for (const auto& i : store::InspectionRepository(ui.api().db).list(filter, page).items) {
+    for (const auto& i : service::Inspections(ui.services()).list(req.principal(), filter, page).items) {
         mstch::array checks;
         try {
             Poco::JSON::Parser parser;

@@ -2,7 +2,6 @@
 // What several pages show the same way: findings, the change history of a record, timestamps.
 
 #include "domain/Finding.h"
-#include "store/ChangeLog.h"
 #include "web/WebUi.h"
 
 #include <Poco/JSON/Object.h>
@@ -22,17 +21,13 @@ mstch::map findingView(const Request& req, const domain::Finding& finding);
 
 /// The change history of one record (oldest first), each entry with the fields it changed.
 /// `labels` maps API field names to catalogue keys.
-mstch::array historyView(const Request& req, store::Database& db, const std::string& entity, long long id,
+mstch::array historyView(WebUi& ui, const Request& req, const std::string& entity, long long id,
                          const std::map<std::string, std::string>& labels);
 
 /// The fields whose values differ between two records as the API writes them.
 std::vector<std::string> changedFields(const Poco::JSON::Object& before, const Poco::JSON::Object& after);
 /// A field's value as text for people ("" for null).
 std::string valueText(const Poco::JSON::Object& record, const std::string& field);
-
-/// A record as the change log holds it (codec::toJson text) at version `version`: the "before" of the
-/// entry that moved it past that version; nullopt when the log does not hold it.
-Poco::JSON::Object::Ptr recordAtVersion(store::Database& db, const std::string& entity, long long id, long long version);
 
 /// A plugin's message with the price item codes it names replaced by their Chinese or English names.
 std::string plainMessage(const Request& req, const std::string& message);

@@ -1,5 +1,8 @@
 #include "web/WebUi.h"
 
+#include "http/Responses.h"
+#include "service/Permissions.h"
+
 #include "auth/Tokens.h"
 #include "domain/District.h"
 #include "store/Database.h"
@@ -204,9 +207,9 @@ void WebUi::render(Request& req, const std::string& name, mstch::map view, int s
             {"name", user.displayName.empty() ? user.username : user.displayName},
             {"role", req.en() ? domain::enName(user.role) : domain::zhName(user.role)},
             {"district", district.empty() ? req.t("citywide") : district},
-            {"is_admin", auth::decide(principal, auth::Action::ManageUsers) == auth::Decision::Allow},
-            {"may_plugins", auth::decide(principal, auth::Action::ManagePlugins) == auth::Decision::Allow},
-            {"may_write", auth::decide(principal, auth::Action::WriteRecord) == auth::Decision::Allow},
+            {"is_admin", service::mayOwn(principal, service::Action::ManageUsers)},
+            {"may_plugins", service::mayOwn(principal, service::Action::ManagePlugins)},
+            {"may_write", service::mayOwn(principal, service::Action::WriteRecord)},
         };
     }
     const auto& all = templates();
@@ -229,6 +232,17 @@ void WebUi::errorPage(Request& req, int status, const std::string& title, const 
     if (req.response().sent()) return;
     render(req, "error", mstch::map{{"title", title}, {"detail", detail}, {"status", std::to_string(status)}},
            status);
+}
+
+void WebUi::problemPage(Request& req, const http::HttpError& e) {
+    const auto& p = e.problem();
+    std::string detail = req.en() ? p.detailEn : p.detailZh;
+    for (const auto& fe : p.errors) detail += (detail.empty() ? "" : ";") + (req.en() ? fe.messageEn : fe.messageZh);
+    for (const auto& [name, value] : e.headers) req.response().set(name, value);
+    if (p.status == HTTPResponse::HTTP_NOT_FOUND)
+        errorPage(req, 404, req.t("error_not_found"), req.t("error_not_found_detail"));
+    else
+        errorPage(req, p.status, req.en() ? p.titleEn : p.titleZh, detail);
 }
 
 void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
@@ -275,14 +289,9 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         }
         dispatch(*req, match);
     } catch (const http::HttpError& e) {
-        const auto& p = e.problem();
-        std::string detail = req->en() ? p.detailEn : p.detailZh;
-        for (const auto& fe : p.errors) detail += (detail.empty() ? "" : ";") + (req->en() ? fe.messageEn : fe.messageZh);
-        for (const auto& [name, value] : e.headers) response.set(name, value);
-        if (p.status == HTTPResponse::HTTP_NOT_FOUND)
-            errorPage(*req, 404, req->t("error_not_found"), req->t("error_not_found_detail"));
-        else
-            errorPage(*req, p.status, req->en() ? p.titleEn : p.titleZh, detail);
+        problemPage(*req, e);
+    } catch (const service::Refusal& e) {
+        problemPage(*req, http::problemOf(e, request.getURI()));
     } catch (const store::NotFound&) {
         errorPage(*req, 404, req->t("error_not_found"), req->t("error_not_found_detail"));
     } catch (const store::ValidationFailed& e) {

@@ -2,8 +2,8 @@
 // The web forms for inspectors: server-rendered pages (mstch templates, labels from the zh/en message
 // catalogues), served by the same server as the API. Every path except /api/..., /healthz and /readyz
 // belongs to the web UI. Signed-in pages need a session cookie; every POST carries the session's CSRF
-// token; reads and writes go through the same permission check as the API (auth::decide via
-// http::Exchange::require and listDistrict).
+// token; reads and writes go through the same use cases as the API (core/service), so the same
+// permission table decides.
 
 #include "http/Api.h"
 #include "http/Exchange.h"
@@ -66,6 +66,8 @@ public:
     void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
 
     http::ApiContext& api() { return _api; }
+    /// What the use cases of core/service need (they hold the logic; pages only translate).
+    service::Context services() const { return _api.services(); }
     Sessions& sessions() { return _sessions; }
     const WebSettings& settings() const { return _settings; }
 
@@ -84,6 +86,7 @@ public:
 private:
     void dispatch(Request& request, const http::Router::Match& match);
     void errorPage(Request& request, int status, const std::string& title, const std::string& detail);
+    void problemPage(Request& request, const http::HttpError& error);
     bool secure(const Poco::Net::HTTPServerRequest& request) const;
 
     http::ApiContext& _api;

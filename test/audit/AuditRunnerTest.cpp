@@ -216,7 +216,7 @@ BOOST_AUTO_TEST_CASE(a_waiver_holds_across_audits_until_the_record_changes) {
     const auto updated = facilities.update(record, record.version, actor);
     audit::RecordChecks checks(db(), *host);
     const auto reported = checks.checkFacility(updated);
-    BOOST_TEST(reported->size() == 1u);
+    BOOST_TEST(reported.size() == 1u);
     f = finding("facility.unlicensed", domain::SubjectType::Facility, id);
     BOOST_TEST(domain::toString(f->status) == "open");
     BOOST_TEST(f->statusNote == "证照正在补办"); // the note stays as history

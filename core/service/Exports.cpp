@@ -1,7 +1,9 @@
-#include "http/Export.h"
+#include "service/Exports.h"
 
 #include "codec/Csv.h"
 #include "codec/RecordJson.h"
+#include "service/Permissions.h"
+#include "service/Refusal.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Handler.h>
@@ -10,7 +12,7 @@
 
 #include <sstream>
 
-namespace registry::http {
+namespace registry::service {
 
 using Poco::JSON::Object;
 
@@ -222,4 +224,21 @@ std::size_t writeExport(store::Database& db, const domain::PlanWindow& window, c
     return sink.count();
 }
 
-} // namespace registry::http
+ExportRequest Exports::authorize(const Principal& who, ExportRequest request) {
+    requireOwn(who, Action::Read);
+    if (!formatSupported(request.kind, request.format))
+        throw Invalid({{"format", "enum", "价格和问题记录没有位置,不能导出为 GeoJSON",
+                        "prices and findings have no location: GeoJSON is for facilities and burial sites"}});
+    request.district = listScope(who, request.district);
+    request.facilities.district = request.burialSites.district = request.prices.district = request.findings.district =
+        request.district;
+    request.authorized = true;
+    return request;
+}
+
+std::size_t Exports::write(const ExportRequest& authorized, std::ostream& out) {
+    if (!authorized.authorized) throw NotAllowed("导出请求未经授权", "the export was not authorized");
+    return writeExport(_c.db, _c.window, authorized, out);
+}
+
+} // namespace registry::service

@@ -3,6 +3,7 @@
 // (RFC 7946) or JSON, streamed page by page so that memory stays flat whatever the size. Shared by
 // GET /api/v1/export/... and `funeral-registry export`.
 
+#include "service/Context.h"
 #include "store/BurialSiteRepository.h"
 #include "store/Database.h"
 #include "store/FacilityRepository.h"
@@ -13,7 +14,7 @@
 #include <ostream>
 #include <string>
 
-namespace registry::http {
+namespace registry::service {
 
 enum class ExportKind { Facilities, BurialSites, Prices, Findings };
 enum class ExportFormat { Csv, GeoJson, Json };
@@ -25,6 +26,10 @@ struct ExportRequest {
     store::BurialSiteFilter burialSites;
     store::PriceFilter prices;
     store::FindingFilter findings;
+    /// The district asked for (all four filters take it once authorized).
+    std::optional<std::string> district;
+    /// Set by Exports::authorize only; Exports::write refuses a request without it.
+    bool authorized = false;
 };
 
 /// "facilities", "burial-sites", "prices", "findings"; nullopt otherwise.
@@ -41,4 +46,20 @@ std::string fileName(ExportKind kind, ExportFormat format);
 std::size_t writeExport(store::Database& db, const domain::PlanWindow& window, const ExportRequest& request,
                         std::ostream& out);
 
-} // namespace registry::http
+/// Exports as a use case: the district filter is the principal's own when they have one (another
+/// district is NotAllowed), then every matching record is written. Before anything is written, so a
+/// refusal can still be answered as such.
+class Exports {
+public:
+    explicit Exports(Context context) : _c(std::move(context)) {}
+    /// Checks the request (scope, a format the kind offers): throws NotAllowed or Invalid. Returns it
+    /// with the district filled in.
+    ExportRequest authorize(const Principal& who, ExportRequest request);
+    /// Writes an authorized request; returns the number of records written.
+    std::size_t write(const ExportRequest& authorized, std::ostream& out);
+
+private:
+    Context _c;
+};
+
+} // namespace registry::service

@@ -1,0 +1,65 @@
+#include "service/Facilities.h"
+
+#include "audit/RecordChecks.h"
+#include "service/Permissions.h"
+#include "service/StoreErrors.h"
+
+namespace registry::service {
+
+Page<domain::Facility> Facilities::list(const Principal& who, FacilityFilter filter, const PageRequest& page) {
+    filter.district = listScope(who, filter.district);
+    return store::FacilityRepository(_c.db).list(filter, page);
+}
+
+domain::Facility Facilities::get(const Principal& who, long long id) {
+    auto facility = store::FacilityRepository(_c.db).get(id);
+    if (!facility) throw NotFound("facility");
+    require(who, Action::Read, facility->district);
+    return std::move(*facility);
+}
+
+domain::Facility Facilities::getForWrite(const Principal& who, long long id) {
+    auto facility = store::FacilityRepository(_c.db).get(id);
+    if (!facility) throw NotFound("facility");
+    require(who, Action::WriteRecord, facility->district);
+    return std::move(*facility);
+}
+
+namespace {
+void refuseByRules(Context& c, const domain::Facility& facility) {
+    if (!c.checks) return;
+    if (auto refusal = c.checks->validateFacility(facility)) throw RefusedByPlugin(*refusal);
+}
+std::vector<plugins::Finding> runChecks(Context& c, const domain::Facility& facility) {
+    return c.checks ? c.checks->checkFacility(facility) : std::vector<plugins::Finding>{};
+}
+} // namespace
+
+Written<domain::Facility> Facilities::create(const Principal& who, const DraftSource<domain::Facility>& source) {
+    requireOwn(who, Action::WriteRecord);
+    auto draft = source();
+    failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(draft.value)));
+    require(who, Action::WriteRecord, draft.value.district);
+    refuseByRules(_c, draft.value);
+    auto created = storeWrite<domain::Facility>(
+        [&] { return store::FacilityRepository(_c.db).create(draft.value, who.username); });
+    auto checks = runChecks(_c, created);
+    return {std::move(created), std::move(checks)};
+}
+
+Written<domain::Facility> Facilities::update(const Principal& who, long long id,
+                                             const DraftSource<domain::Facility>& source) {
+    const auto current = getForWrite(who, id);
+    auto draft = source();
+    failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(draft.value)));
+    require(who, Action::WriteRecord, draft.value.district); // moving it needs the target district too
+    draft.value.id = current.id;
+    refuseByRules(_c, draft.value);
+    auto updated = storeWrite<domain::Facility>([&] {
+        return store::FacilityRepository(_c.db).update(draft.value, draft.expectedVersion, who.username);
+    });
+    auto checks = runChecks(_c, updated);
+    return {std::move(updated), std::move(checks)};
+}
+
+} // namespace registry::service

@@ -1,0 +1,33 @@
+#include "service/Imports.h"
+
+#include "audit/RecordChecks.h"
+#include "service/Permissions.h"
+
+namespace registry::service {
+
+ImportResult Imports::importPrices(const Principal& who, const std::function<ImportRequest()>& source) {
+    requireOwn(who, Action::WriteRecord);
+    const auto request = source();
+    ImportResult result;
+    try {
+        result.text = codec::toUtf8(request.bytes, request.encoding.value_or(codec::detectEncoding(request.bytes)));
+    } catch (const std::invalid_argument& e) {
+        throw Invalid({{"file", "encoding", "文件编码无法识别:请另存为 UTF-8 或 GBK 编码的 CSV",
+                        std::string("the file cannot be read: ") + e.what()}});
+    }
+    store::ImportOptions options;
+    options.dryRun = request.dryRun;
+    options.actor = who.username;
+    options.district = who.district; // only its own district's facilities may be priced
+    options.strategy = _c.bulkStrategy;
+    options.progress = request.progress;
+    if (_c.checks) {
+        auto* checks = _c.checks;
+        options.validate = [checks](const domain::PriceRecord& p) { return checks->validatePrice(p); };
+    }
+    result.report = store::importPrices(_c.db, result.text, options);
+    if (!result.report.problems.empty()) throw ImportRefused(std::move(result.report));
+    return result;
+}
+
+} // namespace registry::service
