@@ -332,7 +332,7 @@ struct TestUser {
 const TestUser kUsers[] = {
     {"admin", "admin", nullptr},      {"insp", "inspector", "110108"},    {"insp105", "inspector", "110105"},
     {"inspcity", "inspector", nullptr}, {"it", "district_it", "110108"}, {"aud", "auditor", nullptr},
-    {"lockme", "inspector", "110108"},
+    {"lockme", "inspector", "110108"}, {"adminh", "admin", "110108"},
 };
 
 Server* g_server = nullptr;

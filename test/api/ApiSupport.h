@@ -9,6 +9,7 @@
 //   inspcity   inspector    citywide
 //   it         district_it  110108
 //   aud        auditor      citywide
+//   adminh     admin        110108 (an admin with a district)
 //
 // plus a few users kept for tests that spoil them (lockout, revocation, deactivation).
 

@@ -5,6 +5,8 @@
 #include "support/TestDatabase.h"
 
 #include "store/Database.h"
+#include "store/FacilityRepository.h"
+#include "store/PriceRepository.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -212,6 +214,41 @@ BOOST_AUTO_TEST_CASE(a_database_newer_than_the_program_is_refused) {
     auto serve = run({"serve"});
     BOOST_TEST(serve.exitCode != 0);
     BOOST_TEST(serve.err.find("999") != std::string::npos, serve.err);
+}
+
+// `import prices` runs the district's validate hooks, as the API and the web form do: Yanqing's bundled
+// rule refuses a plot price without its term of use, so nothing of the file is stored.
+BOOST_AUTO_TEST_CASE(import_prices_is_refused_by_a_district_validate_hook) {
+    BOOST_TEST(run({"migrate"}).exitCode == 0);
+    long long facilityId = 0;
+    {
+        registry::store::Database db(url);
+        registry::domain::Facility f;
+        f.name = "延庆测试公墓";
+        f.kind = registry::domain::FacilityKind::OperatingCemetery;
+        f.district = "110119";
+        facilityId = registry::store::FacilityRepository(db).create(f, "test").id;
+    }
+    const std::string plugins = "plugins.dir=" REGISTRY_SOURCE_DIR "/plugins";
+    const auto write = [&](const std::string& name, const std::string& extra) {
+        const std::string path = dir.path() + "/" + name;
+        std::ofstream out(path);
+        out << "facility_id,item,amount_fen,effective_from,displayed,bundled" << (extra.empty() ? "" : ",term_years")
+            << "\n" << facilityId << ",cemetery.plot,3000000,2026-01-01,true,false" << (extra.empty() ? "" : "," + extra)
+            << "\n";
+        return path;
+    };
+    auto refused = run({"--set", plugins, "import", "prices", write("no-term.csv", "")});
+    BOOST_TEST(refused.exitCode != 0);
+    BOOST_TEST(refused.err.find("yanqing.plot-term-required") != std::string::npos, refused.err);
+    BOOST_TEST(refused.err.find("nothing was imported") != std::string::npos, refused.err);
+    {
+        registry::store::Database db(url);
+        BOOST_TEST(registry::store::PriceRepository(db).currentForFacility(facilityId).empty());
+    }
+    auto accepted = run({"--set", plugins, "import", "prices", write("with-term.csv", "20")});
+    BOOST_TEST(accepted.exitCode == 0, accepted.err);
+    BOOST_TEST(accepted.out.find("imported 1 price records") != std::string::npos, accepted.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,409 @@
+// The whole permission table (service/Permissions.h) walked from outside: every role (admin citywide and
+// with a district, inspector citywide and with a district, district_it, auditor) × every route of API.md
+// × a record of the user's own district, of another district, and a citywide one (a citywide audit, a
+// citywide reference price, a user without a district), through the HTTP API, and the pages of the web
+// forms that change something. The expectations are written here from API.md, not read from the
+// product's table, so that a wrong row there fails here.
+
+#include "api/ApiSupport.h"
+
+#include <Poco/Net/HTTPCookie.h>
+#include <Poco/URI.h>
+
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <regex>
+
+using namespace registry::apitest;
+
+namespace {
+
+enum class Role { Admin, Inspector, DistrictIt, Auditor };
+
+struct Who {
+    std::string user;
+    Role role;
+    bool hasDistrict; // of kOwn
+};
+
+const std::vector<Who>& everyone() {
+    static const std::vector<Who> all{{"admin", Role::Admin, false},  {"adminh", Role::Admin, true},
+                                      {"inspcity", Role::Inspector, false}, {"insp", Role::Inspector, true},
+                                      {"it", Role::DistrictIt, true}, {"aud", Role::Auditor, false}};
+    return all;
+}
+
+enum class Target { Own, Other, City };
+const char* name(Target t) { return t == Target::Own ? "own" : t == Target::Other ? "other" : "citywide"; }
+
+// What API.md says, one function per kind of action. `district`: the target is a district's record.
+bool writesRecords(const Who& w) { return w.role == Role::Admin || w.role == Role::Inspector; }
+bool runsAudits(const Who& w) { return w.role != Role::Inspector; }
+bool managesUsers(const Who& w) { return w.role == Role::Admin; }
+bool managesPlugins(const Who& w) { return w.role == Role::Admin || w.role == Role::DistrictIt; }
+/// A district user reaches its own district only: never another district, never the city as a whole.
+bool reaches(const Who& w, Target t) { return !w.hasDistrict || t == Target::Own; }
+
+/// The answer to a read of a record: another district's is 404 for a district user.
+int readStatus(const Who& w, Target t) { return w.hasDistrict && t == Target::Other ? 404 : 200; }
+/// A write that `may` allows: `ok`; otherwise 404 when the record is hidden from the user, else 403.
+int writeStatus(bool may, int ok) { return may ? ok : 403; }
+
+// Records of both districts and of the city, made once by the citywide admin.
+struct Records {
+    long long facility = 0, site = 0, price = 0, inspection = 0, finding = 0, audit = 0, reference = 0, user = 0;
+};
+struct World {
+    Records own, other, city;
+};
+
+long long findingOf(long long priceId) {
+    const auto items = as("admin").all("/api/v1/findings?subject_type=price&subject_id=" + std::to_string(priceId));
+    BOOST_REQUIRE(!items.empty());
+    return items.front()->getValue<long long>("id");
+}
+
+long long newUser(const std::string& name, const std::optional<std::string>& district) {
+    const auto r = as("admin").post("/api/v1/users", object({{"username", name},
+                                                           {"display_name", name},
+                                                           {"role", "inspector"},
+                                                           {"district", district ? Poco::Dynamic::Var(*district) : Poco::Dynamic::Var()},
+                                                           {"password", kPassword}}));
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    return r.id();
+}
+
+long long newAudit(const std::optional<std::string>& district) {
+    const auto r = district ? as("admin").post("/api/v1/audits", object({{"district", *district}}))
+                            : as("admin").postRaw("/api/v1/audits", "{}");
+    BOOST_REQUIRE_MESSAGE(r.status == 202, r.describe());
+    return r.id();
+}
+
+long long newReference(const std::optional<std::string>& district) {
+    auto body = referencePriceBody("basic.cremation", 60000);
+    body->set("district", district ? Poco::Dynamic::Var(*district) : Poco::Dynamic::Var());
+    const auto r = as("admin").post("/api/v1/reference-prices", body);
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    return r.id();
+}
+
+Records makeRecords(const std::string& district, const std::string& tag) {
+    Records r;
+    r.facility = createFacility("admin", district, "矩阵设施 " + tag).id();
+    r.site = createBurialSite("admin", district, 1000).id();
+    // Undisplayed (Haidian's test rule flags it) and marked (Chaoyang's): a finding in each district.
+    auto price = with(priceBody(r.facility, "basic.cremation", 50000, "2024-01-01"),
+                      {{"displayed", false}, {"note", "permission-matrix"}});
+    const auto p = as("admin").post("/api/v1/prices", price);
+    BOOST_REQUIRE_MESSAGE(p.status == 201, p.describe());
+    r.price = p.id();
+    r.finding = findingOf(r.price);
+    const auto i = as("admin").post("/api/v1/inspections", inspectionBody("facility", r.facility));
+    BOOST_REQUIRE_EQUAL(i.status, 201);
+    r.inspection = i.id();
+    r.audit = newAudit(district);
+    r.reference = newReference(district);
+    r.user = newUser("mx_" + tag, district);
+    return r;
+}
+
+const World& world() {
+    static const World w = [] {
+        World out{makeRecords(kOwn, "own"), makeRecords(kOther, "other"), {}};
+        out.city.audit = newAudit(std::nullopt);
+        out.city.reference = newReference(std::nullopt);
+        out.city.user = newUser("mx_city", std::nullopt);
+        return out;
+    }();
+    return w;
+}
+
+const Records& of(Target t) {
+    const auto& w = world();
+    return t == Target::Own ? w.own : t == Target::Other ? w.other : w.city;
+}
+std::string districtOf(Target t) { return t == Target::Own ? kOwn : kOther; }
+Poco::Dynamic::Var districtValue(Target t) {
+    return t == Target::City ? Poco::Dynamic::Var() : Poco::Dynamic::Var(districtOf(t));
+}
+
+int counter = 0;
+std::string unique(const std::string& prefix) { return prefix + std::to_string(++counter); }
+
+void expectStatus(const Who& w, const std::string& route, Target t, const Response& r, std::initializer_list<int> ok) {
+    bool matched = false;
+    for (int s : ok) matched = matched || r.status == s;
+    BOOST_TEST(matched, w.user << " " << route << " (" << name(t) << "): " << r.describe());
+    if (r.status >= 400 && route.rfind("web ", 0) != 0) BOOST_TEST(r.isProblem(), w.user << " " << route << ": a problem document");
+}
+void expectStatus(const Who& w, const std::string& route, Target t, const Response& r, int ok) {
+    expectStatus(w, route, t, r, {ok});
+}
+
+Response putCurrent(const Who& w, const std::string& path,
+                    std::initializer_list<std::pair<std::string, Poco::Dynamic::Var>> changes) {
+    const auto current = as("admin").get(path);
+    return as(w.user).put(path, with(current.obj(), changes), current.etag());
+}
+
+// --- the web forms ---------------------------------------------------------------------------------------
+
+/// A browser's session: signs in through the form, keeps the cookie, sends the session's CSRF token.
+class WebSession {
+public:
+    explicit WebSession(const std::string& user) {
+        const auto form = raw("GET", "/login", "");
+        _loginCookie = cookie(form, "registry_login");
+        const auto signedIn = raw("POST", "/login",
+                                  "_csrf=" + encode(csrfIn(form.body)) + "&next=%2F&username=" + encode(user) +
+                                      "&password=" + encode(kPassword));
+        BOOST_REQUIRE_MESSAGE(signedIn.status == 303 || signedIn.status == 302, user << " web sign-in: " << signedIn.describe());
+        _session = cookie(signedIn, "registry_session");
+        BOOST_REQUIRE(!_session.empty());
+        const auto home = get("/");
+        _csrf = csrfIn(home.body);
+    }
+
+    Response get(const std::string& path) { return raw("GET", path, ""); }
+    /// A form post; `fields` already URL-encoded ("a=1&b=2"), the CSRF token added.
+    Response post(const std::string& path, const std::string& fields) {
+        return raw("POST", path, "_csrf=" + encode(_csrf) + (fields.empty() ? "" : "&" + fields));
+    }
+
+    static std::string encode(const std::string& text) {
+        std::string out;
+        Poco::URI::encode(text, "&=+?#%/", out);
+        return out;
+    }
+
+private:
+    Response raw(const std::string& method, const std::string& path, const std::string& body) {
+        Request r;
+        r.method = method;
+        r.path = path;
+        std::string cookies;
+        if (!_session.empty()) cookies = "registry_session=" + _session;
+        if (!_loginCookie.empty()) cookies += std::string(cookies.empty() ? "" : "; ") + "registry_login=" + _loginCookie;
+        if (!cookies.empty()) r.headers.emplace_back("Cookie", cookies);
+        if (method == "POST") {
+            r.body = body;
+            r.contentType = "application/x-www-form-urlencoded";
+        }
+        return send(r);
+    }
+    static std::string cookie(const Response& r, const std::string& cookieName) {
+        for (const auto& [header, value] : r.headers)
+            if (Poco::icompare(header, "Set-Cookie") == 0 && value.rfind(cookieName + "=", 0) == 0)
+                return value.substr(cookieName.size() + 1, value.find(';') - cookieName.size() - 1);
+        return "";
+    }
+    static std::string csrfIn(const std::string& html) {
+        static const std::regex field(R"(name="_csrf" value="([^"]+)\")");
+        std::smatch m;
+        return std::regex_search(html, m, field) ? m[1].str() : "";
+    }
+
+    std::string _loginCookie, _session, _csrf;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(PermissionMatrix)
+
+BOOST_AUTO_TEST_CASE(record_reads_and_writes) {
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        for (const auto t : {Target::Own, Target::Other}) {
+            const auto& r = of(t);
+            const std::string d = districtOf(t);
+            for (const auto& path : {pathOf("facilities", r.facility), pathOf("burial-sites", r.site),
+                                     pathOf("burial-sites", r.site) + "/progress", pathOf("prices", r.price),
+                                     pathOf("inspections", r.inspection), pathOf("findings", r.finding),
+                                     pathOf("audits", r.audit), pathOf("reference-prices", r.reference)}) {
+                const bool global = path.find("reference-prices") != std::string::npos;
+                expectStatus(w, "GET " + path, t, client.get(path), global ? 200 : readStatus(w, t));
+            }
+            for (const char* list : {"/api/v1/facilities", "/api/v1/burial-sites", "/api/v1/prices",
+                                     "/api/v1/inspections", "/api/v1/findings", "/api/v1/audits"})
+                expectStatus(w, std::string("GET ") + list + "?district=", t,
+                             client.get(std::string(list) + "?district=" + d), reaches(w, t) ? 200 : 403);
+            const bool may = writesRecords(w) && reaches(w, t);
+            expectStatus(w, "POST /facilities", t, client.post("/api/v1/facilities", facilityBody(d, unique("矩阵新设施"))),
+                         writeStatus(may, 201));
+            expectStatus(w, "POST /burial-sites", t, client.post("/api/v1/burial-sites", burialSiteBody(d)),
+                         writeStatus(may, 201));
+            expectStatus(w, "POST /prices", t,
+                         client.post("/api/v1/prices", with(priceBody(r.facility, "basic.storage", 1000, "2024-01-01"),
+                                                            {{"note", unique("矩阵")}})),
+                         writeStatus(may, 201));
+            expectStatus(w, "POST /inspections", t,
+                         client.post("/api/v1/inspections", inspectionBody("burial_site", r.site)), writeStatus(may, 201));
+            expectStatus(w, "PUT /facilities/{id}", t,
+                         putCurrent(w, pathOf("facilities", r.facility), {{"notes", unique("改")}}), writeStatus(may, 200));
+            expectStatus(w, "PUT /burial-sites/{id}", t,
+                         putCurrent(w, pathOf("burial-sites", r.site), {{"village", unique("改")}}), writeStatus(may, 200));
+            expectStatus(w, "POST /burial-sites/{id}/progress", t,
+                         client.post(pathOf("burial-sites", r.site) + "/progress",
+                                     object({{"date", "2024-05-01"}, {"graves_handled", 1}, {"note", w.user}})),
+                         writeStatus(may, 201));
+            expectStatus(w, "POST /findings/{id}/status", t,
+                         client.post(pathOf("findings", r.finding) + "/status",
+                                     object({{"status", "acknowledged"}, {"note", w.user}})),
+                         writeStatus(may, 200));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(reference_prices) {
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        expectStatus(w, "GET /reference-prices", Target::Own, client.get("/api/v1/reference-prices"), 200);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool may = w.role == Role::Admin && reaches(w, t);
+            auto body = referencePriceBody("basic.storage", 9000);
+            body->set("district", districtValue(t));
+            expectStatus(w, "POST /reference-prices", t, client.post("/api/v1/reference-prices", body), writeStatus(may, 201));
+            expectStatus(w, "PUT /reference-prices/{id}", t,
+                         putCurrent(w, pathOf("reference-prices", of(t).reference), {{"basis", unique("依据")}}),
+                         writeStatus(may, 200));
+        }
+    }
+}
+
+// API.md: an admin with a district manages only users of that district and can never create, change or
+// promote a user outside it, or a user without a district.
+BOOST_AUTO_TEST_CASE(users) {
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        expectStatus(w, "GET /users", Target::Own, client.get("/api/v1/users"), managesUsers(w) ? 200 : 403);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool may = managesUsers(w) && reaches(w, t);
+            const auto path = pathOf("users", of(t).user);
+            expectStatus(w, "GET /users/{id}", t, client.get(path), may ? 200 : managesUsers(w) ? 404 : 403);
+            expectStatus(w, "POST /users", t,
+                         client.post("/api/v1/users", object({{"username", unique("mxnew")},
+                                                              {"role", "admin"},
+                                                              {"district", districtValue(t)},
+                                                              {"password", kPassword}})),
+                         writeStatus(may, 201));
+            expectStatus(w, "PUT /users/{id}", t, putCurrent(w, path, {{"display_name", unique("改名")}}),
+                         writeStatus(may, 200));
+        }
+        // Promoting a user of one's own district to citywide is a change outside it.
+        if (w.user == "adminh") {
+            const auto r = putCurrent(w, pathOf("users", of(Target::Own).user), {{"district", Poco::Dynamic::Var()}});
+            expectStatus(w, "PUT /users/{id} district=null", Target::Own, r, 403);
+            BOOST_TEST(!as("admin").get(pathOf("users", of(Target::Own).user)).isNull("district"));
+            expectStatus(w, "PUT /users/{id} password of a citywide user", Target::City,
+                         putCurrent(w, pathOf("users", of(Target::City).user), {{"password", "another-password-9"}}), 403);
+        }
+    }
+    // What a district admin lists is its district's users only.
+    for (const auto& u : as("adminh").all("/api/v1/users"))
+        BOOST_TEST((!u->isNull("district") && u->getValue<std::string>("district") == kOwn), stringify(u));
+}
+
+// A citywide audit is started and cancelled only by those who may run citywide audits.
+BOOST_AUTO_TEST_CASE(audits) {
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool may = runsAudits(w) && reaches(w, t);
+            // A district user's audit without a district is of its own district: it cannot ask for the city.
+            if (!(t == Target::City && w.hasDistrict)) {
+                const auto start = t == Target::City ? client.postRaw("/api/v1/audits", "{}")
+                                                     : client.post("/api/v1/audits", object({{"district", districtOf(t)}}));
+                expectStatus(w, "POST /audits", t, start, writeStatus(may, 202));
+            }
+            const auto run = pathOf("audits", of(t).audit);
+            expectStatus(w, "GET /audits/{id}", t, client.get(run), readStatus(w, t));
+            // Allowed: cancelled (202) or already finished (409); another district's run is not found.
+            const auto cancel = client.post(run + "/cancel", object({}));
+            if (w.hasDistrict && t == Target::Other)
+                expectStatus(w, "POST /audits/{id}/cancel", t, cancel, 404);
+            else if (may)
+                expectStatus(w, "POST /audits/{id}/cancel", t, cancel, {202, 409});
+            else
+                expectStatus(w, "POST /audits/{id}/cancel", t, cancel, 403);
+            const auto report = client.get(run + "/report");
+            if (w.hasDistrict && t == Target::Other)
+                expectStatus(w, "GET /audits/{id}/report", t, report, 404);
+            else
+                expectStatus(w, "GET /audits/{id}/report", t, report, {200, 409});
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(plugins_changes_transfers_and_the_rest) {
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        const auto t = Target::Own;
+        expectStatus(w, "GET /plugins", t, client.get("/api/v1/plugins"), 200);
+        expectStatus(w, "POST /plugins/reload", t, client.post("/api/v1/plugins/reload", object({})),
+                     managesPlugins(w) ? 200 : 403);
+        expectStatus(w, "GET /changes", t, client.get("/api/v1/changes"),
+                     !w.hasDistrict && (w.role == Role::Admin || w.role == Role::Auditor) ? 200 : 403);
+        expectStatus(w, "GET /me", t, client.get("/api/v1/me"), 200);
+        for (const char* path : {"/api/v1/districts", "/api/v1/price-items", "/api/v1/openapi.json", "/healthz", "/readyz"})
+            expectStatus(w, std::string("GET ") + path, t, client.get(path), 200);
+        for (const auto target : {Target::Own, Target::Other}) {
+            const std::string csv = "facility_id,item,amount_fen,effective_from,displayed,bundled\n" +
+                                    std::to_string(of(target).facility) + ",basic.storage,1200,2030-01-01,true,false\n";
+            const auto r = client.postRaw("/api/v1/import/prices?dry_run=true", csv, "text/csv");
+            // Another district's facility is a bad row of the file (422, every row listed), not a 403.
+            expectStatus(w, "POST /import/prices", target, r,
+                         !writesRecords(w) ? 403 : reaches(w, target) ? 200 : 422);
+            for (const char* kind : {"facilities", "burial-sites", "prices", "findings"})
+                expectStatus(w, std::string("GET /export/") + kind, target,
+                             client.get(std::string("/api/v1/export/") + kind + "?district=" + districtOf(target)),
+                             reaches(w, target) ? 200 : 403);
+        }
+        // Signing out ends the token used, nobody else's: a fresh one here.
+        const auto token = Server::instance().signIn(w.user);
+        BOOST_REQUIRE(!token.empty());
+        expectStatus(w, "DELETE /auth/token", t, Client(token).del("/api/v1/auth/token"), 204);
+        expectStatus(w, "GET /me after sign-out", t, Client(token).get("/api/v1/me"), 401);
+    }
+}
+
+// The same table through the web forms: pages that change something answer as the API does.
+BOOST_AUTO_TEST_CASE(web_forms) {
+    for (const auto& w : everyone()) {
+        WebSession web(w.user);
+        for (const auto t : {Target::Own, Target::Other}) {
+            const auto& r = of(t);
+            const bool may = writesRecords(w) && reaches(w, t);
+            const int hidden = readStatus(w, t);
+            expectStatus(w, "web GET /facilities/{id}", t, web.get("/facilities/" + std::to_string(r.facility)), hidden);
+            expectStatus(w, "web GET /burial-sites/{id}", t, web.get("/burial-sites/" + std::to_string(r.site)), hidden);
+            expectStatus(w, "web GET /facilities/{id}/edit", t, web.get("/facilities/" + std::to_string(r.facility) + "/edit"),
+                         may ? 200 : 403);
+            expectStatus(w, "web GET /facilities/{id}/prices/new", t,
+                         web.get("/facilities/" + std::to_string(r.facility) + "/prices/new"), may ? 200 : 403);
+            expectStatus(w, "web POST /findings/status", t,
+                         web.post("/findings/status", "ids=" + std::to_string(r.finding) +
+                                                          "&action_status=acknowledged&action_note=web&back=%2Ffindings"),
+                         may ? 303 : 403);
+        }
+        expectStatus(w, "web GET /facilities/new", Target::Own, web.get("/facilities/new"), writesRecords(w) ? 200 : 403);
+        expectStatus(w, "web GET /users", Target::Own, web.get("/users"), managesUsers(w) ? 200 : 403);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool mayUser = managesUsers(w) && reaches(w, t);
+            const std::string district = t == Target::City ? "" : districtOf(t);
+            expectStatus(w, "web POST /users", t,
+                         web.post("/users", "username=" + unique("webmx") + "&role=admin&district=" + district +
+                                                "&password=" + WebSession::encode(kPassword)),
+                         mayUser ? 303 : 403);
+            const bool mayCancel = runsAudits(w) && reaches(w, t);
+            const auto cancel = web.post("/audits/" + std::to_string(of(t).audit) + "/cancel", "");
+            expectStatus(w, "web POST /audits/{id}/cancel", t, cancel,
+                         w.hasDistrict && t == Target::Other ? 404 : mayCancel ? 303 : 403);
+        }
+        expectStatus(w, "web POST /plugins/reload", Target::Own, web.post("/plugins/reload", ""),
+                     managesPlugins(w) ? 200 : 403);
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
