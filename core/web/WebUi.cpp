@@ -2,6 +2,7 @@
 
 #include "auth/Tokens.h"
 #include "domain/District.h"
+#include "domain/LogText.h"
 #include "store/Database.h"
 #include "store/Errors.h"
 #include "web/Assets.h"
@@ -128,7 +129,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
         if (req.session) _sessions.end(*req.session); // a new session id at every sign-in
         setCookie(req, kLoginCookie, "", 0);
         setCookie(req, kSessionCookie, started->secret);
-        Poco::Logger::get("registry").information("web sign-in of %s", started->session.user.username);
+        Poco::Logger::get("registry").information("web sign-in of %s", domain::logSafe(started->session.user.username));
         redirect(req, localPath(req.field("next")));
     }, false);
 
@@ -290,7 +291,7 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         for (const auto& fe : e.errors()) detail += (detail.empty() ? "" : ";") + (req->en() ? fe.messageEn : fe.messageZh);
         errorPage(*req, 422, req->t("error_invalid"), detail);
     } catch (const store::Unavailable& e) {
-        Poco::Logger::get("registry").warning("database unavailable: %s", std::string(e.what()));
+        Poco::Logger::get("registry").warning("database unavailable: %s", domain::logSafe(e.what()));
         response.set("Retry-After", "5");
         errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
     } catch (const soci::soci_error& e) {
@@ -298,13 +299,13 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
             response.set("Retry-After", "5");
             errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
         } else {
-            Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
-                                                std::string(e.what()));
+            Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
+                                                domain::logSafe(request.getURI()), domain::logSafe(e.what()));
             errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
         }
     } catch (const std::exception& e) {
-        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
-                                            std::string(e.what()));
+        Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
+                                            domain::logSafe(request.getURI()), domain::logSafe(e.what()));
         try {
             errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
         } catch (const std::exception&) {
@@ -312,8 +313,9 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     Poco::Logger::get("registry.access")
-        .information("%s %s %d %.1fms user=%s peer=%s", request.getMethod(), request.getURI(),
-                     static_cast<int>(response.getStatus()), ms, user, request.clientAddress().toString());
+        .information("%s %s %d %.1fms user=%s peer=%s", domain::logSafe(request.getMethod()),
+                     domain::logSafe(request.getURI()), static_cast<int>(response.getStatus()), ms,
+                     domain::logSafe(user), request.clientAddress().toString());
 }
 
 void WebUi::dispatch(Request& req, const http::Router::Match& match) {
