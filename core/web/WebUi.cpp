@@ -55,9 +55,16 @@ std::string cookie(const Poco::Net::HTTPServerRequest& request, const std::strin
     return cookies.get(name, "");
 }
 
-/// A path inside this site to go back to after signing in; "/" for anything else.
+/// A path inside this site to go back to after signing in; "/" for anything else. No control character
+/// at all: CR/LF would reach the Location header, and browsers drop tabs and newlines from a URL, so that
+/// "/\t/evil.example" is "//evil.example", another site. No backslash either: browsers read it as "/".
 std::string localPath(const std::string& next) {
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    if (next.empty() || next[0] != '/') return "/";
+    for (const char c : next) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f || c == '\\') return "/";
+    }
+    if (next.size() > 1 && next[1] == '/') return "/";
     return next;
 }
 
