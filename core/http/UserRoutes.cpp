@@ -98,8 +98,10 @@ void addUserRoutes(Router& router, ApiContext& context) {
             if (auto err = domain::checkPassword(*password)) validation.push_back(*err);
         failIfInvalid(errors, validation);
         try {
-            const auto updated = users.update(changed, expected, ex.principal().username);
-            if (password) users.setPassword(updated.id, context.authenticator.hasher().hash(*password), ex.principal().username);
+            // One transaction: the fields, the password, and the end of the user's sessions.
+            const auto updated =
+                users.update(changed, expected, ex.principal().username,
+                             password ? std::optional(context.authenticator.hasher().hash(*password)) : std::nullopt);
             ex.sendRecord(200, codec::toJson(updated), updated.version);
         } catch (const store::Conflict<domain::User>& e) {
             throw conflict(e.current());

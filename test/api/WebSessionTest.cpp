@@ -1,5 +1,5 @@
-// The web UI's sign-in through a real server, as a browser sees it: where the sign-in form sends the user
-// back to.
+// The web UI's sign-in and sessions through a real server, as a browser sees them: where the sign-in form
+// sends the user back to, and sessions (and API tokens) ending when an admin changes the user.
 
 #include "api/ApiSupport.h"
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 using namespace registry::apitest;
+using Poco::Dynamic::Var;
 
 namespace {
 
@@ -59,6 +60,23 @@ WebSignIn webSignIn(const std::string& user, const std::string& password, const 
     return out;
 }
 
+/// GET `path` with a session cookie.
+Response webGet(const std::string& session, const std::string& path = "/") {
+    Request r;
+    r.path = path;
+    r.headers.emplace_back("Cookie", "registry_session=" + session);
+    return send(r);
+}
+
+JsonObject newUser(const std::string& name) {
+    return object({{"username", name},
+                   {"display_name", "测试用户 " + name},
+                   {"role", "inspector"},
+                   {"district", kOwn},
+                   {"active", true},
+                   {"password", "a-good-password-7"}});
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(WebSessions)
@@ -81,6 +99,64 @@ BOOST_AUTO_TEST_CASE(sign_in_goes_back_to_a_local_path_only) {
         BOOST_TEST(setCookie(r.answer, "x").empty());
         BOOST_TEST(!r.session.empty());
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_password_change_ends_every_token_and_web_session_of_the_user) {
+    const auto admin = as("admin");
+    const auto created = admin.post("/api/v1/users", newUser("wang.wu"));
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    const std::string token = Server::instance().signIn("wang.wu", "a-good-password-7");
+    const std::string other = Server::instance().signIn("wang.wu", "a-good-password-7");
+    const auto web = webSignIn("wang.wu", "a-good-password-7");
+    BOOST_REQUIRE(!token.empty());
+    BOOST_REQUIRE(!web.session.empty());
+    BOOST_TEST(Client(token).get("/api/v1/me").status == 200);
+    BOOST_TEST(webGet(web.session).status == 200);
+    const std::string bystander = Server::instance().signIn("insp");
+    const auto bystanderWeb = webSignIn("insp", kPassword);
+
+    auto change = without(newUser("wang.wu"), {"username"});
+    change->set("password", "another-password-8");
+    const auto updated = admin.put(created.header("Location"), change, created.etag());
+    BOOST_TEST(updated.status == 200, updated.describe());
+
+    BOOST_TEST(Client(token).get("/api/v1/me").status == 401);
+    BOOST_TEST(Client(other).get("/api/v1/facilities").status == 401);
+    const auto page = webGet(web.session);
+    BOOST_TEST(page.status == 303, page.describe());
+    BOOST_TEST(page.header("Location").rfind("/login", 0) == 0u);
+    // Other users are not signed out, and the new password signs in.
+    BOOST_TEST(Client(bystander).get("/api/v1/me").status == 200);
+    BOOST_TEST(webGet(bystanderWeb.session).status == 200);
+    const std::string fresh = Server::instance().signIn("wang.wu", "another-password-8");
+    BOOST_TEST(Client(fresh).get("/api/v1/me").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(deactivating_a_user_ends_their_tokens_and_sessions_for_good) {
+    const auto admin = as("admin");
+    const auto created = admin.post("/api/v1/users", newUser("zhao.liu"));
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    const std::string token = Server::instance().signIn("zhao.liu", "a-good-password-7");
+    const auto web = webSignIn("zhao.liu", "a-good-password-7");
+    BOOST_REQUIRE(!token.empty());
+    BOOST_REQUIRE(!web.session.empty());
+    BOOST_TEST(webGet(web.session).status == 200);
+
+    const auto body = without(newUser("zhao.liu"), {"username", "password"});
+    const auto off = admin.put(created.header("Location"), with(body, {{"active", false}}), created.etag());
+    BOOST_TEST(off.status == 200, off.describe());
+    BOOST_TEST(Client(token).get("/api/v1/me").status == 401);
+    BOOST_TEST(webGet(web.session).status == 303);
+
+    // Active again: the old token and session stay ended; signing in again works.
+    const auto on = admin.put(created.header("Location"), with(body, {{"active", true}}), off.etag());
+    BOOST_TEST(on.status == 200, on.describe());
+    BOOST_TEST(Client(token).get("/api/v1/me").status == 401);
+    const auto page = webGet(web.session);
+    BOOST_TEST(page.status == 303, page.describe());
+    BOOST_TEST(page.header("Location").rfind("/login", 0) == 0u);
+    const std::string fresh = Server::instance().signIn("zhao.liu", "a-good-password-7");
+    BOOST_TEST(Client(fresh).get("/api/v1/me").status == 200);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
