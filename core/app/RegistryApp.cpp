@@ -312,6 +312,8 @@ int RegistryApp::serve() {
     // The web UI answers every path but the API's and the probes, in the same server.
     web::WebSettings webSettings;
     webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
+    webSettings.sessionMaxMinutes =
+        60 * static_cast<int>(intSetting("web.session_max_hours", webSettings.sessionMaxMinutes / 60, 1, 720));
     webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
     webSettings.dashboardCacheSeconds =
         static_cast<int>(intSetting("web.dashboard_cache_seconds", webSettings.dashboardCacheSeconds, 0, 3600));

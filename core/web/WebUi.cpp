@@ -98,7 +98,8 @@ std::vector<std::string> Request::fieldValues(const std::string& name) const {
 }
 
 WebUi::WebUi(http::ApiContext& api, WebSettings settings)
-    : _api(api), _settings(std::move(settings)), _sessions(api.db, api.authenticator, _settings.idleMinutes) {
+    : _api(api), _settings(std::move(settings)),
+      _sessions(api.db, api.authenticator, _settings.idleMinutes, _settings.sessionMaxMinutes) {
     get("/static/{name}", [](Request& req) {
         const auto found = embeddedAssets().find("static/" + req.pathParam("name"));
         if (found == embeddedAssets().end()) throw store::NotFound("asset");

@@ -24,6 +24,9 @@ namespace registry::web {
 
 struct WebSettings {
     int idleMinutes = 30;
+    /// A session ends this long after sign-in, however active (web.session_max_hours; minutes here so that
+    /// tests can use short lives).
+    int sessionMaxMinutes = 12 * 60;
     /// Secure cookies: "auto" (when the request came over HTTPS or a proxy says X-Forwarded-Proto: https),
     /// "always" or "never".
     std::string secureCookies = "auto";
