@@ -314,6 +314,7 @@ int RegistryApp::serve() {
     webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
     webSettings.sessionMaxMinutes =
         60 * static_cast<int>(intSetting("web.session_max_hours", webSettings.sessionMaxMinutes / 60, 1, 720));
+    webSettings.timeZone = zone; // pages show times as the audit schedule reads them (audit.timezone)
     webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
     webSettings.dashboardCacheSeconds =
         static_cast<int>(intSetting("web.dashboard_cache_seconds", webSettings.dashboardCacheSeconds, 0, 3600));

@@ -26,7 +26,7 @@ void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "") {
                                       {"hooks", hooks},
                                       {"active", p.active},
                                       {"error", p.error},
-                                      {"loaded_at", timeText(p.loadedAt)}});
+                                      {"loaded_at", timeText(req, p.loadedAt)}});
         }
     mstch::map view{{"rows", rows},
                     {"enabled", ui.api().plugins != nullptr},

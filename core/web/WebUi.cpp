@@ -98,7 +98,7 @@ std::vector<std::string> Request::fieldValues(const std::string& name) const {
 }
 
 WebUi::WebUi(http::ApiContext& api, WebSettings settings)
-    : _api(api), _settings(std::move(settings)),
+    : _api(api), _settings(std::move(settings)), _timeZone(_settings.timeZone),
       _sessions(api.db, api.authenticator, _settings.idleMinutes, _settings.sessionMaxMinutes) {
     get("/static/{name}", [](Request& req) {
         const auto found = embeddedAssets().find("static/" + req.pathParam("name"));
@@ -264,6 +264,7 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         req = std::make_unique<Request>(request, response, std::map<std::string, std::string>{}, _api.limits);
     }
     req->path = path;
+    req->setTimeZone(_timeZone);
     req->lang = langParam ? *langParam : cookie(request, kLangCookie);
     if (!knownLanguage(req->lang)) req->lang = "zh";
     try {

@@ -3,6 +3,8 @@
 
 #include "api/ApiSupport.h"
 
+#include "domain/Dates.h"
+
 #include <Poco/URI.h>
 
 #include <boost/test/unit_test.hpp>
@@ -157,6 +159,21 @@ BOOST_AUTO_TEST_CASE(deactivating_a_user_ends_their_tokens_and_sessions_for_good
     BOOST_TEST(page.header("Location").rfind("/login", 0) == 0u);
     const std::string fresh = Server::instance().signIn("zhao.liu", "a-good-password-7");
     BOOST_TEST(Client(fresh).get("/api/v1/me").status == 200);
+}
+
+BOOST_AUTO_TEST_CASE(pages_show_times_in_beijing_time) {
+    const auto created = createFacility("insp", kOwn, "时区测试殡仪馆");
+    const auto updatedAt = registry::domain::parseTimestamp(created.str("updated_at"));
+    BOOST_REQUIRE(updatedAt.has_value());
+    // audit.timezone defaults to Asia/Shanghai, UTC+8 all year; the API keeps UTC.
+    const std::string utc = registry::domain::formatTimestamp(*updatedAt);
+    const std::string beijing = registry::domain::formatTimestamp(*updatedAt + 8 * 3'600'000LL);
+    const std::string shown = beijing.substr(0, 10) + " " + beijing.substr(11, 5);
+    const auto web = webSignIn("insp", kPassword);
+    const auto page = webGet(web.session, "/facilities/" + std::to_string(created.id()));
+    BOOST_TEST(page.status == 200, page.describe());
+    BOOST_TEST(page.body.find(shown) != std::string::npos, "expected " << shown << " (UTC " << utc << ")");
+    BOOST_TEST(page.body.find(utc.substr(0, 10) + " " + utc.substr(11, 5)) == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

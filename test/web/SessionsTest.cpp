@@ -1,11 +1,13 @@
 // Web sessions against a database: the absolute lifetime (web.session_max_hours) ends a session however
-// active it is, and the idle timeout never carries it past that end.
+// active it is, and the idle timeout never carries it past that end. Times shown on pages are in
+// audit.timezone.
 
 #include "auth/Authenticator.h"
 #include "domain/Dates.h"
 #include "store/UserRepository.h"
 #include "support/TestDatabase.h"
 #include "web/Sessions.h"
+#include "web/Views.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -87,6 +89,26 @@ BOOST_AUTO_TEST_CASE(a_short_lifetime_bounds_the_first_expiry_too) {
     BOOST_TEST(*domain::parseTimestamp(record->expiresAt) - *domain::parseTimestamp(record->createdAt) <= 10 * 60'000LL);
     backdate(t.db(), started->session.tokenId, 11, 0);
     BOOST_TEST(!sessions.find(started->secret).has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(page_times)
+
+BOOST_AUTO_TEST_CASE(utc_timestamps_are_shown_on_the_wall_clock_of_audit_timezone) {
+    const audit::TimeZone shanghai("Asia/Shanghai");
+    BOOST_TEST(web::timeText(shanghai, "2026-12-03T01:00:00.000Z") == "2026-12-03 09:00");
+    BOOST_TEST(web::timeText(shanghai, "2026-12-03T01:00:00Z") == "2026-12-03 09:00");
+    BOOST_TEST(web::timeText(shanghai, "2026-12-02T18:30:59.999Z") == "2026-12-03 02:30"); // the next day there
+    const audit::TimeZone utc("UTC");
+    BOOST_TEST(web::timeText(utc, "2026-12-03T01:00:00.000Z") == "2026-12-03 01:00");
+    // Daylight saving where a zone has it: New York is UTC-4 in July, UTC-5 in December.
+    const audit::TimeZone newYork("America/New_York");
+    BOOST_TEST(web::timeText(newYork, "2026-07-01T12:00:00.000Z") == "2026-07-01 08:00");
+    BOOST_TEST(web::timeText(newYork, "2026-12-03T12:00:00.000Z") == "2026-12-03 07:00");
+    // Not a timestamp: shown as it is.
+    BOOST_TEST(web::timeText(shanghai, "—") == "—");
+    BOOST_TEST(web::timeText(shanghai, "") == "");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
