@@ -1,5 +1,7 @@
 #include "app/PluginWatcher.h"
 
+#include "domain/LogText.h"
+
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Logger.h>
@@ -41,7 +43,7 @@ void PluginWatcher::tick(Poco::Timer&) {
         Poco::Logger::get("registry.plugins")
             .information("plugins changed on disk: %z active, %z failed", report.active, report.failed);
     } catch (const std::exception& e) {
-        Poco::Logger::get("registry.plugins").error("plugin reload failed: %s", std::string(e.what()));
+        Poco::Logger::get("registry.plugins").error("plugin reload failed: %s", domain::logSafe(e.what()));
     }
 }
 

@@ -10,6 +10,7 @@
 #include "http/HeadGate.h"
 #include "http/RequestHandlerFactory.h"
 #include "domain/Dates.h"
+#include "domain/LogText.h"
 #include "plugins/PluginTestRunner.h"
 #include "store/Database.h"
 #include "store/DemoData.h"
@@ -268,7 +269,7 @@ int RegistryApp::serve() {
     const std::string pluginsDir = config().getString("plugins.dir", "plugins");
     const auto loaded = pluginHost.load(pluginsDir);
     Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
-                                              loaded.failed, loaded.error.empty() ? std::string() : ": " + loaded.error);
+                                              loaded.failed, loaded.error.empty() ? std::string() : ": " + domain::logSafe(loaded.error));
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
     auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
     const std::string zone = schedule.timeZone;
@@ -311,6 +312,9 @@ int RegistryApp::serve() {
     // The web UI answers every path but the API's and the probes, in the same server.
     web::WebSettings webSettings;
     webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
+    webSettings.sessionMaxMinutes =
+        60 * static_cast<int>(intSetting("web.session_max_hours", webSettings.sessionMaxMinutes / 60, 1, 720));
+    webSettings.timeZone = zone; // pages show times as the audit schedule reads them (audit.timezone)
     webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
     webSettings.dashboardCacheSeconds =
         static_cast<int>(intSetting("web.dashboard_cache_seconds", webSettings.dashboardCacheSeconds, 0, 3600));

@@ -110,7 +110,7 @@ std::string reportCsv(const Object& report) {
         if (!rules || rules->size() == 0) {
             auto row = head;
             row.insert(row.end(), {"", "", "", ""});
-            codec::writeCsvRow(out, row);
+            codec::writeCsvRow(out, row, codec::CsvFormulas::Neutralise);
             continue;
         }
         for (std::size_t j = 0; j < rules->size(); ++j) {
@@ -118,7 +118,7 @@ std::string reportCsv(const Object& report) {
             auto row = head;
             row.insert(row.end(), {text(*r, "plugin"), text(*r, "rule"), text(*r, "severity"),
                                    std::to_string(number(*r, "count"))});
-            codec::writeCsvRow(out, row);
+            codec::writeCsvRow(out, row, codec::CsvFormulas::Neutralise); // rule names come from plugins
         }
     }
     return out.str();

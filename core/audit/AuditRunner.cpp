@@ -3,6 +3,7 @@
 #include "audit/RecordChecks.h"
 #include "audit/StorePluginData.h"
 #include "domain/Dates.h"
+#include "domain/LogText.h"
 #include "store/AuditResults.h"
 #include "store/AuditRunRepository.h"
 #include "store/BurialSiteRepository.h"
@@ -308,7 +309,7 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
             const std::string why = shared.error ? describe(shared.error) : std::string();
             runs.finish(auditId, status, {}, "{}", why);
             if (shared.error)
-                log.error("audit " + std::to_string(auditId) + " failed: " + why);
+                log.error("audit " + std::to_string(auditId) + " failed: " + domain::logSafe(why));
             else
                 log.information("audit " + std::to_string(auditId) + " cancelled after " +
                                 std::to_string(shared.checked.load()) + " records");
@@ -336,12 +337,12 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
                         seconds(mergeAt - startedAt) + " s, merge " + seconds(Clock::now() - mergeAt) + " s");
     } catch (const std::exception& e) {
         // The merge is one transaction: it either happened whole or not at all.
-        log.error("audit " + std::to_string(auditId) + " failed at the end: " + e.what());
+        log.error("audit " + std::to_string(auditId) + " failed at the end: " + domain::logSafe(e.what()));
         try {
             store::discardAuditFindings(_db, auditId);
             runs.finish(auditId, domain::AuditStatus::Failed, {}, "{}", e.what());
         } catch (const std::exception& again) {
-            log.error("audit " + std::to_string(auditId) + ": cannot record its failure: " + again.what());
+            log.error("audit " + std::to_string(auditId) + ": cannot record its failure: " + domain::logSafe(again.what()));
         }
     }
     return *runs.get(auditId);

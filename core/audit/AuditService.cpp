@@ -3,6 +3,7 @@
 #include "audit/Cron.h"
 
 #include "domain/Dates.h"
+#include "domain/LogText.h"
 #include "store/AuditRunRepository.h"
 
 #include <Poco/Logger.h>
@@ -117,7 +118,7 @@ void AuditService::loop() {
             }
         } catch (const std::exception& e) {
             // The database is away: the runs stay queued and are tried on the next request.
-            log.error("audits: %s", std::string(e.what()));
+            log.error("audits: %s", domain::logSafe(e.what()));
         }
     }
 }

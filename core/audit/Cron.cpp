@@ -181,6 +181,18 @@ std::string TimeZone::localDate(std::chrono::system_clock::time_point instant) c
     return text;
 }
 
+std::string TimeZone::localMinute(std::chrono::system_clock::time_point instant) const {
+    const auto local = std::chrono::floor<std::chrono::minutes>(_zone->to_local(instant));
+    const auto day = std::chrono::floor<date::days>(local);
+    const date::year_month_day ymd{day};
+    const date::hh_mm_ss<std::chrono::minutes> time{local - day};
+    char text[32];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02u %02d:%02d", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()));
+    return text;
+}
+
 CronExpression CronExpression::parse(const std::string& text) {
     std::istringstream in(text);
     std::vector<std::string> fields;

@@ -32,6 +32,8 @@ public:
     const date::time_zone& zone() const { return *_zone; }
     /// The calendar date ("YYYY-MM-DD") in this zone at `instant`.
     std::string localDate(std::chrono::system_clock::time_point instant) const;
+    /// The wall-clock time to the minute ("YYYY-MM-DD HH:MM") in this zone at `instant`.
+    std::string localMinute(std::chrono::system_clock::time_point instant) const;
 
 private:
     std::string _name;

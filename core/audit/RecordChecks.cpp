@@ -2,6 +2,7 @@
 
 #include "audit/StorePluginData.h"
 #include "domain/Dates.h"
+#include "domain/LogText.h"
 #include "plugins/Views.h"
 #include "store/FindingRepository.h"
 
@@ -36,8 +37,9 @@ std::optional<std::string> RecordChecks::validate(const plugins::Subject& subjec
     auto run = _host.newRun();
     const auto result = _host.runValidate(subject, data, _today(), &run);
     for (const auto& f : result.findings)
-        Poco::Logger::get("registry.plugins").warning("%s %s on a %s being written: %s", f.plugin, f.hook,
-                                                      domain::toString(subject.type), f.message);
+        Poco::Logger::get("registry.plugins").warning("%s %s on a %s being written: %s", domain::logSafe(f.plugin),
+                                                      domain::logSafe(f.hook), domain::toString(subject.type),
+                                                      domain::logSafe(f.message));
     if (!result.refusal) return std::nullopt;
     return result.refusal->plugin + ": " + result.refusal->message;
 }
@@ -54,7 +56,7 @@ std::vector<plugins::Finding> RecordChecks::check(const plugins::Subject& subjec
         // The write is stored already; findings that cannot be are found again by the next audit.
         Poco::Logger::get("registry.plugins")
             .error("cannot store the %s findings of a %s being written: %s", std::to_string(stored.size()),
-                   domain::toString(subject.type), std::string(e.what()));
+                   domain::toString(subject.type), domain::logSafe(e.what()));
     }
     return reported;
 }

@@ -1,6 +1,7 @@
 #include "audit/Scheduler.h"
 
 #include "domain/Dates.h"
+#include "domain/LogText.h"
 
 #include <date/date.h>
 
@@ -159,7 +160,7 @@ void Scheduler::loop() {
                 wait = std::clamp(untilNext, milliseconds{0}, milliseconds{60000});
             }
         } catch (const std::exception& e) {
-            logger().error("scheduled audit: %s (trying again)", std::string(e.what()));
+            logger().error("scheduled audit: %s (trying again)", domain::logSafe(e.what()));
         }
         lock.lock();
         _wake.wait_for(lock, wait, [this] { return _stopping; });
@@ -249,7 +250,7 @@ void Scheduler::runWithRenewal(const std::string& slot, TimePoint now) {
     try {
         _runSlot(slot);
     } catch (const std::exception& e) {
-        logger().error("scheduled audit of %s failed: %s", slot, std::string(e.what()));
+        logger().error("scheduled audit of %s failed: %s", slot, domain::logSafe(e.what()));
     } catch (...) {
         logger().error("scheduled audit of %s failed", slot);
     }

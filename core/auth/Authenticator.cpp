@@ -21,17 +21,20 @@ std::optional<domain::User> Authenticator::checkCredentials(const std::string& u
         return std::nullopt;
     }
     if (!_hasher.verify(password, found->passwordHash) || !found->user.active) {
-        const int failures = found->failedLogins + 1;
-        std::optional<std::string> lockedUntil;
-        if (failures >= _settings.maxFailedLogins)
-            lockedUntil = domain::formatTimestamp(domain::nowEpochMs() + _settings.lockoutMinutes * 60'000LL);
-        _users.recordLoginFailure(found->user.id, failures >= _settings.maxFailedLogins ? 0 : failures, lockedUntil);
+        // Counted by the database, not from the count read above: concurrent guesses each count, and the
+        // one that reaches the limit locks the account.
+        const auto nowMs = domain::nowEpochMs();
+        _users.recordLoginFailure(found->user.id, _settings.maxFailedLogins,
+                                  domain::formatTimestamp(nowMs + _settings.lockoutMinutes * 60'000LL),
+                                  domain::formatTimestamp(nowMs));
         return std::nullopt;
     }
-    if (found->failedLogins > 0 || found->lockedUntil) _users.recordLoginSuccess(found->user.id);
-    // A hash made with an older work factor is upgraded while the password is at hand.
+    // Locked by failures counted since the read above: the lock holds, even for the right password.
+    if (!_users.recordLoginSuccess(found->user.id, domain::nowTimestamp())) return std::nullopt;
+    // A hash made with an older work factor is upgraded while the password is at hand (the same password:
+    // the user's sessions go on).
     if (_hasher.needsRehash(found->passwordHash))
-        _users.setPassword(found->user.id, _hasher.hash(password), found->user.username);
+        _users.rehashPassword(found->user.id, found->passwordHash, _hasher.hash(password));
     return found->user;
 }
 

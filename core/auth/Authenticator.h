@@ -15,7 +15,7 @@ namespace registry::auth {
 struct AuthSettings {
     int pbkdf2Iterations = PasswordHasher::kDefaultIterations;
     int tokenTtlHours = 12;
-    int maxFailedLogins = 5; // consecutive failures before the account is locked
+    int maxFailedLogins = 5; // consecutive failures before the account is locked (counted in the database)
     int lockoutMinutes = 15;
 };
 

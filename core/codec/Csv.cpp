@@ -7,6 +7,7 @@
 #include <Poco/UTF8Encoding.h>
 #include <Poco/Windows936Encoding.h>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace registry::codec {
@@ -75,14 +76,45 @@ std::vector<CsvRow> parseCsv(const std::string& text) {
     return rows;
 }
 
-void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells) {
+namespace {
+// [+-]digits[.digits]: what a numeric field of an export looks like.
+bool plainNumber(const std::string& v) {
+    std::size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+    const std::size_t digitsFrom = i;
+    while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+    if (i == digitsFrom) return false;
+    if (i < v.size() && v[i] == '.') {
+        const std::size_t fractionFrom = ++i;
+        while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+        if (i == fractionFrom) return false;
+    }
+    return i == v.size();
+}
+} // namespace
+
+bool csvCellRunsAsFormula(const std::string& cell) {
+    if (cell.empty()) return false;
+    switch (cell[0]) {
+    case '=':
+    case '+':
+    case '-':
+    case '@':
+    case '\t':
+    case '\r': return !plainNumber(cell);
+    default: return false;
+    }
+}
+
+void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells, CsvFormulas formulas) {
     for (std::size_t i = 0; i < cells.size(); ++i) {
         if (i) out << ',';
         const std::string& v = cells[i];
-        if (v.find_first_of(",\"\r\n") == std::string::npos) {
+        const bool neutralise = formulas == CsvFormulas::Neutralise && csvCellRunsAsFormula(v);
+        if (!neutralise && v.find_first_of(",\"\r\n") == std::string::npos) {
             out << v;
         } else {
             out << '"';
+            if (neutralise) out << '\'';
             for (char c : v) {
                 if (c == '"') out << '"';
                 out << c;

@@ -19,8 +19,23 @@ struct CsvRow {
 /// Blank lines are skipped; a trailing line break is optional.
 std::vector<CsvRow> parseCsv(const std::string& text);
 
+/// What the writer does with cells a spreadsheet would run as formulas.
+enum class CsvFormulas {
+    /// Written as they are: for files read back by programs (the cells parse to exactly what was written).
+    Keep,
+    /// OWASP's CSV-injection advice, for exports people open in Excel: a cell starting with `=`, `+`, `-`,
+    /// `@`, a tab or a CR gets a leading `'` (which Excel shows as text, not running the cell) and is quoted.
+    /// A plain number (`-5`, `+3.25`) is left as it is: it cannot run anything, and a negative amount in
+    /// a numeric column stays a number.
+    Neutralise,
+};
+
 /// Writes one CSV row (with CRLF, as Excel expects), quoting fields that need it.
-void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells);
+void writeCsvRow(std::ostream& out, const std::vector<std::string>& cells, CsvFormulas formulas = CsvFormulas::Keep);
+
+/// True when Excel would take `cell` as a formula (or DDE command) rather than as text: it starts with
+/// `=`, `+`, `-`, `@`, a tab or a CR and is not a plain decimal number.
+bool csvCellRunsAsFormula(const std::string& cell);
 
 enum class TextEncoding { Utf8, Gbk };
 

@@ -80,4 +80,25 @@ std::string formatTimestamp(std::int64_t ms) {
 
 std::string nowTimestamp() { return formatTimestamp(nowEpochMs()); }
 
+std::optional<std::int64_t> parseTimestamp(const std::string& text) {
+    if ((text.size() != 20 && text.size() != 24) || text[10] != 'T' || text[13] != ':' || text[16] != ':' ||
+        text.back() != 'Z')
+        return std::nullopt;
+    const auto days = parseDate(text.substr(0, 10));
+    if (!days) return std::nullopt;
+    auto digits = [&](std::size_t from, std::size_t count) -> std::optional<int> {
+        int v = 0;
+        for (std::size_t i = from; i < from + count; ++i) {
+            if (text[i] < '0' || text[i] > '9') return std::nullopt;
+            v = v * 10 + (text[i] - '0');
+        }
+        return v;
+    };
+    const auto h = digits(11, 2), m = digits(14, 2), s = digits(17, 2);
+    std::optional<int> ms = 0;
+    if (text.size() == 24) ms = text[19] == '.' ? digits(20, 3) : std::nullopt;
+    if (!h || !m || !s || !ms || *h > 23 || *m > 59 || *s > 59) return std::nullopt;
+    return *days * 86400000 + ((*h * 60LL + *m) * 60 + *s) * 1000 + *ms;
+}
+
 } // namespace registry::domain

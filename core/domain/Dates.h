@@ -23,6 +23,10 @@ std::string todayUtc();
 /// Milliseconds since the Unix epoch as RFC 3339 UTC, in the fixed-width form of nowTimestamp.
 std::string formatTimestamp(std::int64_t epochMs);
 
+/// Milliseconds since the Unix epoch of an RFC 3339 UTC timestamp as formatTimestamp writes it
+/// ("2026-11-29T01:18:56.123Z", or without the milliseconds); nullopt for anything else.
+std::optional<std::int64_t> parseTimestamp(const std::string& text);
+
 /// Milliseconds since the Unix epoch, now.
 std::int64_t nowEpochMs();
 

@@ -1,7 +1,7 @@
 #include "http/RequestHandlerFactory.h"
 
 #include "http/Responses.h"
-
+#include "domain/LogText.h"
 #include "store/Database.h"
 #include "store/Errors.h"
 
@@ -29,7 +29,7 @@ HttpError unavailable(const std::string& why) {
                  "数据库暂时无法访问,请稍后重试;本次请求未保存任何内容",
                  "the database cannot be reached now; nothing of this request was stored. Retry later", {}});
     e.headers["Retry-After"] = "5";
-    Poco::Logger::get("registry").warning("database unavailable: %s", why);
+    Poco::Logger::get("registry").warning("database unavailable: %s", domain::logSafe(why));
     return e;
 }
 
@@ -69,8 +69,9 @@ public:
         }
         const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         Poco::Logger::get("registry.access")
-            .information("%s %s %d %.1fms user=%s peer=%s", request.getMethod(), request.getURI(),
-                         static_cast<int>(response.getStatus()), ms, user, request.clientAddress().toString());
+            .information("%s %s %d %.1fms user=%s peer=%s", domain::logSafe(request.getMethod()),
+                         domain::logSafe(request.getURI()), static_cast<int>(response.getStatus()), ms,
+                         domain::logSafe(user), request.clientAddress().toString());
     }
 
 private:
@@ -114,7 +115,8 @@ private:
     }
 
     void internal(HTTPServerRequest& request, HTTPServerResponse& response, const std::string& what) {
-        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(), what);
+        Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
+                                            domain::logSafe(request.getURI()), domain::logSafe(what));
         if (response.sent()) return;
         sendProblem(request, response,
                     {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "服务器内部错误", "Internal server error",

@@ -1,5 +1,6 @@
 #include "plugins/PluginState.h"
 
+#include "domain/LogText.h"
 #include "plugins/LuaConvert.h"
 #include "plugins/Sandbox.h"
 
@@ -62,7 +63,7 @@ std::string requiredField(lua_State* lua, int t, const char* key, const char* hi
 
 LogSink serverLogSink() {
     return [](const std::string& plugin, const std::string& message) {
-        Poco::Logger::get("registry.plugins").information("[%s] %s", plugin, message);
+        Poco::Logger::get("registry.plugins").information("[%s] %s", domain::logSafe(plugin), domain::logSafe(message));
     };
 }
 

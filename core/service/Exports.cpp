@@ -123,7 +123,8 @@ public:
             }
             std::vector<std::string> cells;
             for (const auto& key : _columns) cells.push_back(cellText(record->get(key)));
-            codec::writeCsvRow(_out, cells);
+            // People open exports in Excel: a name like "=HYPERLINK(...)" must show as text, not run.
+            codec::writeCsvRow(_out, cells, codec::CsvFormulas::Neutralise);
             break;
         }
         case ExportFormat::Json:

@@ -72,11 +72,9 @@ domain::User Users::update(const Principal& who, long long id, const DraftSource
     changed.username = current->username;
     failIfInvalid(validateDraft(draft.value, std::move(draft.decodeErrors)));
     require(who, Action::ManageUsers, changed.district); // never moved out of the admin's district
-    return storeWrite<domain::User>([&] {
-        auto updated = users.update(changed, draft.expectedVersion, who.username);
-        if (draft.value.password) users.setPassword(updated.id, hash(*draft.value.password), who.username);
-        return updated;
-    });
+    // One transaction: the fields, the password, and the end of the user's sessions (store::UserRepository).
+    const auto newHash = draft.value.password ? std::optional<std::string>(hash(*draft.value.password)) : std::nullopt;
+    return storeWrite<domain::User>([&] { return users.update(changed, draft.expectedVersion, who.username, newHash); });
 }
 
 std::optional<domain::User> Users::findByUsername(const Principal& who, const std::string& username) {

@@ -62,6 +62,32 @@ std::string usernameOf(soci::session& sql, long long userId) {
 
 std::optional<Credentials> fetchOne(soci::session& sql, SqlQuery& q) { return firstRow(fetchAll(sql, q)); }
 
+// Ends every live token and web session of a user within the caller's transaction, with one change-log
+// entry saying how many and why.
+int revokeAll(soci::session& sql, long long userId, const std::string& actor, const std::string& reason) {
+    const std::string now = domain::nowTimestamp();
+    soci::statement st = (sql.prepare << "UPDATE auth_tokens SET revoked_at = :now WHERE user_id = :id AND "
+                                         "revoked_at IS NULL AND expires_at > :live",
+                          soci::use(now), soci::use(userId), soci::use(now));
+    st.execute(true);
+    const int ended = static_cast<int>(st.get_affected_rows());
+    if (ended > 0) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("tokens", ended);
+        o->set("reason", reason);
+        ChangeLog::append(sql, actor, "revoke_tokens", "user", userId, codec::stringify(o), std::nullopt);
+    }
+    return ended;
+}
+
+void writePassword(soci::session& sql, long long userId, const std::string& passwordHash, const std::string& now) {
+    soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :hash, failed_logins = 0, locked_until = NULL, "
+                                         "updated_at = :now WHERE id = :id",
+                          soci::use(passwordHash), soci::use(now), soci::use(userId));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) throw NotFound("user " + std::to_string(userId) + " does not exist");
+}
+
 } // namespace
 
 User UserRepository::create(const User& input, const std::string& passwordHash, const std::string& actor) {
@@ -129,7 +155,8 @@ Page<User> UserRepository::list(const std::optional<std::string>& district, cons
     return makePage(std::move(users), limit);
 }
 
-User UserRepository::update(const User& changed, long long expectedVersion, const std::string& actor) {
+User UserRepository::update(const User& changed, long long expectedVersion, const std::string& actor,
+                            const std::optional<std::string>& newPasswordHash) {
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
@@ -159,6 +186,15 @@ User UserRepository::update(const User& changed, long long expectedVersion, cons
     if (st.get_affected_rows() != 1) throw Conflict<User>(before->user);
     ChangeLog::append(sql, actor, "update", "user", u.id, codec::stringify(codec::toJson(before->user)),
                       codec::stringify(codec::toJson(u)));
+    if (newPasswordHash) {
+        writePassword(sql, u.id, *newPasswordHash, u.updatedAt);
+        ChangeLog::append(sql, actor, "set_password", "user", u.id, std::nullopt, std::nullopt);
+    }
+    // Whoever held this user's sessions may be the reason for the change: none survives it.
+    if (newPasswordHash)
+        revokeAll(sql, u.id, actor, "password_changed");
+    else if (!u.active)
+        revokeAll(sql, u.id, actor, "deactivated");
     tx.commit();
     return u;
 }
@@ -167,29 +203,54 @@ void UserRepository::setPassword(long long userId, const std::string& passwordHa
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
-    const std::string now = domain::nowTimestamp();
-    soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :hash, failed_logins = 0, locked_until = NULL, "
-                                         "updated_at = :now WHERE id = :id",
-                          soci::use(passwordHash), soci::use(now), soci::use(userId));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) throw NotFound("user " + std::to_string(userId) + " does not exist");
+    writePassword(sql, userId, passwordHash, domain::nowTimestamp());
     // The hash itself never goes into the log.
     ChangeLog::append(sql, actor, "set_password", "user", userId, std::nullopt, std::nullopt);
+    revokeAll(sql, userId, actor, "password_changed");
     tx.commit();
 }
 
-void UserRepository::recordLoginFailure(long long userId, int failedLogins,
-                                        const std::optional<std::string>& lockedUntil) {
+void UserRepository::rehashPassword(long long userId, const std::string& oldHash, const std::string& newHash) {
     Database::Session session(_db);
-    std::string until = lockedUntil.value_or("");
-    soci::indicator untilInd = lockedUntil ? soci::i_ok : soci::i_null;
-    session.sql() << "UPDATE users SET failed_logins = :n, locked_until = :until WHERE id = :id",
-        soci::use(failedLogins), soci::use(until, untilInd), soci::use(userId);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    soci::statement st = (sql.prepare << "UPDATE users SET password_hash = :new WHERE id = :id AND password_hash = :old",
+                          soci::use(newHash), soci::use(userId), soci::use(oldHash));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) return; // changed meanwhile: the new password stands
+    ChangeLog::append(sql, usernameOf(sql, userId), "rehash_password", "user", userId, std::nullopt, std::nullopt);
+    tx.commit();
 }
 
-void UserRepository::recordLoginSuccess(long long userId) {
+void UserRepository::recordLoginFailure(long long userId, int maxFailedLogins, const std::string& lockedUntil,
+                                        const std::string& now) {
     Database::Session session(_db);
-    session.sql() << "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(userId);
+    // One statement, so that concurrent failures each count. MySQL assigns left to right, each assignment
+    // seeing the ones before it, so locked_until comes first: both read the count as it was.
+    session.sql() << "UPDATE users SET "
+                     "locked_until = CASE WHEN failed_logins + 1 >= :max1 THEN :until ELSE locked_until END, "
+                     "failed_logins = CASE WHEN failed_logins + 1 >= :max2 THEN 0 ELSE failed_logins + 1 END "
+                     "WHERE id = :id AND (locked_until IS NULL OR locked_until <= :now)",
+        soci::use(maxFailedLogins), soci::use(lockedUntil), soci::use(maxFailedLogins), soci::use(userId),
+        soci::use(now);
+}
+
+bool UserRepository::recordLoginSuccess(long long userId, const std::string& now) {
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    int failed = 0;
+    std::string lockedUntil;
+    soci::indicator lockedInd = soci::i_null;
+    sql << "SELECT failed_logins, locked_until FROM users WHERE id = :id" + forUpdate(sql), soci::use(userId),
+        soci::into(failed), soci::into(lockedUntil, lockedInd);
+    if (!sql.got_data()) return false;
+    const bool locked = lockedInd == soci::i_ok;
+    if (locked && lockedUntil > now) return false;
+    if (failed == 0 && !locked) return true;
+    sql << "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id", soci::use(userId);
+    tx.commit();
+    return true;
 }
 
 namespace {

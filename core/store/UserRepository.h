@@ -38,12 +38,26 @@ public:
     Page<domain::User> list(const PageRequest& page);
     /// Only the users of `district` when given (a district admin's view).
     Page<domain::User> list(const std::optional<std::string>& district, const PageRequest& page);
-    /// Throws NotFound, ValidationFailed or Conflict<User>.
-    domain::User update(const domain::User& changed, long long expectedVersion, const std::string& actor);
-    /// Throws NotFound.
+    /// Throws NotFound, ValidationFailed or Conflict<User>. With `newPasswordHash`, the password changes in
+    /// the same transaction. A new password or `active` false ends every token and web session of the user
+    /// in that transaction too (they stay ended if the user is made active again).
+    domain::User update(const domain::User& changed, long long expectedVersion, const std::string& actor,
+                        const std::optional<std::string>& newPasswordHash = std::nullopt);
+    /// A new password (an admin's or the user's change): clears the lockout and ends every token and web
+    /// session of the user, in one transaction. Throws NotFound.
     void setPassword(long long userId, const std::string& passwordHash, const std::string& actor);
-    void recordLoginFailure(long long userId, int failedLogins, const std::optional<std::string>& lockedUntil);
-    void recordLoginSuccess(long long userId);
+    /// The same password hashed with the current work factor, replacing `oldHash` (only if it is still the
+    /// stored one): not a change of password, so sessions go on.
+    void rehashPassword(long long userId, const std::string& oldHash, const std::string& newHash);
+    /// Counts one failed sign-in in the database itself (`failed_logins = failed_logins + 1`), so that
+    /// concurrent failures are never lost; the failure that reaches `maxFailedLogins` locks the account
+    /// until `lockedUntil` and restarts the count, in the same statement. Failures while the account is
+    /// locked at `now` are not counted (they cannot extend the lock).
+    void recordLoginFailure(long long userId, int maxFailedLogins, const std::string& lockedUntil,
+                            const std::string& now);
+    /// Clears the failure count after a correct password; false (and nothing changed) when the account was
+    /// locked at `now` meanwhile, by failures that were counted after this sign-in read the user.
+    bool recordLoginSuccess(long long userId, const std::string& now);
 
     void createToken(long long userId, const std::string& tokenHash, const std::string& kind,
                      const std::string& expiresAt, const std::string& csrfToken = "");

@@ -25,7 +25,7 @@ void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "") {
                                   {"hooks", hooks},
                                   {"active", p.active},
                                   {"error", p.error},
-                                  {"loaded_at", timeText(p.loadedAt)}});
+                                  {"loaded_at", timeText(req, p.loadedAt)}});
     }
     mstch::map view{{"rows", rows}, {"enabled", plugins.enabled()}, {"may_reload", plugins.mayReload(req.principal())}};
     if (!notice.empty()) view["notice"] = notice;

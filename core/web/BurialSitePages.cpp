@@ -78,7 +78,7 @@ mstch::map siteView(const Request& req, const domain::BurialSite& s) {
         {"overdue", overdue(s)},
         {"responsible_unit", s.responsibleUnit},
         {"version", std::to_string(s.version)},
-        {"updated_at", timeText(s.updatedAt)},
+        {"updated_at", timeText(req, s.updatedAt)},
     };
 }
 

@@ -6,6 +6,7 @@
 #include "store/Database.h"
 #include "service/Permissions.h"
 #include "web/Forms.h"
+#include "web/Views.h"
 #include "web/WebUi.h"
 
 #include <soci/soci.h>
@@ -212,7 +213,7 @@ void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
             {"id", std::to_string(id)},
             {"status", parsed ? enumLabel(req, *parsed) : status},
             {"audit_date", auditDate},
-            {"finished_at", finishedInd == soci::i_ok ? finishedAt.substr(0, 16).replace(10, 1, " ") : std::string("—")},
+            {"finished_at", finishedInd == soci::i_ok ? timeText(req, finishedAt) : std::string("—")},
             {"checked", std::to_string(checked)},
             {"total", std::to_string(total)},
             {"findings_new", std::to_string(findingsNew)},

@@ -74,7 +74,7 @@ mstch::map facilityView(const Request& req, const domain::Facility& f) {
                                      : std::string("—")},
         {"notes", f.notes},
         {"version", std::to_string(f.version)},
-        {"updated_at", timeText(f.updatedAt)},
+        {"updated_at", timeText(req, f.updatedAt)},
     };
 }
 

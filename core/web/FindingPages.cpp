@@ -112,6 +112,7 @@ void setStatus(WebUi& ui, Request& req) {
     again.lang = req.lang;
     again.session = req.session;
     again.path = "/findings";
+    again.setTimeZone(req.timeZone());
     again.setPrincipal(req.principal());
     list(ui, again, actions, ids, 422);
 }

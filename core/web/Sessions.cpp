@@ -4,6 +4,8 @@
 #include "domain/Dates.h"
 #include "store/UserRepository.h"
 
+#include <algorithm>
+
 namespace registry::web {
 
 auth::Principal Session::principal() const {
@@ -16,8 +18,15 @@ auth::Principal Session::principal() const {
     return p;
 }
 
-Sessions::Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes)
-    : _db(db), _authenticator(authenticator), _idleMinutes(idleMinutes) {}
+Sessions::Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes, int maxMinutes)
+    : _db(db), _authenticator(authenticator), _idleMinutes(idleMinutes), _maxMinutes(maxMinutes) {}
+
+std::string Sessions::absoluteEnd(const std::string& createdAt) const {
+    const auto created = domain::parseTimestamp(createdAt);
+    // A row this program did not write: treat it as ended rather than guess.
+    if (!created) return createdAt;
+    return domain::formatTimestamp(*created + _maxMinutes * 60'000LL);
+}
 
 std::optional<Sessions::Started> Sessions::signIn(const std::string& username, const std::string& password) {
     auto user = _authenticator.checkCredentials(username, password);
@@ -27,7 +36,8 @@ std::optional<Sessions::Started> Sessions::signIn(const std::string& username, c
     started.session.tokenHash = auth::hashSecret(started.secret);
     started.session.csrfToken = auth::newSecret();
     started.session.user = *user;
-    const std::string expires = domain::formatTimestamp(domain::nowEpochMs() + _idleMinutes * 60'000LL);
+    const std::string expires =
+        domain::formatTimestamp(domain::nowEpochMs() + std::min(_idleMinutes, _maxMinutes) * 60'000LL);
     store::UserRepository users(_db);
     users.createToken(user->id, started.session.tokenHash, "web", expires, started.session.csrfToken);
     if (auto record = users.findLiveToken(started.session.tokenHash, domain::nowTimestamp()))
@@ -42,12 +52,20 @@ std::optional<Session> Sessions::find(const std::string& secret) {
     const auto nowMs = domain::nowEpochMs();
     const auto record = users.findLiveToken(hash, domain::formatTimestamp(nowMs));
     if (!record || record->kind != "web" || record->csrfToken.empty()) return std::nullopt;
+    // The absolute end: a stolen cookie kept busy does not live for ever. Timestamps are fixed-width UTC
+    // text, so text order is time order.
+    const std::string end = absoluteEnd(record->createdAt);
+    if (end <= domain::formatTimestamp(nowMs)) {
+        users.revokeToken(hash);
+        return std::nullopt;
+    }
     const auto user = users.get(record->userId);
     if (!user || !user->active) return std::nullopt;
-    // Restart the idle time, at most once a minute (a page view is not worth a write each).
+    // Restart the idle time, at most once a minute (a page view is not worth a write each), never past the
+    // absolute end.
     if (record->lastUsedAt < domain::formatTimestamp(nowMs - 60'000))
         users.touchToken(record->id, domain::formatTimestamp(nowMs),
-                         domain::formatTimestamp(nowMs + _idleMinutes * 60'000LL));
+                         std::min(end, domain::formatTimestamp(nowMs + _idleMinutes * 60'000LL)));
     Session s;
     s.tokenId = record->id;
     s.tokenHash = hash;

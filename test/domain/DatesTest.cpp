@@ -101,4 +101,15 @@ BOOST_AUTO_TEST_CASE(now_timestamp_is_fixed_width_rfc3339_utc) {
     BOOST_TEST(now.substr(17, 2) < "60");
 }
 
+BOOST_AUTO_TEST_CASE(timestamps_parse_back_to_what_was_formatted) {
+    BOOST_TEST(parseTimestamp("1970-01-01T00:00:00.000Z").value() == 0);
+    BOOST_TEST(parseTimestamp("2026-12-03T01:00:00Z").value() == parseTimestamp("2026-12-03T01:00:00.000Z").value());
+    const std::int64_t ms = 1795000123456;
+    BOOST_TEST(parseTimestamp(formatTimestamp(ms)).value() == ms);
+    for (const char* bad : {"", "2026-12-03", "2026-12-03T01:00:00", "2026-12-03 01:00:00.000Z",
+                            "2026-12-03T24:00:00.000Z", "2026-02-30T01:00:00.000Z", "2026-12-03T01:00:00,000Z",
+                            "2026-12-03T01:0a:00.000Z"})
+        BOOST_TEST(!parseTimestamp(bad).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

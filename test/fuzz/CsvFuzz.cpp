@@ -1,6 +1,8 @@
 // libFuzzer target: the bytes of an uploaded price list, as `import prices` and POST /api/v1/prices/import
 // read them: encoding detected (UTF-8 with or without BOM, else GBK), converted, split into CSV rows.
-// Every row that parses is written back with writeCsvRow and must parse to the same cells.
+// Every row that parses is written back with writeCsvRow and must parse to the same cells; written as
+// exports write it (formulas neutralised), it must parse to the same cells but for a leading quote on
+// each formula, and hold no formula.
 
 #include "codec/Csv.h"
 
@@ -33,6 +35,23 @@ void parseAndRoundTrip(const std::string& text) {
             std::cerr << "CSV round trip changed the row of line " << row.line << ": " << out.str() << "\n";
             std::abort();
         }
+        // As exports write it: every cell reads back as it was, or (a formula) with one leading quote.
+        std::vector<std::string> expected = row.cells;
+        for (auto& cell : expected)
+            if (csvCellRunsAsFormula(cell)) cell = "'" + cell;
+        std::ostringstream exported;
+        writeCsvRow(exported, row.cells, CsvFormulas::Neutralise);
+        const auto read = parseCsv(exported.str());
+        if (read.size() != 1 || read[0].cells != expected) {
+            std::cerr << "CSV export changed the row of line " << row.line << " beyond neutralising formulas: "
+                      << exported.str() << "\n";
+            std::abort();
+        }
+        for (const auto& cell : read[0].cells)
+            if (csvCellRunsAsFormula(cell)) {
+                std::cerr << "CSV export left a formula in the row of line " << row.line << ": " << cell << "\n";
+                std::abort();
+            }
     }
 }
 

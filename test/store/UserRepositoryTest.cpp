@@ -168,10 +168,16 @@ BOOST_AUTO_TEST_CASE(set_password_resets_the_lockout) {
     TestDatabase t;
     store::UserRepository repo(t.db());
     const auto u = repo.create(user("qian"), hashA, "admin");
-    repo.recordLoginFailure(u.id, 5, std::string("2030-01-01T00:00:00.000Z"));
+    const std::string now = domain::nowTimestamp();
+    for (int i = 0; i < 4; ++i) repo.recordLoginFailure(u.id, 5, "2030-01-01T00:00:00.000Z", now);
     auto creds = repo.findByUsername("qian");
-    BOOST_TEST(creds->failedLogins == 5);
+    BOOST_TEST(creds->failedLogins == 4);
+    BOOST_TEST(!creds->lockedUntil.has_value());
+    repo.recordLoginFailure(u.id, 5, "2030-01-01T00:00:00.000Z", now);
+    creds = repo.findByUsername("qian");
+    BOOST_TEST(creds->failedLogins == 0); // the count restarts with the lock
     BOOST_TEST(creds->lockedUntil.value_or("") == "2030-01-01T00:00:00.000Z");
+    BOOST_TEST(!repo.recordLoginSuccess(u.id, now)); // locked: even the right password waits
 
     repo.setPassword(u.id, hashB, "admin");
     creds = repo.findByUsername("qian");
@@ -189,10 +195,97 @@ BOOST_AUTO_TEST_CASE(set_password_resets_the_lockout) {
     BOOST_TEST(!entries[1].beforeJson.has_value());
     BOOST_TEST(!entries[1].afterJson.has_value());
 
-    repo.recordLoginFailure(u.id, 1, std::nullopt);
+    repo.recordLoginFailure(u.id, 5, "2030-01-01T00:00:00.000Z", now);
     BOOST_TEST(repo.findByUsername("qian")->failedLogins == 1);
-    repo.recordLoginSuccess(u.id);
+    BOOST_TEST(repo.recordLoginSuccess(u.id, now));
     BOOST_TEST(repo.findByUsername("qian")->failedLogins == 0);
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_login_failures_are_each_counted_and_lock_at_the_limit) {
+    TestDatabase t;
+    store::UserRepository repo(t.db());
+    const auto u = repo.create(user("zhou"), hashA, "admin");
+    const std::string now = "2026-12-03T01:00:00.000Z";
+    const std::string until = "2026-12-03T01:15:00.000Z";
+    const auto failConcurrently = [&](int n) {
+        StartLine start(n);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < n; ++i)
+            threads.emplace_back([&] {
+                start.arriveAndWait();
+                store::UserRepository(t.db()).recordLoginFailure(u.id, 5, until, now);
+            });
+        for (auto& th : threads) th.join();
+    };
+    failConcurrently(4);
+    auto creds = repo.findByUsername("zhou");
+    BOOST_TEST(creds->failedLogins == 4); // none lost
+    BOOST_TEST(!creds->lockedUntil.has_value());
+
+    failConcurrently(6); // the first reaches the limit; the others meet a locked account
+    creds = repo.findByUsername("zhou");
+    BOOST_TEST(creds->lockedUntil.value_or("") == until);
+    BOOST_TEST(creds->failedLogins == 0);
+    BOOST_TEST(!repo.recordLoginSuccess(u.id, now));
+
+    // Once the lock is over, failures count from zero again.
+    repo.recordLoginFailure(u.id, 5, "2026-12-03T01:31:00.000Z", "2026-12-03T01:16:00.000Z");
+    creds = repo.findByUsername("zhou");
+    BOOST_TEST(creds->failedLogins == 1);
+    BOOST_TEST(repo.recordLoginSuccess(u.id, "2026-12-03T01:16:00.000Z"));
+    creds = repo.findByUsername("zhou");
+    BOOST_TEST(creds->failedLogins == 0);
+    BOOST_TEST(!creds->lockedUntil.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_new_password_or_deactivation_ends_every_token_of_the_user) {
+    TestDatabase t;
+    store::UserRepository repo(t.db());
+    const auto u = repo.create(user("wu"), hashA, "admin");
+    const auto other = repo.create(user("zheng"), hashA, "admin");
+    const std::string later = "2099-01-01T00:00:00.000Z";
+    const auto live = [&](const std::string& hash) { return repo.findLiveToken(hash, domain::nowTimestamp()).has_value(); };
+    repo.createToken(u.id, std::string(64, 'a'), "api", later);
+    repo.createToken(u.id, std::string(64, 'b'), "web", later, "csrf");
+    repo.createToken(other.id, std::string(64, 'c'), "api", later);
+
+    // The same password with a new work factor is no change of password.
+    repo.rehashPassword(u.id, hashA, hashB);
+    BOOST_TEST(repo.findByUsername("wu")->passwordHash == hashB);
+    BOOST_TEST(live(std::string(64, 'a')));
+
+    repo.setPassword(u.id, hashA, "admin");
+    BOOST_TEST(!live(std::string(64, 'a')));
+    BOOST_TEST(!live(std::string(64, 'b')));
+    BOOST_TEST(live(std::string(64, 'c'))); // another user's
+
+    // Through update: a password in the same transaction as the other fields.
+    repo.createToken(u.id, std::string(64, 'd'), "web", later, "csrf");
+    auto changed = *repo.get(u.id);
+    changed.displayName = "吴七";
+    const auto updated = repo.update(changed, changed.version, "admin", hashB);
+    BOOST_TEST(repo.findByUsername("wu")->passwordHash == hashB);
+    BOOST_TEST(!live(std::string(64, 'd')));
+
+    // A change of other fields keeps the sessions; deactivation ends them.
+    repo.createToken(u.id, std::string(64, 'e'), "api", later);
+    changed = updated;
+    changed.displayName = "吴八";
+    const auto renamed = repo.update(changed, changed.version, "admin");
+    BOOST_TEST(live(std::string(64, 'e')));
+    changed = renamed;
+    changed.active = false;
+    repo.update(changed, changed.version, "admin");
+    BOOST_TEST(!live(std::string(64, 'e')));
+    BOOST_TEST(live(std::string(64, 'c')));
+
+    store::ChangeFilter filter;
+    filter.entity = "user";
+    filter.entityId = u.id;
+    int revocations = 0;
+    for (const auto& e : store::ChangeLog(t.db()).list(filter, {}).items)
+        if (e.action == "revoke_tokens") ++revocations;
+    BOOST_TEST(revocations == 3);
 }
 
 BOOST_AUTO_TEST_CASE(tokens_live_expire_and_are_revoked) {
