@@ -16,7 +16,6 @@
 #include <Poco/Net/PartHandler.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
-#include <soci/soci.h>
 
 #include <chrono>
 #include <sstream>
@@ -293,21 +292,17 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         Poco::Logger::get("registry").warning("database unavailable: %s", std::string(e.what()));
         response.set("Retry-After", "5");
         errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
-    } catch (const soci::soci_error& e) {
-        if (store::Database::isTransient(e)) {
+    } catch (const std::exception& e) {
+        if (store::isTransient(e)) {
             response.set("Retry-After", "5");
             errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
         } else {
             Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
                                                 std::string(e.what()));
-            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
-        }
-    } catch (const std::exception& e) {
-        Poco::Logger::get("registry").error("internal error on %s %s: %s", request.getMethod(), request.getURI(),
-                                            std::string(e.what()));
-        try {
-            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
-        } catch (const std::exception&) {
+            try {
+                errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
+            } catch (const std::exception&) {
+            }
         }
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
