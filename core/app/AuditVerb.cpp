@@ -10,6 +10,7 @@
 #include "plugins/PluginHost.h"
 #include "store/AuditRunRepository.h"
 #include "store/Database.h"
+#include "web/ReportHtml.h"
 
 #include <Poco/Environment.h>
 #include <Poco/Process.h>
@@ -82,7 +83,7 @@ int reportVerb(store::Database& db, const std::vector<std::string>& args) {
     else if (format == "csv")
         std::cout << audit::reportCsv(*report);
     else if (format == "html")
-        std::cout << audit::reportHtml(*report, false);
+        std::cout << web::reportHtml(*report, "zh");
     else
         report->stringify(std::cout, 2), std::cout << "\n";
     return 0;

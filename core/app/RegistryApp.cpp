@@ -15,6 +15,7 @@
 #include "store/DemoData.h"
 #include "store/Errors.h"
 #include "store/Migrations.h"
+#include "web/ReportHtml.h"
 #include "web/WebUi.h"
 
 #include <Poco/Environment.h>
@@ -294,6 +295,7 @@ int RegistryApp::serve() {
     api.plugins = &pluginHost;
     api.checks = &recordChecks;
     api.audits = &audits;
+    api.reportHtml = web::reportHtml;
     http::HttpLimits& limits = api.limits;
     limits.maxBodyBytes = static_cast<std::size_t>(intSetting("http.max_body_bytes", 1 << 20, 1024, 1LL << 30));
     limits.maxUploadBytes = static_cast<std::size_t>(intSetting("http.max_upload_bytes", 32 << 20, 1024, 1LL << 34));

@@ -9,6 +9,7 @@
 #include "store/AuditRunRepository.h"
 #include "store/Errors.h"
 #include "web/Forms.h"
+#include "web/ReportHtml.h"
 #include "web/Views.h"
 
 #include <Poco/JSON/Stringifier.h>
@@ -156,6 +157,13 @@ void addAuditPages(WebUi& ui) {
         req.require(Action::RunAudit, run.district);
         if (!run.finished()) service(ui).cancel(run.id);
         ui.redirect(req, "/audits/" + std::to_string(run.id));
+    });
+    ui.get("/audits/{id}/report.html", [&ui](Request& req) {
+        const auto run = findRun(ui, req);
+        if (run.status != domain::AuditStatus::Succeeded) throw store::NotFound("report");
+        // Standalone (it can be saved and opened alone): its one stylesheet is inline, and nothing else loads.
+        req.response().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        req.sendText(200, "text/html; charset=utf-8", reportHtml(*audit::reportJson(run, req.principal().district), req.lang));
     });
     ui.get("/audits/{id}/report.csv", [&ui](Request& req) {
         const auto run = findRun(ui, req);
