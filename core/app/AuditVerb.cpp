@@ -93,7 +93,7 @@ int reportVerb(store::Database& db, const std::vector<std::string>& args) {
 
 int RegistryApp::auditVerb(const std::vector<std::string>& args) {
     if (!args.empty() && args[0] == "report") {
-        auto db = openDatabase(boolSetting("db.auto_migrate", true));
+        auto db = openDatabase(settings().autoMigrate);
         return reportVerb(*db, args);
     }
     std::optional<std::string> district;
@@ -106,9 +106,9 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
             throw std::invalid_argument("audit: unexpected argument '" + args[i] + "' (see audit --help)");
         }
     }
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    plugins::PluginHost host(plugins::HostSettings::fromConfiguration(config()));
-    const std::string pluginsDir = config().getString("plugins.dir", "plugins");
+    auto db = openDatabase(settings().autoMigrate);
+    plugins::PluginHost host(settings().plugins);
+    const std::string& pluginsDir = settings().pluginsDir;
     const auto loaded = host.load(pluginsDir);
     if (!loaded.error.empty()) throw std::runtime_error("cannot load plugins from " + pluginsDir + ": " + loaded.error);
     if (loaded.failed > 0)
@@ -116,8 +116,7 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
                   << " failed to load and are not part of this audit (see funeral-registry plugin test)\n";
     if (loaded.active == 0) throw std::runtime_error("no plugin in " + pluginsDir + " is active: nothing to audit with");
 
-    const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
-    const std::string zone = schedule.timeZone;
+    const std::string zone = settings().schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
     audit::AuditService service(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
     Progress progress("audit");

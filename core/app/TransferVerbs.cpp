@@ -45,11 +45,11 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
     }
     const std::string text = codec::toUtf8(bytes, encoding.value_or(codec::detectEncoding(bytes)));
 
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    auto db = openDatabase(settings().autoMigrate);
     store::ImportOptions options;
     options.dryRun = dryRun;
     options.actor = "cli";
-    options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
+    options.strategy = settings().bulkWriter;
     Progress progress("import");
     options.progress = [&](std::size_t done, std::size_t total) { progress.update(done, total); };
     const auto report = store::importPrices(*db, text, options);
@@ -102,14 +102,14 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
         throw std::invalid_argument("GeoJSON is for facilities and burial sites, which have a location");
     request.facilities.district = request.burialSites.district = request.prices.district =
         request.findings.district = district;
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    auto db = openDatabase(settings().autoMigrate);
     std::size_t count = 0;
     if (output.empty()) {
-        count = http::writeExport(*db, planWindow(), request, std::cout);
+        count = http::writeExport(*db, settings().planWindow, request, std::cout);
     } else {
         std::ofstream out(output, std::ios::binary);
         if (!out) throw std::invalid_argument("cannot write " + output);
-        count = http::writeExport(*db, planWindow(), request, out);
+        count = http::writeExport(*db, settings().planWindow, request, out);
         out.close();
         if (!out) throw std::runtime_error("writing " + output + " failed");
     }

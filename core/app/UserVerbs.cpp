@@ -69,8 +69,8 @@ std::string fieldErrorsText(const domain::FieldErrors& errors) {
 int RegistryApp::user(const std::vector<std::string>& args) {
     if (args.empty()) throw std::invalid_argument("user needs add, passwd or token (see user --help)");
     const std::string& action = args[0];
-    const int iterations = static_cast<int>(intSetting("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations, 1, 10000000));
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    const int iterations = settings().auth.pbkdf2Iterations;
+    auto db = openDatabase(settings().autoMigrate);
     store::UserRepository users(*db);
 
     if (action == "add") {
@@ -119,7 +119,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
     }
     if (action == "token") {
         const auto a = parseUserArgs(args, {"--ttl-hours"});
-        int hours = static_cast<int>(intSetting("auth.token_ttl_hours", 12, 1, 8784));
+        int hours = settings().auth.tokenTtlHours;
         if (a.options.count("--ttl-hours") &&
             (!Poco::NumberParser::tryParse(a.options.at("--ttl-hours"), hours) || hours < 1 || hours > 24 * 366))
             throw std::invalid_argument("--ttl-hours must be a whole number from 1 to 8784");

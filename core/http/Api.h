@@ -32,7 +32,7 @@ struct ApiContext {
     /// An audit report (audit::reportJson) as a standalone HTML page in `lang` ("zh" or "en"), for
     /// ?format=html. The page's template and labels are the web UI's, so the app wires this to
     /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).
-    std::function<std::string(const Poco::JSON::Object& report, const std::string& lang)> reportHtml;
+    std::function<std::string(const Poco::JSON::Object& report, const std::string& lang)> reportHtml = nullptr;
 };
 
 /// Every route of the API, ready to serve.
