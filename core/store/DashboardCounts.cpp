@@ -15,16 +15,7 @@ CountsByKey countBy(soci::session& sql, const std::string& table, const std::str
     if (!condition.empty()) q.where(condition);
     if (district) q.where("district = " + q.bind(*district));
     q.append(" GROUP BY " + key);
-    std::string value;
-    long long count = 0;
-    soci::statement st(sql);
-    st.exchange(soci::into(value));
-    st.exchange(soci::into(count));
-    q.prepareInto(st);
-    st.execute();
-    CountsByKey out;
-    while (st.fetch()) out[value] = count;
-    return out;
+    return fetchCounts(sql, q);
 }
 
 std::vector<DistrictSiteProgress> siteProgress(soci::session& sql, const std::optional<std::string>& district) {
