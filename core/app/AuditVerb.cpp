@@ -12,6 +12,7 @@
 #include "service/Refusal.h"
 #include "service/Users.h"
 #include "store/Database.h"
+#include "web/ReportHtml.h"
 
 #include <Poco/Environment.h>
 #include <Poco/Process.h>
@@ -83,7 +84,7 @@ int reportVerb(service::Audits& audits, const std::vector<std::string>& args) {
     else if (format == "csv")
         std::cout << audit::reportCsv(*report);
     else if (format == "html")
-        std::cout << audit::reportHtml(*report, false);
+        std::cout << web::reportHtml(*report, "zh");
     else
         report->stringify(std::cout, 2), std::cout << "\n";
     return 0;
@@ -93,8 +94,8 @@ int reportVerb(service::Audits& audits, const std::vector<std::string>& args) {
 
 int RegistryApp::auditVerb(const std::vector<std::string>& args) {
     if (!args.empty() && args[0] == "report") {
-        auto db = openDatabase(boolSetting("db.auto_migrate", true));
-        service::Audits audits(service::Context{*db, planWindow()});
+        auto db = openDatabase(settings().autoMigrate);
+        service::Audits audits(service::Context{*db, settings().planWindow});
         return reportVerb(audits, args);
     }
     std::optional<std::string> district;
@@ -107,9 +108,9 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
             throw std::invalid_argument("audit: unexpected argument '" + args[i] + "' (see audit --help)");
         }
     }
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    plugins::PluginHost host(plugins::HostSettings::fromConfiguration(config()));
-    const std::string pluginsDir = config().getString("plugins.dir", "plugins");
+    auto db = openDatabase(settings().autoMigrate);
+    plugins::PluginHost host(settings().plugins);
+    const std::string& pluginsDir = settings().pluginsDir;
     const auto loaded = host.load(pluginsDir);
     if (!loaded.error.empty()) throw std::runtime_error("cannot load plugins from " + pluginsDir + ": " + loaded.error);
     if (loaded.failed > 0)
@@ -117,12 +118,11 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
                   << " failed to load and are not part of this audit (see funeral-registry plugin test)\n";
     if (loaded.active == 0) throw std::runtime_error("no plugin in " + pluginsDir + " is active: nothing to audit with");
 
-    const auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
-    const std::string zone = schedule.timeZone;
+    const std::string zone = settings().schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
     audit::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
     Progress progress("audit");
-    const auto run = service::Audits(service::Context{*db, planWindow()})
+    const auto run = service::Audits(service::Context{*db, settings().planWindow})
                          .runHere(service::commandLinePrincipal(), here, district, [&](long long done, long long total) {
                              progress.update(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
                          });

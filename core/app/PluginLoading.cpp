@@ -9,7 +9,7 @@
 namespace registry::app {
 
 plugins::LoadReport RegistryApp::loadPlugins(plugins::PluginHost& host) {
-    const std::string dir = config().getString("plugins.dir", "plugins");
+    const std::string dir = settings().pluginsDir;
     const auto loaded = host.load(dir);
     if (!loaded.error.empty())
         std::cerr << "funeral-registry: warning: " << loaded.error << ": no district rule runs\n";

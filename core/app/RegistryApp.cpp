@@ -16,6 +16,7 @@
 #include "store/DemoData.h"
 #include "store/Errors.h"
 #include "store/Migrations.h"
+#include "web/ReportHtml.h"
 #include "web/WebUi.h"
 
 #include <Poco/Environment.h>
@@ -60,31 +61,13 @@ void RegistryApp::initialize(Poco::Util::Application& self) {
     ServerApplication::initialize(self);
 }
 
-long long RegistryApp::intSetting(const std::string& key, long long fallback, long long min, long long max) {
-    const std::string text = config().getString(key, std::to_string(fallback));
-    Poco::Int64 value = 0;
-    if (!Poco::NumberParser::tryParse64(Poco::trim(text), value) || value < min || value > max)
-        throw std::invalid_argument("setting " + key + " must be a whole number from " + std::to_string(min) + " to " +
-                                    std::to_string(max) + " (got '" + text + "')");
-    return value;
-}
-
-bool RegistryApp::boolSetting(const std::string& key, bool fallback) {
-    const std::string text = Poco::toLower(Poco::trim(config().getString(key, fallback ? "true" : "false")));
-    if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
-    if (text == "false" || text == "no" || text == "off" || text == "0") return false;
-    throw std::invalid_argument("setting " + key + " must be true or false (got '" + text + "')");
+const Settings& RegistryApp::settings() {
+    if (!_settings) _settings = Settings::load(config());
+    return *_settings;
 }
 
 std::unique_ptr<store::Database> RegistryApp::openDatabase(bool migrate) {
-    store::DatabaseOptions options;
-    options.poolSize = static_cast<std::size_t>(intSetting("db.pool_size", 8, 1, 256));
-    options.busyTimeoutMs = static_cast<int>(intSetting("db.busy_timeout_ms", 10000, 0, 600000));
-    options.leaseTimeoutMs = static_cast<int>(intSetting("db.lease_timeout_ms", 10000, 1, 600000));
-    options.connectTimeoutSec = static_cast<int>(intSetting("db.connect_timeout_s", 5, 1, 600));
-    options.ioTimeoutSec = static_cast<int>(intSetting("db.io_timeout_s", 120, 1, 86400));
-    const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
-    auto db = std::make_unique<store::Database>(url, options);
+    auto db = std::make_unique<store::Database>(settings().dbUrl, settings().database);
     store::Migrator migrator(*db);
     if (migrate) {
         const auto report = migrator.migrate();
@@ -124,15 +107,15 @@ int RegistryApp::main(const std::vector<std::string>&) {
 
 int RegistryApp::pluginVerb(const std::vector<std::string>& args) {
     // Plugin authors run these on a laptop: no database, no server, only the settings for the limits.
-    const auto settings = plugins::HostSettings::fromConfiguration(config());
+    const auto& host = settings().plugins;
     if (!args.empty() && args[0] == "test") {
         std::vector<std::string> paths(args.begin() + 1, args.end());
-        if (paths.empty()) paths.push_back(config().getString("plugins.dir", "plugins"));
-        return plugins::runPluginTests(paths, std::cout, settings);
+        if (paths.empty()) paths.push_back(settings().pluginsDir);
+        return plugins::runPluginTests(paths, std::cout, host);
     }
     if (!args.empty() && args[0] == "check") {
         if (args.size() != 2) throw std::invalid_argument("plugin check needs one FILE (see plugin --help)");
-        return plugins::checkPlugin(args[1], std::cout, settings);
+        return plugins::checkPlugin(args[1], std::cout, host);
     }
     throw std::invalid_argument("plugin needs 'test [PATH...]' or 'check FILE' (see plugin --help)");
 }
@@ -140,7 +123,7 @@ int RegistryApp::pluginVerb(const std::vector<std::string>& args) {
 int RegistryApp::migrate() {
     store::DatabaseOptions options;
     options.poolSize = 1;
-    store::Database db(config().getString("db.url", "sqlite3:data/registry.db"), options);
+    store::Database db(settings().dbUrl, options);
     const auto report = store::Migrator(db).migrate();
     if (report.applied.empty()) {
         std::cout << "database " << db.url().redacted() << " is up to date (schema version " << report.toVersion
@@ -155,7 +138,7 @@ int RegistryApp::migrate() {
 
 int RegistryApp::version() {
     std::cout << "funeral-registry " << REGISTRY_VERSION << "\n";
-    const std::string url = config().getString("db.url", "sqlite3:data/registry.db");
+    const std::string& url = settings().dbUrl;
     const auto parsed = store::DatabaseUrl::parse(url);
     // Only looks: a database that does not exist yet is not created by asking for the version.
     if (parsed.backend == store::Backend::Sqlite && !Poco::File(parsed.path).exists()) {
@@ -203,8 +186,8 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
             throw std::invalid_argument("demo-data: unknown argument '" + args[i] + "' (see demo-data --help)");
         }
     }
-    options.strategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
-    options.window = planWindow();
+    options.strategy = settings().bulkWriter;
+    options.window = settings().planWindow;
     auto db = openDatabase(true);
     if (ifEmpty && !store::registryIsEmpty(*db)) {
         std::cout << "the registry " << db->url().redacted() << " already holds records; demo data not loaded\n";
@@ -221,63 +204,49 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
     return EXIT_OK;
 }
 
-domain::PlanWindow RegistryApp::planWindow() {
-    domain::PlanWindow window;
-    window.start = config().getString("plan.window_start", window.start);
-    window.end = config().getString("plan.window_end", window.end);
-    if (!domain::parseDate(window.start) || !domain::parseDate(window.end) || window.end < window.start)
-        throw std::invalid_argument("plan.window_start and plan.window_end must be dates (YYYY-MM-DD), start first");
-    return window;
-}
-
 audit::AuditServiceSettings RegistryApp::auditServiceSettings(const std::string& instanceId,
                                                               std::function<std::string()> today) {
     audit::AuditServiceSettings settings;
-    const auto cores = static_cast<long long>(std::max(1u, std::thread::hardware_concurrency()));
-    settings.runner.workers = static_cast<int>(intSetting("audit.workers", cores, 1, 64));
+    settings.runner.workers = this->settings().auditWorkers;
     settings.runner.instanceId = instanceId;
-    settings.runner.bulkStrategy = store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"));
-    settings.staleAfterSeconds = static_cast<int>(intSetting("audit.stale_after_s", 300, 10, 86400));
+    settings.runner.bulkStrategy = this->settings().bulkWriter;
+    settings.staleAfterSeconds = this->settings().auditStaleAfterSeconds;
     settings.today = std::move(today);
     return settings;
 }
 
 int RegistryApp::serve() {
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    const std::string host = config().getString("http.host", "127.0.0.1");
-    const int port = static_cast<int>(intSetting("http.port", 8080, 1, 65535));
+    const Settings& s = settings();
+    auto db = openDatabase(s.autoMigrate);
+    const std::string& host = s.httpHost;
+    const int port = s.httpPort;
 
     // Held by a Ptr from the start: a throw before the server takes it (a taken port) must not leak it.
     Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(static_cast<int>(intSetting("http.threads", 16, 2, 1024)));
-    params->setMaxQueued(static_cast<int>(intSetting("http.queue", 64, 1, 100000)));
-    params->setTimeout(Poco::Timespan(intSetting("http.timeout_s", 30, 1, 3600), 0));
+    params->setMaxThreads(s.httpThreads);
+    params->setMaxQueued(s.httpQueue);
+    params->setTimeout(Poco::Timespan(s.httpTimeoutSeconds, 0));
     params->setKeepAlive(true);
-    params->setKeepAliveTimeout(Poco::Timespan(intSetting("http.keepalive_timeout_s", 10, 1, 3600), 0));
-    params->setMaxKeepAliveRequests(static_cast<int>(intSetting("http.keepalive_max_requests", 1000, 1, 1000000)));
+    params->setKeepAliveTimeout(Poco::Timespan(s.httpKeepAliveSeconds, 0));
+    params->setMaxKeepAliveRequests(s.httpKeepAliveMaxRequests);
     params->setServerName("funeral-registry");
 
-    auth::AuthSettings authSettings;
-    authSettings.pbkdf2Iterations = static_cast<int>(intSetting("auth.pbkdf2_iterations", authSettings.pbkdf2Iterations, 1, 10000000));
-    authSettings.tokenTtlHours = static_cast<int>(intSetting("auth.token_ttl_hours", authSettings.tokenTtlHours, 1, 8784));
-    authSettings.maxFailedLogins = static_cast<int>(intSetting("auth.max_failed_logins", authSettings.maxFailedLogins, 1, 1000));
-    authSettings.lockoutMinutes = static_cast<int>(intSetting("auth.lockout_minutes", authSettings.lockoutMinutes, 1, 100000));
-    auth::Authenticator authenticator(*db, authSettings);
+    auth::Authenticator authenticator(*db, s.auth);
     // District rules: loaded now, reloaded when a file in plugins.dir changes (a failed reload keeps the
     // last good version running).
-    plugins::PluginHost pluginHost(plugins::HostSettings::fromConfiguration(config()));
-    const std::string pluginsDir = config().getString("plugins.dir", "plugins");
+    plugins::PluginHost pluginHost(s.plugins);
+    const std::string& pluginsDir = s.pluginsDir;
     const auto loaded = pluginHost.load(pluginsDir);
     Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
                                               loaded.failed, loaded.error.empty() ? std::string() : ": " + domain::logSafe(loaded.error));
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
-    auto schedule = audit::Scheduler::Settings::fromConfiguration(config());
+    auto schedule = s.schedule;
     const std::string zone = schedule.timeZone;
     auto today = [zone] { return audit::localDate(zone); };
     audit::RecordChecks recordChecks(*db, pluginHost, today);
     // Runs are marked with this instance's name, stable across restarts (hostname:port unless
     // audit.instance_id names it), so that a restarted instance knows the runs it left unfinished.
-    std::string runner = config().getString("audit.instance_id", "");
+    std::string runner = s.auditInstanceId;
     if (runner.empty()) runner = Poco::Environment::nodeName() + ":" + std::to_string(port);
     schedule.instanceId = runner; // the same name in the lease
     audit::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
@@ -287,50 +256,32 @@ int RegistryApp::serve() {
         audits.runSlot(slot, scheduler->slotDate(slot));
     });
     scheduler->start();
-    PluginWatcher watcher(pluginHost, pluginsDir,
-                          static_cast<long>(intSetting("plugins.watch_interval_ms", 2000, 0, 3600000)));
+    PluginWatcher watcher(pluginHost, pluginsDir, s.pluginsWatchIntervalMs);
 
-    http::ApiContext api{*db, authenticator, planWindow(),
-                         store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
+    http::ApiContext api{*db, authenticator, s.planWindow, s.bulkWriter, s.httpLimits};
     api.plugins = &pluginHost;
     api.checks = &recordChecks;
     api.audits = &audits;
-    http::HttpLimits& limits = api.limits;
-    limits.maxBodyBytes = static_cast<std::size_t>(intSetting("http.max_body_bytes", 1 << 20, 1024, 1LL << 30));
-    limits.maxUploadBytes = static_cast<std::size_t>(intSetting("http.max_upload_bytes", 32 << 20, 1024, 1LL << 34));
+    api.reportHtml = web::reportHtml;
+    const http::HttpLimits& limits = api.limits;
     std::shared_ptr<const http::Router> router = http::buildRouter(api);
 
-    Poco::ThreadPool threads("http", 2, static_cast<int>(intSetting("http.threads", 16, 2, 1024)));
+    Poco::ThreadPool threads("http", 2, s.httpThreads);
     Poco::Net::ServerSocket socket;
     try {
         // Reuse the address (quick restarts) but not the port: a second server on a taken port must fail.
         socket.bind(Poco::Net::SocketAddress(host, static_cast<Poco::UInt16>(port)), true, false);
-        socket.listen(static_cast<int>(intSetting("http.backlog", 128, 1, 65535)));
+        socket.listen(s.httpBacklog);
     } catch (const Poco::Exception& e) {
         throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + ": " + e.displayText());
     }
     // The web UI answers every path but the API's and the probes, in the same server.
-    web::WebSettings webSettings;
-    webSettings.idleMinutes = static_cast<int>(intSetting("web.session_idle_minutes", webSettings.idleMinutes, 1, 1440));
-    webSettings.sessionMaxMinutes =
-        60 * static_cast<int>(intSetting("web.session_max_hours", webSettings.sessionMaxMinutes / 60, 1, 720));
-    webSettings.timeZone = zone; // pages show times as the audit schedule reads them (audit.timezone)
-    webSettings.secureCookies = config().getString("web.secure_cookies", webSettings.secureCookies);
-    webSettings.dashboardCacheSeconds =
-        static_cast<int>(intSetting("web.dashboard_cache_seconds", webSettings.dashboardCacheSeconds, 0, 3600));
-    if (webSettings.secureCookies != "auto" && webSettings.secureCookies != "always" && webSettings.secureCookies != "never")
-        throw std::invalid_argument("setting web.secure_cookies must be auto, always or never (got '" +
-                                    webSettings.secureCookies + "')");
-    auto webUi = std::make_shared<web::WebUi>(api, webSettings);
+    auto webUi = std::make_shared<web::WebUi>(api, s.web);
     // Connections wait at the gate (not on a worker thread) until their request head is in: slow or idle
     // clients cannot take every worker (core/http/HeadGate.h).
-    http::HeadGateSettings gate;
-    gate.headTimeoutMs = static_cast<int>(intSetting("http.head_timeout_ms", gate.headTimeoutMs, 100, 600000));
-    gate.maxHeadBytes = static_cast<std::size_t>(intSetting("http.max_head_bytes", 65536, 1024, 1 << 24));
-    gate.maxPending = static_cast<std::size_t>(intSetting("http.max_pending_connections", 1024, 1, 1000000));
     http::HeadGate server(
         new web::SiteHandlerFactory(std::make_unique<http::RequestHandlerFactory>(router, authenticator, limits), webUi),
-        threads, socket, params, gate);
+        threads, socket, params, s.headGate);
     server.start();
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();

@@ -1,6 +1,7 @@
 #pragma once
 // The funeral-registry executable: settings, then one verb. Wiring only; the work is in the modules.
 
+#include "app/Settings.h"
 #include "audit/AuditService.h"
 #include "domain/BurialSite.h"
 
@@ -8,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,10 +41,9 @@ public:
     explicit RegistryApp(CommandLine commandLine);
     ~RegistryApp() override;
 
-    /// A whole-number setting within [min, max]; std::invalid_argument naming the key otherwise.
-    long long intSetting(const std::string& key, long long fallback, long long min, long long max);
-    /// A true/false setting; std::invalid_argument naming the key otherwise.
-    bool boolSetting(const std::string& key, bool fallback);
+    /// Every setting, read and checked from the configuration on first use (std::invalid_argument naming
+    /// the key for a bad value).
+    const Settings& settings();
 
     /// Opens the database that `db.url` names (migrating it first when `migrate` is true).
     std::unique_ptr<store::Database> openDatabase(bool migrate);
@@ -52,7 +53,6 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
-    domain::PlanWindow planWindow();
     int serve();
     int migrate();
     int version();
@@ -67,6 +67,7 @@ private:
     audit::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
 
     CommandLine _commandLine;
+    std::optional<Settings> _settings;
 };
 
 /// Usage text of the whole program or of one verb.

@@ -48,13 +48,13 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
         throw std::invalid_argument("cannot read " + file + ": " + e.displayText());
     }
 
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
+    auto db = openDatabase(settings().autoMigrate);
     // The district rules refuse rows here as they do through the API and the web form.
-    plugins::PluginHost host(plugins::HostSettings::fromConfiguration(config()));
+    plugins::PluginHost host(settings().plugins);
     loadPlugins(host);
-    const std::string zone = audit::Scheduler::Settings::fromConfiguration(config()).timeZone;
+    const std::string zone = settings().schedule.timeZone;
     audit::RecordChecks checks(*db, host, [zone] { return audit::localDate(zone); });
-    service::Context context{*db, planWindow(), store::parseBulkStrategy(config().getString("db.bulk_writer", "auto"))};
+    service::Context context{*db, settings().planWindow, settings().bulkWriter};
     context.plugins = &host;
     context.checks = &checks;
     Progress progress("import");
@@ -125,8 +125,8 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
     if (!service::formatSupported(request.kind, request.format))
         throw std::invalid_argument("GeoJSON is for facilities and burial sites, which have a location");
     request.district = district;
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    service::Exports exports(service::Context{*db, planWindow()});
+    auto db = openDatabase(settings().autoMigrate);
+    service::Exports exports(service::Context{*db, settings().planWindow});
     request = exports.authorize(service::commandLinePrincipal(), std::move(request));
     std::size_t count = 0;
     if (output.empty()) {

@@ -68,12 +68,10 @@ std::string fieldErrorsText(const domain::FieldErrors& errors) {
 int RegistryApp::user(const std::vector<std::string>& args) {
     if (args.empty()) throw std::invalid_argument("user needs add, passwd or token (see user --help)");
     const std::string& action = args[0];
-    auth::AuthSettings settings;
-    settings.pbkdf2Iterations =
-        static_cast<int>(intSetting("auth.pbkdf2_iterations", auth::PasswordHasher::kDefaultIterations, 1, 10000000));
-    auto db = openDatabase(boolSetting("db.auto_migrate", true));
-    auth::Authenticator authenticator(*db, settings);
-    service::Context context{*db, planWindow()};
+    auth::AuthSettings authSettings = settings().auth;
+    auto db = openDatabase(settings().autoMigrate);
+    auth::Authenticator authenticator(*db, authSettings);
+    service::Context context{*db, settings().planWindow};
     context.authenticator = &authenticator;
     service::Users users(context);
     const auto who = service::commandLinePrincipal();
@@ -123,7 +121,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
     }
     if (action == "token") {
         const auto a = parseUserArgs(args, {"--ttl-hours"});
-        int hours = static_cast<int>(intSetting("auth.token_ttl_hours", 12, 1, 8784));
+        int hours = settings().auth.tokenTtlHours;
         if (a.options.count("--ttl-hours") &&
             (!Poco::NumberParser::tryParse(a.options.at("--ttl-hours"), hours) || hours < 1 || hours > 24 * 366))
             throw std::invalid_argument("--ttl-hours must be a whole number from 1 to 8784");

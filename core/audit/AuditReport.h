@@ -2,7 +2,7 @@
 // The report of a finished audit (GET /api/v1/audits/{id}/report, the `audit` command's table): per
 // district, records checked, findings by rule and severity, and what is new, still open and resolved
 // since the previous audit. It is read from the summary the audit fixed when it finished, so a report
-// never changes afterwards.
+// never changes afterwards. The HTML page of it is the web's (web/ReportHtml.h), with the UI's labels.
 
 #include "domain/Audit.h"
 
@@ -22,8 +22,5 @@ Poco::JSON::Object::Ptr reportJson(const domain::AuditRun& run, const std::optio
 /// One row per district and rule (a district without findings has one row with an empty rule), UTF-8 with
 /// a BOM so that Excel opens it.
 std::string reportCsv(const Poco::JSON::Object& report);
-
-/// A standalone HTML page, in Chinese or English.
-std::string reportHtml(const Poco::JSON::Object& report, bool english);
 
 } // namespace registry::audit

@@ -5,12 +5,8 @@
 
 #include <date/date.h>
 
-#include <Poco/Environment.h>
 #include <Poco/Logger.h>
-#include <Poco/NumberParser.h>
-#include <Poco/Process.h>
 #include <Poco/String.h>
-#include <Poco/Util/AbstractConfiguration.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,22 +19,6 @@ using std::chrono::milliseconds;
 
 Poco::Logger& logger() {
     return Poco::Logger::get("registry.audit");
-}
-
-std::string setting(const Poco::Util::AbstractConfiguration& config, const std::string& key,
-                    const std::string& fallback) {
-    return Poco::trim(config.getString(key, fallback));
-}
-
-[[noreturn]] void badSetting(const std::string& key, const std::string& problem) {
-    throw std::invalid_argument("setting " + key + ": " + problem);
-}
-
-bool boolSetting(const Poco::Util::AbstractConfiguration& config, const std::string& key, bool fallback) {
-    const std::string text = Poco::toLower(setting(config, key, fallback ? "true" : "false"));
-    if (text == "true" || text == "yes" || text == "on" || text == "1") return true;
-    if (text == "false" || text == "no" || text == "off" || text == "0") return false;
-    badSetting(key, "must be true or false (got '" + text + "')");
 }
 
 /// The time a lease is renewed after, and a waiting slot retried after.
@@ -72,41 +52,6 @@ private:
 bool Scheduler::Settings::enabled() const {
     const std::string text = Poco::toLower(Poco::trim(schedule));
     return !text.empty() && text != "off";
-}
-
-Scheduler::Settings Scheduler::Settings::fromConfiguration(const Poco::Util::AbstractConfiguration& config) {
-    Settings settings;
-    settings.schedule = setting(config, "audit.schedule", settings.schedule);
-    settings.timeZone = setting(config, "audit.timezone", settings.timeZone);
-    settings.runMissedOnStart = boolSetting(config, "audit.run_missed_on_start", true);
-
-    const std::string leaseText = setting(config, "audit.lease_seconds", "60");
-    Poco::Int64 seconds = 0;
-    if (!Poco::NumberParser::tryParse64(leaseText, seconds) || seconds < 1 || seconds > 86400)
-        badSetting("audit.lease_seconds",
-                   "must be a whole number of seconds from 1 to 86400 (got '" + leaseText + "')");
-    settings.leaseTtl = std::chrono::seconds(seconds);
-
-    settings.instanceId = setting(config, "audit.instance_id", "");
-    if (settings.instanceId.empty())
-        settings.instanceId = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
-    if (settings.instanceId.size() > 200)
-        badSetting("audit.instance_id", "must have at most 200 characters (got " +
-                                            std::to_string(settings.instanceId.size()) + ")");
-
-    if (!settings.enabled()) return settings;
-    try {
-        CronExpression::parse(settings.schedule);
-    } catch (const CronError& e) {
-        badSetting("audit.schedule", std::string(e.what()) + " (write a 5-field cron expression such as "
-                                                             "'0 2 * * *', or off)");
-    }
-    try {
-        TimeZone zone(settings.timeZone);
-    } catch (const std::invalid_argument& e) {
-        badSetting("audit.timezone", e.what());
-    }
-    return settings;
 }
 
 Scheduler::Scheduler(store::Database& db, Settings settings, RunSlot runSlot)

@@ -18,10 +18,6 @@
 #include <string>
 #include <thread>
 
-namespace Poco::Util {
-class AbstractConfiguration;
-}
-
 namespace registry::audit {
 
 class Scheduler {
@@ -38,14 +34,9 @@ public:
         std::string timeZone = "Asia/Shanghai";
         bool runMissedOnStart = true;
         std::chrono::milliseconds leaseTtl{60000};
-        std::string instanceId; ///< who holds the lease; fromConfiguration defaults it to hostname:pid
+        std::string instanceId; ///< who holds the lease (serve: audit.instance_id, else hostname:http.port)
 
         bool enabled() const;
-
-        /// From audit.schedule, audit.timezone, audit.run_missed_on_start, audit.lease_seconds and
-        /// audit.instance_id. Throws std::invalid_argument naming the setting and the problem for a bad value
-        /// (an invalid cron expression, an unknown time zone, ...).
-        static Settings fromConfiguration(const Poco::Util::AbstractConfiguration& config);
     };
 
     /// The scheduler_lease row the instances compete for.

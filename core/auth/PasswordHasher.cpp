@@ -1,5 +1,7 @@
 #include "auth/PasswordHasher.h"
 
+#include "auth/Base64.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -20,10 +22,6 @@ constexpr std::string_view kScheme = "pbkdf2-sha256";
 constexpr std::size_t kSaltBytes = 16;
 constexpr std::size_t kKeyBytes = 32;
 
-constexpr std::size_t base64Length(std::size_t bytes) {
-    return 4 * ((bytes + 2) / 3);
-}
-
 using Salt = std::array<unsigned char, kSaltBytes>;
 using Key = std::array<unsigned char, kKeyBytes>;
 
@@ -33,32 +31,16 @@ struct StoredHash {
     Key key{};
 };
 
-std::string encodeBase64(const unsigned char* data, std::size_t size) {
-    std::string out(base64Length(size) + 1, '\0'); // EVP_EncodeBlock also writes a terminating NUL
-    int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()), data, static_cast<int>(size));
-    out.resize(static_cast<std::size_t>(written));
-    return out;
+std::string base64(const unsigned char* data, std::size_t size) {
+    return encodeBase64(std::string_view(reinterpret_cast<const char*>(data), size));
 }
 
 // Exactly N bytes from their canonical base64 spelling, padding included; nullopt for anything else.
-template <std::size_t N>
-std::optional<std::array<unsigned char, N>> decodeBase64(std::string_view text) noexcept {
-    constexpr std::size_t textLength = base64Length(N);
-    if (text.size() != textLength) return std::nullopt;
-
-    std::array<unsigned char, textLength / 4 * 3> raw{};
-    int decoded = EVP_DecodeBlock(raw.data(), reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(textLength));
-    if (decoded != static_cast<int>(raw.size())) return std::nullopt;
-
-    // EVP_DecodeBlock tolerates whitespace, stray padding and non-zero spare bits; re-encoding and comparing
-    // admits only the one spelling hash() writes.
-    std::array<char, textLength + 1> again{};
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(again.data()), raw.data(), static_cast<int>(N));
-    if (std::string_view(again.data(), textLength) != text) return std::nullopt;
-
+template <std::size_t N> std::optional<std::array<unsigned char, N>> decodeBytes(std::string_view text) noexcept {
+    const auto bytes = decodeBase64(text);
+    if (!bytes || bytes->size() != N) return std::nullopt;
     std::array<unsigned char, N> out{};
-    std::copy_n(raw.begin(), N, out.begin());
+    std::copy_n(bytes->begin(), N, out.begin());
     return out;
 }
 
@@ -88,8 +70,8 @@ std::optional<StoredHash> parseStored(std::string_view stored) noexcept {
     if (fields[0] != kScheme) return std::nullopt;
 
     auto iterations = parseIterations(fields[1]);
-    auto salt = decodeBase64<kSaltBytes>(fields[2]);
-    auto key = decodeBase64<kKeyBytes>(fields[3]);
+    auto salt = decodeBytes<kSaltBytes>(fields[2]);
+    auto key = decodeBytes<kKeyBytes>(fields[3]);
     if (!iterations || !salt || !key) return std::nullopt;
     return StoredHash{*iterations, *salt, *key};
 }
@@ -106,9 +88,9 @@ std::string format(int iterations, const Salt& salt, const Key& key) {
     out += '$';
     out += std::to_string(iterations);
     out += '$';
-    out += encodeBase64(salt.data(), salt.size());
+    out += base64(salt.data(), salt.size());
     out += '$';
-    out += encodeBase64(key.data(), key.size());
+    out += base64(key.data(), key.size());
     return out;
 }
 

@@ -1,13 +1,13 @@
 #include "auth/Tokens.h"
 
-#include <Poco/Base64Encoder.h>
+#include "auth/Base64.h"
+
 #include <Poco/SHA2Engine.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <array>
-#include <sstream>
 #include <stdexcept>
 
 namespace registry::auth {
@@ -21,16 +21,10 @@ std::string newSecret() {
     if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1)
         throw std::runtime_error("no randomness available for a token secret");
 
-    std::ostringstream out;
-    {
-        Poco::Base64Encoder encoder(out, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
-        encoder.rdbuf()->setLineLength(0); // one line: the default wraps at 72 characters
-        encoder.write(reinterpret_cast<const char*>(bytes.data()),
-                      static_cast<std::streamsize>(bytes.size()));
-        encoder.close();
-    }
+    std::string secret = encodeBase64(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                                      Base64Alphabet::UrlSafe);
     OPENSSL_cleanse(bytes.data(), bytes.size());
-    return out.str();
+    return secret;
 }
 
 std::string hashSecret(const std::string& secret) {

@@ -11,8 +11,11 @@
 #include "store/BulkWriter.h"
 #include "store/Database.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <functional>
 #include <memory>
+#include <string>
 
 namespace registry::http {
 
@@ -27,6 +30,10 @@ struct ApiContext {
     audit::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins (the audit routes then answer 503).
     audit::AuditService* audits = nullptr;
+    /// An audit report (audit::reportJson) as a standalone HTML page in `lang` ("zh" or "en"), for
+    /// ?format=html. The page's template and labels are the web UI's, so the app wires this to
+    /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).
+    std::function<std::string(const Poco::JSON::Object& report, const std::string& lang)> reportHtml = nullptr;
 
     /// What the use cases of core/service need, from the above.
     service::Context services() const {

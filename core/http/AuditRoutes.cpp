@@ -85,7 +85,8 @@ void addAuditRoutes(Router& router, ApiContext& context) {
             ex.response().set("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
             return ex.sendText(200, "text/csv; charset=utf-8", audit::reportCsv(*report));
         }
-        ex.sendText(200, "text/html; charset=utf-8", audit::reportHtml(*report, ex.english()));
+        if (!context.reportHtml) throw std::logic_error("no HTML renderer for audit reports is wired");
+        ex.sendText(200, "text/html; charset=utf-8", context.reportHtml(*report, ex.english() ? "en" : "zh"));
     });
 }
 

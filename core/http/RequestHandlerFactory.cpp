@@ -12,7 +12,6 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
-#include <soci/soci.h>
 
 #include <chrono>
 #include <sstream>
@@ -57,15 +56,13 @@ public:
         } catch (const store::Unavailable& e) {
             HttpError error = unavailable(e.what());
             fail(request, response, error);
-        } catch (const soci::soci_error& e) {
-            if (store::Database::isTransient(e)) {
+        } catch (const std::exception& e) {
+            if (store::isTransient(e)) {
                 HttpError error = unavailable(e.what());
                 fail(request, response, error);
             } else {
                 internal(request, response, e.what());
             }
-        } catch (const std::exception& e) {
-            internal(request, response, e.what());
         }
         const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
         Poco::Logger::get("registry.access")

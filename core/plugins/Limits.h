@@ -1,16 +1,12 @@
 #pragma once
-// Limits of one plugin call and the host's other settings. Every number is a setting (PLUGINS.md); the
-// defaults here are the documented ones.
+// Limits of one plugin call and the host's other settings. Every number is a setting (PLUGINS.md), read by
+// app::Settings; the defaults here are the documented ones.
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
-
-namespace Poco::Util {
-class AbstractConfiguration;
-}
 
 namespace registry::plugins {
 
@@ -35,10 +31,6 @@ struct HostSettings {
     std::size_t maxLogLinesPerCall = 20;
     /// Every `plugin.<name>.<key>` setting, key as written, value as text.
     std::map<std::string, std::string> pluginSettings;
-
-    /// Reads the plugins.* limits and every plugin.* key; missing keys keep the defaults above.
-    /// Throws Poco::SyntaxException for a value that is not a number where one is expected.
-    static HostSettings fromConfiguration(const Poco::Util::AbstractConfiguration& config);
 };
 
 } // namespace registry::plugins

@@ -42,20 +42,6 @@ void whereResolved(SqlQuery& q, const AuditMerge& merge) {
     }
 }
 
-// Rows of (district, count) from `q`.
-std::map<std::string, long long> countsByDistrict(soci::session& sql, SqlQuery& q) {
-    std::string district;
-    long long count = 0;
-    soci::statement st(sql);
-    st.exchange(soci::into(district));
-    st.exchange(soci::into(count));
-    q.prepareInto(st);
-    st.execute();
-    std::map<std::string, long long> out;
-    while (st.fetch()) out[district] = count;
-    return out;
-}
-
 struct RuleCount {
     std::string plugin, rule, severity;
     long long count = 0;
@@ -208,19 +194,19 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
     openedQ.where("r.audit_id = " + openedQ.bind(auditId));
     openedQ.where(opensFinding);
     openedQ.append(" GROUP BY COALESCE(r.district, '')");
-    const auto opened = countsByDistrict(sql, openedQ);
+    const auto opened = fetchCounts(sql, openedQ);
 
     SqlQuery stillQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r JOIN findings f ON ") +
                     sameFinding);
     stillQ.where("r.audit_id = " + stillQ.bind(auditId));
     stillQ.where("f.status IN ('open', 'acknowledged')");
     stillQ.append(" GROUP BY COALESCE(r.district, '')");
-    const auto stillOpen = countsByDistrict(sql, stillQ);
+    const auto stillOpen = fetchCounts(sql, stillQ);
 
     SqlQuery resolvedQ("SELECT COALESCE(district, ''), COUNT(*) FROM findings");
     whereResolved(resolvedQ, merge);
     resolvedQ.append(" GROUP BY COALESCE(district, '')");
-    const auto resolved = countsByDistrict(sql, resolvedQ);
+    const auto resolved = fetchCounts(sql, resolvedQ);
 
     AuditCounts counts;
     const std::string summary = summaryJson(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts);

@@ -138,6 +138,14 @@ Page<AuditRun> AuditRunRepository::list(const AuditRunFilter& filter, const Page
     return makePage(fetchAll(session.sql(), q), limit);
 }
 
+std::optional<AuditRun> AuditRunRepository::latest(const std::optional<std::string>& district) {
+    Database::Session session(_db);
+    SqlQuery q(selectColumns);
+    if (district) q.where("(district IS NULL OR district = " + q.bind(*district) + ")");
+    q.append(" ORDER BY id DESC LIMIT 1");
+    return fetchOne(session.sql(), q);
+}
+
 std::optional<AuditRun> AuditRunRepository::latestSucceeded() {
     Database::Session session(_db);
     SqlQuery q(selectColumns);

@@ -37,6 +37,9 @@ public:
 
     std::optional<domain::AuditRun> get(long long id);
     Page<domain::AuditRun> list(const AuditRunFilter& filter, const PageRequest& page);
+    /// The most recent run in any status: of `district` or citywide, or of any scope without one (what the
+    /// dashboard shows as the last audit).
+    std::optional<domain::AuditRun> latest(const std::optional<std::string>& district);
     /// The most recent succeeded run, of any scope.
     std::optional<domain::AuditRun> latestSucceeded();
     /// The last succeeded run of the same scope finished before `id` started.

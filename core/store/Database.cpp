@@ -130,6 +130,11 @@ bool Database::isTransient(const soci::soci_error& error) {
     return error.get_error_category() == soci::soci_error::connection_error;
 }
 
+bool isTransient(const std::exception& error) {
+    const auto* database = dynamic_cast<const soci::soci_error*>(&error);
+    return database && Database::isTransient(*database);
+}
+
 long long Database::lastInsertId(soci::session& sql, const std::string& table) {
     long long id = 0;
     if (!sql.get_last_insert_id(table, id)) throw std::runtime_error("no insert id for " + table);

@@ -44,6 +44,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// True when `error` is a database error that says "not now" rather than "not this" (Database::isTransient:
+/// unreachable, busy or locked past the timeout, a deadlock victim): the caller answers 503 and the same
+/// request may succeed later. False for every other exception. Lets callers outside core/store recognise
+/// those errors without knowing the database library.
+bool isTransient(const std::exception& error);
+
 /// The database's schema is newer than this program, or otherwise not one this program can use.
 class SchemaMismatch : public std::runtime_error {
 public:

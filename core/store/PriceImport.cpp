@@ -3,6 +3,7 @@
 #include "codec/Csv.h"
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
+#include "domain/Money.h"
 #include "domain/PriceItem.h"
 #include "store/ChangeLog.h"
 
@@ -50,17 +51,6 @@ std::optional<bool> parseFlag(std::string value) {
     if (value == "true" || value == "1" || value == "yes" || value == "y" || value == "是") return true;
     if (value == "false" || value == "0" || value == "no" || value == "n" || value == "否") return false;
     return std::nullopt;
-}
-
-// "12.5" yuan → 1250 fen, exactly (no floating point); nullopt for anything else.
-std::optional<long long> parseYuan(const std::string& text) {
-    const std::string t = Poco::trim(text);
-    const auto dot = t.find('.');
-    const std::string whole = t.substr(0, dot), frac = dot == std::string::npos ? "" : t.substr(dot + 1);
-    if (whole.empty() || whole.size() > 12 || frac.size() > 2) return std::nullopt;
-    for (char c : whole + frac)
-        if (c < '0' || c > '9') return std::nullopt;
-    return std::stoll(whole) * 100 + (frac.empty() ? 0 : std::stoll(frac) * (frac.size() == 1 ? 10 : 1));
 }
 
 } // namespace
@@ -183,7 +173,7 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
                 ok = false;
             }
         } else if (!yuan.empty()) {
-            if (auto parsed = parseYuan(yuan)) {
+            if (auto parsed = domain::parseYuan(yuan)) {
                 amount = *parsed;
             } else {
                 problems.add(line, "amount_yuan", "金额(元)须为最多两位小数的数字:" + yuan,

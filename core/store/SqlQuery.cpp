@@ -59,6 +59,19 @@ int SqlQuery::paginate(const PageRequest& page, const std::string& idColumn) {
     return limit;
 }
 
+std::map<std::string, long long> fetchCounts(soci::session& sql, SqlQuery& q) {
+    std::string key;
+    long long count = 0;
+    soci::statement st(sql);
+    st.exchange(soci::into(key));
+    st.exchange(soci::into(count));
+    q.prepareInto(st);
+    st.execute();
+    std::map<std::string, long long> out;
+    while (st.fetch()) out[key] = count;
+    return out;
+}
+
 std::string forUpdate(soci::session& sql) { return sql.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
 
 } // namespace registry::store

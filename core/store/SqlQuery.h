@@ -8,6 +8,7 @@
 #include <soci/soci.h>
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ private:
     std::deque<long long> _numbers;
     std::deque<std::pair<bool, std::size_t>> _order; // (isString, index) in placeholder order
 };
+
+/// The rows of `q`, a SELECT of exactly (a text key, a count), as a map from key to count.
+std::map<std::string, long long> fetchCounts(soci::session& sql, SqlQuery& q);
 
 /// " FOR UPDATE" on MySQL, "" on SQLite (whose write transactions are exclusive already).
 std::string forUpdate(soci::session& sql);

@@ -9,6 +9,7 @@
 #include "service/Permissions.h"
 #include "service/Refusal.h"
 #include "web/Forms.h"
+#include "web/ReportHtml.h"
 #include "web/Views.h"
 
 #include <Poco/JSON/Stringifier.h>
@@ -146,6 +147,14 @@ void addAuditPages(WebUi& ui) {
             // It finished meanwhile: the page shows how.
         }
         ui.redirect(req, "/audits/" + std::to_string(req.id()));
+    });
+    ui.get("/audits/{id}/report.html", [&ui](Request& req) {
+        service::Audits audits(ui.services());
+        const auto run = audits.get(req.principal(), req.id());
+        if (run.status != domain::AuditStatus::Succeeded) throw service::NotFound("report");
+        // Standalone (it can be saved and opened alone): its one stylesheet is inline, and nothing else loads.
+        req.response().set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+        req.sendText(200, "text/html; charset=utf-8", reportHtml(*audits.report(req.principal(), run), req.lang));
     });
     ui.get("/audits/{id}/report.csv", [&ui](Request& req) {
         service::Audits audits(ui.services());

@@ -3,13 +3,11 @@
 
 #include "domain/Dates.h"
 #include "domain/District.h"
-#include "store/Database.h"
+#include "store/DashboardCounts.h"
 #include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 #include "web/WebUi.h"
-
-#include <soci/soci.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,31 +19,11 @@
 namespace registry::web {
 namespace {
 
-using Counts = std::map<std::string, long long>;
+using store::CountsByKey;
+using Tallies = store::DashboardTallies;
 
-/// `SELECT key, COUNT(*) FROM table [WHERE district = :d] GROUP BY key` as a map.
-Counts countBy(soci::session& sql, const std::string& table, const std::string& column, const std::string& where,
-               const std::optional<std::string>& district) {
-    std::string text = "SELECT COALESCE(" + column + ", ''), COUNT(*) FROM " + table;
-    std::string conditions = where;
-    if (district) conditions += std::string(conditions.empty() ? "" : " AND ") + "district = :d";
-    if (!conditions.empty()) text += " WHERE " + conditions;
-    text += " GROUP BY COALESCE(" + column + ", '')";
-    std::string key;
-    long long count = 0;
-    std::string d = district.value_or("");
-    soci::statement st = district ? (sql.prepare << text, soci::use(d), soci::into(key), soci::into(count))
-                                  : (sql.prepare << text, soci::into(key), soci::into(count));
-    st.execute();
-    Counts out;
-    while (st.fetch()) out[key] = count;
-    return out;
-}
-
-template <class E> mstch::array countRows(const Request& req, const Counts& counts) {
+template <class E> mstch::array countRows(const Request& req, const CountsByKey& counts) {
     mstch::array rows;
-    long long max = 1;
-    for (const auto& [k, n] : counts) max = std::max(max, n);
     for (const auto& e : domain::EnumTraits<E>::entries) {
         const auto found = counts.find(std::string(e.code));
         const long long n = found == counts.end() ? 0 : found->second;
@@ -54,46 +32,6 @@ template <class E> mstch::array countRows(const Request& req, const Counts& coun
                                   {"count", std::to_string(n)}});
     }
     return rows;
-}
-
-struct SiteProgress {
-    std::string district;
-    long long graves = 0, handled = 0, sites = 0, done = 0;
-};
-
-std::vector<SiteProgress> siteProgress(soci::session& sql, const std::optional<std::string>& district) {
-    std::string text =
-        "SELECT s.district, COUNT(*), SUM(s.grave_count), "
-        "SUM(CASE WHEN s.status IN ('completed', 'accepted') THEN 1 ELSE 0 END), "
-        "COALESCE(SUM(p.handled), 0) FROM burial_sites s LEFT JOIN (SELECT site_id, SUM(graves_handled) AS handled "
-        "FROM burial_site_progress GROUP BY site_id) p ON p.site_id = s.id";
-    if (district) text += " WHERE s.district = :d";
-    text += " GROUP BY s.district ORDER BY s.district";
-    SiteProgress row;
-    std::string d = district.value_or("");
-    soci::statement st = district ? (sql.prepare << text, soci::use(d), soci::into(row.district), soci::into(row.sites),
-                                     soci::into(row.graves), soci::into(row.done), soci::into(row.handled))
-                                  : (sql.prepare << text, soci::into(row.district), soci::into(row.sites),
-                                     soci::into(row.graves), soci::into(row.done), soci::into(row.handled));
-    st.execute();
-    std::vector<SiteProgress> out;
-    while (st.fetch()) out.push_back(row);
-    return out;
-}
-
-/// What the dashboard counts, for one scope (a district, or "" for the city).
-struct Tallies {
-    Counts kinds, planActions, severities;
-    std::vector<SiteProgress> sites;
-};
-
-Tallies count(soci::session& sql, const std::optional<std::string>& district) {
-    Tallies t;
-    t.kinds = countBy(sql, "facilities", "kind", "", district);
-    t.planActions = countBy(sql, "facilities", "plan_action", "", district);
-    t.severities = countBy(sql, "findings", "severity", "status IN ('open', 'acknowledged')", district);
-    t.sites = siteProgress(sql, district);
-    return t;
 }
 
 /// Tallies reused per scope, so that many people looking at the dashboard cost one count every few
@@ -114,8 +52,7 @@ public:
             if (found != _entries.end() && found->second.commits == commits && now - found->second.at < _ttl)
                 return found->second.tallies;
         }
-        store::Database::Session session(db);
-        Tallies fresh = count(session.sql(), district);
+        Tallies fresh = store::DashboardCounts(db).tallies(district);
         if (_ttl.count() > 0) {
             std::lock_guard<std::mutex> lock(_mutex);
             _entries[scope] = {now, commits, fresh};
@@ -147,13 +84,11 @@ std::string percentText(double p) { return std::to_string(static_cast<int>(std::
 void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
     const auto district = service::listScope(req.principal(), req.query("district"));
     const Tallies tallies = cache.get(ui.api().db, district);
-    store::Database::Session session(ui.api().db);
-    auto& sql = session.sql();
     mstch::map view;
     view["scope"] = district ? districtName(req, *district) : req.t("citywide");
-    view["kinds"] = countRows<domain::FacilityKind>(req, tallies.kinds);
+    view["kinds"] = countRows<domain::FacilityKind>(req, tallies.facilityKinds);
     view["plan_actions"] = countRows<domain::PlanAction>(req, tallies.planActions);
-    view["severities"] = countRows<domain::Severity>(req, tallies.severities);
+    view["severities"] = countRows<domain::Severity>(req, tallies.openSeverities);
 
     // The bars: one per district, handled graves against all graves; the marker is where the plan
     // should be by today if the work went evenly across the window.
@@ -179,7 +114,7 @@ void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
             {"handled", std::to_string(r.handled)},
             {"graves", std::to_string(r.graves)},
             {"sites", std::to_string(r.sites)},
-            {"sites_done", std::to_string(r.done)},
+            {"sites_done", std::to_string(r.sitesDone)},
             {"behind", percent + 0.5 < expected},
         });
     }
@@ -192,32 +127,17 @@ void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
     view["plan_start"] = ui.api().window.start;
     view["plan_end"] = ui.api().window.end;
 
-    // The last audit of this scope (citywide runs count for every district).
-    std::string d = district.value_or(""), status, auditDate, createdAt;
-    long long id = 0, checked = 0, total = 0, findingsNew = 0, findingsResolved = 0;
-    soci::indicator finishedInd = soci::i_null;
-    std::string finishedAt;
-    const std::string text = std::string("SELECT id, status, audit_date, created_at, finished_at, records_checked, "
-                                         "records_total, findings_new, findings_resolved FROM audit_runs") +
-                             (district ? " WHERE district IS NULL OR district = :d" : "") + " ORDER BY id DESC LIMIT 1";
-    soci::statement st = district
-                             ? (sql.prepare << text, soci::use(d), soci::into(id), soci::into(status), soci::into(auditDate),
-                                soci::into(createdAt), soci::into(finishedAt, finishedInd), soci::into(checked),
-                                soci::into(total), soci::into(findingsNew), soci::into(findingsResolved))
-                             : (sql.prepare << text, soci::into(id), soci::into(status), soci::into(auditDate),
-                                soci::into(createdAt), soci::into(finishedAt, finishedInd), soci::into(checked),
-                                soci::into(total), soci::into(findingsNew), soci::into(findingsResolved));
-    if (st.execute(true)) {
-        const auto parsed = domain::parseEnum<domain::AuditStatus>(status);
+    // The last audit of this scope (citywide runs count for every district), read fresh.
+    if (const auto run = store::DashboardCounts(ui.api().db).lastAudit(district)) {
         view["audit"] = mstch::map{
-            {"id", std::to_string(id)},
-            {"status", parsed ? enumLabel(req, *parsed) : status},
-            {"audit_date", auditDate},
-            {"finished_at", finishedInd == soci::i_ok ? timeText(req, finishedAt) : std::string("—")},
-            {"checked", std::to_string(checked)},
-            {"total", std::to_string(total)},
-            {"findings_new", std::to_string(findingsNew)},
-            {"findings_resolved", std::to_string(findingsResolved)},
+            {"id", std::to_string(run->id)},
+            {"status", enumLabel(req, run->status)},
+            {"audit_date", run->auditDate},
+            {"finished_at", run->finishedAt ? timeText(req, *run->finishedAt) : std::string("—")},
+            {"checked", std::to_string(run->recordsChecked)},
+            {"total", std::to_string(run->recordsTotal)},
+            {"findings_new", std::to_string(run->findingsNew)},
+            {"findings_resolved", std::to_string(run->findingsResolved)},
         };
     }
     ui.render(req, "dashboard", view, 200, "dashboard_title");

@@ -1,5 +1,7 @@
 #include "web/FormDecode.h"
 
+#include "domain/Money.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
@@ -95,23 +97,6 @@ std::string yuan(long long fen) {
     return std::string(negative ? "-" : "") + "¥" + whole + "." + cents;
 }
 
-std::optional<long long> parseYuan(const std::string& typed) {
-    std::string text;
-    for (char c : typed)
-        if (c != ',' && c != ' ') text += c;
-    if (text.rfind("¥", 0) == 0) text = text.substr(std::string("¥").size());
-    if (text.rfind("￥", 0) == 0) text = text.substr(std::string("￥").size());
-    if (text.empty() || text.size() > 15) return std::nullopt;
-    const auto dot = text.find('.');
-    const std::string whole = text.substr(0, dot);
-    std::string frac = dot == std::string::npos ? "" : text.substr(dot + 1);
-    if (whole.empty() || frac.size() > 2) return std::nullopt;
-    for (char c : whole + frac)
-        if (c < '0' || c > '9') return std::nullopt;
-    while (frac.size() < 2) frac += '0';
-    return std::stoll(whole) * 100 + std::stoll(frac);
-}
-
 Poco::JSON::Object::Ptr priceRecordJson(const Poco::JSON::Object& formJson, std::int64_t facilityId, bool& badAmount) {
     Poco::JSON::Object::Ptr body = new Poco::JSON::Object(formJson);
     body->remove("amount_yuan");
@@ -120,7 +105,7 @@ Poco::JSON::Object::Ptr priceRecordJson(const Poco::JSON::Object& formJson, std:
     body->set("facility_id", facilityId);
     badAmount = false;
     if (formJson.has("amount_yuan")) {
-        if (const auto fen = parseYuan(formJson.getValue<std::string>("amount_yuan")))
+        if (const auto fen = domain::parseYuan(formJson.getValue<std::string>("amount_yuan")))
             body->set("amount_fen", *fen);
         else
             badAmount = true;

@@ -47,8 +47,6 @@ std::vector<std::string> splitList(const std::string& text);
 
 /// "¥1,234.50" style amount (yuan with two decimals) of an amount in fen.
 std::string yuan(long long fen);
-/// Yuan as typed ("1234.5", "1,234.50", "¥80") to fen; nullopt when not an amount.
-std::optional<long long> parseYuan(const std::string& text);
 
 /// The price form's JSON (formJson of its fields) as the API's price record of a facility: "amount_yuan"
 /// becomes "amount_fen", the plot's "area_m2" and "term_years" go into "attributes". An amount that is

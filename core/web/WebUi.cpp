@@ -20,7 +20,6 @@
 #include <Poco/Net/PartHandler.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
-#include <soci/soci.h>
 
 #include <chrono>
 #include <sstream>
@@ -312,8 +311,8 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         Poco::Logger::get("registry").warning("database unavailable: %s", domain::logSafe(e.what()));
         response.set("Retry-After", "5");
         errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
-    } catch (const soci::soci_error& e) {
-        if (store::Database::isTransient(e)) {
+    } catch (const std::exception& e) {
+        if (store::isTransient(e)) {
             response.set("Retry-After", "5");
             errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
         } else {

@@ -392,9 +392,7 @@ BOOST_AUTO_TEST_CASE(the_report_matches_the_demo_data) {
     BOOST_TEST(haidian->getArray("districts")->size() == 1u);
     const std::string csv = audit::reportCsv(*report);
     BOOST_TEST(csv.rfind("\xEF\xBB\xBF" "district,district_name,records_checked", 0) == 0);
-    const std::string html = audit::reportHtml(*report, false);
-    BOOST_TEST(html.find("价格合规审计报告") != std::string::npos);
-    BOOST_TEST(html.find("海淀区") != std::string::npos);
+    // The HTML page of a report is the web's (test/web/WebTest.cpp: report_page_*).
     // A second audit over unchanged data: nothing new, nothing resolved, everything still open.
     const auto again = audit();
     BOOST_TEST(again.findingsNew == 0);

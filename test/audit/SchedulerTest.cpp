@@ -9,8 +9,6 @@
 #include "store/StoreTestSupport.h"
 
 #include <Poco/AutoPtr.h>
-#include <Poco/Process.h>
-#include <Poco/Util/MapConfiguration.h>
 
 #include <atomic>
 #include <thread>
@@ -69,19 +67,6 @@ using Strings = std::vector<std::string>;
 
 long long millisecondsSince(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - start).count();
-}
-
-/// The message Settings::fromConfiguration gives for `key = value`, which must be refused.
-std::string settingError(const std::string& key, const std::string& value) {
-    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-    config->setString(key, value);
-    try {
-        Scheduler::Settings::fromConfiguration(*config);
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    BOOST_ERROR("expected " << key << " = " << value << " to be refused");
-    return {};
 }
 
 } // namespace
@@ -355,40 +340,12 @@ BOOST_AUTO_TEST_CASE(slot_date_is_the_calendar_date_in_the_schedule_time_zone) {
         BOOST_CHECK_THROW(shanghai.slotDate(bad), std::invalid_argument);
 }
 
-BOOST_AUTO_TEST_CASE(settings_defaults) {
-    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-    const auto settings = Scheduler::Settings::fromConfiguration(*config);
-    BOOST_TEST(settings.schedule == "0 2 * * *");
-    BOOST_TEST(settings.timeZone == "Asia/Shanghai");
-    BOOST_TEST(settings.runMissedOnStart);
-    BOOST_TEST(settings.leaseTtl.count() == 60000);
-    BOOST_TEST(settings.enabled());
-    const std::string pid = ":" + std::to_string(Poco::Process::id());
-    BOOST_TEST(settings.instanceId.size() > pid.size());
-    BOOST_TEST(settings.instanceId.substr(settings.instanceId.size() - pid.size()) == pid);
-}
-
-BOOST_AUTO_TEST_CASE(settings_from_the_file) {
-    Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-    config->setString("audit.schedule", " 30 3 * * MON-FRI ");
-    config->setString("audit.timezone", "Europe/Berlin");
-    config->setString("audit.run_missed_on_start", "no");
-    config->setString("audit.lease_seconds", "15");
-    config->setString("audit.instance_id", "registry-2");
-    const auto settings = Scheduler::Settings::fromConfiguration(*config);
-    BOOST_TEST(settings.schedule == "30 3 * * MON-FRI");
-    BOOST_TEST(settings.timeZone == "Europe/Berlin");
-    BOOST_TEST(!settings.runMissedOnStart);
-    BOOST_TEST(settings.leaseTtl.count() == 15000);
-    BOOST_TEST(settings.instanceId == "registry-2");
-}
-
 BOOST_AUTO_TEST_CASE(schedule_off_runs_nothing) {
+    // (How "off" is written in the settings: test/app/SettingsTest.cpp.)
     for (const std::string off : {"off", "OFF", "", "  "}) {
-        Poco::AutoPtr<Poco::Util::MapConfiguration> config(new Poco::Util::MapConfiguration);
-        config->setString("audit.schedule", off);
-        config->setString("audit.timezone", "Not/AZone"); // not looked at when off
-        const auto settings = Scheduler::Settings::fromConfiguration(*config);
+        Scheduler::Settings settings;
+        settings.schedule = off;
+        settings.timeZone = "Not/AZone"; // not looked at when off
         BOOST_TEST(!settings.enabled(), off);
     }
     TestDatabase database;
@@ -399,30 +356,6 @@ BOOST_AUTO_TEST_CASE(schedule_off_runs_nothing) {
     BOOST_TEST(!scheduler.nextSlot().has_value());
     scheduler.stop();
     BOOST_TEST(runs.slots().empty());
-}
-
-BOOST_AUTO_TEST_CASE(bad_settings_are_clear_errors) {
-    BOOST_TEST(
-        settingError("audit.schedule", "61 2 * * *") ==
-        "setting audit.schedule: minute field \"61\": value 61 out of range 0-59 (write a 5-field cron "
-        "expression such as '0 2 * * *', or off)");
-    BOOST_TEST(settingError("audit.schedule", "0 2 * *")
-                   .find("setting audit.schedule: cron expression \"0 2 * *\" "
-                         "needs 5 fields") == 0u);
-    BOOST_TEST(settingError("audit.schedule", "0 0 30 2 *").find("never fires") != std::string::npos);
-    BOOST_TEST(settingError("audit.timezone", "Mars/Olympus")
-                   .find("setting audit.timezone: unknown time zone "
-                         "\"Mars/Olympus\"") == 0u);
-    BOOST_TEST(settingError("audit.run_missed_on_start", "maybe") ==
-               "setting audit.run_missed_on_start: must be true or false (got 'maybe')");
-    for (const std::string bad : {"0", "-5", "abc", "86401", "1.5"})
-        BOOST_TEST(
-            settingError("audit.lease_seconds", bad) ==
-                "setting audit.lease_seconds: must be a whole number of seconds from 1 to 86400 (got '" +
-                    bad + "')",
-            bad);
-    BOOST_TEST(settingError("audit.instance_id", std::string(201, 'x')) ==
-               "setting audit.instance_id: must have at most 200 characters (got 201)");
 }
 
 BOOST_AUTO_TEST_CASE(hand_built_settings_are_checked_too) {

@@ -7,6 +7,7 @@
 // record unchanged and unrejected.
 
 #include "codec/RecordDecode.h"
+#include "domain/Money.h"
 #include "web/FormDecode.h"
 
 #include <Poco/Exception.h>
@@ -78,7 +79,7 @@ const std::vector<FieldSpec> kUserFields{
 /// yuan is longer than the 15 characters parseYuan reads (far above domain::maxAmountFen); no negative one.
 void checkYuanRoundTrip(long long fen) {
     const std::string shown = web::yuan(fen);
-    const auto back = web::parseYuan(shown);
+    const auto back = domain::parseYuan(shown);
     if (fen < 0) {
         if (back) fail("parseYuan accepted the negative amount " + shown);
     } else if (fen < 100'000'000'000'000LL) {
@@ -152,7 +153,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const web::PostedFields posted(form.begin(), form.end());
 
     for (const auto& [name, value] : posted)
-        if (const auto fen = web::parseYuan(value)) checkYuanRoundTrip(*fen);
+        if (const auto fen = domain::parseYuan(value)) checkYuanRoundTrip(*fen);
 
     {
         domain::Validator errors;
@@ -178,14 +179,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bool badAmount = false;
         const auto record = web::priceRecordJson(*json, 42, badAmount);
         const std::string typed = Poco::trim(web::postedField(posted, "amount_yuan"));
-        if (badAmount != (!typed.empty() && !web::parseYuan(typed)))
+        if (badAmount != (!typed.empty() && !domain::parseYuan(typed)))
             fail("priceRecordJson: badAmount is not whether the typed amount fails to parse");
         if (record->has("amount_yuan") || record->has("area_m2") || record->has("term_years"))
             fail("priceRecordJson: a form-only field reached the record");
         domain::Validator errors;
         const auto price = codec::decodePriceRecord(*record, errors);
         const auto validation = domain::validate(price);
-        if (const auto fen = web::parseYuan(typed); fen && *fen <= domain::maxAmountFen) {
+        if (const auto fen = domain::parseYuan(typed); fen && *fen <= domain::maxAmountFen) {
             if (errors.has("amount_fen") || price.amountFen != *fen)
                 fail("the typed amount " + typed + " did not reach the price record as " + std::to_string(*fen));
             for (const auto& e : validation)

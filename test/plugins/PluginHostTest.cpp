@@ -6,7 +6,6 @@
 #include "plugins/PluginHost.h"
 
 #include <Poco/JSON/Array.h>
-#include <Poco/Util/MapConfiguration.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -369,33 +368,6 @@ BOOST_AUTO_TEST_CASE(a_missing_directory_is_reported_not_thrown) {
     const LoadReport report = host.load("/nonexistent/plugins");
     BOOST_TEST(contains(report.error, "plugins directory '/nonexistent/plugins' does not exist"));
     BOOST_TEST(host.plugins().empty());
-}
-
-BOOST_AUTO_TEST_CASE(settings_are_read_from_the_configuration) {
-    Poco::AutoPtr<Poco::Util::MapConfiguration> config = new Poco::Util::MapConfiguration;
-    config->setString("plugins.memory_limit_mb", "32");
-    config->setString("plugins.instruction_limit", "5000000");
-    config->setString("plugins.time_limit_ms", "250");
-    config->setString("plugins.max_failures_per_run", "7");
-    config->setString("plugins.states", "3");
-    config->setString("plugin.haidian.water-source.max_distance_m", "500");
-    config->setString("plugin.common.price-increase.max_percent", "12.5");
-    const HostSettings settings = HostSettings::fromConfiguration(*config);
-    BOOST_TEST(settings.limits.memoryBytes == 32u << 20);
-    BOOST_TEST(settings.limits.instructionsPerCall == 5'000'000u);
-    BOOST_TEST(settings.limits.wallTimePerCall.count() == 250);
-    BOOST_TEST(settings.maxFailuresPerRun == 7);
-    BOOST_TEST(settings.states == 3u);
-    BOOST_TEST(settings.pluginSettings.at("plugin.haidian.water-source.max_distance_m") == "500");
-    BOOST_TEST(settings.pluginSettings.at("plugin.common.price-increase.max_percent") == "12.5");
-
-    Poco::AutoPtr<Poco::Util::MapConfiguration> empty = new Poco::Util::MapConfiguration;
-    const HostSettings defaults = HostSettings::fromConfiguration(*empty);
-    BOOST_TEST(defaults.limits.memoryBytes == 64u << 20);
-    BOOST_TEST(defaults.maxFailuresPerRun == 5);
-
-    config->setString("plugins.time_limit_ms", "0");
-    BOOST_CHECK_THROW(HostSettings::fromConfiguration(*config), Poco::InvalidArgumentException);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

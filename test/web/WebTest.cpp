@@ -1,6 +1,7 @@
 // web.unit: the message catalogues, the templates and the form plumbing of the web UI, without a server.
 // (The pages themselves are tested in a real browser by web.browser: test/web/browser.test.mjs.)
 
+#include "domain/Money.h"
 #include "web/Assets.h"
 #include "web/Forms.h"
 #include "web/WebUi.h"
@@ -11,6 +12,7 @@
 #include <set>
 
 using namespace registry::web;
+using registry::domain::parseYuan; // the one yuan parser, shared with the price import
 
 BOOST_AUTO_TEST_SUITE(web_assets)
 
