@@ -92,6 +92,11 @@ const Session& Request::signedInSession() const {
 
 std::string Request::field(const std::string& name) const { return form.get(name, ""); }
 
+const audit::TimeZone& Request::timeZone() const {
+    static const audit::TimeZone fallback(WebSettings{}.timeZone);
+    return _timeZone ? *_timeZone : fallback;
+}
+
 std::vector<std::string> Request::fieldValues(const std::string& name) const {
     std::vector<std::string> out;
     for (auto it = form.find(name); it != form.end() && Poco::icompare(it->first, name) == 0; ++it)

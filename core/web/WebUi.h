@@ -60,8 +60,9 @@ public:
     std::vector<std::string> fieldValues(const std::string& name) const;
     std::string path; // without the query
 
-    /// The zone pages show times in (WebSettings::timeZone).
-    const audit::TimeZone& timeZone() const { return *_timeZone; }
+    /// The zone pages show times in (WebSettings::timeZone, set by WebUi for each request; a Request made
+    /// by a page without setting it has the default zone).
+    const audit::TimeZone& timeZone() const;
     void setTimeZone(const audit::TimeZone& zone) { _timeZone = &zone; }
 
 private:
