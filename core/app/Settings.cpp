@@ -100,7 +100,12 @@ void readDatabase(Reader& r, Settings& s) {
     db.connectTimeoutSec = narrow<int>(r.integer("db.connect_timeout_s", db.connectTimeoutSec, 1, 600));
     db.ioTimeoutSec = narrow<int>(r.integer("db.io_timeout_s", db.ioTimeoutSec, 1, 86400));
     s.autoMigrate = r.boolean("db.auto_migrate", s.autoMigrate);
-    s.bulkWriter = store::parseBulkStrategy(r.choice("db.bulk_writer", "auto", {"auto", "soci", "connector"}));
+    const std::string bulkWriter = r.text("db.bulk_writer", "auto");
+    try {
+        s.bulkWriter = store::parseBulkStrategy(bulkWriter);
+    } catch (const std::invalid_argument& e) {
+        bad("db.bulk_writer", e.what());
+    }
 }
 
 void readPlanAuthWeb(Reader& r, Settings& s) {

@@ -27,7 +27,7 @@ BulkStrategy parseBulkStrategy(const std::string& text) {
     if (text == "auto") return BulkStrategy::Auto;
     if (text == "soci") return BulkStrategy::Soci;
     if (text == "connector") return BulkStrategy::Connector;
-    throw std::invalid_argument("db.bulk_writer must be auto, soci or connector (got '" + text + "')");
+    throw std::invalid_argument("must be auto, soci or connector (got '" + text + "')");
 }
 
 BulkWriter::~BulkWriter() = default;

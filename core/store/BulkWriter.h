@@ -27,7 +27,8 @@ using BulkValue = std::variant<std::monostate, long long, double, std::string>;
 
 enum class BulkStrategy { Auto, Soci, Connector };
 
-/// "auto", "soci" or "connector"; throws std::invalid_argument otherwise.
+/// "auto", "soci" or "connector" (the db.bulk_writer setting); otherwise throws std::invalid_argument
+/// saying what the text must be.
 BulkStrategy parseBulkStrategy(const std::string& text);
 
 /// Every column of price_records in the order imports and demo data write them.

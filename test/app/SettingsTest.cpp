@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(bad_values_are_clear_errors) {
     BOOST_TEST(settingError("http.port", "70000") ==
                "setting http.port: must be a whole number from 1 to 65535 (got '70000')");
     BOOST_TEST(settingError("db.bulk_writer", "fast") ==
-               "setting db.bulk_writer: must be one of auto, soci, connector (got 'fast')");
+               "setting db.bulk_writer: must be auto, soci or connector (got 'fast')");
     BOOST_TEST(settingError("web.secure_cookies", "sometimes").find("setting web.secure_cookies: must be one of") ==
                0u);
     BOOST_TEST(settingError("plugins.time_limit_ms", "0").find("setting plugins.time_limit_ms: ") == 0u);
