@@ -3,7 +3,7 @@
 
 #include "domain/Dates.h"
 #include "domain/District.h"
-#include "store/DashboardCounts.h"
+#include "service/Dashboard.h"
 #include "service/Permissions.h"
 #include "web/Forms.h"
 #include "web/Views.h"
@@ -19,8 +19,8 @@
 namespace registry::web {
 namespace {
 
-using store::CountsByKey;
-using Tallies = store::DashboardTallies;
+using service::CountsByKey;
+using Tallies = service::DashboardTallies;
 
 template <class E> mstch::array countRows(const Request& req, const CountsByKey& counts) {
     mstch::array rows;
@@ -42,7 +42,8 @@ class TallyCache {
 public:
     explicit TallyCache(int seconds) : _ttl(std::chrono::seconds(seconds)) {}
 
-    Tallies get(store::Database& db, const std::optional<std::string>& district) {
+    Tallies get(store::Database& db, service::Dashboard& dashboard, const auth::Principal& who,
+                const std::optional<std::string>& district) {
         const auto now = std::chrono::steady_clock::now();
         const std::uint64_t commits = db.commits(); // read before counting: a write meanwhile stales it
         const std::string scope = district.value_or("");
@@ -52,7 +53,7 @@ public:
             if (found != _entries.end() && found->second.commits == commits && now - found->second.at < _ttl)
                 return found->second.tallies;
         }
-        Tallies fresh = store::DashboardCounts(db).tallies(district);
+        Tallies fresh = dashboard.tallies(who, district);
         if (_ttl.count() > 0) {
             std::lock_guard<std::mutex> lock(_mutex);
             _entries[scope] = {now, commits, fresh};
@@ -82,8 +83,9 @@ double expectedPercent(const domain::PlanWindow& window) {
 std::string percentText(double p) { return std::to_string(static_cast<int>(std::floor(p + 0.5))) + "%"; }
 
 void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
-    const auto district = service::listScope(req.principal(), req.query("district"));
-    const Tallies tallies = cache.get(ui.api().db, district);
+    service::Dashboard dashboard(ui.services());
+    const auto district = dashboard.scope(req.principal(), req.query("district"));
+    const Tallies tallies = cache.get(ui.api().db, dashboard, req.principal(), district);
     mstch::map view;
     view["scope"] = district ? districtName(req, *district) : req.t("citywide");
     view["kinds"] = countRows<domain::FacilityKind>(req, tallies.facilityKinds);
@@ -128,7 +130,7 @@ void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
     view["plan_end"] = ui.api().window.end;
 
     // The last audit of this scope (citywide runs count for every district), read fresh.
-    if (const auto run = store::DashboardCounts(ui.api().db).lastAudit(district)) {
+    if (const auto run = dashboard.lastAudit(req.principal(), district)) {
         view["audit"] = mstch::map{
             {"id", std::to_string(run->id)},
             {"status", enumLabel(req, run->status)},

@@ -9,7 +9,7 @@
 #include "http/Api.h"
 #include "http/Exchange.h"
 #include "http/Router.h"
-#include "web/Sessions.h"
+#include "auth/Sessions.h"
 
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -22,6 +22,10 @@
 #include <vector>
 
 namespace registry::web {
+
+// Browser sessions are kept by core/auth (they are auth_tokens of kind web).
+using auth::Session;
+using auth::Sessions;
 
 struct WebSettings {
     int idleMinutes = 30;

@@ -6,7 +6,7 @@
 #include "domain/Dates.h"
 #include "store/UserRepository.h"
 #include "support/TestDatabase.h"
-#include "web/Sessions.h"
+#include "auth/Sessions.h"
 #include "web/Views.h"
 
 #include <boost/test/unit_test.hpp>
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(a_session_older_than_its_lifetime_ends_even_when_active) {
     test::TestDatabase t;
     auth::Authenticator authenticator(t.db(), fastHashing());
     addUser(t.db(), authenticator, "insp");
-    web::Sessions sessions(t.db(), authenticator, 30, 12 * 60);
+    auth::Sessions sessions(t.db(), authenticator, 30, 12 * 60);
 
     const auto started = sessions.signIn("insp", kPassword);
     BOOST_REQUIRE(started.has_value());
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(a_session_older_than_its_lifetime_ends_even_when_active) {
     // Signed in 12 h 1 min ago and busy the whole time (last used a second ago): ended, for good.
     backdate(t.db(), started->session.tokenId, 12 * 60 + 1, 0);
     BOOST_TEST(!sessions.find(started->secret).has_value());
-    web::Sessions longer(t.db(), authenticator, 30, 24 * 60);
+    auth::Sessions longer(t.db(), authenticator, 30, 24 * 60);
     BOOST_TEST(!longer.find(started->secret).has_value()); // revoked, not merely refused
 
     // Another session of the same user is not affected.
@@ -81,7 +81,7 @@ BOOST_AUTO_TEST_CASE(a_short_lifetime_bounds_the_first_expiry_too) {
     test::TestDatabase t;
     auth::Authenticator authenticator(t.db(), fastHashing());
     addUser(t.db(), authenticator, "insp");
-    web::Sessions sessions(t.db(), authenticator, 30, 10); // a 10-minute life, shorter than the idle time
+    auth::Sessions sessions(t.db(), authenticator, 30, 10); // a 10-minute life, shorter than the idle time
     const auto started = sessions.signIn("insp", kPassword);
     BOOST_REQUIRE(started.has_value());
     const auto record = store::UserRepository(t.db()).findLiveToken(started->session.tokenHash, domain::nowTimestamp());

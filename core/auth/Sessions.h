@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace registry::web {
+namespace registry::auth {
 
 struct Session {
     long long tokenId = 0;
@@ -20,7 +20,7 @@ struct Session {
     std::string csrfToken; // the secret every form carries
     domain::User user;
 
-    auth::Principal principal() const;
+    Principal principal() const;
 };
 
 class Sessions {
@@ -53,4 +53,4 @@ private:
     int _maxMinutes;
 };
 
-} // namespace registry::web
+} // namespace registry::auth

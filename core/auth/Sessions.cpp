@@ -1,4 +1,4 @@
-#include "web/Sessions.h"
+#include "auth/Sessions.h"
 
 #include "auth/Tokens.h"
 #include "domain/Dates.h"
@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-namespace registry::web {
+namespace registry::auth {
 
-auth::Principal Session::principal() const {
-    auth::Principal p;
+Principal Session::principal() const {
+    Principal p;
     p.userId = user.id;
     p.username = user.username;
     p.role = user.role;
@@ -76,4 +76,4 @@ std::optional<Session> Sessions::find(const std::string& secret) {
 
 void Sessions::end(const Session& session) { store::UserRepository(_db).revokeToken(session.tokenHash); }
 
-} // namespace registry::web
+} // namespace registry::auth
