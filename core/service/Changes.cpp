@@ -19,6 +19,18 @@ Poco::JSON::Object::Ptr parseObject(const std::optional<std::string>& text) {
         return nullptr;
     }
 }
+ChangeFilter recordFilter(const std::string& entity, long long id) {
+    ChangeFilter filter;
+    filter.entity = entity;
+    filter.entityId = id;
+    return filter;
+}
+
+PageRequest fullPage() {
+    PageRequest page;
+    page.limit = store::maxPageLimit;
+    return page;
+}
 } // namespace
 
 Page<ChangeEntry> Changes::list(const Principal& who, const ChangeFilter& filter, const PageRequest& page) {
@@ -46,22 +58,14 @@ void Changes::requireReadable(const Principal& who, const std::string& entity, l
 
 std::vector<ChangeEntry> Changes::ofRecord(const Principal& who, const std::string& entity, long long id) {
     requireReadable(who, entity, id);
-    ChangeFilter filter;
-    filter.entity = entity;
-    filter.entityId = id;
-    PageRequest page;
-    page.limit = store::maxPageLimit;
-    return store::ChangeLog(_c.db).list(filter, page).items;
+    return store::ChangeLog(_c.db).list(recordFilter(entity, id), fullPage()).items;
 }
 
 Poco::JSON::Object::Ptr Changes::recordAtVersion(const Principal& who, const std::string& entity, long long id,
                                                  long long version) {
     requireReadable(who, entity, id);
-    ChangeFilter filter;
-    filter.entity = entity;
-    filter.entityId = id;
-    PageRequest page;
-    page.limit = store::maxPageLimit;
+    const auto filter = recordFilter(entity, id);
+    auto page = fullPage();
     store::ChangeLog log(_c.db);
     for (;;) {
         const auto result = log.list(filter, page);
