@@ -1,5 +1,7 @@
 #include "plugins/PluginState.h"
 
+#include <algorithm>
+
 #include "domain/LogText.h"
 #include "plugins/LuaConvert.h"
 #include "plugins/Sandbox.h"
@@ -214,6 +216,7 @@ HookResult PluginState::call(const PluginSource& plugin, HookKind kind, const Pr
     frame.version = &plugin.manifest.version;
     frame.hook = &hook;
     frame.environment = &environment;
+    frame.districts = &plugin.districts;
     frame.result = &result;
     FrameScope scope(*this, frame);
     const int hooks = slot->second.hooks;
@@ -331,12 +334,23 @@ int PluginState::ctxFinding(lua_State* lua) {
     });
 }
 
+bool PluginState::reaches(const Frame& frame, const std::string& district) {
+    if (!frame.districts || frame.districts->empty()) return true;
+    return std::find(frame.districts->begin(), frame.districts->end(), district) != frame.districts->end();
+}
+
+namespace {
+/// The `district` of a view; "" when it has none.
+std::string viewDistrict(const Object& view) { return view.optValue<std::string>("district", ""); }
+} // namespace
+
 int PluginState::ctxReferencePrice(lua_State* lua) {
     Frame& frame = self(lua).frame(lua, "reference_price");
     const std::string item = luaL_checkstring(lua, 1);
     const std::string district = luaL_optstring(lua, 2, frame.environment->district.c_str());
     PluginData* data = frame.environment->data;
     std::optional<domain::ReferencePrice> reference;
+    if (!reaches(frame, district)) return pushNil(lua); // another district's caps are not this plugin's
     if (data) {
         guarded(lua, "reference_price", [&] {
             reference = data->referencePrice(item, district, frame.environment->asOfDate);
@@ -395,7 +409,7 @@ int PluginState::ctxPreviousPrice(lua_State* lua) {
         });
     }
     if (found) {
-        if (!record || !facility) return pushNil(lua);
+        if (!record || !facility || !reaches(frame, facility->district)) return pushNil(lua);
         convert::pushPrice(lua, *record, *facility);
         return 1;
     }
@@ -406,7 +420,7 @@ int PluginState::ctxPreviousPrice(lua_State* lua) {
             return 0;
         });
     }
-    if (!previous) return pushNil(lua);
+    if (!previous || !reaches(frame, viewDistrict(*previous))) return pushNil(lua);
     convert::pushView(lua, *previous, "price");
     return 1;
 }
@@ -425,7 +439,8 @@ int PluginState::ctxCurrentPrices(lua_State* lua) {
     lua_createtable(lua, static_cast<int>(prices.size()), 0);
     lua_Integer i = 0;
     for (const auto& price : prices) {
-        if (!price) continue;
+        if (!price || !reaches(frame, viewDistrict(*price))) continue; // another district's: as if none
+
         convert::pushView(lua, *price, "price");
         lua_rawseti(lua, -2, ++i);
     }
@@ -444,7 +459,7 @@ int PluginState::ctxFacility(lua_State* lua) {
             return 0;
         });
     }
-    if (!facility) return pushNil(lua);
+    if (!facility || !reaches(frame, viewDistrict(*facility))) return pushNil(lua);
     convert::pushView(lua, *facility, "facility");
     return 1;
 }

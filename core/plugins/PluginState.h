@@ -114,12 +114,17 @@ private:
         const std::string* version = nullptr;
         const std::string* hook = nullptr;
         const CallEnvironment* environment = nullptr;
+        /// The districts the plugin applies to; empty (or null) for a citywide one. A district plugin sees
+        /// only these districts' records through ctx (PLUGINS.md).
+        const std::vector<std::string>* districts = nullptr;
         HookResult* result = nullptr;
         std::size_t logLines = 0;
     };
     class FrameScope;
 
     static PluginState& self(lua_State* lua);
+    /// May the plugin of `frame` see a record of `district` through ctx?
+    static bool reaches(const Frame& frame, const std::string& district);
     Frame& frame(lua_State* lua, const char* function);
     void pushContext(lua_State* lua, const Poco::JSON::Object& config);
 

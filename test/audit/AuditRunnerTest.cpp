@@ -236,6 +236,36 @@ BOOST_AUTO_TEST_CASE(a_district_audit_resolves_only_in_its_district) {
     BOOST_TEST(domain::toString(finding("price.too_high", Price, h)->status) == "open");
 }
 
+// A district plugin reads only its own district through ctx, also in an audit over stored records: a
+// Haidian rule asking for a Chaoyang facility and its prices is told there is none.
+BOOST_AUTO_TEST_CASE(a_district_plugin_cannot_read_another_district_in_an_audit) {
+    const long long haidian = facility("海淀甲馆"), chaoyang = facility("朝阳乙馆", "110105");
+    price(haidian, "basic.cremation", 50000);
+    price(chaoyang, "basic.cremation", 50000);
+    const std::string other = std::to_string(chaoyang), own = std::to_string(haidian);
+    pluginDir.write("haidian/peek.lua", R"(return {
+  name = "haidian.peek",
+  version = "1.0.0",
+  description = "看别区的数据",
+  checks = {
+    price = function(p, ctx)
+      ctx.finding{ rule = "peek", severity = "info", message = table.concat({
+        tostring(ctx.facility()" + other + R"() ~= nil), tostring(#ctx.current_prices()" + other + R"()),
+        tostring(ctx.facility()" + own + R"() ~= nil), tostring(#ctx.current_prices()" + own + R"()) }, " ") }
+    end,
+  },
+})");
+    const auto reloaded = host->reload();
+    BOOST_REQUIRE_MESSAGE(reloaded.active == 2u, reloaded.error);
+    const auto run = audit();
+    BOOST_REQUIRE(run.status == AuditStatus::Succeeded);
+    store::FindingFilter filter;
+    filter.rule = "peek";
+    const auto found = store::FindingRepository(db()).list(filter, {500, 0}).items;
+    BOOST_REQUIRE_EQUAL(found.size(), 1u); // Haidian's price only: the rule does not run in Chaoyang
+    BOOST_TEST(found.front().message == "false 0 true 1");
+}
+
 BOOST_AUTO_TEST_CASE(a_plugin_failing_on_some_records_leaves_error_findings_and_a_completed_audit) {
     const long long f = facility("戊殡仪馆");
     const long long broken = price(f, "basic.cremation", 150000);

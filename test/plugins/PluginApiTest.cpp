@@ -93,8 +93,9 @@ public:
 };
 
 struct Api {
-    explicit Api(const std::string& code, HostSettings settings = registry::test::fastSettings())
-        : plugin(code, settings) {
+    explicit Api(const std::string& code, HostSettings settings = registry::test::fastSettings(),
+                 const std::string& file = "common/test.lua")
+        : plugin(code, settings, file) {
         plugin.environment.data = &data;
     }
     HookResult call(HookKind kind = HookKind::Checks, SubjectType subject = SubjectType::Price,
@@ -353,6 +354,27 @@ BOOST_AUTO_TEST_CASE(burial_site_and_facility_views_use_the_api_names) {
     BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
     BOOST_REQUIRE_EQUAL(result.findings.size(), 1u);
     BOOST_TEST(result.findings[0].message == "B-110108-00007 2 water_source greening_screen 12 false");
+}
+
+// PLUGINS.md: a district plugin sees only its own district's records through ctx; another district's
+// facility, prices, previous price and caps answer nil or an empty list, exactly as if they did not exist.
+// The records here are Haidian's (110108).
+BOOST_AUTO_TEST_CASE(a_district_plugin_sees_only_its_own_district) {
+    const std::string probe =
+        "ctx.finding{ rule = 'probe', severity = 'info', message = table.concat({\n"
+        "  tostring(ctx.facility(3) ~= nil), tostring(#ctx.current_prices(3)),\n"
+        "  tostring(ctx.previous_price(r) ~= nil),\n"
+        "  tostring(ctx.reference_price('basic.cremation', '110108') ~= nil) }, ' ') }";
+    const auto seen = [&](const std::string& file) {
+        Api api(pluginWith(probe), registry::test::fastSettings(), file);
+        const HookResult result = api.call();
+        BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
+        BOOST_REQUIRE_EQUAL(result.findings.size(), 1u);
+        return result.findings[0].message;
+    };
+    BOOST_TEST(seen("chaoyang/test.lua") == "false 0 false false");  // 110105: Haidian's records are not its own
+    BOOST_TEST(seen("haidian/test.lua") == "true 2 true true");      // its own district
+    BOOST_TEST(seen("common/test.lua") == "true 2 true true");       // citywide
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -77,6 +77,9 @@ std::shared_ptr<PluginSource> sourceOf(const std::string& file, const std::strin
     source->file = file;
     source->code = code;
     source->manifest = manifest;
+    // Where it applies, as the registry places it: a district folder implies its district.
+    const auto slash = file.find('/');
+    if (slash != std::string::npos) source->districts = placePlugin(manifest, file.substr(0, slash)).districts;
     return source;
 }
 
