@@ -49,7 +49,17 @@ void pushArray(lua_State* lua, const Array& array, const char* what) {
 
 struct ToJson {
     lua_State* lua;
+    std::size_t maxBytes;
     int values = 0;
+    std::size_t bytes = 0;
+
+    /// Counts `size` bytes of text before they are copied: the same 8 MiB string under many keys is
+    /// counted each time, since each key would hold its own copy on the host.
+    void countBytes(const std::string& path, std::size_t size) {
+        if (size > maxBytes - bytes)
+            fail(path, "larger than " + std::to_string(maxBytes) + " bytes of text (at most that much is kept)");
+        bytes += size;
+    }
 
     [[noreturn]] void fail(const std::string& path, const std::string& problem) {
         luaL_error(lua, "%s: %s", path.c_str(), problem.c_str());
@@ -72,6 +82,7 @@ struct ToJson {
         case LUA_TSTRING: {
             std::size_t size = 0;
             const char* text = lua_tolstring(lua, index, &size);
+            countBytes(path, size);
             return Var(std::string(text, size));
         }
         case LUA_TTABLE:
@@ -113,6 +124,7 @@ struct ToJson {
         while (lua_next(lua, t)) {
             lua_pop(lua, 1);
             if (lua_type(lua, -1) == LUA_TSTRING) {
+                countBytes(path, lua_rawlen(lua, -1));
                 keys.emplace_back(lua_tostring(lua, -1));
             } else if (lua_isinteger(lua, -1)) {
                 keys.push_back(std::to_string(lua_tointeger(lua, -1)));
@@ -287,17 +299,17 @@ void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference)
     pushView(lua, *codec::toJson(reference), "reference price");
 }
 
-Var toJson(lua_State* lua, int index, const std::string& path) {
-    ToJson converter{lua};
+Var toJson(lua_State* lua, int index, const std::string& path, std::size_t maxBytes) {
+    ToJson converter{lua, maxBytes};
     return converter.convert(lua_absindex(lua, index), path, 0);
 }
 
-Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path) {
+Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path, std::size_t maxBytes) {
     index = lua_absindex(lua, index);
     if (lua_isnil(lua, index)) return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (lua_type(lua, index) != LUA_TTABLE)
         luaL_error(lua, "%s: a table expected, got %s", path.c_str(), luaL_typename(lua, index));
-    Var value = toJson(lua, index, path);
+    Var value = toJson(lua, index, path, maxBytes);
     if (value.type() == typeid(Object::Ptr)) return value.extract<Object::Ptr>();
     luaL_error(lua, "%s: a table with named fields expected, got a list", path.c_str());
     return nullptr;

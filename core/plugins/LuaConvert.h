@@ -35,10 +35,14 @@ void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference)
 /// The Lua value at `index` as JSON. Tables with keys 1..n become arrays, other tables objects (an empty
 /// table is an object); read-only proxies are read through. Raises on functions, userdata, cycles,
 /// non-finite numbers, and on more than 10 000 values or nesting deeper than 20. `path` names the value.
-Poco::Dynamic::Var toJson(lua_State* lua, int index, const std::string& path);
+/// `maxBytes` bounds the text it copies (strings and keys, counted before each is copied): a value
+/// over it raises instead of growing the host's memory.
+Poco::Dynamic::Var toJson(lua_State* lua, int index, const std::string& path,
+                          std::size_t maxBytes = static_cast<std::size_t>(-1));
 
 /// As toJson, for a value that must be a table converting to an object (nil gives an empty object).
-Poco::JSON::Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path);
+Poco::JSON::Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path,
+                                     std::size_t maxBytes = static_cast<std::size_t>(-1));
 
 /// Checks the table a plugin file returned (at `index`) and pushes a new table of its hook functions by
 /// hook name ("checks.price" → function). Raises "manifest: …" on the first problem: a missing or bad

@@ -142,6 +142,19 @@ std::string LuaState::limitMessage() const {
     return {};
 }
 
+namespace {
+/// An error text as the host keeps it: at most kMaxErrorBytes, copied only that far (error(string.rep(
+/// "x", 50 << 20)) must not become 50 MB of host memory per failing record).
+constexpr std::size_t kMaxErrorBytes = 4000;
+std::string boundedText(lua_State* lua, int index) {
+    std::size_t size = 0;
+    const char* text = lua_tolstring(lua, index, &size);
+    if (!text) return std::string();
+    if (size <= kMaxErrorBytes) return std::string(text, size);
+    return std::string(text, kMaxErrorBytes) + "… (" + std::to_string(size) + " bytes)";
+}
+} // namespace
+
 int LuaState::messageHandler(lua_State* lua) {
     LuaState& self = from(lua);
     const std::string where = innermostLocation(lua);
@@ -149,7 +162,7 @@ int LuaState::messageHandler(lua_State* lua) {
     if (self._budget.trip != Trip::None) {
         text = where + self.limitMessage();
     } else if (lua_type(lua, 1) == LUA_TSTRING || lua_type(lua, 1) == LUA_TNUMBER) {
-        text = lua_tostring(lua, 1);
+        text = boundedText(lua, 1);
         // error("x") already starts with its position; errors raised in C functions (bad argument,
         // read-only table) or with level 0 do not.
         const std::string file = where.substr(0, where.find(':') + 1);
@@ -231,7 +244,7 @@ CallResult LuaState::finish(int status) {
     else if (_budget.trip != Trip::None)
         result.message = limitMessage();
     else if (lua_type(_lua, -1) == LUA_TSTRING)
-        result.message = lua_tostring(_lua, -1);
+        result.message = boundedText(_lua, -1);
     else
         result.message = "error without a message";
     result.traceback = _traceback;

@@ -8,6 +8,7 @@
 
 #include <Poco/Logger.h>
 
+#include <sstream>
 #include <stdexcept>
 
 namespace registry::plugins {
@@ -17,6 +18,10 @@ using Poco::JSON::Object;
 namespace {
 
 constexpr std::size_t kMaxMessageBytes = 4000;
+// What one finding's details and all the findings of one call may hold, counted before anything is
+// copied to the host: a plugin's 8 MiB string under 120 keys would otherwise be 1 GB of host memory.
+constexpr std::size_t kMaxDetailsBytes = 64 * 1024;
+constexpr std::size_t kMaxFindingBytesPerCall = 1024 * 1024;
 const std::string kPriceName = "price";
 const std::string kFacilityName = "facility";
 const std::string kBurialSiteName = "burial_site";
@@ -51,9 +56,12 @@ bool isRuleCode(const std::string& rule) {
     return true;
 }
 
-std::string requiredField(lua_State* lua, int t, const char* key, const char* hint) {
+/// A non-empty text field of at most `maxBytes`, measured before it is copied.
+std::string requiredField(lua_State* lua, int t, const char* key, const char* hint, std::size_t maxBytes) {
     if (lua_getfield(lua, t, key) != LUA_TSTRING || lua_rawlen(lua, -1) == 0)
         luaL_error(lua, "ctx.finding: '%s' must be %s", key, hint);
+    if (lua_rawlen(lua, -1) > maxBytes)
+        luaL_error(lua, "ctx.finding: %s longer than %d bytes", key, static_cast<int>(maxBytes));
     std::size_t size = 0;
     const char* text = lua_tolstring(lua, -1, &size);
     std::string value(text, size);
@@ -259,8 +267,9 @@ int PluginState::luaPrint(lua_State* lua) {
     for (int i = 1; i <= n; ++i) {
         std::size_t size = 0;
         const char* text = luaL_tolstring(lua, i, &size);
-        if (i > 1) line += '\t';
-        line.append(text, size);
+        if (i > 1 && line.size() <= kMaxLogLineBytes) line += '\t';
+        // Only what the line can hold is copied: writeLog cuts it at kMaxLogLineBytes anyway.
+        if (line.size() <= kMaxLogLineBytes) line.append(text, std::min(size, kMaxLogLineBytes + 1 - line.size()));
         lua_pop(lua, 1);
     }
     return guarded(lua, "log", [&] {
@@ -274,7 +283,7 @@ int PluginState::ctxLog(lua_State* lua) {
     state.frame(lua, "log");
     std::size_t size = 0;
     const char* text = luaL_tolstring(lua, 1, &size);
-    const std::string line(text, size);
+    const std::string line(text, std::min(size, kMaxLogLineBytes + 1)); // writeLog cuts the rest
     return guarded(lua, "log", [&] {
         state.writeLog(line);
         return 0;
@@ -307,23 +316,29 @@ int PluginState::ctxFinding(lua_State* lua) {
     finding.plugin = *frame.who;
     finding.pluginVersion = frame.version ? *frame.version : std::string();
     finding.hook = frame.hook ? *frame.hook : std::string();
-    finding.rule = requiredField(lua, t, "rule", "a short code like \"price.above_cap\"");
+    finding.rule = requiredField(lua, t, "rule", "a short code like \"price.above_cap\"", kMaxRuleBytes);
     if (!isRuleCode(finding.rule))
         luaL_error(lua,
                    "ctx.finding: rule '%s' must be a short code of lowercase letters, digits, '.', '_', '-'",
                    finding.rule.c_str());
-    const std::string severity = requiredField(lua, t, "severity", "\"info\", \"warning\" or \"violation\"");
+    const std::string severity = requiredField(lua, t, "severity", "\"info\", \"warning\" or \"violation\"", 20);
     const auto parsed = domain::parseEnum<domain::Severity>(severity);
     if (!parsed || *parsed == domain::Severity::Error)
         luaL_error(lua, "ctx.finding: severity must be \"info\", \"warning\" or \"violation\", not '%s'",
                    severity.c_str());
     finding.severity = *parsed;
-    finding.message = requiredField(lua, t, "message", "a non-empty string");
-    if (finding.message.size() > kMaxMessageBytes)
-        luaL_error(lua, "ctx.finding: message longer than %d bytes", static_cast<int>(kMaxMessageBytes));
+    finding.message = requiredField(lua, t, "message", "a non-empty string", kMaxMessageBytes);
+    const std::size_t callLeft = kMaxFindingBytesPerCall - std::min(frame.findingBytes, kMaxFindingBytesPerCall);
+    if (callLeft < finding.message.size() + finding.rule.size())
+        luaL_error(lua, "ctx.finding: the findings of this call hold more than %d bytes",
+                   static_cast<int>(kMaxFindingBytesPerCall));
     lua_getfield(lua, t, "details");
-    finding.details = convert::toJsonObject(lua, -1, "ctx.finding: details");
+    const std::size_t detailsLeft = std::min(kMaxDetailsBytes, callLeft - finding.message.size() - finding.rule.size());
+    finding.details = convert::toJsonObject(lua, -1, "ctx.finding: details", detailsLeft);
     lua_pop(lua, 1);
+    std::ostringstream counted;
+    finding.details->stringify(counted);
+    frame.findingBytes += finding.message.size() + finding.rule.size() + counted.str().size();
 
     return guarded(lua, "finding", [&] {
         if (frame.result->findings.size() >= state._maxFindings)

@@ -119,6 +119,7 @@ private:
         const std::vector<std::string>* districts = nullptr;
         HookResult* result = nullptr;
         std::size_t logLines = 0;
+        std::size_t findingBytes = 0; // text of this call's findings so far (message, rule, details)
     };
     class FrameScope;
 

@@ -290,4 +290,41 @@ BOOST_AUTO_TEST_CASE(library_loops_that_allocate_nothing_are_bounded) {
     BOOST_TEST(elapsedMs < 1000);
 }
 
+// What the host copies out of a plugin is bounded, counted before it is copied (issue 13): the same 1 MiB
+// string under 120 keys of a finding's details would be 120 MiB of host memory; an error or a log line
+// of 8 MiB is kept as its first few thousand bytes.
+BOOST_AUTO_TEST_CASE(details_that_would_copy_too_much_are_an_error_not_host_memory) {
+    const HookResult result = runHostile(
+        "local big = string.rep('x', 1 << 20)\nlocal d = {}\nfor i = 1, 120 do d['k' .. i] = big end\n"
+        "ctx.finding{ rule = 'r', severity = 'info', message = 'm', details = d }");
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(contains(result.call.message, "bytes of text"), result.call.message);
+    BOOST_TEST(result.findings.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_findings_of_one_call_are_bounded_in_bytes) {
+    // 60 KiB of details each: under the per-finding bound, over the call's 1 MiB after about 16 of them.
+    const HookResult result = runHostile(
+        "local chunk = string.rep('y', 60 * 1024)\n"
+        "for i = 1, 40 do ctx.finding{ rule = 'r' .. i, severity = 'info', message = 'm', details = { t = chunk } } end");
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(contains(result.call.message, " bytes"), result.call.message);
+    BOOST_TEST(result.findings.size() <= 17u);
+}
+
+BOOST_AUTO_TEST_CASE(a_huge_error_text_is_kept_short) {
+    const HookResult result = runHostile("error(string.rep('z', 2 << 20))");
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(result.call.message.size() < 5000u, result.call.message.size());
+    BOOST_TEST(contains(result.call.message, "bytes)"), result.call.message.substr(0, 200));
+}
+
+BOOST_AUTO_TEST_CASE(a_huge_log_line_is_kept_short) {
+    OnePlugin plugin(checking("print(string.rep('w', 2 << 20), 'tail')\nctx.log(string.rep('v', 2 << 20))"));
+    const HookResult result = plugin.call();
+    BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
+    BOOST_REQUIRE_EQUAL(plugin.log.lines.size(), 2u);
+    for (const auto& line : plugin.log.lines) BOOST_TEST(line.size() < 1100u, line.size());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
