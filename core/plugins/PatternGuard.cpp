@@ -1,5 +1,6 @@
 #include "plugins/PatternGuard.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace registry::plugins::sandbox {
@@ -72,7 +73,10 @@ double patternStepBound(std::string_view pattern, std::size_t subjectBytes, bool
         bound = 1;
         i = 1;
     }
-    while (i < pattern.size() && bound <= kMaxPatternSteps) {
+    // Each step compares one item; a [set] is compared member by member, so a step costs up to the longest
+    // set's length: a class of 10 000 characters made string.find run for 18 s within the old bound.
+    std::size_t longestSet = 1;
+    while (i < pattern.size() && bound * static_cast<double>(longestSet) <= kMaxPatternSteps) {
         const char c = pattern[i];
         if (c == '(' || c == ')' || (c == '$' && i + 1 == pattern.size())) {
             ++i;
@@ -96,6 +100,7 @@ double patternStepBound(std::string_view pattern, std::size_t subjectBytes, bool
             }
         }
         std::size_t end = classEnd(pattern, i);
+        if (c == '[' && end > i + 2) longestSet = std::max(longestSet, end - i - 2);
         if (end < pattern.size()) {
             const char quantifier = pattern[end];
             if (quantifier == '*' || quantifier == '+' || quantifier == '-') {
@@ -108,7 +113,7 @@ double patternStepBound(std::string_view pattern, std::size_t subjectBytes, bool
         }
         i = end;
     }
-    return bound;
+    return bound * static_cast<double>(longestSet);
 }
 
 void guardPatternFunctions(lua_State* lua, int index) {

@@ -4,7 +4,8 @@
 // bounds the work it can do and refuses a call whose bound is too high, with a message that says why.
 //
 // The bound is (n+1)^(1 + k) · 2^q for a subject of n bytes, k items that repeat ('*', '+', '-', and %b and
-// back-references, which scan) and q optional items ('?'); an anchored pattern drops the first factor.
+// back-references, which scan) and q optional items ('?'), times the length of the longest [set] (each step
+// compares a set member by member); an anchored pattern drops the first factor.
 // Patterns on record fields (codes, names, notes) stay far below it.
 
 #include "plugins/Lua.h"

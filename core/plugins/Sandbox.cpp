@@ -186,6 +186,23 @@ int guardedMove(lua_State* lua) {
     return 1;
 }
 
+/// table.insert, remove and sort loop over the table's length in C, where the count hook never runs, and
+/// the length is what a plugin's __len says: `#t` of math.maxinteger made table.remove(t, 1) run for ever.
+/// The length is taken first (a Lua __len runs under the hook) and refused past kMaxMoveElements.
+int guardedByLength(lua_State* lua) {
+    luaL_checktype(lua, 1, LUA_TTABLE);
+    const lua_Integer length = luaL_len(lua, 1);
+    if (length < 0 || length > static_cast<lua_Integer>(kMaxMoveElements))
+        return luaL_error(lua, "table.%s: a table of length %I (at most %d elements)",
+                          lua_tostring(lua, lua_upvalueindex(2)), static_cast<LUAI_UACINT>(length),
+                          static_cast<int>(kMaxMoveElements));
+    const int arguments = lua_gettop(lua);
+    lua_pushvalue(lua, lua_upvalueindex(1));
+    lua_insert(lua, 1);
+    lua_call(lua, arguments, LUA_MULTRET);
+    return lua_gettop(lua);
+}
+
 /// Replaces `name` in the table at `index` by `guard`, which gets the original as upvalue 1.
 void wrapField(lua_State* lua, int index, const char* name, lua_CFunction guard) {
     index = lua_absindex(lua, index);
@@ -291,6 +308,12 @@ void install(lua_State* lua) {
     keepCopy(lua, &kStringKey, "string", "dump");
     openLibrary(lua, &luaopen_table, "table");
     wrapField(lua, -1, "move", &guardedMove);
+    for (const char* name : {"insert", "remove", "sort", "concat", "unpack"}) {
+        lua_getfield(lua, -1, name);
+        lua_pushstring(lua, name);
+        lua_pushcclosure(lua, &guardedByLength, 2);
+        lua_setfield(lua, -2, name);
+    }
     keepCopy(lua, &kTableKey, "table", nullptr);
     openLibrary(lua, &luaopen_math, "math");
     keepCopy(lua, &kMathKey, "math", nullptr);

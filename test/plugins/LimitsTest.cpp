@@ -7,6 +7,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+
 using namespace registry::plugins;
 using registry::test::fastSettings;
 using registry::test::OnePlugin;
@@ -267,7 +269,8 @@ BOOST_AUTO_TEST_CASE(the_pattern_bound_counts_repeating_items) {
     BOOST_TEST(patternStepBound("^abc", 9, false) == 10.0); // gmatch: '^' is a character
     BOOST_TEST(patternStepBound("a*", 9, true) == 100.0);
     BOOST_TEST(patternStepBound("^(%d+)%-(%d+)$", 9, true) == 100.0);
-    BOOST_TEST(patternStepBound("[%]x]-y?", 9, true) == 200.0);
+    BOOST_TEST(patternStepBound("[%]x]-y?", 9, true) == 600.0); // a set of 3 bytes costs 3 a step
+    BOOST_TEST(patternStepBound("[ab]", 9, true) == 20.0);
     BOOST_TEST(patternStepBound("%b()", 9, true) == 100.0);
     BOOST_TEST(patternStepBound("%f[%w]%w+", 9, true) == 100.0);
     BOOST_TEST(patternStepBound("(a)%1", 9, true) == 100.0);
@@ -325,6 +328,41 @@ BOOST_AUTO_TEST_CASE(a_huge_log_line_is_kept_short) {
     BOOST_REQUIRE_MESSAGE(result.call.ok(), result.call.message);
     BOOST_REQUIRE_EQUAL(plugin.log.lines.size(), 2u);
     for (const auto& line : plugin.log.lines) BOOST_TEST(line.size() < 1100u, line.size());
+}
+
+// A [set] is compared member by member in C: a class of 10 000 characters over 3 000 characters of text
+// ran for 18.8 s under the old bound, which counted every class as one comparison.
+BOOST_AUTO_TEST_CASE(a_long_character_class_is_weighed_by_its_length) {
+    const auto started = std::chrono::steady_clock::now();
+    const HookResult result = runHostile(
+        "local class = '[' .. string.rep('b', 10000) .. ']'\n"
+        "string.find(string.rep('a', 3000), class .. '*c')");
+    BOOST_TEST(toString(result.call.outcome) == "error");
+    BOOST_TEST(contains(result.call.message, "pattern too costly"), result.call.message);
+    BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
+}
+
+// table.insert, remove and sort loop in C over the length a plugin's __len claims, where the count hook
+// never runs: table.remove(t, 1) on a table claiming math.maxinteger elements ran past 60 s.
+BOOST_AUTO_TEST_CASE(table_functions_refuse_a_length_they_would_loop_over_in_c) {
+    for (const char* call : {"table.remove(t, 1)", "table.insert(t, 1, 'x')", "table.sort(t)", "table.concat(t)"}) {
+        BOOST_TEST_CONTEXT(call) {
+            const auto started = std::chrono::steady_clock::now();
+            const HookResult result = runHostile(
+                std::string("local t = setmetatable({}, { __len = function() return math.maxinteger end })\n") + call);
+            BOOST_TEST(toString(result.call.outcome) == "error");
+            BOOST_TEST(contains(result.call.message, "at most 10000000 elements"), result.call.message);
+            BOOST_TEST((std::chrono::steady_clock::now() - started < std::chrono::seconds(5)));
+        }
+    }
+    // Ordinary tables work as before.
+    OnePlugin plugin(checking("local t = { 3, 1, 2 }\ntable.insert(t, 4)\ntable.remove(t, 1)\ntable.sort(t)\n"
+                              "ctx.finding{ rule = 'r', severity = 'info', message = table.concat(t, ',') .. ' ' .. "
+                              "select('#', table.unpack(t)) }"));
+    const HookResult ok = plugin.call();
+    BOOST_REQUIRE_MESSAGE(ok.call.ok(), ok.call.message);
+    BOOST_REQUIRE_EQUAL(ok.findings.size(), 1u);
+    BOOST_TEST(ok.findings[0].message == "1,2,4 3");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
