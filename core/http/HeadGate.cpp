@@ -1,17 +1,28 @@
 #include "http/HeadGate.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Net/HTTPServerConnectionFactory.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/TCPServerConnection.h>
+#include <Poco/Net/TCPServerConnectionFactory.h>
+#include <Poco/Timestamp.h>
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <memory>
+#include <stdexcept>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +35,8 @@ using Clock = std::chrono::steady_clock;
 struct Waiting {
     Poco::Net::StreamSocket socket;
     Clock::time_point deadline;
+    bool idle = false; // a kept-alive connection that has sent nothing of its next request yet
+    int served = 0;    // requests answered on it so far
 };
 
 int fdOf(const Poco::Net::Socket& s) { return static_cast<int>(s.impl()->sockfd()); }
@@ -66,19 +79,146 @@ bool headComplete(std::string_view bytes) {
     return bytes.find("\n\r\n") != std::string_view::npos || bytes.find("\n\n") != std::string_view::npos;
 }
 
+/// HTTPSession::buffered is protected: what this session has read from the socket beyond the last request
+/// (a pipelined next request).
+struct GateSession : Poco::Net::HTTPServerSession {
+    using Poco::Net::HTTPServerSession::HTTPServerSession;
+    int pending() const { return buffered(); }
+};
+
+void sendError(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::HTTPStatus status) {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setStatusAndReason(status);
+    response.setKeepAlive(false);
+    response.send();
+    session.setKeepAlive(false);
+}
+
+/// Serves the request(s) a connection has sent, as Poco's HTTPServerConnection does, but instead of
+/// waiting on a worker thread for the next keep-alive request it gives the connection back to the gate.
+class GateConnection : public Poco::Net::TCPServerConnection {
+public:
+    GateConnection(const Poco::Net::StreamSocket& socket, HeadGate& gate, Poco::Net::HTTPServerParams::Ptr params,
+                   Poco::Net::HTTPRequestHandlerFactory::Ptr factory)
+        : Poco::Net::TCPServerConnection(socket), _gate(gate), _params(std::move(params)), _factory(std::move(factory)) {}
+
+    void run() override {
+        using Poco::Net::HTTPResponse;
+        int served = _gate.takeServed(fdOf(socket()));
+        const int maxRequests = _params->getMaxKeepAliveRequests();
+        const std::string server = _params->getSoftwareVersion();
+        GateSession session(socket(), _params);
+        while (!_gate.stopping() && session.hasMoreRequests()) {
+            bool keepAlive = false;
+            try {
+                Poco::Net::HTTPServerResponseImpl response(session);
+                Poco::Net::HTTPServerRequestImpl request(response, session, _params);
+                response.setDate(Poco::Timestamp());
+                response.setVersion(request.getVersion());
+                const bool mayKeep = _params->getKeepAlive() && request.getKeepAlive() &&
+                                     (maxRequests <= 0 || served + 1 < maxRequests);
+                response.setKeepAlive(mayKeep);
+                if (!server.empty()) response.set("Server", server);
+                try {
+                    std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_factory->createRequestHandler(request));
+                    if (handler) {
+                        if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK)
+                            response.sendContinue();
+                        handler->handleRequest(request, response);
+                        // An early refusal may have left its body unread: that connection is not reused.
+                        const bool bodyMayRemain = (request.hasContentLength() && request.getContentLength64() > 0) ||
+                                                   request.getChunkedTransferEncoding();
+                        keepAlive = mayKeep && response.getKeepAlive() &&
+                                    !(bodyMayRemain && response.getStatus() >= HTTPResponse::HTTP_BAD_REQUEST);
+                        session.setKeepAlive(keepAlive);
+                    } else {
+                        sendError(session, HTTPResponse::HTTP_NOT_IMPLEMENTED);
+                    }
+                } catch (const Poco::Exception&) {
+                    if (!response.sent()) {
+                        try {
+                            sendError(session, HTTPResponse::HTTP_INTERNAL_SERVER_ERROR);
+                        } catch (...) {
+                        }
+                    }
+                    return;
+                }
+            } catch (const Poco::Net::NoMessageException&) {
+                return;
+            } catch (const Poco::Net::MessageException&) {
+                try {
+                    sendError(session, HTTPResponse::HTTP_BAD_REQUEST);
+                } catch (...) {
+                }
+                return;
+            } catch (const Poco::Exception&) {
+                return; // the connection broke: it ends here
+            }
+            ++served;
+            if (!keepAlive) return;
+            if (session.pending() > 0) continue; // a pipelined request already read: serve it here
+            _gate.giveBack(session.detachSocket(), served);
+            return;
+        }
+    }
+
+private:
+    HeadGate& _gate;
+    Poco::Net::HTTPServerParams::Ptr _params;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
+};
+
+class GateConnectionFactory : public Poco::Net::TCPServerConnectionFactory {
+public:
+    GateConnectionFactory(HeadGate& gate, Poco::Net::HTTPServerParams::Ptr params,
+                          Poco::Net::HTTPRequestHandlerFactory::Ptr factory)
+        : _gate(gate), _params(std::move(params)), _factory(std::move(factory)) {}
+    Poco::Net::TCPServerConnection* createConnection(const Poco::Net::StreamSocket& socket) override {
+        return new GateConnection(socket, _gate, _params, _factory);
+    }
+
+private:
+    HeadGate& _gate;
+    Poco::Net::HTTPServerParams::Ptr _params;
+    Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
+};
+
 } // namespace
 
 HeadGate::HeadGate(Poco::Net::HTTPRequestHandlerFactory::Ptr factory, Poco::ThreadPool& threads,
                    const Poco::Net::ServerSocket& socket, Poco::Net::HTTPServerParams::Ptr params,
                    HeadGateSettings settings)
-    : _factory(factory), _socket(socket),
-      _dispatcher(new Poco::Net::TCPServerDispatcher(new Poco::Net::HTTPServerConnectionFactory(params, factory),
-                                                     threads, params)),
-      _settings(settings) {}
+    : _factory(factory), _params(params), _socket(socket),
+      _dispatcher(new Poco::Net::TCPServerDispatcher(new GateConnectionFactory(*this, params, factory), threads, params)),
+      _settings(settings) {
+    if (::pipe2(_wake, O_NONBLOCK | O_CLOEXEC) != 0) throw std::runtime_error("cannot create the HTTP gate's pipe");
+}
 
 HeadGate::~HeadGate() {
     stopAll(false);
     _dispatcher->release();
+    for (int fd : _wake)
+        if (fd >= 0) ::close(fd);
+}
+
+void HeadGate::giveBack(const Poco::Net::StreamSocket& socket, int served) {
+    {
+        std::lock_guard<std::mutex> lock(_returnedMutex);
+        if (_stop.load()) return; // closed when the last copy goes
+        _returned.emplace_back(socket, served);
+    }
+    const char byte = 1;
+    (void)::write(_wake[1], &byte, 1);
+}
+
+int HeadGate::takeServed(int fd) {
+    std::lock_guard<std::mutex> lock(_returnedMutex);
+    const auto found = _served.find(fd);
+    if (found == _served.end()) return 0;
+    const int served = found->second;
+    _served.erase(found);
+    return served;
 }
 
 void HeadGate::start() {
@@ -102,10 +242,12 @@ void HeadGate::run() {
     std::vector<pollfd> fds;
     std::vector<char> peek(_settings.maxHeadBytes);
     const auto headTimeout = std::chrono::milliseconds(_settings.headTimeoutMs);
+    const auto idleTimeout = std::chrono::milliseconds(_params->getKeepAliveTimeout().totalMilliseconds());
     auto& log = Poco::Logger::get("registry.http");
     while (!_stop.load()) {
         fds.clear();
         fds.push_back({fdOf(_socket), POLLIN, 0});
+        fds.push_back({_wake[0], POLLIN, 0});
         auto now = Clock::now();
         auto wait = std::chrono::milliseconds(200); // also how soon a stop is noticed
         for (const auto& w : waiting) {
@@ -123,7 +265,7 @@ void HeadGate::run() {
         std::deque<Waiting> still;
         for (std::size_t i = 0; i < waiting.size(); ++i) {
             auto& w = waiting[i];
-            if (fds[i + 1].revents != 0) {
+            if (fds[i + 2].revents != 0) {
                 const int fd = fdOf(w.socket);
                 const ssize_t got = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
                 if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -131,8 +273,16 @@ void HeadGate::run() {
                     continue;
                 }
                 if (got > 0) {
+                    if (w.idle) { // the next request has begun: its head gets the head deadline
+                        w.idle = false;
+                        w.deadline = now + headTimeout;
+                    }
                     if (headComplete(std::string_view(peek.data(), static_cast<std::size_t>(got)))) {
                         wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
+                        if (w.served > 0) {
+                            std::lock_guard<std::mutex> lock(_returnedMutex);
+                            _served[fd] = w.served;
+                        }
                         _dispatcher->enqueue(w.socket);
                         continue;
                     }
@@ -144,12 +294,33 @@ void HeadGate::run() {
                 }
             }
             if (now >= w.deadline) {
-                refuse(w.socket, "408 Request Timeout");
+                if (w.idle)
+                    drop(w.socket); // an idle keep-alive connection simply ends
+                else
+                    refuse(w.socket, "408 Request Timeout");
                 continue;
             }
             still.push_back(std::move(w));
         }
         waiting.swap(still);
+
+        if (fds[1].revents & POLLIN) {
+            char drain[256];
+            while (::read(_wake[0], drain, sizeof drain) > 0) {
+            }
+            std::vector<std::pair<Poco::Net::StreamSocket, int>> returned;
+            {
+                std::lock_guard<std::mutex> lock(_returnedMutex);
+                returned.swap(_returned);
+            }
+            for (auto& [socket, served] : returned) {
+                if (waiting.size() >= _settings.maxPending) {
+                    drop(waiting.front().socket);
+                    waiting.pop_front();
+                }
+                waiting.push_back({socket, now + idleTimeout, true, served});
+            }
+        }
 
         if (fds[0].revents & POLLIN) {
             for (int accepted = 0; accepted < 256; ++accepted) {
@@ -163,11 +334,18 @@ void HeadGate::run() {
                     drop(waiting.front().socket);
                     waiting.pop_front();
                 }
-                waiting.push_back({socket, now + headTimeout});
+                {
+                    std::lock_guard<std::mutex> lock(_returnedMutex);
+                    _served.erase(fdOf(socket)); // a number reused from a connection the dispatcher dropped
+                }
+                waiting.push_back({socket, now + headTimeout, false, 0});
             }
         }
     }
     for (auto& w : waiting) drop(w.socket);
+    std::lock_guard<std::mutex> lock(_returnedMutex);
+    for (auto& returned : _returned) drop(returned.first);
+    _returned.clear();
 }
 
 } // namespace registry::http

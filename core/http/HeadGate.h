@@ -10,8 +10,10 @@
 // http.head_timeout_ms gets 408 and is closed; one whose head outgrows http.max_head_bytes gets 431. At most
 // http.max_pending_connections wait at the gate (the oldest is dropped to admit a new one).
 //
-// Keep-alive requests after the first are read by the worker as before, bounded by
-// http.keepalive_timeout_s.
+// A keep-alive connection goes back to the gate after each answer (GateConnection, in HeadGate.cpp, serves one
+// request where Poco's HTTPServerConnection would loop over them): an idle connection waits at the gate
+// without a thread, for http.keepalive_timeout_s, and its next request head is awaited like the first. So a
+// worker is held only while a request is being read after its head, handled and answered.
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -21,7 +23,10 @@
 
 #include <atomic>
 #include <cstddef>
+#include <mutex>
 #include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace registry::http {
 
@@ -45,10 +50,21 @@ public:
     /// end (abortCurrent also shuts the sockets of requests in progress).
     void stopAll(bool abortCurrent = false);
 
+    /// A worker gives a keep-alive connection back after answering its `served`th request (thread-safe).
+    void giveBack(const Poco::Net::StreamSocket& socket, int served);
+    /// How many requests the connection on `fd` has had answered (0 for a new one); forgets it.
+    int takeServed(int fd);
+    bool stopping() const { return _stop.load(); }
+
 private:
     void run();
 
     Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
+    Poco::Net::HTTPServerParams::Ptr _params;
+    std::mutex _returnedMutex;
+    std::vector<std::pair<Poco::Net::StreamSocket, int>> _returned; // given back, not yet watched
+    std::unordered_map<int, int> _served;                           // fd -> requests answered, while at a worker
+    int _wake[2] = {-1, -1};                                        // a pipe: giveBack wakes the gate's poll
     Poco::Net::ServerSocket _socket;
     Poco::Net::TCPServerDispatcher* _dispatcher;
     HeadGateSettings _settings;

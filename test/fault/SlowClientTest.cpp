@@ -139,4 +139,66 @@ BOOST_AUTO_TEST_CASE(a_connection_that_sends_no_request_head_gets_408_and_is_clo
     BOOST_TEST(call(server.port(), "GET", "/healthz").status == 200);
 }
 
+namespace {
+/// Sends one request on `s` and reads its answer (Content-Length framed), leaving the connection open.
+std::string exchange(Poco::Net::StreamSocket& s, const std::string& path) {
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    s.sendBytes(request.data(), static_cast<int>(request.size()));
+    s.setReceiveTimeout(Poco::Timespan(5, 0));
+    std::string answer;
+    char buffer[1024];
+    while (true) {
+        const auto end = answer.find("\r\n\r\n");
+        if (end != std::string::npos) {
+            const auto at = answer.find("Content-Length: ");
+            const std::size_t length = at == std::string::npos ? 0 : std::stoul(answer.substr(at + 16));
+            if (answer.size() >= end + 4 + length) return answer;
+        }
+        const int n = s.receiveBytes(buffer, sizeof buffer);
+        if (n <= 0) return answer;
+        answer.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+} // namespace
+
+// A browser keeps idle keep-alive connections open after its requests; each used to hold a worker thread
+// for http.keepalive_timeout_s. 120 of them (more than the 16 workers and the 64 queued) now wait at the
+// gate without a thread: a normal client is still answered at once, and each idle connection is still
+// served when it sends its next request.
+BOOST_AUTO_TEST_CASE(idle_keep_alive_connections_hold_no_worker) {
+    Registry registry;
+    ServerProcess server(registry); // the default settings: 16 workers, 64 queued, keep-alive 10 s
+    server.start();
+    std::vector<Poco::Net::StreamSocket> idle;
+    for (int i = 0; i < 120; ++i) {
+        Poco::Net::StreamSocket s;
+        s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())), Poco::Timespan(2, 0));
+        const auto answer = exchange(s, "/healthz");
+        BOOST_REQUIRE_MESSAGE(answer.rfind("HTTP/1.1 200", 0) == 0, "connection " << i << ": " << answer);
+        idle.push_back(s);
+    }
+    double slowest = 0;
+    for (int i = 0; i < 10; ++i) {
+        const auto begin = Clock::now();
+        try {
+            BOOST_TEST(call(server.port(), "GET", "/healthz", "", std::nullopt, "", 2000).status == 200);
+        } catch (const Poco::Exception& e) {
+            BOOST_ERROR("request " << i << " got no answer within 2 s: " << e.displayText());
+        }
+        slowest = std::max(slowest, std::chrono::duration<double>(Clock::now() - begin).count());
+    }
+    BOOST_TEST_MESSAGE("slowest of 10 answers beside 120 idle keep-alive connections: " << slowest << " s");
+    BOOST_TEST(slowest < 2.0);
+    // The idle connections were kept, not closed: each answers its next request.
+    int answered = 0;
+    for (auto& s : idle) {
+        try {
+            answered += exchange(s, "/healthz").rfind("HTTP/1.1 200", 0) == 0;
+        } catch (const Poco::Exception&) {
+        }
+    }
+    BOOST_TEST(answered == 120);
+    BOOST_TEST(server.running(), server.logTail());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
