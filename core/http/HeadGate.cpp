@@ -79,6 +79,9 @@ bool headComplete(std::string_view bytes) {
     return bytes.find("\n\r\n") != std::string_view::npos || bytes.find("\n\n") != std::string_view::npos;
 }
 
+/// How long a worker waits for a kept-alive connection's next request before it gives the connection back.
+constexpr long kLingerMicroseconds = 2000;
+
 /// HTTPSession::buffered is protected: what this session has read from the socket beyond the last request
 /// (a pipelined next request).
 struct GateSession : Poco::Net::HTTPServerSession {
@@ -158,6 +161,13 @@ public:
             ++served;
             if (!keepAlive) return;
             if (session.pending() > 0) continue; // a pipelined request already read: serve it here
+            // A busy client's next request usually follows within microseconds: wait that long on this
+            // worker (a hand-off through the gate costs more), then leave the idle connection to the gate.
+            try {
+                if (socket().poll(Poco::Timespan(0, kLingerMicroseconds), Poco::Net::Socket::SELECT_READ)) continue;
+            } catch (const Poco::Exception&) {
+                return;
+            }
             _gate.giveBack(session.detachSocket(), served);
             return;
         }
