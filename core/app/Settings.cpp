@@ -80,6 +80,9 @@ void readHttp(Reader& r, Settings& s) {
     gate.maxHeadBytes = narrow<std::size_t>(r.integer("http.max_head_bytes", narrow<long long>(gate.maxHeadBytes), 1024, 1 << 24));
     gate.maxPending = narrow<std::size_t>(
         r.integer("http.max_pending_connections", narrow<long long>(gate.maxPending), 1, 1000000));
+    gate.maxPerClient = narrow<std::size_t>(
+        r.integer("http.max_connections_per_client", narrow<long long>(gate.maxPerClient), 1, 1000000));
+    gate.lingerMs = narrow<int>(r.integer("http.linger_ms", gate.lingerMs, 0, 60000));
     s.httpKeepAliveSeconds = narrow<int>(r.integer("http.keepalive_timeout_s", s.httpKeepAliveSeconds, 1, 3600));
     s.httpKeepAliveMaxRequests =
         narrow<int>(r.integer("http.keepalive_max_requests", s.httpKeepAliveMaxRequests, 1, 1000000));

@@ -37,7 +37,16 @@ struct Waiting {
     Clock::time_point deadline;
     bool idle = false; // a kept-alive connection that has sent nothing of its next request yet
     int served = 0;    // requests answered on it so far
+    std::string client; // the peer's address, for http.max_connections_per_client
 };
+
+std::string clientOf(const Poco::Net::StreamSocket& socket) {
+    try {
+        return socket.peerAddress().host().toString();
+    } catch (const Poco::Exception&) {
+        return "";
+    }
+}
 
 int fdOf(const Poco::Net::Socket& s) { return static_cast<int>(s.impl()->sockfd()); }
 
@@ -114,6 +123,7 @@ public:
         GateSession session(socket(), _params);
         while (!_gate.stopping() && session.hasMoreRequests()) {
             bool keepAlive = false;
+            bool unread = false; // answered before its body was read (413, 400, ...)
             try {
                 Poco::Net::HTTPServerResponseImpl response(session);
                 Poco::Net::HTTPServerRequestImpl request(response, session, _params);
@@ -132,8 +142,8 @@ public:
                         // An early refusal may have left its body unread: that connection is not reused.
                         const bool bodyMayRemain = (request.hasContentLength() && request.getContentLength64() > 0) ||
                                                    request.getChunkedTransferEncoding();
-                        keepAlive = mayKeep && response.getKeepAlive() &&
-                                    !(bodyMayRemain && response.getStatus() >= HTTPResponse::HTTP_BAD_REQUEST);
+                        unread = bodyMayRemain && response.getStatus() >= HTTPResponse::HTTP_BAD_REQUEST;
+                        keepAlive = mayKeep && response.getKeepAlive() && !unread;
                         session.setKeepAlive(keepAlive);
                     } else {
                         sendError(session, HTTPResponse::HTTP_NOT_IMPLEMENTED);
@@ -153,12 +163,18 @@ public:
                 try {
                     sendError(session, HTTPResponse::HTTP_BAD_REQUEST);
                 } catch (...) {
+                    return;
                 }
+                _gate.giveBack(session.detachSocket(), served, true); // the rest of the request is unread
                 return;
             } catch (const Poco::Exception&) {
                 return; // the connection broke: it ends here
             }
             ++served;
+            if (unread) {
+                _gate.giveBack(session.detachSocket(), served, true);
+                return;
+            }
             if (!keepAlive) return;
             if (session.pending() > 0) continue; // a pipelined request already read: serve it here
             // A busy client's next request usually follows within microseconds: wait that long on this
@@ -212,11 +228,11 @@ HeadGate::~HeadGate() {
         if (fd >= 0) ::close(fd);
 }
 
-void HeadGate::giveBack(const Poco::Net::StreamSocket& socket, int served) {
+void HeadGate::giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger) {
     {
         std::lock_guard<std::mutex> lock(_returnedMutex);
         if (_stop.load()) return; // closed when the last copy goes
-        _returned.emplace_back(socket, served);
+        _returned.push_back({socket, served, linger});
     }
     const char byte = 1;
     (void)::write(_wake[1], &byte, 1);
@@ -249,21 +265,46 @@ void HeadGate::stopAll(bool abortCurrent) {
 
 void HeadGate::run() {
     std::deque<Waiting> waiting; // oldest first
+    std::deque<Waiting> lingering; // answered early: the rest of their request is read and dropped
+    std::unordered_map<std::string, std::size_t> perClient; // connections waiting, by client address
     std::vector<pollfd> fds;
     std::vector<char> peek(_settings.maxHeadBytes);
+    std::vector<char> scratch(64 * 1024);
     const auto headTimeout = std::chrono::milliseconds(_settings.headTimeoutMs);
     const auto idleTimeout = std::chrono::milliseconds(_params->getKeepAliveTimeout().totalMilliseconds());
+    const auto lingerTimeout = std::chrono::milliseconds(_settings.lingerMs);
     auto& log = Poco::Logger::get("registry.http");
+    const auto leave = [&perClient](const Waiting& w) {
+        const auto found = perClient.find(w.client);
+        if (found != perClient.end() && --found->second == 0) perClient.erase(found);
+    };
+    // Admits a connection (new, or back from a worker); the oldest waiting one goes when the gate is full.
+    const auto admit = [&](Waiting w) {
+        if (waiting.size() >= _settings.maxPending) {
+            leave(waiting.front());
+            drop(waiting.front().socket);
+            waiting.pop_front();
+        }
+        ++perClient[w.client];
+        waiting.push_back(std::move(w));
+    };
     while (!_stop.load()) {
         fds.clear();
         fds.push_back({fdOf(_socket), POLLIN, 0});
         fds.push_back({_wake[0], POLLIN, 0});
         auto now = Clock::now();
         auto wait = std::chrono::milliseconds(200); // also how soon a stop is noticed
+        const auto until = [&](Clock::time_point deadline) {
+            wait = std::min(wait, std::max(std::chrono::milliseconds(0),
+                                           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
+        };
         for (const auto& w : waiting) {
             fds.push_back({fdOf(w.socket), POLLIN, 0});
-            wait = std::min(wait, std::max(std::chrono::milliseconds(0),
-                                           std::chrono::duration_cast<std::chrono::milliseconds>(w.deadline - now)));
+            until(w.deadline);
+        }
+        for (const auto& l : lingering) {
+            fds.push_back({fdOf(l.socket), POLLIN, 0});
+            until(l.deadline);
         }
         if (::poll(fds.data(), fds.size(), static_cast<int>(wait.count())) < 0 && errno != EINTR) {
             log.error("the HTTP gate's poll failed: %s", std::string(std::strerror(errno)));
@@ -275,14 +316,14 @@ void HeadGate::run() {
         std::deque<Waiting> still;
         for (std::size_t i = 0; i < waiting.size(); ++i) {
             auto& w = waiting[i];
+            bool keep = true;
             if (fds[i + 2].revents != 0) {
                 const int fd = fdOf(w.socket);
                 const ssize_t got = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
                 if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
                     drop(w.socket); // closed or reset before its head was complete
-                    continue;
-                }
-                if (got > 0) {
+                    keep = false;
+                } else if (got > 0) {
                     if (w.idle) { // the next request has begun: its head gets the head deadline
                         w.idle = false;
                         w.deadline = now + headTimeout;
@@ -294,41 +335,69 @@ void HeadGate::run() {
                             _served[fd] = w.served;
                         }
                         _dispatcher->enqueue(w.socket);
-                        continue;
-                    }
-                    if (static_cast<std::size_t>(got) >= peek.size()) {
+                        keep = false;
+                    } else if (static_cast<std::size_t>(got) >= peek.size()) {
                         refuse(w.socket, "431 Request Header Fields Too Large");
-                        continue;
+                        keep = false;
+                    } else {
+                        wakeAfter(fd, static_cast<int>(got) + 1);
                     }
-                    wakeAfter(fd, static_cast<int>(got) + 1);
                 }
             }
-            if (now >= w.deadline) {
+            if (keep && now >= w.deadline) {
                 if (w.idle)
                     drop(w.socket); // an idle keep-alive connection simply ends
                 else
                     refuse(w.socket, "408 Request Timeout");
-                continue;
+                keep = false;
             }
-            still.push_back(std::move(w));
+            if (keep)
+                still.push_back(std::move(w));
+            else
+                leave(w);
         }
         waiting.swap(still);
+
+        // Lingering closes: what the client still sends is read and dropped until it stops or the time is up,
+        // so that the answer it was sent is read instead of lost to a reset.
+        std::deque<Waiting> stillLingering;
+        const std::size_t firstLinger = fds.size() - lingering.size(); // their entries come last
+        for (std::size_t i = 0; i < lingering.size(); ++i) {
+            auto& l = lingering[i];
+            bool done = now >= l.deadline;
+            if (!done && fds[firstLinger + i].revents != 0) {
+                for (;;) {
+                    const ssize_t got = ::recv(fdOf(l.socket), scratch.data(), scratch.size(), MSG_DONTWAIT);
+                    if (got > 0) continue;
+                    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
+                    done = true; // the client closed (or reset): nothing more to wait for
+                    break;
+                }
+            }
+            if (done)
+                drop(l.socket);
+            else
+                stillLingering.push_back(std::move(l));
+        }
+        lingering.swap(stillLingering);
 
         if (fds[1].revents & POLLIN) {
             char drain[256];
             while (::read(_wake[0], drain, sizeof drain) > 0) {
             }
-            std::vector<std::pair<Poco::Net::StreamSocket, int>> returned;
+            std::vector<Returned> returned;
             {
                 std::lock_guard<std::mutex> lock(_returnedMutex);
                 returned.swap(_returned);
             }
-            for (auto& [socket, served] : returned) {
-                if (waiting.size() >= _settings.maxPending) {
-                    drop(waiting.front().socket);
-                    waiting.pop_front();
+            for (auto& r : returned) {
+                if (r.linger) {
+                    ::shutdown(fdOf(r.socket), SHUT_WR); // the answer is out; the client sees its end
+                    wakeAfter(fdOf(r.socket), 1);
+                    lingering.push_back({r.socket, now + lingerTimeout, false, 0, ""});
+                } else {
+                    admit({r.socket, now + idleTimeout, true, r.served, clientOf(r.socket)});
                 }
-                waiting.push_back({socket, now + idleTimeout, true, served});
             }
         }
 
@@ -340,21 +409,24 @@ void HeadGate::run() {
                 } catch (const Poco::Exception&) {
                     break; // nothing more to accept now (EAGAIN) or a connection reset before accept
                 }
-                if (waiting.size() >= _settings.maxPending) {
-                    drop(waiting.front().socket);
-                    waiting.pop_front();
-                }
                 {
                     std::lock_guard<std::mutex> lock(_returnedMutex);
                     _served.erase(fdOf(socket)); // a number reused from a connection the dispatcher dropped
                 }
-                waiting.push_back({socket, now + headTimeout, false, 0});
+                std::string client = clientOf(socket);
+                const auto found = perClient.find(client);
+                if (found != perClient.end() && found->second >= _settings.maxPerClient) {
+                    refuse(socket, "429 Too Many Requests"); // one address may not fill the gate
+                    continue;
+                }
+                admit({socket, now + headTimeout, false, 0, std::move(client)});
             }
         }
     }
     for (auto& w : waiting) drop(w.socket);
+    for (auto& l : lingering) drop(l.socket);
     std::lock_guard<std::mutex> lock(_returnedMutex);
-    for (auto& returned : _returned) drop(returned.first);
+    for (auto& returned : _returned) drop(returned.socket);
     _returned.clear();
 }
 

@@ -13,7 +13,9 @@
 // A keep-alive connection goes back to the gate after each answer (GateConnection, in HeadGate.cpp, serves one
 // request where Poco's HTTPServerConnection would loop over them): an idle connection waits at the gate
 // without a thread, for http.keepalive_timeout_s, and its next request head is awaited like the first. So a
-// worker is held only while a request is being read after its head, handled and answered.
+// worker is held only while a request is being read after its head, handled and answered. An answer sent
+// before its request was read whole (413, 400) is followed by a lingering close at the gate, and one client
+// address may hold at most http.max_connections_per_client connections at the gate (429 beyond).
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerParams.h>
@@ -34,6 +36,10 @@ struct HeadGateSettings {
     int headTimeoutMs = 5000;
     std::size_t maxHeadBytes = 65536;
     std::size_t maxPending = 1024;
+    /// Connections of one client address that may wait at the gate (http.max_connections_per_client).
+    std::size_t maxPerClient = 256;
+    /// How long an early answer's connection is drained before it is closed (http.linger_ms).
+    int lingerMs = 2000;
 };
 
 class HeadGate {
@@ -51,7 +57,10 @@ public:
     void stopAll(bool abortCurrent = false);
 
     /// A worker gives a keep-alive connection back after answering its `served`th request (thread-safe).
-    void giveBack(const Poco::Net::StreamSocket& socket, int served);
+    /// With `linger`, the answer came before the request was read whole: the gate closes the connection
+    /// gracefully (shutdown, then reads and drops what still comes for HeadGateSettings::lingerMs), so the
+    /// client reads the answer instead of a reset.
+    void giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger = false);
     /// How many requests the connection on `fd` has had answered (0 for a new one); forgets it.
     int takeServed(int fd);
     bool stopping() const { return _stop.load(); }
@@ -62,7 +71,12 @@ private:
     Poco::Net::HTTPRequestHandlerFactory::Ptr _factory;
     Poco::Net::HTTPServerParams::Ptr _params;
     std::mutex _returnedMutex;
-    std::vector<std::pair<Poco::Net::StreamSocket, int>> _returned; // given back, not yet watched
+    struct Returned {
+        Poco::Net::StreamSocket socket;
+        int served = 0;
+        bool linger = false;
+    };
+    std::vector<Returned> _returned; // given back, not yet watched
     std::unordered_map<int, int> _served;                           // fd -> requests answered, while at a worker
     int _wake[2] = {-1, -1};                                        // a pipe: giveBack wakes the gate's poll
     Poco::Net::ServerSocket _socket;

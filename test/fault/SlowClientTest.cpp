@@ -201,4 +201,63 @@ BOOST_AUTO_TEST_CASE(idle_keep_alive_connections_hold_no_worker) {
     BOOST_TEST(server.running(), server.logTail());
 }
 
+// One client address may not fill the gate: past http.max_connections_per_client waiting connections a new
+// one is answered 429 and closed; others are admitted once those go.
+BOOST_AUTO_TEST_CASE(one_address_may_hold_only_so_many_connections_at_the_gate) {
+    Registry registry;
+    ServerProcess server(registry, {"http.max_connections_per_client=5"});
+    server.start();
+    const Poco::Net::SocketAddress address("127.0.0.1", static_cast<Poco::UInt16>(server.port()));
+    std::vector<Poco::Net::StreamSocket> silent(5);
+    for (auto& s : silent) s.connect(address);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // all five are at the gate
+    Poco::Net::StreamSocket extra;
+    extra.connect(address);
+    extra.setReceiveTimeout(Poco::Timespan(3, 0));
+    std::string answer;
+    char buffer[256];
+    try {
+        for (int n; (n = extra.receiveBytes(buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+    } catch (const Poco::Exception& e) {
+        BOOST_TEST_MESSAGE("read ended with " << e.displayText());
+    }
+    BOOST_TEST(answer.rfind("HTTP/1.1 429", 0) == 0, "answer: " << answer);
+    for (auto& s : silent) s.close();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    BOOST_TEST(call(server.port(), "GET", "/healthz").status == 200);
+}
+
+// An answer sent before the request was read whole (413 for a body over the limit) is followed by a lingering
+// close: a client that sends its whole body and then reads gets the answer, not a reset.
+BOOST_AUTO_TEST_CASE(an_early_answer_is_read_by_a_client_still_sending) {
+    Registry registry;
+    ServerProcess server(registry);
+    server.start();
+    const auto admin = registry.token("admin");
+    const std::string body = "{\"name\": \"" + std::string(4 << 20, 'x') + "\"}";
+    for (int round = 0; round < 5; ++round) {
+        Poco::Net::StreamSocket s;
+        s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
+        const std::string head = "POST /api/v1/facilities HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin +
+                                 "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
+                                 "\r\n\r\n";
+        std::string answer;
+        try {
+            s.sendBytes(head.data(), static_cast<int>(head.size()));
+            for (std::size_t sent = 0; sent < body.size();) {
+                const int n = s.sendBytes(body.data() + sent, static_cast<int>(std::min<std::size_t>(65536, body.size() - sent)));
+                if (n <= 0) break;
+                sent += static_cast<std::size_t>(n);
+            }
+            s.setReceiveTimeout(Poco::Timespan(5, 0));
+            char buffer[4096];
+            for (int n; (n = s.receiveBytes(buffer, sizeof buffer)) > 0;) answer.append(buffer, static_cast<std::size_t>(n));
+        } catch (const Poco::Exception& e) {
+            BOOST_ERROR("round " << round << ": " << e.displayText() << " (read so far: " << answer.substr(0, 80) << ")");
+        }
+        BOOST_TEST(answer.rfind("HTTP/1.1 413", 0) == 0, "round " << round << ": " << answer.substr(0, 200));
+    }
+    BOOST_TEST(server.running(), server.logTail());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
