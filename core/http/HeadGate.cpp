@@ -1,5 +1,6 @@
 #include "http/HeadGate.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequestImpl.h>
@@ -22,6 +23,7 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -107,6 +109,28 @@ void sendError(Poco::Net::HTTPServerSession& session, Poco::Net::HTTPResponse::H
     session.setKeepAlive(false);
 }
 
+/// Poco's own limits on the request line and headers (field count, name and value length) end in a
+/// MessageException before any handler runs: answered, like every other error, with a problem document.
+void sendHeadProblem(Poco::Net::HTTPServerSession& session, const std::string& what) {
+    Poco::Net::HTTPServerResponseImpl response(session);
+    response.setVersion(Poco::Net::HTTPMessage::HTTP_1_1);
+    response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
+    response.setKeepAlive(false);
+    response.setContentType("application/problem+json; charset=utf-8");
+    Poco::JSON::Object problem(Poco::JSON_PRESERVE_KEY_ORDER);
+    problem.set("type", "about:blank");
+    problem.set("title", "请求有误");
+    problem.set("status", 400);
+    problem.set("detail", "请求行或请求头不符合要求(过长、过多或格式错误) / the request line or headers are malformed or "
+                          "over the limits: " + what);
+    std::ostringstream body;
+    problem.stringify(body);
+    const std::string text = body.str();
+    response.setContentLength(static_cast<std::streamsize>(text.size()));
+    response.send() << text;
+    session.setKeepAlive(false);
+}
+
 /// Serves the request(s) a connection has sent, as Poco's HTTPServerConnection does, but instead of
 /// waiting on a worker thread for the next keep-alive request it gives the connection back to the gate.
 class GateConnection : public Poco::Net::TCPServerConnection {
@@ -159,9 +183,9 @@ public:
                 }
             } catch (const Poco::Net::NoMessageException&) {
                 return;
-            } catch (const Poco::Net::MessageException&) {
+            } catch (const Poco::Net::MessageException& e) {
                 try {
-                    sendError(session, HTTPResponse::HTTP_BAD_REQUEST);
+                    sendHeadProblem(session, e.message());
                 } catch (...) {
                     return;
                 }
