@@ -122,6 +122,7 @@ void readPlanAuthWeb(Reader& r, Settings& s) {
     a.pbkdf2Iterations = narrow<int>(
         r.integer("auth.pbkdf2_iterations", a.pbkdf2Iterations, 1, auth::PasswordHasher::kMaxIterations));
     a.tokenTtlHours = narrow<int>(r.integer("auth.token_ttl_hours", a.tokenTtlHours, 1, 8784));
+    a.tokenCacheSeconds = narrow<int>(r.integer("auth.token_cache_seconds", a.tokenCacheSeconds, 0, 300));
     a.maxFailedLogins = narrow<int>(r.integer("auth.max_failed_logins", a.maxFailedLogins, 1, 1000));
     a.lockoutMinutes = narrow<int>(r.integer("auth.lockout_minutes", a.lockoutMinutes, 1, 100000));
     auto& w = s.web;

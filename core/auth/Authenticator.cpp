@@ -52,6 +52,15 @@ std::optional<IssuedToken> Authenticator::signIn(const std::string& username, co
 std::optional<Principal> Authenticator::authenticate(const std::string& token) {
     if (token.size() < 20 || token.size() > 200) return std::nullopt;
     const std::string hash = hashSecret(token);
+    const auto now = std::chrono::steady_clock::now();
+    if (_settings.tokenCacheSeconds > 0) {
+        std::lock_guard<std::mutex> lock(_cacheMutex);
+        const auto found = _cache.find(hash);
+        if (found != _cache.end()) {
+            if (now < found->second.until) return found->second.principal;
+            _cache.erase(found);
+        }
+    }
     const auto record = _users.findLiveToken(hash, domain::nowTimestamp());
     if (!record || record->kind != "api") return std::nullopt;
     const auto user = _users.get(record->userId);
@@ -62,9 +71,32 @@ std::optional<Principal> Authenticator::authenticate(const std::string& token) {
     p.role = user->role;
     p.district = user->district;
     p.tokenHash = hash;
+    if (_settings.tokenCacheSeconds > 0) {
+        // Kept no longer than the token lives (its expiry is a timestamp; the cache uses the steady clock).
+        auto until = now + std::chrono::seconds(_settings.tokenCacheSeconds);
+        if (const auto expires = domain::parseTimestamp(record->expiresAt)) {
+            const auto left = std::chrono::milliseconds(*expires - domain::nowEpochMs());
+            until = std::min(until, now + left);
+        }
+        std::lock_guard<std::mutex> lock(_cacheMutex);
+        if (_cache.size() >= 10000) _cache.clear(); // a bound, not a policy: the next requests refill it
+        _cache[hash] = {p, until};
+    }
     return p;
 }
 
-void Authenticator::revoke(const Principal& principal) { _users.revokeToken(principal.tokenHash); }
+void Authenticator::revoke(const Principal& principal) {
+    {
+        std::lock_guard<std::mutex> lock(_cacheMutex);
+        _cache.erase(principal.tokenHash);
+    }
+    _users.revokeToken(principal.tokenHash);
+}
+
+void Authenticator::forgetUser(long long userId) {
+    std::lock_guard<std::mutex> lock(_cacheMutex);
+    for (auto it = _cache.begin(); it != _cache.end();)
+        it = it->second.principal.userId == userId ? _cache.erase(it) : std::next(it);
+}
 
 } // namespace registry::auth

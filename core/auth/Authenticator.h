@@ -7,7 +7,10 @@
 #include "domain/User.h"
 #include "store/UserRepository.h"
 
+#include <chrono>
+#include <mutex>
 #include <optional>
+#include <unordered_map>
 #include <string>
 
 namespace registry::auth {
@@ -17,6 +20,11 @@ struct AuthSettings {
     int tokenTtlHours = 12;
     int maxFailedLogins = 5; // consecutive failures before the account is locked (counted in the database)
     int lockoutMinutes = 15;
+    /// How long a bearer token's principal is reused before the database is asked again
+    /// (auth.token_cache_seconds; 0: every request asks). Sign-out, a password change, a deactivation or
+    /// any change of the user through this server forget it at once; through another instance or the CLI,
+    /// within this time.
+    int tokenCacheSeconds = 5;
 };
 
 struct IssuedToken {
@@ -41,14 +49,23 @@ public:
     std::optional<Principal> authenticate(const std::string& token);
 
     void revoke(const Principal& principal);
+    /// Forgets the cached principals of `userId` (its role, district, password or active flag changed).
+    void forgetUser(long long userId);
 
     const PasswordHasher& hasher() const { return _hasher; }
     const AuthSettings& settings() const { return _settings; }
 
 private:
+    struct Cached {
+        Principal principal;
+        std::chrono::steady_clock::time_point until;
+    };
+
     store::UserRepository _users;
     AuthSettings _settings;
     PasswordHasher _hasher;
+    std::mutex _cacheMutex;
+    std::unordered_map<std::string, Cached> _cache; // by token hash
 };
 
 } // namespace registry::auth

@@ -74,7 +74,11 @@ domain::User Users::update(const Principal& who, long long id, const DraftSource
     require(who, Action::ManageUsers, changed.district); // never moved out of the admin's district
     // One transaction: the fields, the password, and the end of the user's sessions (store::UserRepository).
     const auto newHash = draft.value.password ? std::optional<std::string>(hash(*draft.value.password)) : std::nullopt;
-    return storeWrite<domain::User>([&] { return users.update(changed, draft.expectedVersion, who.username, newHash); });
+    auto updated =
+        storeWrite<domain::User>([&] { return users.update(changed, draft.expectedVersion, who.username, newHash); });
+    // Its role, district, password or active flag may have changed: no cached principal outlives that.
+    if (_c.authenticator) _c.authenticator->forgetUser(updated.id);
+    return updated;
 }
 
 std::optional<domain::User> Users::findByUsername(const Principal& who, const std::string& username) {
@@ -93,6 +97,7 @@ void Users::setPassword(const Principal& who, const std::string& username, const
         store::UserRepository(_c.db).setPassword(user->id, hash(password), who.username);
         return *user;
     });
+    if (_c.authenticator) _c.authenticator->forgetUser(user->id);
 }
 
 IssuedToken Users::issueToken(const Principal& who, const std::string& username, int hours) {

@@ -210,6 +210,27 @@ BOOST_AUTO_TEST_CASE(a_deactivated_user_can_neither_sign_in_nor_use_a_token) {
     BOOST_TEST(Server::instance().signIn("li.si", "a-good-password-7").empty());
 }
 
+// A token's principal is reused for a few seconds (auth.token_cache_seconds), but a change of the user
+// through the API takes effect on the very next request of a token that was just used.
+BOOST_AUTO_TEST_CASE(a_changed_user_is_seen_at_once_by_a_token_in_use) {
+    const auto admin = as("admin");
+    const auto created = admin.post("/api/v1/users", newUser("qian.qi", "inspector", "110108"));
+    BOOST_REQUIRE_EQUAL(created.status, 201);
+    const Client user(Server::instance().signIn("qian.qi", "a-good-password-7"));
+    BOOST_REQUIRE(!user.token().empty());
+    BOOST_TEST(user.post("/api/v1/facilities", facilityBody("110108", "缓存测试甲")).status == 201);
+    const auto moved = admin.put(created.header("Location"),
+                                 without(newUser("qian.qi", "inspector", "110105"), {"password"}), created.etag());
+    BOOST_REQUIRE_MESSAGE(moved.status == 200, moved.describe());
+    BOOST_TEST(user.post("/api/v1/facilities", facilityBody("110108", "缓存测试乙")).status == 403);
+    BOOST_TEST(user.post("/api/v1/facilities", facilityBody("110105", "缓存测试丙")).status == 201);
+    const auto off = admin.put(created.header("Location"),
+                               with(without(newUser("qian.qi", "inspector", "110105"), {"password"}), {{"active", false}}),
+                               moved.etag());
+    BOOST_REQUIRE_MESSAGE(off.status == 200, off.describe());
+    BOOST_TEST(user.get("/api/v1/me").status == 401);
+}
+
 BOOST_AUTO_TEST_CASE(user_fields_are_checked_all_at_once) {
     const auto admin = as("admin");
     const auto state = dbState();
