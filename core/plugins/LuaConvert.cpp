@@ -299,17 +299,27 @@ void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference)
     pushView(lua, *codec::toJson(reference), "reference price");
 }
 
-Var toJson(lua_State* lua, int index, const std::string& path, std::size_t maxBytes) {
+namespace {
+Var convertCounting(lua_State* lua, int index, const std::string& path, std::size_t maxBytes, std::size_t* copied) {
     ToJson converter{lua, maxBytes};
-    return converter.convert(lua_absindex(lua, index), path, 0);
+    Var value = converter.convert(lua_absindex(lua, index), path, 0);
+    if (copied) *copied = converter.bytes;
+    return value;
+}
+} // namespace
+
+Var toJson(lua_State* lua, int index, const std::string& path, std::size_t maxBytes) {
+    return convertCounting(lua, index, path, maxBytes, nullptr);
 }
 
-Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path, std::size_t maxBytes) {
+Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path, std::size_t maxBytes,
+                         std::size_t* copiedBytes) {
     index = lua_absindex(lua, index);
+    if (copiedBytes) *copiedBytes = 0;
     if (lua_isnil(lua, index)) return new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     if (lua_type(lua, index) != LUA_TTABLE)
         luaL_error(lua, "%s: a table expected, got %s", path.c_str(), luaL_typename(lua, index));
-    Var value = toJson(lua, index, path, maxBytes);
+    Var value = convertCounting(lua, index, path, maxBytes, copiedBytes);
     if (value.type() == typeid(Object::Ptr)) return value.extract<Object::Ptr>();
     luaL_error(lua, "%s: a table with named fields expected, got a list", path.c_str());
     return nullptr;

@@ -41,8 +41,10 @@ Poco::Dynamic::Var toJson(lua_State* lua, int index, const std::string& path,
                           std::size_t maxBytes = static_cast<std::size_t>(-1));
 
 /// As toJson, for a value that must be a table converting to an object (nil gives an empty object).
+/// `copiedBytes`, when given, receives the bytes of text it copied.
 Poco::JSON::Object::Ptr toJsonObject(lua_State* lua, int index, const std::string& path,
-                                     std::size_t maxBytes = static_cast<std::size_t>(-1));
+                                     std::size_t maxBytes = static_cast<std::size_t>(-1),
+                                     std::size_t* copiedBytes = nullptr);
 
 /// Checks the table a plugin file returned (at `index`) and pushes a new table of its hook functions by
 /// hook name ("checks.price" → function). Raises "manifest: …" on the first problem: a missing or bad

@@ -8,7 +8,6 @@
 
 #include <Poco/Logger.h>
 
-#include <sstream>
 #include <stdexcept>
 
 namespace registry::plugins {
@@ -334,11 +333,10 @@ int PluginState::ctxFinding(lua_State* lua) {
                    static_cast<int>(kMaxFindingBytesPerCall));
     lua_getfield(lua, t, "details");
     const std::size_t detailsLeft = std::min(kMaxDetailsBytes, callLeft - finding.message.size() - finding.rule.size());
-    finding.details = convert::toJsonObject(lua, -1, "ctx.finding: details", detailsLeft);
+    std::size_t detailsBytes = 0; // counted by the converter as it copied them
+    finding.details = convert::toJsonObject(lua, -1, "ctx.finding: details", detailsLeft, &detailsBytes);
     lua_pop(lua, 1);
-    std::ostringstream counted;
-    finding.details->stringify(counted);
-    frame.findingBytes += finding.message.size() + finding.rule.size() + counted.str().size();
+    frame.findingBytes += finding.message.size() + finding.rule.size() + detailsBytes;
 
     return guarded(lua, "finding", [&] {
         if (frame.result->findings.size() >= state._maxFindings)
