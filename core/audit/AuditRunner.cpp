@@ -123,7 +123,7 @@ private:
         data.forgetRecords();
         data.preload(batch.prices);
         // One Lua state for the whole batch, and the records go into it as they are, without a JSON view.
-        plugins::StatePool::Lease lease = _host.lease();
+        plugins::PluginHost::Lease lease = _host.lease();
         for (const auto& price : batch.prices) {
             if (const domain::Facility* facility = data.facilityOf(price.facilityId)) {
                 plugins::Subject subject{domain::SubjectType::Price, nullptr, facility->district};
@@ -148,7 +148,7 @@ private:
     }
 
     void check(const plugins::Subject& subject, long long subjectId, StorePluginData& data,
-               plugins::StatePool::Lease& lease) {
+               plugins::PluginHost::Lease& lease) {
         ++_perDistrict[subject.district];
         const auto reported = _host.runChecks(subject, data, _run.auditDate, &_pluginRun, lease);
         const std::size_t first = _staged.size();

@@ -18,12 +18,25 @@ struct Limits {
     std::chrono::milliseconds wallTimePerCall{1000}; // plugins.time_limit_ms
 };
 
+/// Where plugins run: in sandbox processes (the default, Worker.h), or in the server's own threads (the
+/// first round's host; kept for comparison in benchmarks and for platforms without the worker).
+enum class Isolation { Process, Thread };
+
 struct HostSettings {
     Limits limits;
+    /// plugins.isolation: process | thread.
+    Isolation isolation = Isolation::Process;
+    /// The program with the `plugin-worker` verb; empty: the running program (/proc/self/exe). Tests that
+    /// host plugins in their own binary point it at funeral-registry.
+    std::string workerExecutable;
+    /// How long a write waits for a free sandbox process before it is answered 503:
+    /// plugins.queue_timeout_ms.
+    std::chrono::milliseconds queueTimeout{10000};
     /// A plugin that fails this many times in one run (an audit, a write) is skipped for the rest of it:
     /// plugins.max_failures_per_run.
     int maxFailuresPerRun = 5;
-    /// Lua states kept for worker threads; a thread that finds none free waits: plugins.states.
+    /// Sandbox processes (or Lua states, with thread isolation) kept for the server's threads; a thread
+    /// that finds none free waits: plugins.states.
     std::size_t states = 8;
     /// ctx.finding calls kept per call, the rest dropped with one notice: plugins.max_findings_per_call.
     std::size_t maxFindingsPerCall = 100;

@@ -413,4 +413,17 @@ Manifest readManifest(lua_State* lua, int index) {
     return manifest; // the hooks table stays pushed
 }
 
+void pushSubject(lua_State* lua, const Subject& subject) {
+    if (subject.view) {
+        const std::string what = domain::toString(subject.type);
+        pushView(lua, *subject.view, what.c_str());
+    } else if (subject.type == domain::SubjectType::Price) {
+        pushPrice(lua, *subject.price, *subject.facility);
+    } else if (subject.type == domain::SubjectType::Facility) {
+        pushFacility(lua, *subject.facility);
+    } else {
+        pushBurialSite(lua, *subject.site);
+    }
+}
+
 } // namespace registry::plugins::convert

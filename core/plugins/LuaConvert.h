@@ -10,6 +10,7 @@
 #include "domain/Price.h"
 #include "plugins/Lua.h"
 #include "plugins/Plugin.h"
+#include "plugins/Views.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Object.h>
@@ -28,6 +29,9 @@ void pushView(lua_State* lua, const Poco::JSON::Object& view, const char* what);
 void pushPrice(lua_State* lua, const domain::PriceRecord& price, const domain::Facility& facility);
 void pushFacility(lua_State* lua, const domain::Facility& facility);
 void pushBurialSite(lua_State* lua, const domain::BurialSite& site);
+
+/// The subject's table: its view (named after its type), or its records as the three above push them.
+void pushSubject(lua_State* lua, const Subject& subject);
 
 /// A reference price as ctx.reference_price returns it (the API's fields: cap_fen, basis, effective_from…).
 void pushReferencePrice(lua_State* lua, const domain::ReferencePrice& reference);

@@ -30,19 +30,6 @@ int PluginRun::failures(const std::string& plugin) const {
     return it == _failures.end() ? 0 : it->second;
 }
 
-bool Subject::present() const {
-    if (view) return true;
-    switch (type) {
-    case domain::SubjectType::Price:
-        return price && facility;
-    case domain::SubjectType::Facility:
-        return facility != nullptr;
-    case domain::SubjectType::BurialSite:
-        return site != nullptr;
-    }
-    return false;
-}
-
 namespace {
 
 /// The record's effective_from for a price (ctx.reference_price caps as of that date), else "".
@@ -53,22 +40,6 @@ std::string priceDate(const Subject& subject) {
     if (view.has("effective_from") && view.get("effective_from").isString())
         return view.getValue<std::string>("effective_from");
     return {};
-}
-
-/// Pushes the subject's table: its view, or its records.
-std::function<void(lua_State*)> subjectPusher(const Subject& subject) {
-    return [&subject](lua_State* lua) {
-        if (subject.view) {
-            const std::string what = domain::toString(subject.type);
-            convert::pushView(lua, *subject.view, what.c_str());
-        } else if (subject.type == domain::SubjectType::Price) {
-            convert::pushPrice(lua, *subject.price, *subject.facility);
-        } else if (subject.type == domain::SubjectType::Facility) {
-            convert::pushFacility(lua, *subject.facility);
-        } else {
-            convert::pushBurialSite(lua, *subject.site);
-        }
-    };
 }
 
 } // namespace
@@ -110,11 +81,28 @@ Finding failureFinding(const PluginSource& plugin, const std::string& hook, cons
 }
 
 PluginHost::PluginHost(HostSettings settings, LogSink log)
-    : _registry(std::move(settings), log), _pool(_registry, log), _log(log) {}
+    : _registry(std::move(settings), log), _pool(_registry, log), _workers(_registry, log), _log(log) {}
+
+PluginHost::Lease PluginHost::lease() {
+    if (settings().isolation == Isolation::Thread) return Lease(_pool.acquire());
+    return Lease(_workers.acquire());
+}
+
+PluginHost::SandboxStatus PluginHost::sandbox() const {
+    SandboxStatus status;
+    status.isolation = settings().isolation;
+    if (const auto confinement = _workers.confinement()) {
+        status.started = true;
+        status.seccomp = confinement->seccomp;
+        status.seccompError = confinement->seccompError;
+        status.addressSpaceBytes = confinement->addressSpaceBytes;
+    }
+    return status;
+}
 
 template <class OnResult>
 void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
-                          PluginRun* run, StatePool::Lease* held, OnResult&& onResult) {
+                          PluginRun* run, Lease* held, OnResult&& onResult) {
     if (!subject.present()) return;
     CallEnvironment environment;
     environment.data = &data;
@@ -124,44 +112,78 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
     if (environment.asOfDate.empty()) environment.asOfDate = today;
 
     const std::string& hook = hookName(kind, subject.type);
-    std::optional<StatePool::Lease> own;
-    if (!held) own.emplace(_pool.acquire());
-    StatePool::Lease& lease = held ? *held : *own;
-    std::optional<PluginState::PreparedRecord> record; // one conversion for all plugins of this state
-    for (const auto& plugin : lease.plugins().plugins) {
-        if (!plugin->appliesTo(subject.district) || !plugin->has(hook)) continue;
-        if (run && run->skipped(plugin->manifest.name)) continue;
-        if (lease.state().exhausted()) {
-            record.reset(); // belongs to the state about to be replaced
-            lease.refresh();
-        }
-        if (!record) record.emplace(lease.state(), subject.type, subjectPusher(subject));
-        HookResult result = lease.state().call(*plugin, kind, *record, environment);
+    std::optional<Lease> own;
+    if (!held) own.emplace(lease());
+    Lease& lease = held ? *held : *own;
+
+    // One plugin's result: its failure counted and turned into a finding, then handed on. False: stop.
+    const auto deliver = [&](const PluginSource& plugin, HookResult& result) {
         if (result.droppedFindings > 0 && _log)
-            _log(plugin->manifest.name,
-                 std::to_string(result.droppedFindings) + " findings beyond the limit of " +
-                     std::to_string(settings().maxFindingsPerCall) + " per call dropped");
+            _log(plugin.manifest.name, std::to_string(result.droppedFindings) + " findings beyond the limit of " +
+                                           std::to_string(settings().maxFindingsPerCall) + " per call dropped");
         std::optional<Finding> failure;
         if (!result.call.ok()) {
-            failure = failureFinding(*plugin, hook, subject, result.call);
-            if (run && run->recordFailure(plugin->manifest.name)) {
+            failure = failureFinding(plugin, hook, subject, result.call);
+            if (run && run->recordFailure(plugin.manifest.name)) {
                 failure->message += " (failed " + std::to_string(settings().maxFailuresPerRun) +
                                     " times in this run: skipped for the rest of it)";
                 failure->details->set("skipped", true);
             }
         }
-        if (!onResult(*plugin, result, failure)) return;
+        return onResult(plugin, result, failure);
+    };
+
+    if (lease._worker) {
+        WorkerPool::Lease& worker = *lease._worker;
+        std::vector<const PluginSource*> chosen;
+        for (const auto& plugin : worker.plugins().plugins)
+            if (plugin->appliesTo(subject.district) && plugin->has(hook) &&
+                !(run && run->skipped(plugin->manifest.name)))
+                chosen.push_back(plugin.get());
+        bool stopped = false;
+        while (!chosen.empty() && !stopped) {
+            const auto end = worker.process().call(kind, subject, environment, kind == HookKind::Validate, chosen,
+                                                   [&](std::size_t i, HookResult& result) {
+                                                       if (!stopped && !deliver(*chosen[i], result)) stopped = true;
+                                                   });
+            if (end.completed) break;
+            // The plugin that hung or took the process down gets the error finding; the others go on in a
+            // new process.
+            HookResult failed;
+            failed.call = end.failure;
+            if (_log) _log(chosen[end.stoppedAt]->manifest.name, "sandbox process stopped: " + end.failure.message);
+            if (!stopped && !deliver(*chosen[end.stoppedAt], failed)) stopped = true;
+            chosen.erase(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(end.stoppedAt) + 1);
+            worker.replace();
+        }
+        return;
+    }
+
+    StatePool::Lease& state = *lease._state;
+    std::optional<PluginState::PreparedRecord> record; // one conversion for all plugins of this state
+    for (const auto& plugin : state.plugins().plugins) {
+        if (!plugin->appliesTo(subject.district) || !plugin->has(hook)) continue;
+        if (run && run->skipped(plugin->manifest.name)) continue;
+        if (state.state().exhausted()) {
+            record.reset(); // belongs to the state about to be replaced
+            state.refresh();
+        }
+        if (!record)
+            record.emplace(state.state(), subject.type,
+                           [&subject](lua_State* lua) { convert::pushSubject(lua, subject); });
+        HookResult result = state.state().call(*plugin, kind, *record, environment);
+        if (!deliver(*plugin, result)) return;
     }
 }
 
 std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& data, const std::string& today,
                                            PluginRun* run) {
-    StatePool::Lease lease = _pool.acquire();
-    return runChecks(subject, data, today, run, lease);
+    Lease held = lease();
+    return runChecks(subject, data, today, run, held);
 }
 
 std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& data, const std::string& today,
-                                           PluginRun* run, StatePool::Lease& lease) {
+                                           PluginRun* run, Lease& lease) {
     std::vector<Finding> findings;
     runHooks(HookKind::Checks, subject, data, today, run, &lease,
              [&](const PluginSource&, HookResult& result, std::optional<Finding>& failure) {

@@ -12,6 +12,7 @@
 #include "plugins/PluginRegistry.h"
 #include "plugins/StatePool.h"
 #include "plugins/Views.h"
+#include "plugins/WorkerPool.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -39,21 +40,6 @@ private:
     std::atomic<int> _skippedCount{0}; // plugins at the limit: none, the usual case, needs no lock
     mutable std::mutex _mutex;
     std::map<std::string, int> _failures;
-};
-
-/// The record plugins run on: its view (a write, a plugin test), or the stored records themselves (an
-/// audit), which go into Lua without a view in between. Plugins see the same table either way.
-struct Subject {
-    domain::SubjectType type = domain::SubjectType::Price;
-    const Poco::JSON::Object* view = nullptr; // priceView / facilityView / burialSiteView
-    std::string district;                     // decides which plugins apply
-    // Without a view: a price with its facility, a facility, or a burial site, as `type` says.
-    const domain::PriceRecord* price = nullptr;
-    const domain::Facility* facility = nullptr;
-    const domain::BurialSite* site = nullptr;
-
-    /// Whether there is a record to run on.
-    bool present() const;
 };
 
 /// A validate hook that refused the write.
@@ -89,15 +75,36 @@ public:
     std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
                                    PluginRun* run = nullptr);
 
-    /// A Lua state held by one thread across many records: an audit worker takes one per batch, so that
-    /// no lock is taken per record and the state's memory stays with the thread that allocates it (a
-    /// state passed between threads makes each free contend for another thread's malloc arena). Hold it
-    /// no longer than a batch: other threads may be waiting, and a reload takes effect at the next lease.
-    StatePool::Lease lease() { return _pool.acquire(); }
+    /// A sandbox process (or, with thread isolation, a Lua state) held by one thread across many records:
+    /// an audit worker takes one per batch, so that no lock is taken per record. Hold it no longer than a
+    /// batch: other threads may be waiting, and a reload takes effect at the next lease.
+    class Lease {
+    public:
+        Lease(Lease&&) noexcept = default;
 
-    /// runChecks with a state the caller holds.
+    private:
+        friend class PluginHost;
+        explicit Lease(StatePool::Lease state) : _state(std::move(state)) {}
+        explicit Lease(WorkerPool::Lease worker) : _worker(std::move(worker)) {}
+        std::optional<StatePool::Lease> _state;
+        std::optional<WorkerPool::Lease> _worker;
+    };
+    /// Throws Busy when every process stayed in use for HostSettings::queueTimeout.
+    Lease lease();
+
+    /// runChecks with a lease the caller holds.
     std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
-                                   PluginRun* run, StatePool::Lease& lease);
+                                   PluginRun* run, Lease& lease);
+
+    /// How plugins are confined now, for GET /api/v1/plugins and the log.
+    struct SandboxStatus {
+        Isolation isolation = Isolation::Process;
+        bool started = false; // a sandbox process has run (the rest is known only then)
+        bool seccomp = false;
+        std::string seccompError;
+        std::int64_t addressSpaceBytes = 0;
+    };
+    SandboxStatus sandbox() const;
 
     /// Runs the validate hooks, in name order, until one refuses. A failing validate hook never refuses:
     /// it is reported as an error finding and the write goes on.
@@ -107,10 +114,11 @@ public:
 private:
     template <class OnResult>
     void runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
-                  PluginRun* run, StatePool::Lease* held, OnResult&& onResult);
+                  PluginRun* run, Lease* held, OnResult&& onResult);
 
     PluginRegistry _registry;
     StatePool _pool;
+    WorkerPool _workers;
     LogSink _log;
 };
 

@@ -74,4 +74,17 @@ std::optional<domain::ReferencePrice> selectReferencePrice(const std::vector<dom
     return *best;
 }
 
+bool Subject::present() const {
+    if (view) return true;
+    switch (type) {
+    case domain::SubjectType::Price:
+        return price && facility;
+    case domain::SubjectType::Facility:
+        return facility != nullptr;
+    case domain::SubjectType::BurialSite:
+        return site != nullptr;
+    }
+    return false;
+}
+
 } // namespace registry::plugins

@@ -43,6 +43,21 @@ std::optional<domain::ReferencePrice> selectReferencePrice(const std::vector<dom
                                                            const std::string& district,
                                                            const std::string& date);
 
+/// The record plugins run on: its view (a write, a plugin test), or the stored records themselves (an
+/// audit), which go into Lua without a view in between. Plugins see the same table either way.
+struct Subject {
+    domain::SubjectType type = domain::SubjectType::Price;
+    const Poco::JSON::Object* view = nullptr; // priceView / facilityView / burialSiteView
+    std::string district;                     // decides which plugins apply
+    // Without a view: a price with its facility, a facility, or a burial site, as `type` says.
+    const domain::PriceRecord* price = nullptr;
+    const domain::Facility* facility = nullptr;
+    const domain::BurialSite* site = nullptr;
+
+    /// Whether there is a record to run on.
+    bool present() const;
+};
+
 /// Where ctx gets what it reads beyond the record itself. The server backs it with the store, the plugin
 /// test runner with the case's data. Called on the thread running the plugin; an exception becomes a Lua
 /// error in the plugin that called (an ordinary error, which the plugin may catch).

@@ -46,6 +46,7 @@ HostSettings fastSettings() {
     settings.limits.instructionsPerCall = 200'000;
     settings.limits.wallTimePerCall = std::chrono::milliseconds(2000);
     settings.states = 2;
+    settings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
     return settings;
 }
 

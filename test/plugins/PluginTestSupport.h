@@ -28,7 +28,8 @@ private:
     std::string _path;
 };
 
-/// Limits small enough that a runaway plugin ends within milliseconds.
+/// Limits small enough that a runaway plugin ends within milliseconds, and sandbox processes of the built
+/// funeral-registry.
 plugins::HostSettings fastSettings();
 
 /// A minimal price view in district 110108.

@@ -1,0 +1,34 @@
+#pragma once
+// Frames over the socket between the server and a sandbox process (Wire.h says what is in them): a 4-byte
+// length (of the type and payload), the type, the payload. The server side waits with a deadline and
+// never takes a signal from a peer that has gone (MSG_NOSIGNAL); the worker side blocks.
+
+#include "plugins/Wire.h"
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+namespace registry::plugins::channel {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Status {
+    Ok,
+    Timeout, // the deadline passed first
+    Closed,  // the peer closed its end or went away
+    TooLarge // the peer announced a frame above the limit
+};
+
+/// Writes one frame; Timeout if the peer stopped reading until the deadline.
+Status writeFrame(int fd, wire::FrameType type, const std::string& payload, Clock::time_point deadline);
+
+/// Reads one frame of at most `maxBytes`; nothing larger is ever allocated.
+Status readFrame(int fd, wire::FrameType& type, std::string& payload, std::uint32_t maxBytes,
+                 Clock::time_point deadline);
+
+/// The worker's side: blocking, false when the server has gone (or sent a frame above the limit).
+bool writeFrameBlocking(int fd, wire::FrameType type, const std::string& payload);
+bool readFrameBlocking(int fd, wire::FrameType& type, std::string& payload, std::uint32_t maxBytes);
+
+} // namespace registry::plugins::channel
