@@ -239,6 +239,13 @@ int RegistryApp::serve() {
     const auto loaded = pluginHost.load(pluginsDir);
     Poco::Logger::get("registry").information("plugins from %s: %z active, %z failed%s", pluginsDir, loaded.active,
                                               loaded.failed, loaded.error.empty() ? std::string() : ": " + domain::logSafe(loaded.error));
+    if (const auto sandbox = pluginHost.sandbox(); sandbox.isolation == plugins::Isolation::Thread)
+        Poco::Logger::get("registry").warning("plugins run in the server's own threads (plugins.isolation = thread)");
+    else if (sandbox.started && sandbox.seccomp)
+        Poco::Logger::get("registry").information(
+            "plugins run in sandbox processes: seccomp filter on, address space limit %s",
+            sandbox.addressSpaceBytes > 0 ? std::to_string(sandbox.addressSpaceBytes >> 20) + " MiB"
+                                          : std::string("none (sanitizer build)"));
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
     auto schedule = s.schedule;
     const std::string zone = schedule.timeZone;

@@ -145,6 +145,12 @@ void readPlugins(Reader& r, Settings& s) {
         r.integer("plugins.time_limit_ms", p.limits.wallTimePerCall.count(), 1, 3600000));
     p.maxFailuresPerRun = narrow<int>(r.integer("plugins.max_failures_per_run", p.maxFailuresPerRun, 1, 1000000));
     p.states = narrow<std::size_t>(r.integer("plugins.states", narrow<long long>(p.states), 1, 1024));
+    p.isolation = r.choice("plugins.isolation", p.isolation == plugins::Isolation::Thread ? "thread" : "process",
+                           {"process", "thread"}) == "thread"
+                      ? plugins::Isolation::Thread
+                      : plugins::Isolation::Process;
+    p.queueTimeout = std::chrono::milliseconds(
+        r.integer("plugins.queue_timeout_ms", p.queueTimeout.count(), 1, 3600000));
     p.maxFindingsPerCall = narrow<std::size_t>(
         r.integer("plugins.max_findings_per_call", narrow<long long>(p.maxFindingsPerCall), 1, 1000000));
     p.maxLogLinesPerCall = narrow<std::size_t>(

@@ -47,7 +47,16 @@ std::optional<std::string> RecordChecks::validate(const plugins::Subject& subjec
 std::vector<plugins::Finding> RecordChecks::check(const plugins::Subject& subject, long long subjectId) {
     StorePluginData data(_db);
     auto run = _host.newRun();
-    auto reported = _host.runChecks(subject, data, _today(), &run);
+    std::vector<plugins::Finding> reported;
+    try {
+        reported = _host.runChecks(subject, data, _today(), &run);
+    } catch (const std::exception& e) {
+        // The write is stored already (and answered as such): the next audit checks the record.
+        Poco::Logger::get("registry.plugins")
+            .error("the checks of a %s being written did not run: %s", domain::toString(subject.type),
+                   domain::logSafe(e.what()));
+        return {};
+    }
     std::vector<domain::Finding> stored;
     for (const auto& f : reported) stored.push_back(storedFinding(f, subject, subjectId));
     try {

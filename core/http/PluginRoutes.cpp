@@ -9,7 +9,13 @@ namespace registry::http {
 void addPluginRoutes(Router& router, ApiContext& context) {
     router.add("GET", "/api/v1/plugins", [&context](Exchange& ex) {
         Poco::JSON::Array::Ptr out = new Poco::JSON::Array;
-        for (const auto& p : service::Plugins(context.services()).list(ex.principal())) out->add(plugins::toJson(p));
+        service::Plugins plugins(context.services());
+        const auto sandbox = plugins.sandbox(); // the same for every plugin: they run in the same processes
+        for (const auto& p : plugins.list(ex.principal())) {
+            auto item = plugins::toJson(p);
+            item->set("sandbox", sandbox);
+            out->add(item);
+        }
         ex.sendJson(200, out);
     });
 

@@ -2,6 +2,7 @@
 
 #include "http/Responses.h"
 #include "domain/LogText.h"
+#include "plugins/WorkerPool.h"
 #include "store/Database.h"
 #include "store/Errors.h"
 
@@ -54,6 +55,9 @@ public:
             HttpError error = HttpError::notFound(request.getURI());
             fail(request, response, error);
         } catch (const store::Unavailable& e) {
+            HttpError error = unavailable(e.what());
+            fail(request, response, error);
+        } catch (const plugins::Unavailable& e) { // no sandbox process to be had: nothing was written
             HttpError error = unavailable(e.what());
             fail(request, response, error);
         } catch (const std::exception& e) {

@@ -83,6 +83,18 @@ Finding failureFinding(const PluginSource& plugin, const std::string& hook, cons
 PluginHost::PluginHost(HostSettings settings, LogSink log)
     : _registry(std::move(settings), log), _pool(_registry, log), _workers(_registry, log), _log(log) {}
 
+LoadReport PluginHost::load(const std::string& directory) {
+    LoadReport report = _registry.load(directory);
+    if (settings().isolation == Isolation::Process) {
+        try {
+            Lease warm = lease();
+        } catch (const std::exception& e) {
+            if (_log) _log("sandbox", std::string("cannot start a plugin sandbox process: ") + e.what());
+        }
+    }
+    return report;
+}
+
 PluginHost::Lease PluginHost::lease() {
     if (settings().isolation == Isolation::Thread) return Lease(_pool.acquire());
     return Lease(_workers.acquire());

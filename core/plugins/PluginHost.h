@@ -57,8 +57,9 @@ class PluginHost {
 public:
     explicit PluginHost(HostSettings settings, LogSink log = serverLogSink());
 
-    /// Loads plugins.dir; see PluginRegistry::load.
-    LoadReport load(const std::string& directory) { return _registry.load(directory); }
+    /// Loads plugins.dir (see PluginRegistry::load) and, with process isolation, starts a first sandbox
+    /// process, so that how plugins are confined is known (and logged) from the start.
+    LoadReport load(const std::string& directory);
     /// POST /api/v1/plugins/reload, or a file watcher.
     LoadReport reload() { return _registry.reload(); }
     /// GET /api/v1/plugins.
@@ -89,7 +90,7 @@ public:
         std::optional<StatePool::Lease> _state;
         std::optional<WorkerPool::Lease> _worker;
     };
-    /// Throws Busy when every process stayed in use for HostSettings::queueTimeout.
+    /// Throws Unavailable when every process stayed in use for HostSettings::queueTimeout, or none starts.
     Lease lease();
 
     /// runChecks with a lease the caller holds.

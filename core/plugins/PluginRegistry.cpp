@@ -116,9 +116,14 @@ std::vector<std::shared_ptr<const PluginSource>> PluginSet::forDistrict(const st
 
 CheckedPlugin checkPluginSource(const std::string& code, const std::string& file,
                                 const HostSettings& settings, const LogSink& log) {
+    Scratch scratch(settings, log);
+    return checkPluginSource(code, file, scratch);
+}
+
+CheckedPlugin checkPluginSource(const std::string& code, const std::string& file, Scratch& scratch) {
+    const HostSettings& settings = scratch.settings();
     CheckedPlugin checked;
     try {
-        PluginState scratch(settings, log);
         LoadResult loaded = scratch.load(code, file, Object());
         if (!loaded.ok()) {
             checked.error = loaded.call.message;
@@ -192,6 +197,7 @@ LoadReport PluginRegistry::load(const std::string& directory) {
         bool heldName = false; // ran under this name before: keeps it against a newcomer
     };
     std::vector<Candidate> candidates;
+    Scratch scratch(_settings, _log); // one sandbox process for the files of this load
     for (const auto& found : files) {
         Candidate candidate;
         candidate.status.file = found.file;
@@ -209,7 +215,7 @@ LoadReport PluginRegistry::load(const std::string& directory) {
             if (lastGood && lastGood->sha256 == candidate.status.sha256) {
                 candidate.run = lastGood;
             } else {
-                CheckedPlugin checked = checkPluginSource(code, found.file, _settings, _log);
+                CheckedPlugin checked = checkPluginSource(code, found.file, scratch);
                 if (!checked.name.empty()) candidate.status.name = checked.name;
                 if (checked.source)
                     candidate.run = checked.source;

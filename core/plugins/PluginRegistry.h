@@ -9,6 +9,7 @@
 #include "plugins/Limits.h"
 #include "plugins/Plugin.h"
 #include "plugins/PluginState.h"
+#include "plugins/Scratch.h"
 
 #include <Poco/JSON/Object.h>
 
@@ -86,7 +87,10 @@ struct CheckedPlugin {
 };
 
 /// Checks `code` as the file `file` (relative path, whose folder decides where it may apply) in a
-/// throwaway state: runs it, reads its manifest, places it, builds its config from `pluginSettings`.
+/// scratch state: runs it, reads its manifest, places it, builds its config from the scratch's
+/// pluginSettings.
+CheckedPlugin checkPluginSource(const std::string& code, const std::string& file, Scratch& scratch);
+/// The same in a scratch of its own (a sandbox process started for this one file, with process isolation).
 CheckedPlugin checkPluginSource(const std::string& code, const std::string& file,
                                 const HostSettings& settings, const LogSink& log);
 

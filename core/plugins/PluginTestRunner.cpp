@@ -249,8 +249,14 @@ struct CaseResult {
     std::vector<std::string> log;
 };
 
-/// Runs one case of `plugin` (checked already). Throws CaseError for a mistake in the case.
-CaseResult runCase(const PluginSource& plugin, const Object& testCase, const HostSettings& settings) {
+/// Where the scratch's log lines go: the case that runs now.
+struct CaseLog {
+    std::vector<std::string>* lines = nullptr;
+};
+
+/// Runs one case of `plugin` (checked already) in `scratch`, whose log goes to `log`. Throws CaseError
+/// for a mistake in the case.
+CaseResult runCase(const PluginSource& plugin, const Object& testCase, Scratch& scratch, CaseLog& log) {
     static const std::set<std::string> known{
         "name",           "today",          "price",      "facility", "burial_site", "reference_prices",
         "previous_price", "current_prices", "facilities", "config",   "expect",      "refuse"};
@@ -333,9 +339,8 @@ CaseResult runCase(const PluginSource& plugin, const Object& testCase, const Hos
         throw CaseError(e.what());
     }
 
-    PluginState state(settings,
-                      [&](const std::string&, const std::string& line) { result.log.push_back(line); });
-    const LoadResult loaded = state.load(plugin.code, plugin.file, *config);
+    log.lines = &result.log;
+    const LoadResult loaded = scratch.load(plugin.code, plugin.file, *config, plugin.districts);
     if (!loaded.ok()) {
         result.notes.push_back("load: " + loaded.call.message);
         return result;
@@ -356,7 +361,7 @@ CaseResult runCase(const PluginSource& plugin, const Object& testCase, const Hos
     if (plugin.appliesTo(district)) {
         for (HookKind kind : {HookKind::Validate, HookKind::Checks}) {
             if (refusal) break; // as on the server: a refused write is not checked
-            HookResult hook = state.call(plugin, kind, subjectType, *view, environment);
+            HookResult hook = scratch.call(plugin, kind, subjectType, *view, environment);
             if (!hook.call.ok()) {
                 result.notes.push_back(hookName(kind, subjectType) + " " + toString(hook.call.outcome) +
                                        ": " + hook.call.message);
@@ -448,7 +453,7 @@ Array::Ptr loadCases(const std::string& code, const std::string& file, const Hos
     return cases.extract<Array::Ptr>();
 }
 
-void runTestFile(const PluginSource& plugin, const std::string& file, const HostSettings& settings,
+void runTestFile(const PluginSource& plugin, const std::string& file, Scratch& scratch, CaseLog& log,
                  std::ostream& out, Counts& counts) {
     std::string code;
     if (!readFile(file, code)) {
@@ -458,7 +463,7 @@ void runTestFile(const PluginSource& plugin, const std::string& file, const Host
     }
     Array::Ptr cases;
     try {
-        cases = loadCases(code, file, settings);
+        cases = loadCases(code, file, scratch.settings());
     } catch (const CaseError& e) {
         out << "ERROR " << e.what() << "\n";
         ++counts.failed;
@@ -469,7 +474,8 @@ void runTestFile(const PluginSource& plugin, const std::string& file, const Host
         try {
             const Object::Ptr testCase = objectOf(cases->get(static_cast<unsigned>(i)), name);
             name = stringOr(*testCase, "name", name);
-            const CaseResult result = runCase(plugin, *testCase, settings);
+            const CaseResult result = runCase(plugin, *testCase, scratch, log);
+            log.lines = nullptr;
             if (result.passed) {
                 out << "PASS " << file << ": " << name << "\n";
                 ++counts.passed;
@@ -481,6 +487,7 @@ void runTestFile(const PluginSource& plugin, const std::string& file, const Host
             for (const auto& line : result.log)
                 out << "     log: " << line << "\n";
         } catch (const std::exception& e) {
+            log.lines = nullptr; // the case's result is gone
             out << "FAIL " << file << ": " << name << "\n     bad case: " << e.what() << "\n";
         }
         ++counts.failed;
@@ -501,7 +508,10 @@ int runPluginTests(const std::vector<std::string>& paths, std::ostream& out, con
         out << "ERROR " << path << ": no such file or directory\n";
         ++counts.failed;
     }
-    const LogSink quiet = [](const std::string&, const std::string&) {};
+    CaseLog log; // lines of the case that runs; none while a plugin file is checked
+    Scratch scratch(settings, [&log](const std::string&, const std::string& line) {
+        if (log.lines) log.lines->push_back(line);
+    });
     for (const auto& file : plugins) {
         std::string code;
         if (!readFile(file, code)) {
@@ -509,7 +519,8 @@ int runPluginTests(const std::vector<std::string>& paths, std::ostream& out, con
             ++counts.failed;
             continue;
         }
-        const CheckedPlugin checked = checkPluginSource(code, file, settings, quiet);
+        log.lines = nullptr;
+        const CheckedPlugin checked = checkPluginSource(code, file, scratch);
         if (!checked.source) {
             out << "ERROR " << checked.error << "\n";
             ++counts.failed;
@@ -517,7 +528,7 @@ int runPluginTests(const std::vector<std::string>& paths, std::ostream& out, con
         }
         const std::string test = file.substr(0, file.size() - 4) + "_test.lua";
         if (tests.count(test))
-            runTestFile(*checked.source, test, settings, out, counts);
+            runTestFile(*checked.source, test, scratch, log, out, counts);
         else
             out << "NOTE  " << file << ": no tests (" << fs::path(test).filename().string() << ")\n";
     }

@@ -1,10 +1,12 @@
 #include "plugins/SandboxProcess.h"
 
 #include "plugins/Channel.h"
+#include "plugins/PluginRegistry.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 
@@ -28,6 +30,7 @@ namespace {
 constexpr std::uint32_t kMaxResultBytes = 4u << 20;
 constexpr std::size_t kMaxLogLineBytes = 1000;
 constexpr auto kStartTimeout = std::chrono::seconds(15);
+constexpr const char* kSandboxEnvironment = "REGISTRY_SANDBOX_PROCESS";
 
 std::string viewDistrict(const Poco::JSON::Object::Ptr& view) {
     return view ? view->optValue<std::string>("district", "") : std::string();
@@ -44,6 +47,12 @@ std::string defaultWorkerExecutable() {
 
 SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings& settings, LogSink log)
     : _settings(settings), _log(std::move(log)) {
+    // A program without the plugin-worker verb (a test binary pointed at itself) would run its own main
+    // again, which would start sandbox processes of its own: the child's environment says what it is, and
+    // a sandbox process never starts another.
+    if (std::getenv(kSandboxEnvironment))
+        throw std::runtime_error("a plugin sandbox process cannot start sandbox processes ('" + executable +
+                                 "' has no plugin-worker verb?)");
     int fds[2];
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
         throw std::runtime_error(std::string("cannot create the plugin sandbox's socket: ") + std::strerror(errno));
@@ -69,8 +78,13 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
     std::string verb = "plugin-worker", fd = "3";
     char* argv[] = {const_cast<char*>(executable.c_str()), verb.data(), fd.data(), const_cast<char*>(memory.c_str()),
                     nullptr};
+    std::vector<char*> environment;
+    for (char** e = environ; *e; ++e) environment.push_back(*e);
+    std::string marker = std::string(kSandboxEnvironment) + "=1";
+    environment.push_back(marker.data());
+    environment.push_back(nullptr);
     pid_t pid = -1;
-    const int rc = posix_spawn(&pid, executable.c_str(), &actions, &attributes, argv, environ);
+    const int rc = posix_spawn(&pid, executable.c_str(), &actions, &attributes, argv, environment.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     ::close(child);

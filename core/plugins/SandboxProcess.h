@@ -9,7 +9,6 @@
 //
 // Not thread-safe: one thread uses a process at a time (WorkerPool hands them out).
 
-#include "plugins/PluginRegistry.h"
 #include "plugins/PluginState.h"
 #include "plugins/Protocol.h"
 
@@ -20,6 +19,8 @@
 #include <vector>
 
 namespace registry::plugins {
+
+struct PluginSet;
 
 /// The executable that holds the `plugin-worker` verb: the running program's own file (/proc/self/exe).
 std::string defaultWorkerExecutable();

@@ -16,10 +16,10 @@ std::unique_ptr<SandboxProcess> WorkerPool::start(const PluginSet& set) {
     {
         std::lock_guard<std::mutex> lock(_mutex);
         _confinement = process->confinement();
-        if (!process->confinement().seccomp && !_warned) {
+        if (!process->confinement().seccomp && !_warned) { // once: the kernel answers every process alike
             _warned = true;
             Poco::Logger::get("registry.plugins")
-                .warning("plugin sandbox processes run without a seccomp filter: %s",
+                .warning("plugin sandbox processes run WITHOUT a seccomp filter: %s",
                          process->confinement().seccompError);
         }
     }
@@ -41,7 +41,7 @@ WorkerPool::Lease WorkerPool::acquire() {
         const bool free = _available.wait_for(lock, _registry.settings().queueTimeout,
                                               [&] { return !_idle.empty() || _created < limit; });
         if (!free)
-            throw Busy("all " + std::to_string(limit) + " plugin sandbox processes are busy (waited " +
+            throw Unavailable("all " + std::to_string(limit) + " plugin sandbox processes are busy (waited " +
                        std::to_string(_registry.settings().queueTimeout.count()) + " ms)");
         if (!_idle.empty()) {
             process = std::move(_idle.back());
@@ -58,11 +58,11 @@ WorkerPool::Lease WorkerPool::acquire() {
             if (!process->loadSet(*set, why)) process.reset();
         }
         if (!process) process = start(*set);
-    } catch (...) {
+    } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(_mutex);
         --_created;
         _available.notify_one();
-        throw;
+        throw Unavailable(e.what());
     }
     return Lease(*this, std::move(process), std::move(set));
 }
@@ -101,7 +101,11 @@ WorkerPool::Lease::~Lease() {
 
 void WorkerPool::Lease::replace() {
     _process.reset();
-    _process = _pool->start(*_set);
+    try {
+        _process = _pool->start(*_set);
+    } catch (const std::exception& e) {
+        throw Unavailable(e.what());
+    }
 }
 
 } // namespace registry::plugins

@@ -2,8 +2,8 @@
 // Sandbox processes for the server's threads: a thread leases one for a write's hooks or an audit batch and
 // gives it back. A process is started on first need, loaded with the registry's current plugins, loaded
 // again after a reload, and replaced when it was killed or died. At most `HostSettings::states` exist; a
-// thread that finds none free waits up to `HostSettings::queueTimeout`, then gets Busy (the API's 503)
-// instead of holding its client for ever.
+// thread that finds none free waits up to `HostSettings::queueTimeout`, then gets Unavailable (the API's
+// 503) instead of holding its client for ever.
 
 #include "plugins/PluginRegistry.h"
 #include "plugins/SandboxProcess.h"
@@ -17,8 +17,8 @@
 
 namespace registry::plugins {
 
-/// Every sandbox process is in use and none came free in time.
-class Busy : public std::runtime_error {
+/// No sandbox process to be had: every one is in use and none came free in time, or none would start.
+class Unavailable : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -50,8 +50,8 @@ public:
         std::shared_ptr<const PluginSet> _set;
     };
 
-    /// A process with the current plugins loaded. Throws Busy (none free in time) or std::runtime_error
-    /// (a process could not be started or could not load the plugins).
+    /// A process with the current plugins loaded. Throws Unavailable (none free in time, or one could not
+    /// be started or could not load the plugins).
     Lease acquire();
 
     /// How the last process started is confined; nullopt before the first.

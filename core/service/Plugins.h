@@ -23,6 +23,8 @@ public:
     bool mayReload(const Principal& who) const;
     /// Throws NotAllowed, or Unavailable when this server runs without plugins.
     PluginReload reload(const Principal& who);
+    /// How the plugins are confined: {"isolation","seccomp","address_space_mb","note"} (PluginHost).
+    Poco::JSON::Object::Ptr sandbox() const;
 
 private:
     Context _c;

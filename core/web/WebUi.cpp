@@ -6,6 +6,7 @@
 #include "auth/Tokens.h"
 #include "domain/District.h"
 #include "domain/LogText.h"
+#include "plugins/WorkerPool.h"
 #include "store/Database.h"
 #include "store/Errors.h"
 #include "web/Assets.h"
@@ -314,6 +315,10 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         errorPage(*req, 422, req->t("error_invalid"), detail);
     } catch (const store::Unavailable& e) {
         Poco::Logger::get("registry").warning("database unavailable: %s", domain::logSafe(e.what()));
+        response.set("Retry-After", "5");
+        errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
+    } catch (const plugins::Unavailable& e) { // no sandbox process to be had: nothing was written
+        Poco::Logger::get("registry").warning("%s", domain::logSafe(e.what()));
         response.set("Retry-After", "5");
         errorPage(*req, 503, req->t("error_unavailable"), req->t("error_unavailable_detail"));
     } catch (const std::exception& e) {

@@ -419,6 +419,8 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
     throw std::runtime_error("the server did not answer /readyz within 30 s\n" + logTail());
 }
 
+int Server::pid() const { return _process ? _process->id() : 0; }
+
 Server::~Server() {
     stop();
     test::dropDatabase(_cleanup);

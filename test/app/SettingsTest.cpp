@@ -94,6 +94,8 @@ BOOST_AUTO_TEST_CASE(values_from_the_file) {
         {"plugins.time_limit_ms", "250"},
         {"plugins.max_failures_per_run", "7"},
         {"plugins.states", "3"},
+        {"plugins.isolation", "thread"},
+        {"plugins.queue_timeout_ms", "1500"},
         {"plugin.haidian.water-source.max_distance_m", "500"},
         {"plugin.common.price-increase.max_percent", "12.5"},
     }));
@@ -114,6 +116,8 @@ BOOST_AUTO_TEST_CASE(values_from_the_file) {
     BOOST_TEST(s.plugins.limits.wallTimePerCall.count() == 250);
     BOOST_TEST(s.plugins.maxFailuresPerRun == 7);
     BOOST_TEST(s.plugins.states == 3u);
+    BOOST_TEST((s.plugins.isolation == plugins::Isolation::Thread));
+    BOOST_TEST(s.plugins.queueTimeout.count() == 1500);
     BOOST_TEST(s.plugins.pluginSettings.at("plugin.haidian.water-source.max_distance_m") == "500");
     BOOST_TEST(s.plugins.pluginSettings.at("plugin.common.price-increase.max_percent") == "12.5");
 }

@@ -392,7 +392,7 @@ int main(int argc, char** argv) {
     registry::plugins::sandbox::pinLocalTimeZone(); // as the server does
     int scale = 100, runs = 3;
     int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::string dbFile, pluginsDir = "plugins";
+    std::string dbFile, pluginsDir = "plugins", isolation = "process";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--scale") scale = std::atoi(argv[i + 1]);
@@ -400,13 +400,14 @@ int main(int argc, char** argv) {
         else if (a == "--workers") workers = std::max(1, std::atoi(argv[i + 1]));
         else if (a == "--db") dbFile = argv[i + 1];
         else if (a == "--plugins") pluginsDir = argv[i + 1];
+        else if (a == "--isolation") isolation = argv[i + 1];
         else {
-            std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR]\n";
+            std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread]\n";
             return 2;
         }
     }
     if (argc % 2 == 0) {
-        std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR]\n";
+        std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread]\n";
         return 2;
     }
     if (dbFile.empty()) dbFile = "build/bench/audit-" + std::to_string(scale) + ".db";
@@ -432,7 +433,10 @@ int main(int argc, char** argv) {
     store::Database db(url);
     store::Migrator(db).migrate();
 
-    plugins::PluginHost host(plugins::HostSettings{});
+    plugins::HostSettings hostSettings;
+    hostSettings.isolation = isolation == "thread" ? plugins::Isolation::Thread : plugins::Isolation::Process;
+    hostSettings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
+    plugins::PluginHost host(hostSettings);
     const auto loaded = host.load(pluginsDir);
     if (!loaded.error.empty() || loaded.failed > 0 || loaded.active == 0) {
         std::cerr << "audit_bench: plugins in " << pluginsDir << " did not all load: " << loaded.error << "\n";

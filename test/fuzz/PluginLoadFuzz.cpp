@@ -23,6 +23,7 @@ namespace {
 /// Limits small enough that every input ends within milliseconds, even `while true do end`.
 HostSettings fuzzSettings() {
     HostSettings settings;
+    settings.isolation = Isolation::Thread; // the loader itself, in this process: a process per input is too slow
     settings.limits.memoryBytes = 4u << 20;
     settings.limits.instructionsPerCall = 100'000;
     settings.limits.wallTimePerCall = std::chrono::milliseconds(200);

@@ -16,14 +16,15 @@ BOOST_AUTO_TEST_SUITE(bundled_plugins)
 
 BOOST_AUTO_TEST_CASE(every_bundled_plugin_passes_its_tests) {
     std::ostringstream out;
-    const int status = runPluginTests({std::string(REGISTRY_SOURCE_DIR) + "/plugins"}, out);
+    const int status = runPluginTests({std::string(REGISTRY_SOURCE_DIR) + "/plugins"}, out,
+                                      registry::test::defaultSettings());
     BOOST_TEST(status == 0, out.str());
     BOOST_TEST(out.str().find(" 0 failed\n") != std::string::npos, out.str());
     BOOST_TEST(out.str().find("NOTE") == std::string::npos, "every bundled plugin has tests:\n" + out.str());
 }
 
 BOOST_AUTO_TEST_CASE(every_bundled_plugin_loads_in_the_server) {
-    PluginHost host(HostSettings{}, [](const std::string&, const std::string&) {});
+    PluginHost host(registry::test::defaultSettings(), [](const std::string&, const std::string&) {});
     const LoadReport report = host.load(std::string(REGISTRY_SOURCE_DIR) + "/plugins");
     BOOST_TEST(report.error.empty());
     BOOST_TEST(report.failed == 0u);

@@ -40,13 +40,18 @@ void TempPluginDir::remove(const std::string& relative) const {
     std::filesystem::remove(path(relative));
 }
 
-HostSettings fastSettings() {
+HostSettings defaultSettings() {
     HostSettings settings;
+    settings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
+    return settings;
+}
+
+HostSettings fastSettings() {
+    HostSettings settings = defaultSettings();
     settings.limits.memoryBytes = 16u << 20;
     settings.limits.instructionsPerCall = 200'000;
     settings.limits.wallTimePerCall = std::chrono::milliseconds(2000);
     settings.states = 2;
-    settings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
     return settings;
 }
 

@@ -28,8 +28,11 @@ private:
     std::string _path;
 };
 
-/// Limits small enough that a runaway plugin ends within milliseconds, and sandbox processes of the built
-/// funeral-registry.
+/// The documented defaults, with sandbox processes of the built funeral-registry (a test binary has no
+/// plugin-worker verb of its own).
+plugins::HostSettings defaultSettings();
+
+/// Limits small enough that a runaway plugin ends within milliseconds, sandbox processes as above.
 plugins::HostSettings fastSettings();
 
 /// A minimal price view in district 110108.
