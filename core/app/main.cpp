@@ -12,10 +12,11 @@ int main(int argc, char** argv) {
     registry::plugins::sandbox::pinLocalTimeZone();
     // The plugin sandbox process the server starts (plugins/Worker.h): not a verb for people, so it is
     // handled before the command line, and with nothing of the application set up.
-    if (argc == 4 && std::string(argv[1]) == "plugin-worker" && std::string(argv[2]) == "3") {
+    if (argc == 5 && std::string(argv[1]) == "plugin-worker" && std::string(argv[2]) == "3" &&
+        std::string(argv[4]) == "4") {
         const long memoryMb = std::strtol(argv[3], nullptr, 10);
         if (memoryMb <= 0) return 2;
-        return registry::plugins::workerMain(3, static_cast<std::size_t>(memoryMb) << 20);
+        return registry::plugins::workerMain(3, static_cast<std::size_t>(memoryMb) << 20, 4);
     }
     registry::app::CommandLine commandLine;
     try {

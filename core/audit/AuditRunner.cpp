@@ -122,35 +122,44 @@ private:
         StorePluginData& data = _data;
         data.forgetRecords();
         data.preload(batch.prices);
-        // One Lua state for the whole batch, and the records go into it as they are, without a JSON view.
+        // One sandbox process for the whole batch, in one exchange; the records go into Lua as they are,
+        // without a JSON view.
         plugins::PluginHost::Lease lease = _host.lease();
+        std::vector<plugins::Subject> subjects;
+        std::vector<long long> ids;
+        subjects.reserve(batch.prices.size() + batch.facilities.size() + batch.sites.size());
         for (const auto& price : batch.prices) {
             if (const domain::Facility* facility = data.facilityOf(price.facilityId)) {
                 plugins::Subject subject{domain::SubjectType::Price, nullptr, facility->district};
                 subject.price = &price;
                 subject.facility = facility;
-                check(subject, price.id, data, lease);
+                subjects.push_back(subject);
+                ids.push_back(price.id);
+            } else {
+                ++_shared.checked; // a price without its facility: nothing to run on
             }
-            ++_shared.checked;
         }
         for (const auto& facility : batch.facilities) {
             plugins::Subject subject{domain::SubjectType::Facility, nullptr, facility.district};
             subject.facility = &facility;
-            check(subject, facility.id, data, lease);
-            ++_shared.checked;
+            subjects.push_back(subject);
+            ids.push_back(facility.id);
         }
         for (const auto& site : batch.sites) {
             plugins::Subject subject{domain::SubjectType::BurialSite, nullptr, site.district};
             subject.site = &site;
-            check(subject, site.id, data, lease);
-            ++_shared.checked;
+            subjects.push_back(subject);
+            ids.push_back(site.id);
         }
+        _host.runChecksBatch(subjects, data, _run.auditDate, &_pluginRun, lease,
+                             [&](std::size_t i, std::vector<plugins::Finding>& reported) {
+                                 stageFindings(subjects[i], ids[i], reported);
+                                 ++_shared.checked;
+                             });
     }
 
-    void check(const plugins::Subject& subject, long long subjectId, StorePluginData& data,
-               plugins::PluginHost::Lease& lease) {
+    void stageFindings(const plugins::Subject& subject, long long subjectId, const std::vector<plugins::Finding>& reported) {
         ++_perDistrict[subject.district];
-        const auto reported = _host.runChecks(subject, data, _run.auditDate, &_pluginRun, lease);
         const std::size_t first = _staged.size();
         for (const auto& f : reported) {
             auto finding = storedFinding(f, subject, subjectId);

@@ -34,6 +34,11 @@ std::optional<domain::ReferencePrice> StorePluginData::referencePrice(const std:
     return plugins::selectReferencePrice(caps(item), item, district, date);
 }
 
+bool StorePluginData::referencePricesOf(const std::string& item, std::vector<domain::ReferencePrice>& out) {
+    out = caps(item);
+    return true;
+}
+
 const domain::Facility* StorePluginData::facilityOf(std::int64_t facilityId) {
     auto it = _facilities.find(facilityId);
     if (it == _facilities.end())

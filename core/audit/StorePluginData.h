@@ -21,6 +21,7 @@ public:
     Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) override;
     bool previousRecord(std::int64_t priceId, const domain::PriceRecord*& previous,
                         const domain::Facility*& facility) override;
+    bool referencePricesOf(const std::string& item, std::vector<domain::ReferencePrice>& caps) override;
     std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) override;
     Poco::JSON::Object::Ptr facility(std::int64_t facilityId) override;
 

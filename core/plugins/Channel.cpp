@@ -122,6 +122,8 @@ Status writeFrame(int fd, wire::FrameType type, const std::string& payload, Cloc
     return sendAll(fd, payload.data(), payload.size(), deadline);
 }
 
+Status waitReadable(int fd, Clock::time_point deadline) { return await(fd, POLLIN, deadline); }
+
 Status readFrame(int fd, wire::FrameType& type, std::string& payload, std::uint32_t maxBytes,
                  Clock::time_point deadline) {
     char h[5];

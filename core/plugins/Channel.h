@@ -23,6 +23,9 @@ enum class Status {
 /// Writes one frame; Timeout if the peer stopped reading until the deadline.
 Status writeFrame(int fd, wire::FrameType type, const std::string& payload, Clock::time_point deadline);
 
+/// Waits until a frame (or the peer's close) can be read.
+Status waitReadable(int fd, Clock::time_point deadline);
+
 /// Reads one frame of at most `maxBytes`; nothing larger is ever allocated.
 Status readFrame(int fd, wire::FrameType& type, std::string& payload, std::uint32_t maxBytes,
                  Clock::time_point deadline);

@@ -1,7 +1,9 @@
 #include "plugins/PluginHost.h"
 
 #include "plugins/LuaConvert.h"
+#include "plugins/Protocol.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace registry::plugins {
@@ -112,6 +114,21 @@ PluginHost::SandboxStatus PluginHost::sandbox() const {
     return status;
 }
 
+std::optional<Finding> PluginHost::failureOf(const PluginSource& plugin, const std::string& hook,
+                                             const Subject& subject, HookResult& result, PluginRun* run) {
+    if (result.droppedFindings > 0 && _log)
+        _log(plugin.manifest.name, std::to_string(result.droppedFindings) + " findings beyond the limit of " +
+                                       std::to_string(settings().maxFindingsPerCall) + " per call dropped");
+    if (result.call.ok()) return std::nullopt;
+    Finding failure = failureFinding(plugin, hook, subject, result.call);
+    if (run && run->recordFailure(plugin.manifest.name)) {
+        failure.message += " (failed " + std::to_string(settings().maxFailuresPerRun) +
+                           " times in this run: skipped for the rest of it)";
+        failure.details->set("skipped", true);
+    }
+    return failure;
+}
+
 template <class OnResult>
 void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
                           PluginRun* run, Lease* held, OnResult&& onResult) {
@@ -130,18 +147,7 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
 
     // One plugin's result: its failure counted and turned into a finding, then handed on. False: stop.
     const auto deliver = [&](const PluginSource& plugin, HookResult& result) {
-        if (result.droppedFindings > 0 && _log)
-            _log(plugin.manifest.name, std::to_string(result.droppedFindings) + " findings beyond the limit of " +
-                                           std::to_string(settings().maxFindingsPerCall) + " per call dropped");
-        std::optional<Finding> failure;
-        if (!result.call.ok()) {
-            failure = failureFinding(plugin, hook, subject, result.call);
-            if (run && run->recordFailure(plugin.manifest.name)) {
-                failure->message += " (failed " + std::to_string(settings().maxFailuresPerRun) +
-                                    " times in this run: skipped for the rest of it)";
-                failure->details->set("skipped", true);
-            }
-        }
+        std::optional<Finding> failure = failureOf(plugin, hook, subject, result, run);
         return onResult(plugin, result, failure);
     };
 
@@ -205,6 +211,100 @@ std::vector<Finding> PluginHost::runChecks(const Subject& subject, PluginData& d
                  return true;
              });
     return findings;
+}
+
+void PluginHost::runChecksBatch(const std::vector<Subject>& subjects, PluginData& data, const std::string& today,
+                                PluginRun* run, Lease& lease,
+                                const std::function<void(std::size_t, std::vector<Finding>&)>& onRecord) {
+    if (!lease._worker) {
+        for (std::size_t i = 0; i < subjects.size(); ++i) {
+            auto findings = runChecks(subjects[i], data, today, run, lease);
+            onRecord(i, findings);
+        }
+        return;
+    }
+    WorkerPool::Lease& worker = *lease._worker;
+    const auto& set = worker.plugins().plugins;
+    std::vector<SandboxProcess::BatchRecord> records(subjects.size());
+    protocol::BatchPreload preload;
+    for (std::size_t i = 0; i < subjects.size(); ++i) {
+        const Subject& subject = subjects[i];
+        auto& record = records[i];
+        record.subject = &subject;
+        if (!subject.present()) continue;
+        record.asOfDate = priceDate(subject);
+        if (record.asOfDate.empty()) record.asOfDate = today;
+        const std::string& hook = hookName(HookKind::Checks, subject.type);
+        for (std::size_t j = 0; j < set.size(); ++j)
+            if (set[j]->appliesTo(subject.district) && set[j]->has(hook) && !(run && run->skipped(set[j]->manifest.name)))
+                record.plugins.push_back(static_cast<std::uint32_t>(j));
+        if (subject.type != domain::SubjectType::Price || subject.view || record.plugins.empty()) continue;
+        // What the checks of a price will ask for, sent along: its item's caps, the record it replaced.
+        if (!preload.caps.count(subject.price->item)) {
+            std::vector<domain::ReferencePrice> caps;
+            if (data.referencePricesOf(subject.price->item, caps)) preload.caps[subject.price->item] = std::move(caps);
+        }
+        const domain::PriceRecord* previous = nullptr;
+        const domain::Facility* facility = nullptr;
+        if (subject.price->id > 0 && data.previousRecord(subject.price->id, previous, facility)) {
+            if (!previous || !facility)
+                preload.previous[subject.price->id] = std::nullopt;
+            else if (facility->district == subject.district) // else the server answers, and checks
+                preload.previous[subject.price->id] = std::make_pair(*previous, *facility);
+        }
+    }
+
+    std::vector<std::vector<Finding>> findings(subjects.size());
+    std::size_t delivered = 0;
+    int strays = 0; // failures outside any plugin call: the host's fault, not a plugin's
+    for (;;) {
+        std::vector<std::int64_t> failuresLeft(set.size(), -1);
+        if (run && settings().maxFailuresPerRun > 0)
+            for (std::size_t j = 0; j < set.size(); ++j)
+                failuresLeft[j] = std::max(0, settings().maxFailuresPerRun - run->failures(set[j]->manifest.name));
+        const auto end = worker.process().batch(
+            today, preload, records, delivered, set, failuresLeft, &data,
+            [&](std::size_t record, std::size_t position, HookResult& result) {
+                const PluginSource& plugin = *set[records[record].plugins[position]];
+                // The worker learns of a skip only with the next batch: what it ran since is dropped, as
+                // if it had not run (as runChecks does).
+                if (run && run->skipped(plugin.manifest.name)) return;
+                const Subject& subject = subjects[record];
+                for (auto& finding : result.findings) findings[record].push_back(std::move(finding));
+                if (auto failure = failureOf(plugin, hookName(HookKind::Checks, subject.type), subject, result, run))
+                    findings[record].push_back(std::move(*failure));
+            },
+            [&](std::size_t completed) {
+                for (; delivered < completed; ++delivered) onRecord(delivered, findings[delivered]);
+            });
+        if (end.completed) return;
+        if (!end.inCall) {
+            if (++strays > 2) throw std::runtime_error("the plugin sandbox keeps failing outside any plugin call: " +
+                                                       end.failure.message);
+        } else {
+            // The plugin that hung or took the process down gets the error finding; the rest of the
+            // batch, that record's other plugins included, goes on in a new process.
+            auto& record = records[end.stoppedRecord];
+            const PluginSource& plugin = *set[record.plugins[end.stoppedAt]];
+            const Subject& subject = subjects[end.stoppedRecord];
+            if (_log) _log(plugin.manifest.name, "sandbox process stopped: " + end.failure.message);
+            HookResult failed;
+            failed.call = end.failure;
+            if (!(run && run->skipped(plugin.manifest.name)))
+                if (auto failure = failureOf(plugin, hookName(HookKind::Checks, subject.type), subject, failed, run))
+                    findings[end.stoppedRecord].push_back(std::move(*failure));
+            record.plugins.erase(record.plugins.begin() + static_cast<std::ptrdiff_t>(end.stoppedAt));
+        }
+        // Plugins skipped meanwhile (failed too often in this run) do not run on the rest of the batch.
+        if (run)
+            for (std::size_t i = delivered; i < records.size(); ++i) {
+                auto& list = records[i].plugins;
+                list.erase(std::remove_if(list.begin(), list.end(),
+                                          [&](std::uint32_t j) { return run->skipped(set[j]->manifest.name); }),
+                           list.end());
+            }
+        worker.replace();
+    }
 }
 
 ValidateResult PluginHost::runValidate(const Subject& subject, PluginData& data, const std::string& today,

@@ -17,6 +17,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -97,6 +98,13 @@ public:
     std::vector<Finding> runChecks(const Subject& subject, PluginData& data, const std::string& today,
                                    PluginRun* run, Lease& lease);
 
+    /// runChecks on every subject of an audit batch, in one exchange with a sandbox process (with thread
+    /// isolation, one after the other): onRecord(i, findings) for each subject in order. A plugin that hangs
+    /// or takes its process down costs that record one error finding; the batch goes on in a new process.
+    void runChecksBatch(const std::vector<Subject>& subjects, PluginData& data, const std::string& today,
+                        PluginRun* run, Lease& lease,
+                        const std::function<void(std::size_t, std::vector<Finding>&)>& onRecord);
+
     /// How plugins are confined now, for GET /api/v1/plugins and the log.
     struct SandboxStatus {
         Isolation isolation = Isolation::Process;
@@ -116,6 +124,9 @@ private:
     template <class OnResult>
     void runHooks(HookKind kind, const Subject& subject, PluginData& data, const std::string& today,
                   PluginRun* run, Lease* held, OnResult&& onResult);
+    /// A failed call's error finding, its failure counted in `run`; nullopt for a call that did not fail.
+    std::optional<Finding> failureOf(const PluginSource& plugin, const std::string& hook, const Subject& subject,
+                                     HookResult& result, PluginRun* run);
 
     PluginRegistry _registry;
     StatePool _pool;

@@ -146,4 +146,47 @@ void read(wire::Reader& r, Done& done) {
     done.cpuMilliseconds = r.i64();
 }
 
+void write(wire::Writer& w, const BatchPreload& preload) {
+    w.u32(static_cast<std::uint32_t>(preload.caps.size()));
+    for (const auto& [item, caps] : preload.caps) {
+        w.str(item);
+        w.u32(static_cast<std::uint32_t>(caps.size()));
+        for (const auto& cap : caps) wire::write(w, cap);
+    }
+    w.u32(static_cast<std::uint32_t>(preload.previous.size()));
+    for (const auto& [id, previous] : preload.previous) {
+        w.i64(id);
+        w.boolean(previous.has_value());
+        if (previous) {
+            wire::write(w, previous->first);
+            wire::write(w, previous->second);
+        }
+    }
+}
+
+void read(wire::Reader& r, BatchPreload& preload) {
+    preload = BatchPreload{};
+    const std::uint32_t items = r.u32();
+    if (items > r.left()) throw wire::WireError("cap list longer than its frame");
+    for (std::uint32_t i = 0; i < items; ++i) {
+        std::string item = r.str();
+        const std::uint32_t n = r.u32();
+        if (n > r.left()) throw wire::WireError("cap list longer than its frame");
+        auto& caps = preload.caps[item];
+        caps.resize(n);
+        for (auto& cap : caps) wire::read(r, cap);
+    }
+    const std::uint32_t previous = r.u32();
+    if (previous > r.left()) throw wire::WireError("record list longer than its frame");
+    for (std::uint32_t i = 0; i < previous; ++i) {
+        const std::int64_t id = r.i64();
+        auto& entry = preload.previous[id];
+        if (r.boolean()) {
+            entry.emplace();
+            wire::read(r, entry->first);
+            wire::read(r, entry->second);
+        }
+    }
+}
+
 } // namespace registry::plugins::protocol

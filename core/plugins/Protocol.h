@@ -18,7 +18,9 @@
 #include "plugins/PluginState.h"
 #include "plugins/Wire.h"
 
+#include <atomic>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,6 +76,28 @@ struct Done {
 };
 void write(wire::Writer& w, const Done& done);
 void read(wire::Reader& r, Done& done);
+
+/// A page of memory the worker shares with the server (a memfd mapped by both): which call runs now. The
+/// worker bumps `calls` as each hook call or file load starts, without a system call; the server's
+/// watchdog ends a worker whose current call has run past its time limit, however many calls one message
+/// holds (an audit batch holds thousands).
+struct Progress {
+    std::atomic<std::uint64_t> calls{0};
+    std::atomic<std::uint32_t> record{0};   // index in the batch (0 for a single call)
+    std::atomic<std::uint32_t> position{0}; // index in the record's plugin list
+    std::atomic<std::uint32_t> inCall{0};   // 1 while a call runs
+};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "Progress is shared between processes");
+
+/// What an audit batch's lookups will ask for, sent with the batch so that the worker answers them itself:
+/// the caps of the items the batch's prices name, and the record each price replaced (found or not).
+/// Anything else a plugin asks for goes to the server as a DataRequest.
+struct BatchPreload {
+    std::map<std::string, std::vector<domain::ReferencePrice>> caps; // by item
+    std::map<std::int64_t, std::optional<std::pair<domain::PriceRecord, domain::Facility>>> previous; // by id
+};
+void write(wire::Writer& w, const BatchPreload& preload);
+void read(wire::Reader& r, BatchPreload& preload);
 
 /// ctx.* asking for records.
 enum class DataKind : std::uint8_t { ReferencePrice = 1, PreviousPrice = 2, PreviousRecord = 3, CurrentPrices = 4, Facility = 5 };

@@ -8,11 +8,13 @@
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -57,15 +59,33 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
         throw std::runtime_error(std::string("cannot create the plugin sandbox's socket: ") + std::strerror(errno));
     int child = fds[1];
-    if (child == 3) { // dup2(3, 3) would keep close-on-exec: move it out of the way first
+    if (child == 3 || child == 4) { // dup2(3, 3) would keep close-on-exec: move it out of the way first
         child = fcntl(fds[1], F_DUPFD_CLOEXEC, 10);
         ::close(fds[1]);
     }
+    // The progress page (Protocol.h): the worker maps it as fd 4 before it confines itself.
+    int shared = memfd_create("registry-sandbox-progress", MFD_CLOEXEC);
+    if (shared >= 0 && (shared == 3 || shared == 4)) {
+        const int moved = fcntl(shared, F_DUPFD_CLOEXEC, 10);
+        ::close(shared);
+        shared = moved;
+    }
+    void* page = MAP_FAILED;
+    if (shared >= 0 && ftruncate(shared, static_cast<off_t>(sizeof(protocol::Progress))) == 0)
+        page = mmap(nullptr, sizeof(protocol::Progress), PROT_READ | PROT_WRITE, MAP_SHARED, shared, 0);
+    if (page == MAP_FAILED) {
+        if (shared >= 0) ::close(shared);
+        ::close(fds[0]);
+        ::close(child);
+        throw std::runtime_error(std::string("cannot share memory with the plugin sandbox: ") + std::strerror(errno));
+    }
+    _progress = new (page) protocol::Progress();
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, child, 3);
+    posix_spawn_file_actions_adddup2(&actions, shared, 4);
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
     sigset_t none, all;
@@ -75,9 +95,9 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
     posix_spawnattr_setsigdefault(&attributes, &all);
     posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
     const std::string memory = std::to_string(std::max<std::size_t>(1, settings.limits.memoryBytes >> 20));
-    std::string verb = "plugin-worker", fd = "3";
+    std::string verb = "plugin-worker", fd = "3", progressFd = "4";
     char* argv[] = {const_cast<char*>(executable.c_str()), verb.data(), fd.data(), const_cast<char*>(memory.c_str()),
-                    nullptr};
+                    progressFd.data(), nullptr};
     std::vector<char*> environment;
     for (char** e = environ; *e; ++e) environment.push_back(*e);
     std::string marker = std::string(kSandboxEnvironment) + "=1";
@@ -88,6 +108,7 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attributes);
     ::close(child);
+    ::close(shared); // the mapping stays
     if (rc != 0) {
         ::close(fds[0]);
         throw std::runtime_error("cannot start the plugin sandbox process '" + executable + "': " + std::strerror(rc));
@@ -101,6 +122,7 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
         kill();
         throw std::runtime_error("the plugin sandbox process '" + executable + "' did not start: " + why);
     }
+    _started = true;
     try {
         wire::Reader r(payload);
         protocol::read(r, _confinement);
@@ -110,7 +132,10 @@ SandboxProcess::SandboxProcess(const std::string& executable, const HostSettings
     }
 }
 
-SandboxProcess::~SandboxProcess() { kill(); }
+SandboxProcess::~SandboxProcess() {
+    kill();
+    if (_progress) munmap(_progress, sizeof(protocol::Progress));
+}
 
 void SandboxProcess::kill() {
     if (_fd >= 0) {
@@ -168,6 +193,9 @@ bool SandboxProcess::send(FrameType type, const wire::Writer& w, Clock::time_poi
         return false;
     }
     const channel::Status status = channel::writeFrame(_fd, type, w.bytes(), deadline);
+    // Time between requests is not the worker's: its clock starts with this one.
+    _seenCalls = _progress->calls.load(std::memory_order_acquire);
+    _callStarted = Clock::now();
     if (status == channel::Status::Ok) return true;
     why = status == channel::Status::Timeout ? "time limit" : ended();
     kill();
@@ -180,7 +208,33 @@ bool SandboxProcess::next(FrameType& type, std::string& payload, Clock::time_poi
             why = "the sandbox process is gone";
             return false;
         }
-        const channel::Status status = channel::readFrame(_fd, type, payload, kMaxResultBytes, deadline);
+        // Wait for a frame while watching the worker's progress: the call that runs now may take the
+        // time limit plus a margin, however many calls came before it in this message.
+        for (;;) {
+            const auto now = Clock::now();
+            const std::uint64_t calls = _progress->calls.load(std::memory_order_acquire);
+            if (calls != _seenCalls) {
+                _seenCalls = calls;
+                _callStarted = now;
+            }
+            // Before its hello the worker runs no call: only the start-up deadline holds.
+            const auto callDeadline = _started ? _callStarted + callAllowance() : Clock::time_point::max();
+            if (now >= deadline || now >= callDeadline) {
+                why = "time limit";
+                kill();
+                return false;
+            }
+            const channel::Status ready =
+                channel::waitReadable(_fd, std::min({deadline, callDeadline, now + std::chrono::milliseconds(50)}));
+            if (ready == channel::Status::Ok) break;
+            if (ready == channel::Status::Closed) {
+                why = ended();
+                return false;
+            }
+        }
+        // A frame is on its way: the worker is writing it, so it has no longer than a call to finish.
+        const channel::Status status =
+            channel::readFrame(_fd, type, payload, kMaxResultBytes, Clock::now() + callAllowance());
         if (status == channel::Status::Timeout) {
             why = "time limit";
             kill();
@@ -268,7 +322,7 @@ LoadResult SandboxProcess::loadFile(const std::string& code, const std::string& 
     return result;
 }
 
-bool SandboxProcess::answer(const std::string& request, const PluginSource& plugin, PluginData* data,
+bool SandboxProcess::answer(std::string_view request, const PluginSource& plugin, PluginData* data,
                             Clock::time_point deadline, std::string& why) {
     wire::Writer w;
     try {
@@ -369,17 +423,23 @@ SandboxProcess::CallEnd SandboxProcess::call(HookKind kind, const Subject& subje
     };
     wire::Writer w;
     protocol::writeCall(w, kind, subject, environment, stopAtRefusal, plugins);
-    auto deadline = Clock::now() + callAllowance();
+    const auto deadline = Clock::now() + callAllowance(); // for writing: the watchdog times each plugin
     if (!send(FrameType::Call, w, deadline, why)) return fail();
     const std::string& hook = hookName(kind, subject.type);
     FrameType type;
     std::string payload;
     for (;;) {
-        if (!next(type, payload, deadline, why)) return fail();
+        if (!next(type, payload, Clock::time_point::max(), why)) return fail();
         try {
             if (type == FrameType::DataRequest) {
-                if (index >= plugins.size()) throw wire::WireError("a lookup outside a call");
-                if (!answer(payload, *plugins[index], environment.data, deadline, why)) return fail();
+                wire::Reader prefix(payload);
+                prefix.u32(); // the record: 0 in a single call
+                const std::uint32_t position = prefix.u32();
+                // Only the plugin that runs now may ask: the one after the results so far.
+                if (position != index || index >= plugins.size()) throw wire::WireError("a lookup outside its call");
+                if (!answer(std::string_view(payload).substr(8), *plugins[index], environment.data,
+                            Clock::now() + callAllowance(), why))
+                    return fail();
                 continue;
             }
             if (type == FrameType::Result) {
@@ -401,7 +461,6 @@ SandboxProcess::CallEnd SandboxProcess::call(HookKind kind, const Subject& subje
                 if (kind != HookKind::Validate) result.refusal.reset();
                 onResult(index, result);
                 ++index;
-                deadline = Clock::now() + callAllowance();
                 continue;
             }
             if (type == FrameType::Done) {
@@ -412,6 +471,107 @@ SandboxProcess::CallEnd SandboxProcess::call(HookKind kind, const Subject& subje
                 return end;
             }
             throw wire::WireError("unexpected frame");
+        } catch (const wire::WireError& e) {
+            why = std::string("the sandbox process broke the protocol (") + e.what() + ")";
+            kill();
+            return fail();
+        }
+    }
+}
+
+SandboxProcess::BatchEnd SandboxProcess::batch(
+    const std::string& today, const protocol::BatchPreload& preload, const std::vector<BatchRecord>& records,
+    std::size_t first, const std::vector<std::shared_ptr<const PluginSource>>& plugins,
+    const std::vector<std::int64_t>& failuresLeft, PluginData* data,
+    const std::function<void(std::size_t, std::size_t, HookResult&)>& onResult,
+    const std::function<void(std::size_t)>& onCompleted) {
+    BatchEnd end;
+    std::size_t completed = first;
+    std::string why;
+    const auto fail = [&]() {
+        end.completed = false;
+        end.inCall = _progress->inCall.load(std::memory_order_acquire) != 0;
+        end.stoppedRecord = _progress->record.load(std::memory_order_acquire);
+        end.stoppedAt = _progress->position.load(std::memory_order_acquire);
+        // What the page says is the worker's word: only a call of this batch, at or after what is done.
+        if (end.stoppedRecord < completed || end.stoppedRecord >= records.size() ||
+            end.stoppedAt >= records[end.stoppedRecord].plugins.size())
+            end.inCall = false;
+        if (why == "time limit") {
+            end.failure.outcome = Outcome::Timeout;
+            end.failure.message = "time limit exceeded (" + std::to_string(_settings.limits.wallTimePerCall.count()) +
+                                  " ms per call; the sandbox process was stopped)";
+        } else {
+            end.failure.outcome = why.find("out of memory") != std::string::npos ? Outcome::OutOfMemory : Outcome::Error;
+            end.failure.message = why;
+        }
+        return end;
+    };
+    wire::Writer w;
+    w.str(today);
+    protocol::write(w, preload);
+    w.u32(static_cast<std::uint32_t>(failuresLeft.size()));
+    for (const std::int64_t left : failuresLeft) w.i64(left);
+    w.u32(static_cast<std::uint32_t>(first));
+    w.u32(static_cast<std::uint32_t>(records.size() - first));
+    for (std::size_t i = first; i < records.size(); ++i) {
+        const BatchRecord& record = records[i];
+        protocol::write(w, *record.subject);
+        w.str(record.asOfDate);
+        w.u32(static_cast<std::uint32_t>(record.plugins.size()));
+        for (const std::uint32_t index : record.plugins) w.u32(index);
+    }
+    if (!send(FrameType::Batch, w, Clock::now() + callAllowance(), why)) return fail();
+    FrameType type;
+    std::string payload;
+    for (;;) {
+        if (!next(type, payload, Clock::time_point::max(), why)) return fail();
+        try {
+            if (type == FrameType::DataRequest) {
+                wire::Reader prefix(payload);
+                const std::uint32_t record = prefix.u32(), position = prefix.u32();
+                if (record < completed || record >= records.size() || position >= records[record].plugins.size())
+                    throw wire::WireError("a lookup outside its call");
+                const PluginSource& plugin = *plugins.at(records[record].plugins[position]);
+                if (!answer(std::string_view(payload).substr(8), plugin, data, Clock::now() + callAllowance(), why))
+                    return fail();
+                continue;
+            }
+            if (type != FrameType::BatchProgress) throw wire::WireError("unexpected frame");
+            wire::Reader r(payload);
+            const std::uint32_t done = r.u32();
+            const std::uint32_t entries = r.u32();
+            if (done < completed || done > records.size()) throw wire::WireError("progress out of range");
+            for (std::uint32_t e = 0; e < entries; ++e) {
+                const std::uint32_t record = r.u32(), position = r.u32();
+                if (record < completed || record >= done || position >= records[record].plugins.size())
+                    throw wire::WireError("a result outside the batch");
+                HookResult result;
+                protocol::read(r, result);
+                const PluginSource& plugin = *plugins.at(records[record].plugins[position]);
+                if (result.findings.size() > _settings.maxFindingsPerCall) {
+                    result.droppedFindings += result.findings.size() - _settings.maxFindingsPerCall;
+                    result.findings.resize(_settings.maxFindingsPerCall);
+                }
+                const std::string& hook = hookName(HookKind::Checks, records[record].subject->type);
+                for (auto& finding : result.findings) {
+                    finding.plugin = plugin.manifest.name;
+                    finding.pluginVersion = plugin.manifest.version;
+                    finding.hook = hook;
+                }
+                result.refusal.reset();
+                onResult(record, position, result);
+            }
+            const bool last = r.boolean();
+            if (last) {
+                protocol::Done finished;
+                protocol::read(r, finished);
+                _cpuMilliseconds = finished.cpuMilliseconds;
+                if (done != records.size()) throw wire::WireError("a batch that ended early");
+            }
+            completed = done;
+            onCompleted(completed);
+            if (last) return end;
         } catch (const wire::WireError& e) {
             why = std::string("the sandbox process broke the protocol (") + e.what() + ")";
             kill();

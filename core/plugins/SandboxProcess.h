@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace registry::plugins {
@@ -64,6 +65,34 @@ public:
                  const std::vector<const PluginSource*>& plugins,
                  const std::function<void(std::size_t, HookResult&)>& onResult);
 
+    /// The checks of many records (an audit batch) in one exchange. `plugins` is the loaded set's order;
+    /// each record names the positions of the plugins that run on it. Results arrive at record
+    /// boundaries: onResult(record, position in the record's list, result) for each result that is not a
+    /// plain ok with nothing, then onCompleted(n) when the first n records are done. `data` answers what
+    /// `preload` does not. On a hang or death, the end names the record (`stoppedRecord`) and position
+    /// (`stoppedAt`) of the call that ran, if one did (`inCall`).
+    struct BatchRecord {
+        const Subject* subject = nullptr;
+        std::string asOfDate;
+        std::vector<std::uint32_t> plugins; // positions in the set
+    };
+    struct BatchEnd {
+        bool completed = true;
+        bool inCall = false;
+        std::size_t stoppedRecord = 0;
+        std::size_t stoppedAt = 0;
+        CallResult failure;
+    };
+    /// `failuresLeft[j]`: how many more failures the plugin at set position j may have in this run before
+    /// it is skipped (-1: no limit); the worker stops running it within the batch at 0, as the server
+    /// would.
+    BatchEnd batch(const std::string& today, const protocol::BatchPreload& preload,
+                   const std::vector<BatchRecord>& records, std::size_t first,
+                   const std::vector<std::shared_ptr<const PluginSource>>& plugins,
+                   const std::vector<std::int64_t>& failuresLeft, PluginData* data,
+                   const std::function<void(std::size_t, std::size_t, HookResult&)>& onResult,
+                   const std::function<void(std::size_t)>& onCompleted);
+
     /// Ends the worker now.
     void kill();
 
@@ -74,7 +103,7 @@ private:
     bool next(wire::FrameType& type, std::string& payload, Clock::time_point deadline, std::string& why);
     bool send(wire::FrameType type, const wire::Writer& w, Clock::time_point deadline, std::string& why);
     /// Answers one DataRequest for `plugin`, which may reach only its districts.
-    bool answer(const std::string& request, const PluginSource& plugin, PluginData* data, Clock::time_point deadline,
+    bool answer(std::string_view request, const PluginSource& plugin, PluginData* data, Clock::time_point deadline,
                 std::string& why);
     /// "the sandbox process ended (killed by signal 31: a system call the sandbox forbids)".
     std::string ended();
@@ -89,6 +118,10 @@ private:
     protocol::Confinement _confinement;
     std::uint64_t _generation = 0;
     std::int64_t _cpuMilliseconds = 0;
+    protocol::Progress* _progress = nullptr; // shared with the worker
+    std::uint64_t _seenCalls = 0;
+    bool _started = false; // its hello arrived: from now on the watchdog times its calls
+    Clock::time_point _callStarted;
 };
 
 } // namespace registry::plugins

@@ -86,6 +86,14 @@ public:
         return false;
     }
 
+    /// The caps referencePrice selects among for `item`, when this data has them at hand: an audit sends
+    /// them with its batch to the sandbox process. Sets `caps` and returns true; false: not at hand.
+    virtual bool referencePricesOf(const std::string& item, std::vector<domain::ReferencePrice>& caps) {
+        (void)item;
+        (void)caps;
+        return false;
+    }
+
     /// ctx.current_prices: the current price views of a facility (no effective_to), in item order.
     virtual std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) = 0;
 

@@ -52,6 +52,7 @@ enum class FrameType : std::uint8_t {
     Done = 23,        // the current Call or Batch record is over
     Log = 24,         // a ctx.log / print line
     DataRequest = 25, // ctx.* asks the server for a record
+    BatchProgress = 26, // results of a Batch so far, at a record boundary (the last one ends it)
 };
 
 class Writer {

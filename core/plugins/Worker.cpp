@@ -120,6 +120,12 @@ class RemoteData : public PluginData {
 public:
     explicit RemoteData(int fd) : _fd(fd) {}
 
+    /// Which call asks from now on: the server answers for that record's plugin at that position.
+    void at(std::uint32_t record, std::uint32_t position) {
+        _record = record;
+        _position = position;
+    }
+
     std::optional<domain::ReferencePrice> referencePrice(const std::string& item, const std::string& district,
                                                          const std::string& date) override {
         wire::Writer w;
@@ -185,7 +191,11 @@ private:
     /// Sends the request and waits for its reply; a failure on the server side is an exception here, which
     /// the ctx function turns into a Lua error.
     wire::Reader ask(const wire::Writer& request) {
-        if (!channel::writeFrameBlocking(_fd, FrameType::DataRequest, request.bytes())) quit(0);
+        wire::Writer framed;
+        framed.u32(_record);
+        framed.u32(_position);
+        framed.bytes() += request.bytes();
+        if (!channel::writeFrameBlocking(_fd, FrameType::DataRequest, framed.bytes())) quit(0);
         FrameType type;
         if (!channel::readFrameBlocking(_fd, type, _reply, kMaxIncomingBytes)) quit(0);
         if (type != FrameType::DataReply) quit(4);
@@ -195,14 +205,52 @@ private:
     }
 
     int _fd;
+    std::uint32_t _record = 0, _position = 0;
     std::string _reply;
     domain::PriceRecord _previous;
     domain::Facility _facility;
 };
 
+/// An audit batch's lookups: what came with the batch is answered here, the rest by the server.
+class BatchData : public PluginData {
+public:
+    BatchData(const protocol::BatchPreload& preload, RemoteData& remote) : _preload(preload), _remote(remote) {}
+
+    std::optional<domain::ReferencePrice> referencePrice(const std::string& item, const std::string& district,
+                                                         const std::string& date) override {
+        const auto caps = _preload.caps.find(item);
+        if (caps == _preload.caps.end()) return _remote.referencePrice(item, district, date);
+        return selectReferencePrice(caps->second, item, district, date);
+    }
+    Poco::JSON::Object::Ptr previousPrice(const Poco::JSON::Object& price) override {
+        return _remote.previousPrice(price);
+    }
+    bool previousRecord(std::int64_t priceId, const domain::PriceRecord*& previous,
+                        const domain::Facility*& facility) override {
+        const auto found = _preload.previous.find(priceId);
+        if (found == _preload.previous.end()) return _remote.previousRecord(priceId, previous, facility);
+        previous = found->second ? &found->second->first : nullptr;
+        facility = found->second ? &found->second->second : nullptr;
+        return true;
+    }
+    std::vector<Poco::JSON::Object::Ptr> currentPrices(std::int64_t facilityId) override {
+        return _remote.currentPrices(facilityId);
+    }
+    Poco::JSON::Object::Ptr facility(std::int64_t facilityId) override { return _remote.facility(facilityId); }
+
+private:
+    const protocol::BatchPreload& _preload;
+    RemoteData& _remote;
+};
+
+/// Results of a batch flushed to the server at the end of a record once this many bytes are waiting.
+constexpr std::size_t kFlushBytes = 64 * 1024;
+/// ... or once this many records are done, so that a worker that dies loses little.
+constexpr std::uint32_t kFlushRecords = 64;
+
 class Worker {
 public:
-    explicit Worker(int fd) : _fd(fd), _data(fd) {}
+    Worker(int fd, protocol::Progress& progress) : _fd(fd), _progress(progress), _data(fd) {}
 
     int run() {
         FrameType type;
@@ -219,6 +267,9 @@ public:
                     break;
                 case FrameType::Call:
                     call(r);
+                    break;
+                case FrameType::Batch:
+                    batch(r);
                     break;
                 default:
                     return 4; // the server never sends anything else here
@@ -246,9 +297,24 @@ private:
         };
     }
 
+    /// A hook call or a file load starts: the server's watchdog times it from here.
+    void starting(std::uint32_t record, std::uint32_t position) {
+        _progress.record.store(record, std::memory_order_relaxed);
+        _progress.position.store(position, std::memory_order_relaxed);
+        _progress.inCall.store(1, std::memory_order_relaxed);
+        _progress.calls.fetch_add(1, std::memory_order_release);
+        _data.at(record, position);
+    }
+    void finished() { _progress.inCall.store(0, std::memory_order_release); }
+
     void rebuild() {
         _state = std::make_unique<PluginState>(_settings, logSink(), _generation);
-        for (const auto& [name, source] : _sources) _state->load(*source);
+        std::uint32_t i = 0;
+        for (const auto& [name, source] : _sources) {
+            starting(0, i++);
+            _state->load(*source);
+            finished();
+        }
     }
 
     void loadSet(wire::Reader& r) {
@@ -257,9 +323,11 @@ private:
         const std::uint32_t n = r.u32();
         if (n > r.left()) throw wire::WireError("plugin list longer than its frame");
         _sources.clear();
+        _ordered.clear();
         for (std::uint32_t i = 0; i < n; ++i) {
             auto source = std::make_shared<PluginSource>();
             wire::read(r, *source);
+            _ordered.push_back(source);
             _sources[source->manifest.name] = std::move(source);
         }
         rebuild();
@@ -281,9 +349,12 @@ private:
         if (fresh || !_state) {
             _settings = settings;
             _sources.clear();
+            _ordered.clear();
             _state = std::make_unique<PluginState>(_settings, logSink(), 0);
         }
+        starting(0, 0);
         LoadResult loaded = _state->load(source->code, source->file, *source->config);
+        finished();
         if (loaded.ok()) {
             source->manifest = loaded.manifest;
             _sources[source->manifest.name] = source;
@@ -302,7 +373,9 @@ private:
         request.environment.data = &_data;
         std::optional<PluginState::PreparedRecord> record;
         const Subject& subject = request.subject.subject;
+        std::uint32_t position = 0;
         for (const auto& name : request.plugins) {
+            starting(0, position++);
             HookResult result;
             const auto source = _sources.find(name);
             if (!_state || source == _sources.end()) {
@@ -318,42 +391,124 @@ private:
                                    [&subject](lua_State* lua) { convert::pushSubject(lua, subject); });
                 result = _state->call(*source->second, request.kind, *record, request.environment);
             }
+            finished();
             wire::Writer w;
             protocol::write(w, result);
             send(FrameType::Result, w);
             if (result.refusal && request.stopAtRefusal) break;
         }
         record.reset();
-        protocol::Done done;
-        done.exhausted = _state && _state->exhausted();
-        rusage usage{};
-        getrusage(RUSAGE_SELF, &usage);
-        done.cpuMilliseconds = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000LL +
-                               (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+        const protocol::Done done = doneNow();
         wire::Writer w;
         protocol::write(w, done);
         send(FrameType::Done, w);
         if (done.exhausted) rebuild();
     }
 
+    protocol::Done doneNow() const {
+        protocol::Done done;
+        done.exhausted = _state && _state->exhausted();
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
+        done.cpuMilliseconds = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000LL +
+                               (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000;
+        return done;
+    }
+
+    /// An audit batch: each record's checks by the plugins at the given positions of the loaded set.
+    /// Results go back at record boundaries (BatchProgress: how many records are done, and the results
+    /// that are not plain ok-and-nothing), the last one with Done.
+    void batch(wire::Reader& r) {
+        CallEnvironment environment;
+        environment.today = r.str();
+        protocol::BatchPreload preload;
+        protocol::read(r, preload);
+        BatchData data(preload, _data);
+        environment.data = &data;
+        const std::uint32_t counted = r.u32();
+        if (counted != _ordered.size()) throw wire::WireError("failure budgets for another plugin set");
+        std::vector<std::int64_t> failuresLeft(counted);
+        for (auto& left : failuresLeft) left = r.i64(); // -1: no limit; 0: skipped for the rest of the run
+        const std::uint32_t first = r.u32(); // index of the first record in the server's batch
+        const std::uint32_t records = r.u32();
+        if (records > r.left()) throw wire::WireError("record list longer than its frame");
+        wire::Writer pending;
+        std::uint32_t entries = 0, sinceFlush = 0;
+        const auto flush = [&](std::uint32_t completed, bool last) {
+            wire::Writer w;
+            w.u32(completed);
+            w.u32(entries);
+            w.bytes() += pending.bytes();
+            w.boolean(last);
+            if (last) protocol::write(w, doneNow());
+            send(FrameType::BatchProgress, w);
+            pending.clear();
+            entries = 0;
+            sinceFlush = 0;
+        };
+        protocol::OwnedSubject owned;
+        for (std::uint32_t i = 0; i < records; ++i) {
+            protocol::read(r, owned);
+            environment.district = owned.subject.district;
+            environment.asOfDate = r.str();
+            const std::uint32_t plugins = r.u32();
+            if (plugins > r.left()) throw wire::WireError("plugin list longer than its frame");
+            const Subject& subject = owned.subject;
+            std::optional<PluginState::PreparedRecord> prepared;
+            for (std::uint32_t position = 0; position < plugins; ++position) {
+                const std::uint32_t index = r.u32();
+                if (index >= _ordered.size()) throw wire::WireError("no such plugin");
+                if (failuresLeft[index] == 0) continue; // failed often enough in this run: skipped, as the server does
+                starting(first + i, position);
+                if (_state->exhausted()) {
+                    prepared.reset();
+                    rebuild();
+                    starting(first + i, position);
+                }
+                if (!prepared)
+                    prepared.emplace(*_state, subject.type,
+                                     [&subject](lua_State* lua) { convert::pushSubject(lua, subject); });
+                HookResult result = _state->call(*_ordered[index], HookKind::Checks, *prepared, environment);
+                finished();
+                if (!result.call.ok() && failuresLeft[index] > 0) --failuresLeft[index];
+                if (result.call.ok() && result.findings.empty() && result.droppedFindings == 0) continue;
+                pending.u32(first + i);
+                pending.u32(position);
+                protocol::write(pending, result);
+                ++entries;
+            }
+            ++sinceFlush;
+            if (i + 1 < records && (pending.bytes().size() >= kFlushBytes || sinceFlush >= kFlushRecords))
+                flush(first + i + 1, false);
+        }
+        flush(first + records, true);
+        if (_state && _state->exhausted()) rebuild();
+    }
+
     int _fd;
+    protocol::Progress& _progress;
     RemoteData _data;
     HostSettings _settings;
     std::uint64_t _generation = 0;
     std::map<std::string, std::shared_ptr<PluginSource>> _sources;
+    std::vector<std::shared_ptr<PluginSource>> _ordered; // the loaded set in its order (batch positions)
     std::unique_ptr<PluginState> _state;
 };
 
 } // namespace
 
-int workerMain(int fd, std::size_t memoryBytes) {
-    // Nothing but the socket, stdin/stdout (/dev/null) and stderr stays open.
-    ::syscall(SYS_close_range, 4U, ~0U, 0U);
+int workerMain(int fd, std::size_t memoryBytes, int progressFd) {
+    // The progress page, mapped before the filter allows no new mappings of files; then nothing but the
+    // socket, stdin/stdout (/dev/null) and stderr stays open.
+    void* page = mmap(nullptr, sizeof(protocol::Progress), PROT_READ | PROT_WRITE, MAP_SHARED, progressFd, 0);
+    if (page == MAP_FAILED) return 3;
+    auto* progress = static_cast<protocol::Progress*>(page);
+    ::syscall(SYS_close_range, 3U + 1U, ~0U, 0U);
     const protocol::Confinement confinement = confineWorker(memoryBytes);
     wire::Writer hello;
     protocol::write(hello, confinement);
     if (!channel::writeFrameBlocking(fd, FrameType::Hello, hello.bytes())) return 0;
-    const int code = Worker(fd).run();
+    const int code = Worker(fd, *progress).run();
     _exit(code); // no destructors, no atexit: nothing more to tidy in a process that ends here
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The sandbox process: `funeral-registry plugin-worker FD MEMORY_MB`, started by the server (SandboxProcess)
-// with one end of a socketpair as FD. It confines itself before it reads a byte of plugin code:
+// The sandbox process: `funeral-registry plugin-worker 3 MEMORY_MB 4`, started by the server
+// (SandboxProcess) with one end of a socketpair as fd 3 and the progress page (Protocol.h) as fd 4. It
+// confines itself before it reads a byte of plugin code:
 //
 //   - every other file descriptor closed (the server's database files and sockets are not its business);
 //   - RLIMIT_AS at what it maps at start plus MEMORY_MB and a margin for the host side of the calls, so
@@ -23,8 +24,9 @@ namespace registry::plugins {
 /// can call it in a child of its own.
 protocol::Confinement confineWorker(std::size_t memoryBytes);
 
-/// The worker's main loop on `fd`; returns the process exit code.
-int workerMain(int fd, std::size_t memoryBytes);
+/// The worker's main loop on `fd`, reporting its progress in the page shared through `progressFd`;
+/// returns the process exit code.
+int workerMain(int fd, std::size_t memoryBytes, int progressFd);
 
 /// CPU seconds a worker may use in its lifetime (RLIMIT_CPU); the server retires a worker at half.
 constexpr long kWorkerCpuSeconds = 3600;
