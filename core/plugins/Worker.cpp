@@ -69,6 +69,11 @@ std::string installFilter() {
     };
     for (const int call : allowed)
         if (rc == 0) rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, call, 0);
+#ifdef REGISTRY_SANITIZED
+    // ASan looks at the signal stack whenever a C++ exception is thrown (a Lua error is one: Lua is built
+    // as C++), and aborts if it cannot.
+    if (rc == 0) rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(sigaltstack), 0);
+#endif
     // Memory, but never executable: a plugin that found a way to write machine code cannot run it.
     if (rc == 0) rc = seccomp_rule_add(filter, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
     if (rc == 0)

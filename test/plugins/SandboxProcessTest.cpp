@@ -170,7 +170,9 @@ BOOST_AUTO_TEST_CASE(copies_a_plugin_makes_stay_in_the_sandbox) {
     BOOST_REQUIRE_EQUAL(findings.size(), 1u);
     BOOST_TEST(findings[0].rule == "plugin.error");
     BOOST_TEST(contains(findings[0].message, "larger than 65536 bytes"), findings[0].message);
-    BOOST_TEST(residentKiB() < 200 * 1024);
+#if !defined(__SANITIZE_ADDRESS__)
+    BOOST_TEST(residentKiB() < 200 * 1024); // ASan's shadow memory alone is more
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(a_program_that_is_no_worker_is_a_clear_error_not_a_hang) {
