@@ -19,12 +19,14 @@ median_of() { printf '%s\n' "$@" | median; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 # Requests/s, p99 (ms) and non-2xx count of one wrk report.
 wrk_rps() { awk '/^Requests\/sec:/ { print $2 }' "$1"; }
-wrk_p99() {
-  awk '$1 == "99%" { v = $2
+# Latency (ms) at percentile P ("50%", "99%") of one wrk --latency report.
+wrk_pct() {
+  awk -v p="$1" '$1 == p { v = $2
     if (v ~ /us$/) { sub(/us$/, "", v); v = v / 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) }
     else if (v ~ /s$/) { sub(/s$/, "", v); v = v * 1000 } else if (v ~ /m$/) { sub(/m$/, "", v); v = v * 60000 }
-    print v }' "$1"
+    print v }' "$2"
 }
+wrk_p99() { wrk_pct 99% "$1"; }
 wrk_bad() { awk '/Non-2xx or 3xx responses:/ { n += $NF } /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$1"; }
 # Avg latency (ms) of one wrk report.
 wrk_avg() {
@@ -198,26 +200,16 @@ current_prices() {
     awk '{ a[NR] = $0 } END { n = NR - NR % 2; for (i = 1; i <= n; i++) print a[i] }'
 }
 
-# --- HTTP writes ----------------------------------------------------------------------------------------
-# wrk posts new prices for the current (facility, item) pairs, each with a later effective_from than the
-# last (so every one is valid and supersedes the one before), against the same rows inserted through the
-# sqlite3 shell, one transaction each, WAL with synchronous=FULL as the server sets it.
-bench_writes() {
-  local dir=$out/writes load r f n=${WRITE_BASELINE_ROWS:-2000} conns=${BENCH_WRITE_CONNECTIONS:-8}
-  local -a reg=() cli=()
-  load=$(load_now)
-  bench_registry "$dir/db" 1
-  current_prices "$BENCH_DB" >"$dir/pairs.txt"
-  sqlite3 "$dir/db/registry.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-  cp "$dir/db/registry.db" "$dir/cli-template.db"
-  {
-    echo "P = {"
-    awk -F'|' '{ attrs = ""
-      if ($7 != "") attrs = "\"area_m2\":" $7
-      if ($8 != "") attrs = attrs (attrs == "" ? "" : ",") "\"term_years\":" $8
-      printf "{%s,\"%s\",%s,\"%s\",%s,%s,[[%s]]},\n", $1, $2, $3, $4, ($5 ? "true" : "false"), ($6 ? "true" : "false"), (attrs == "" ? "" : "\"attributes\":{" attrs "},") }' "$dir/pairs.txt"
-    echo "}"
-    cat <<'LUA'
+# post_lua PAIRS: a wrk script that posts new prices for the current (facility, item) pairs in the file PAIRS
+# (current_prices), each with a later effective_from than the last; BENCH_BASE_EPOCH sets the first date.
+post_lua() {
+  echo "P = {"
+  awk -F'|' '{ attrs = ""
+    if ($7 != "") attrs = "\"area_m2\":" $7
+    if ($8 != "") attrs = attrs (attrs == "" ? "" : ",") "\"term_years\":" $8
+    printf "{%s,\"%s\",%s,\"%s\",%s,%s,[[%s]]},\n", $1, $2, $3, $4, ($5 ? "true" : "false"), ($6 ? "true" : "false"), (attrs == "" ? "" : "\"attributes\":{" attrs "},") }' "$1"
+  echo "}"
+  cat <<'LUA'
 -- Thread t posts pairs t, t+2, t+4, ...; a pair comes back one day later each round.
 local count = 0
 function setup(thread) thread:set("tid", count); count = count + 1 end
@@ -236,7 +228,21 @@ function request()
   return wrk.format(nil, "/api/v1/prices", nil, body)
 end
 LUA
-  } >"$dir/post.lua"
+}
+
+# --- HTTP writes ----------------------------------------------------------------------------------------
+# wrk posts new prices for the current (facility, item) pairs, each with a later effective_from than the
+# last (so every one is valid and supersedes the one before), against the same rows inserted through the
+# sqlite3 shell, one transaction each, WAL with synchronous=FULL as the server sets it.
+bench_writes() {
+  local dir=$out/writes load r f n=${WRITE_BASELINE_ROWS:-2000} conns=${BENCH_WRITE_CONNECTIONS:-8}
+  local -a reg=() cli=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  current_prices "$BENCH_DB" >"$dir/pairs.txt"
+  sqlite3 "$dir/db/registry.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  cp "$dir/db/registry.db" "$dir/cli-template.db"
+  post_lua "$dir/pairs.txt" >"$dir/post.lua"
   srv_start "$BENCH_DB" "$dir/server.log"
   local t0 t1
   for ((r = 1; r <= runs; r++)); do
@@ -283,6 +289,111 @@ LUA
   } >"$out/writes.md"
   replace_section writes "$out/writes.md"
   cat "$out/writes.md"
+}
+
+# --- plugins in sandbox processes (issue 13) ------------------------------------------------------------
+# POST /api/v1/prices with the bundled plugins from one client (wrk -t1 -c1: the latency of one write, not
+# of a queue), against the same registry served with plugins.isolation=process and =thread in turn, one
+# server at a time, interleaved. Then the hostile plugin of the API tests (test/api/plugins/yanqing/
+# c_library.lua, beside the bundled plugins): each of its cases posted once per run, in validate and in
+# checks, timed from the call to the answer (which, for checks, carries the error finding), and the server's
+# peak RSS after them all.
+bench_sandbox() {
+  local dir=$out/sandbox load r f iso year=2040
+  local -A p50=() p99=() rps=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  current_prices "$BENCH_DB" >"$dir/pairs.txt"
+  post_lua "$dir/pairs.txt" >"$dir/post.lua"
+  for ((r = 1; r <= runs; r++)); do
+    for iso in process thread; do
+      srv_start "$BENCH_DB" "$dir/server-$iso.log" --set "plugins.isolation=$iso"
+      f=$dir/$iso-$r.txt
+      year=$((year + 5))
+      BENCH_TOKEN=$BENCH_TOKEN BENCH_BASE_EPOCH=$(date -u -d "$year-01-01" +%s) \
+        wrk -t1 -c1 -d"$BENCH_DURATION" --timeout 10s --latency -s "$dir/post.lua" "http://127.0.0.1:$SRV_PORT" >"$f"
+      srv_stop
+      [[ $(wrk_bad "$f") == 0 ]] || echo "bench: sandbox run $r ($iso): $(wrk_bad "$f") errors or non-2xx answers" >&2
+      p50[$iso]+="$(wrk_pct 50% "$f") " p99[$iso]+="$(wrk_p99 "$f") " rps[$iso]+="$(wrk_rps "$f") "
+      echo "bench: sandbox run $r ($iso): p50 $(wrk_pct 50% "$f") ms, p99 $(wrk_p99 "$f") ms, $(wrk_rps "$f") writes/s" >&2
+    done
+  done
+
+  # The hostile cases, on a facility of Yanqing (the plugin's district).
+  mkdir -p "$dir/plugins"
+  cp -r "$root/plugins/." "$dir/plugins/"
+  cp "$root/test/api/plugins/yanqing/c_library.lua" "$dir/plugins/yanqing/"
+  local pair fid item unit limit_ms
+  pair=$(sqlite3 "${BENCH_DB#sqlite3:}" "SELECT p.facility_id, p.item, p.unit FROM price_records p JOIN facilities f ON
+    f.id = p.facility_id WHERE p.superseded_by IS NULL AND f.district = '110119' AND p.item = 'basic.cremation' LIMIT 1")
+  IFS='|' read -r fid item unit <<<"$pair"
+  limit_ms=$(awk -F' *= *' '$1 == "plugins.time_limit_ms" { print $2 }' "$root/etc/registry.properties")
+  srv_start "$BENCH_DB" "$dir/server-hostile.log" --set "plugins.dir=$dir/plugins"
+  local -A took=()
+  local hook fen code t day=0 errors body
+  local -a failures=()
+  for ((r = 1; r <= runs; r++)); do
+    for hook in validate checks; do
+      for fen in 11111 22222 33333 44444; do
+        day=$((day + 1))
+        body=$(printf '{"facility_id":%s,"item":"%s","amount_fen":%s,"unit":"%s","effective_from":"%s","displayed":true,"bundled":false,"source":"inspection","note":"%s"}' \
+          "$fid" "$item" "$fen" "$unit" "$(date -u -d "2090-01-01 + $day days" +%F)" "$hook")
+        read -r code t < <(curl -s -o "$dir/hostile.json" -w '%{http_code} %{time_total}\n' -X POST \
+          -H "Authorization: Bearer $BENCH_TOKEN" -H 'Content-Type: application/json' --data "$body" \
+          "http://127.0.0.1:$SRV_PORT/api/v1/prices")
+        errors=$(grep -o '"plugin":"yanqing.api-test-c-library","rule":"[^"]*","severity":"error"' "$dir/hostile.json" | wc -l || true)
+        if [[ $code != 201 ]] || { [[ $hook == checks ]] && ((errors != 1)); }; then
+          failures+=("$hook $fen: HTTP $code, $errors error findings")
+        fi
+        took[$hook-$fen]+="$t "
+      done
+    done
+  done
+  local hwm
+  hwm=$(srv_hwm_mb)
+  srv_stop
+  ((${#failures[@]} == 0)) || echo "bench: sandbox hostile cases not contained as expected: ${failures[*]}" >&2
+
+  local what
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh sandbox\`; \`POST /api/v1/prices\` with the bundled"
+    echo "plugins, wrk -t1 -c1 -d$BENCH_DURATION --latency (one client: each write's own latency), the same registry served"
+    echo "with each isolation in turn, $runs runs each, interleaved."
+    echo
+    echo "| plugins.isolation | median p50 (ms) | median p99 (ms) | median writes/s | runs (p50/p99 ms) |"
+    echo "|---|---:|---:|---:|---|"
+    for iso in thread process; do
+      # shellcheck disable=SC2086
+      echo "| $iso | $(median_of ${p50[$iso]}) | $(median_of ${p99[$iso]}) | $(median_of ${rps[$iso]}) | $(paste -d/ <(tr ' ' '\n' <<<"${p50[$iso]}" | sed '/^$/d') <(tr ' ' '\n' <<<"${p99[$iso]}" | sed '/^$/d') | tr '\n' ' ') |"
+    done
+    echo
+    # shellcheck disable=SC2086
+    echo "- process ÷ thread: p50 **$(ratio "$(median_of ${p50[process]})" "$(median_of ${p50[thread]})")×**, p99 **$(ratio "$(median_of ${p99[process]})" "$(median_of ${p99[thread]})")×** (target: within 1.10×)"
+    echo
+    echo "Hostile plugin (\`test/api/plugins/yanqing/c_library.lua\`), plugins.time_limit_ms = $limit_ms, one \`POST /api/v1/prices\`"
+    echo "per case and run; seconds from the call to the answer (target: the limit + 1 s):"
+    echo
+    echo "| case | hook | median s | max s | runs (s) |"
+    echo "|---|---|---:|---:|---|"
+    for hook in validate checks; do
+      for fen in 11111 22222 33333 44444; do
+        case $fen in
+          11111) what="plain \`string.find\` of a 1 MiB needle (memcmp)" ;;
+          22222) what="\`table.remove\` with \`__len\` = maxinteger" ;;
+          33333) what="\`string.find\` with a 10 000-character class" ;;
+          44444) what="finding details: one 8 MiB string under 120 keys" ;;
+        esac
+        # shellcheck disable=SC2086
+        echo "| $what | $hook | $(median_of ${took[$hook-$fen]}) | $(printf '%s\n' ${took[$hook-$fen]} | sort -g | tail -1) | ${took[$hook-$fen]}|"
+      done
+    done
+    echo
+    echo "Server peak RSS (VmHWM) after all hostile calls: **$hwm MB** (target < 200 MB); every write stored (201),"
+    echo "every checks case answered with its error finding: $( ((${#failures[@]} == 0)) && echo yes || echo "NO: ${failures[*]}")."
+  } >"$out/sandbox.md"
+  replace_section sandbox "$out/sandbox.md"
+  cat "$out/sandbox.md"
 }
 
 # --- import ---------------------------------------------------------------------------------------------

@@ -25,6 +25,10 @@ Status writeFrame(int fd, wire::FrameType type, const std::string& payload, Cloc
 
 /// Waits until a frame (or the peer's close) can be read.
 Status waitReadable(int fd, Clock::time_point deadline);
+/// Polls `fd` without sleeping for up to `spin` (yielding the CPU between polls): true once it is readable.
+/// A sandbox process answers a one-record call in tens of microseconds, less than it takes to put this
+/// thread to sleep and wake it again on this machine kind (docs/PERFORMANCE.md, *Plugins in sandbox processes*).
+bool spinReadable(int fd, std::chrono::microseconds spin);
 
 /// Reads one frame of at most `maxBytes`; nothing larger is ever allocated.
 Status readFrame(int fd, wire::FrameType& type, std::string& payload, std::uint32_t maxBytes,

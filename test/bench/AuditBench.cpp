@@ -27,9 +27,14 @@
 #include "store/ReferencePriceRepository.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <algorithm>
@@ -39,7 +44,11 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +62,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Keeps the checks and merge seconds of the last audit that succeeded, from the runner's log line
+/// ("...; checks 4.12 s, merge 1.93 s").
+class PhaseChannel : public Poco::Channel {
+public:
+    void log(const Poco::Message& message) override {
+        const std::string& text = message.getText();
+        const auto checks = text.find("; checks ");
+        const auto merge = text.find(" s, merge ");
+        if (checks == std::string::npos || merge == std::string::npos) return;
+        std::lock_guard<std::mutex> lock(_mutex);
+        _checks = std::atof(text.c_str() + checks + 9);
+        _merge = std::atof(text.c_str() + merge + 10);
+    }
+    std::pair<double, double> last() {
+        std::lock_guard<std::mutex> lock(_mutex);
+        return {_checks, _merge};
+    }
+
+private:
+    std::mutex _mutex;
+    double _checks = 0, _merge = 0;
+};
+
 double since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 double cpuSeconds() {
@@ -60,6 +92,33 @@ double cpuSeconds() {
     getrusage(RUSAGE_SELF, &usage);
     auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
     return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// CPU seconds of this process and of its sandbox processes: the live ones from /proc (a worker lives across
+// runs and is reaped only when it is replaced or the pool stops), the reaped ones from RUSAGE_CHILDREN.
+double cpuSecondsWithChildren() {
+    rusage children{};
+    getrusage(RUSAGE_CHILDREN, &children);
+    auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+    double total = cpuSeconds() + seconds(children.ru_utime) + seconds(children.ru_stime);
+    const long ticks = sysconf(_SC_CLK_TCK);
+    const std::string self = std::to_string(getpid());
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "stat");
+        std::string line;
+        if (!std::getline(in, line)) continue;
+        const auto close = line.rfind(')'); // the command may hold spaces
+        if (close == std::string::npos) continue;
+        std::istringstream fields(line.substr(close + 2));
+        std::vector<std::string> f;
+        for (std::string x; fields >> x && f.size() < 13;) f.push_back(x);
+        // Fields after the command: state(0) ppid(1) ... utime(11) stime(12).
+        if (f.size() < 13 || f[1] != self) continue;
+        total += static_cast<double>(std::stoll(f[11]) + std::stoll(f[12])) / static_cast<double>(ticks);
+    }
+    return total;
 }
 
 double threadCpuSeconds() {
@@ -392,7 +451,7 @@ int main(int argc, char** argv) {
     registry::plugins::sandbox::pinLocalTimeZone(); // as the server does
     int scale = 100, runs = 3;
     int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::string dbFile, pluginsDir = "plugins", isolation = "process";
+    std::string dbFile, pluginsDir = "plugins", isolation = "both";
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string a = argv[i];
         if (a == "--scale") scale = std::atoi(argv[i + 1]);
@@ -402,12 +461,12 @@ int main(int argc, char** argv) {
         else if (a == "--plugins") pluginsDir = argv[i + 1];
         else if (a == "--isolation") isolation = argv[i + 1];
         else {
-            std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread]\n";
+            std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread|both]\n";
             return 2;
         }
     }
     if (argc % 2 == 0) {
-        std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread]\n";
+        std::cerr << "usage: audit_bench [--db FILE] [--scale N] [--runs R] [--workers W] [--plugins DIR] [--isolation process|thread|both]\n";
         return 2;
     }
     if (dbFile.empty()) dbFile = "build/bench/audit-" + std::to_string(scale) + ".db";
@@ -430,28 +489,52 @@ int main(int argc, char** argv) {
         std::cerr << "bench: built in " << since(start) << " s\n";
     }
     const std::string url = "sqlite3:" + dbFile;
+    Poco::AutoPtr<PhaseChannel> phases(new PhaseChannel);
+    Poco::Logger::get("registry.audit").setChannel(phases);
+    Poco::Logger::get("registry.audit").setLevel(Poco::Message::PRIO_INFORMATION);
     store::Database db(url);
     store::Migrator(db).migrate();
 
-    plugins::HostSettings hostSettings;
-    hostSettings.isolation = isolation == "thread" ? plugins::Isolation::Thread : plugins::Isolation::Process;
-    hostSettings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
-    plugins::PluginHost host(hostSettings);
-    const auto loaded = host.load(pluginsDir);
-    if (!loaded.error.empty() || loaded.failed > 0 || loaded.active == 0) {
-        std::cerr << "audit_bench: plugins in " << pluginsDir << " did not all load: " << loaded.error << "\n";
-        return 1;
+    // One host and one audit service per isolation measured; "both" interleaves them in every run.
+    std::vector<std::string> isolations;
+    if (isolation == "both") isolations = {"process", "thread"};
+    else if (isolation == "process" || isolation == "thread") isolations = {isolation};
+    else {
+        std::cerr << "audit_bench: --isolation must be process, thread or both\n";
+        return 2;
     }
     const std::string today = audit::localDate("Asia/Shanghai");
-    audit::AuditServiceSettings settings;
-    settings.runner.workers = workers;
-    settings.runner.instanceId = "audit_bench";
-    settings.today = [today] { return today; };
-    audit::AuditService service(db, host, settings);
+    struct Subject {
+        std::string isolation;
+        std::unique_ptr<plugins::PluginHost> host;
+        std::unique_ptr<audit::AuditService> service;
+        std::vector<double> seconds, cpu, checks, merge;
+        long long records = 0, findings = 0;
+    };
+    std::vector<Subject> subjects;
+    for (const auto& name : isolations) {
+        plugins::HostSettings hostSettings;
+        hostSettings.isolation = name == "thread" ? plugins::Isolation::Thread : plugins::Isolation::Process;
+        hostSettings.workerExecutable = REGISTRY_BINARY; // sandbox processes of the real binary
+        Subject subject;
+        subject.isolation = name;
+        subject.host = std::make_unique<plugins::PluginHost>(hostSettings);
+        const auto loaded = subject.host->load(pluginsDir);
+        if (!loaded.error.empty() || loaded.failed > 0 || loaded.active == 0) {
+            std::cerr << "audit_bench: plugins in " << pluginsDir << " did not all load: " << loaded.error << "\n";
+            return 1;
+        }
+        audit::AuditServiceSettings settings;
+        settings.runner.workers = workers;
+        settings.runner.instanceId = "audit_bench";
+        settings.today = [today] { return today; };
+        subject.service = std::make_unique<audit::AuditService>(db, *subject.host, settings);
+        subjects.push_back(std::move(subject));
+    }
 
     std::cerr << "bench: building the baseline's Lua tables\n";
     Baseline baseline;
-    baseline.build(db, host, today);
+    baseline.build(db, *subjects.front().host, today);
     std::cerr << "bench: " << baseline.records << " records: read " << baseline.readSeconds << " s, views "
               << baseline.viewSeconds << " s, Lua tables " << baseline.tableSeconds << " s\n";
 
@@ -461,28 +544,33 @@ int main(int argc, char** argv) {
         session.sql() << "SELECT COUNT(*) FROM audit_runs WHERE status = 'succeeded'", soci::into(audits);
         if (audits == 0) {
             std::cerr << "bench: a first audit (not measured), so that every measured one re-audits\n";
-            service.runNow(std::nullopt, "bench");
+            subjects.front().service->runNow(std::nullopt, "bench");
         }
     }
 
-    std::vector<double> auditSeconds, auditCpu, bareSeconds, bareCpu;
-    long long auditRecords = 0, auditFindings = 0, bareFindings = 0;
+    std::vector<double> bareSeconds, bareCpu;
+    long long bareFindings = 0;
     for (int run = 0; run < runs; ++run) {
-        const double cpu0 = cpuSeconds();
-        const auto start = Clock::now();
-        const auto result = service.runNow(std::nullopt, "bench");
-        auditSeconds.push_back(since(start));
-        auditCpu.push_back(cpuSeconds() - cpu0);
-        if (result.status != domain::AuditStatus::Succeeded) {
-            std::cerr << "audit_bench: audit " << result.id << " " << domain::toString(result.status) << ": "
-                      << result.error << "\n";
-            return 1;
+        for (auto& subject : subjects) {
+            const double cpu0 = cpuSecondsWithChildren();
+            const auto start = Clock::now();
+            const auto result = subject.service->runNow(std::nullopt, "bench");
+            subject.seconds.push_back(since(start));
+            subject.cpu.push_back(cpuSecondsWithChildren() - cpu0);
+            if (result.status != domain::AuditStatus::Succeeded) {
+                std::cerr << "audit_bench: audit " << result.id << " " << domain::toString(result.status) << ": "
+                          << result.error << "\n";
+                return 1;
+            }
+            const auto [checks, merge] = phases->last();
+            subject.checks.push_back(checks);
+            subject.merge.push_back(merge);
+            subject.records = result.recordsChecked;
+            subject.findings = findingsReported(result);
+            std::cerr << "audit (" << subject.isolation << "): " << subject.records << " records in "
+                      << subject.seconds.back() << " s (" << subject.cpu.back() << " CPU s), " << subject.findings
+                      << " findings\n";
         }
-        auditRecords = result.recordsChecked;
-        auditFindings = findingsReported(result);
-        std::cerr << "audit: " << auditRecords << " records in " << auditSeconds.back() << " s (" << auditCpu.back()
-                  << " CPU s), " << auditFindings << " findings\n";
-
         double cpu = 0;
         const auto [seconds, findings] = baseline.run(cpu);
         bareSeconds.push_back(seconds);
@@ -492,33 +580,58 @@ int main(int argc, char** argv) {
                   << " findings (" << cpu << " CPU s)\n";
     }
 
-    const double auditRate = static_cast<double>(auditRecords) / median(auditSeconds);
-    const double auditCpuRate = static_cast<double>(auditRecords) / median(auditCpu);
     const double bareRate = static_cast<double>(baseline.records) / median(bareSeconds);
     const double bareCpuRate = static_cast<double>(baseline.records) / median(bareCpu);
-    std::printf("| run | records | findings | median s | median records/s | records/s per core | CPU s (all threads) "
+    std::printf("| run | records | findings | median s | median records/s | records/s per core | CPU s (all processes) "
                 "| records per CPU-second |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
     std::printf("| bare Lua loop (1 thread) | %lld | %lld | %.2f | %.0f | %.0f | %.2f | %.0f |\n", baseline.records,
                 bareFindings, median(bareSeconds), bareRate, bareRate, median(bareCpu), bareCpuRate);
-    std::printf("| full audit (%d workers) | %lld | %lld | %.2f | %.0f | %.0f | %.2f | %.0f |\n", workers,
-                auditRecords, auditFindings, median(auditSeconds), auditRate, auditRate / workers, median(auditCpu),
-                auditCpuRate);
-    std::printf("\n- audit ÷ bare Lua: **%.2f×** wall rate (target ≥ 0.5), %.2f× per core, %.2f× per CPU-second\n",
-                auditRate / bareRate, auditRate / workers / bareRate, auditCpuRate / bareCpuRate);
-    std::printf("- 1 million records: **%.1f s** wall for the audit at its median rate (target < 10 s on 2 cores); "
-                "%.1f CPU-seconds\n",
-                1e6 / auditRate, 1e6 / auditCpuRate);
-    std::printf("- runs: %d, interleaved; wall times %s; the same %s findings from both\n", runs,
+    for (const auto& subject : subjects) {
+        const double rate = static_cast<double>(subject.records) / median(subject.seconds);
+        std::printf("| full audit, plugins in %s (%d workers) | %lld | %lld | %.2f | %.0f | %.0f | %.2f | %.0f |\n",
+                    subject.isolation == "process" ? "sandbox processes" : "the server's threads", workers,
+                    subject.records, subject.findings, median(subject.seconds), rate, rate / workers,
+                    median(subject.cpu), static_cast<double>(subject.records) / median(subject.cpu));
+    }
+    std::printf("\n");
+    for (const auto& subject : subjects) {
+        const double rate = static_cast<double>(subject.records) / median(subject.seconds);
+        const double cpuRate = static_cast<double>(subject.records) / median(subject.cpu);
+        std::printf("- %s: audit ÷ bare Lua **%.2f×** wall rate (targets: issue 13 ≥ 0.3, issue 5 ≥ 0.5), %.2f× per "
+                    "core, %.2f× per CPU-second; 1 million records in **%.1f s** wall at its median rate (target < "
+                    "10 s on 2 cores), %.1f CPU-seconds; %s findings as the bare loop\n",
+                    subject.isolation.c_str(), rate / bareRate, rate / workers / bareRate, cpuRate / bareCpuRate,
+                    1e6 / rate, 1e6 / cpuRate, subject.findings == bareFindings ? "the same number of" : "NOT the same");
+    }
+    for (const auto& subject : subjects)
+        std::printf("- %s, the audit's two phases (its log line, medians): checks (reading, plugins, staging) %.2f s, "
+                    "merge (one transaction) %.2f s\n",
+                    subject.isolation.c_str(), median(subject.checks), median(subject.merge));
+    if (subjects.size() == 2)
+        std::printf("- sandbox processes ÷ threads: %.2f× the wall time, %.2f× the CPU time (medians)\n",
+                    median(subjects[0].seconds) / median(subjects[1].seconds),
+                    median(subjects[0].cpu) / median(subjects[1].cpu));
+    std::printf("- runs: %d, interleaved (%s, then the bare loop); wall times %s\n", runs,
                 [&] {
                     std::string s;
-                    for (std::size_t i = 0; i < auditSeconds.size(); ++i) {
-                        char b[64];
-                        std::snprintf(b, sizeof b, "%s%.1f/%.2f s", i ? ", " : "", auditSeconds[i], bareSeconds[i]);
+                    for (const auto& subject : subjects) s += (s.empty() ? "" : ", ") + subject.isolation;
+                    return s;
+                }().c_str(),
+                [&] {
+                    std::string s;
+                    for (std::size_t i = 0; i < bareSeconds.size(); ++i) {
+                        s += i ? "; " : "";
+                        for (const auto& subject : subjects) {
+                            char b[32];
+                            std::snprintf(b, sizeof b, "%.2f/", subject.seconds[i]);
+                            s += b;
+                        }
+                        char b[32];
+                        std::snprintf(b, sizeof b, "%.2f s", bareSeconds[i]);
                         s += b;
                     }
-                    return s + " (audit/bare)";
-                }().c_str(),
-                auditFindings == bareFindings ? "number of" : "— NOT the same —");
+                    return s;
+                }().c_str());
     std::printf("- baseline setup, not timed in the rate: read %.1f s, views %.1f s, Lua tables %.1f s\n",
                 baseline.readSeconds, baseline.viewSeconds, baseline.tableSeconds);
     return 0;
