@@ -211,4 +211,38 @@ BOOST_AUTO_TEST_CASE(plugin_test_and_plugin_check_hold_a_plugin_to_the_same_limi
     BOOST_TEST(contains(checkOutput, "time limit exceeded"), checkOutput);
 }
 
+// The three cases of issue 13 through `plugin test`, as a district author runs it: each case fails with the
+// plugin's error or time limit, none hangs the runner or grows it past its limits.
+BOOST_AUTO_TEST_CASE(plugin_test_contains_the_issue_13_c_library_cases) {
+    TempPluginDir dir;
+    dir.write("common/c_library.lua",
+              "return { name = 'common.c-library', version = '1.0.0', description = 'C 库失控',\n"
+              "checks = { price = function(p, ctx)\n"
+              "  if p.amount_fen == 1 then\n"
+              "    table.remove(setmetatable({}, { __len = function() return math.maxinteger end }))\n"
+              "  elseif p.amount_fen == 2 then\n"
+              "    string.find(string.rep('a', 3000), '[' .. string.rep('b', 10000) .. ']*x')\n"
+              "  elseif p.amount_fen == 3 then\n"
+              "    local big, details = string.rep('x', 8 * 1024 * 1024), {}\n"
+              "    for i = 1, 120 do details['k' .. i] = big end\n"
+              "    ctx.finding{ rule = 'big', severity = 'info', message = 'big', details = details }\n"
+              "  end\n"
+              "end } }\n");
+    dir.write("common/c_library_test.lua",
+              "return {\n"
+              "  { name = 'len_maxinteger', price = { amount_fen = 1 }, expect = {} },\n"
+              "  { name = 'long_class', price = { amount_fen = 2 }, expect = {} },\n"
+              "  { name = 'big_details', price = { amount_fen = 3 }, expect = {} },\n"
+              "  { name = 'harmless', price = { amount_fen = 4 }, expect = {} },\n"
+              "}\n");
+    const auto started = std::chrono::steady_clock::now();
+    const auto [status, output] = runBinary("plugin test " + dir.path("common/c_library.lua"));
+    const auto took = std::chrono::steady_clock::now() - started;
+    BOOST_TEST(status == 1, output);
+    for (const char* name : {"len_maxinteger", "long_class", "big_details"})
+        BOOST_TEST(contains(output, std::string("FAIL ") + dir.path("common/c_library_test.lua") + ": " + name), output);
+    BOOST_TEST(contains(output, std::string("PASS ") + dir.path("common/c_library_test.lua") + ": harmless"), output);
+    BOOST_TEST(std::chrono::duration_cast<std::chrono::seconds>(took).count() < 15);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
