@@ -44,8 +44,10 @@ srv_start() {
   local db=$1 log=$2 i
   shift 2
   SRV_PORT=$(_mariadb_free_port)
+  local -a threads=()
+  [[ -z $BENCH_HTTP_THREADS ]] || threads=(--set "http.threads=$BENCH_HTTP_THREADS") # empty: the default
   "$bin" --set "db.url=$db" --set "http.port=$SRV_PORT" --set "plugins.dir=$root/plugins" \
-    --set audit.run_missed_on_start=false --set "http.threads=$BENCH_HTTP_THREADS" "$@" serve >"$log" 2>&1 &
+    --set audit.run_missed_on_start=false "${threads[@]}" "$@" serve >"$log" 2>&1 &
   SRV_PID=$!
   for ((i = 0; i < 600; i++)); do
     curl -fs -o /dev/null "http://127.0.0.1:$SRV_PORT/readyz" && return 0
@@ -190,6 +192,57 @@ bench_http() {
   } >"$out/http.md"
   replace_section http "$out/http.md"
   cat "$out/http.md"
+}
+
+# Slow clients (issue 14): the same reads as bench_http, alone and beside 200 slow heads, 200 slow bodies and
+# 200 idle keep-alive connections (test/bench/SlowCrowdBench.cpp), with the server's default settings.
+bench_slow() {
+  local dir=$out/slow load r f crowd_pid crowd_log
+  local -a alone_rps=() alone_p99=() crowd_rps=() crowd_p99=() bad=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  BENCH_HTTP_THREADS='' srv_start "$BENCH_DB" "$dir/server.log"
+  local url="http://127.0.0.1:$SRV_PORT/api/v1/facilities/1" seconds=${BENCH_DURATION%s}
+  for ((r = 1; r <= runs; r++)); do
+    f=$dir/alone-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$url" >"$f"
+    alone_rps+=("$(wrk_rps "$f")") alone_p99+=("$(wrk_p99 "$f")") bad+=("$(wrk_bad "$f")")
+    crowd_log=$dir/crowd-$r.log
+    "$root/$build/test/bench/slow_crowd" "$SRV_PORT" 200 $((seconds + 2)) >"$crowd_log" 2>&1 &
+    crowd_pid=$!
+    for ((i = 0; i < 300; i++)); do grep -q ready "$crowd_log" && break; sleep 0.1; done
+    grep -q ready "$crowd_log" || { echo "bench: the slow crowd did not open: $(cat "$crowd_log")" >&2; stop_pid "$crowd_pid" TERM; return 1; }
+    f=$dir/crowd-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$url" >"$f"
+    crowd_rps+=("$(wrk_rps "$f")") crowd_p99+=("$(wrk_p99 "$f")") bad+=("$(wrk_bad "$f")")
+    wait "$crowd_pid" || true
+    echo "bench: slow run $r: alone ${alone_rps[-1]}/s p99 ${alone_p99[-1]} ms; beside the crowd ${crowd_rps[-1]}/s" \
+      "p99 ${crowd_p99[-1]} ms ($(tail -1 "$crowd_log"))" >&2
+  done
+  local hwm
+  hwm=$(srv_hwm_mb)
+  srv_stop
+  local ar ap cr cp errors
+  ar=$(median_of "${alone_rps[@]}") ap=$(median_of "${alone_p99[@]}")
+  cr=$(median_of "${crowd_rps[@]}") cp=$(median_of "${crowd_p99[@]}")
+  errors=$(printf '%s\n' "${bad[@]}" | awk '{ n += $1 } END { print n + 0 }')
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh slow\`; \`GET /api/v1/facilities/1\` with a token,"
+    echo "wrk -t2 -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency; the server's default settings; the crowd: 200 heads and"
+    echo "200 bodies (Content-Length 1000000) sent a byte a second, 200 idle keep-alive connections, from 200 loopback"
+    echo "addresses, reopened when the server closes them; $runs runs each, interleaved."
+    echo
+    echo "| reads | median requests/s | median p99 (ms) | vs. alone | runs (requests/s) |"
+    echo "|---|---:|---:|---:|---|"
+    echo "| alone (baseline) | $ar | $ap | 1.00 | ${alone_rps[*]} |"
+    echo "| beside the 600 slow or idle connections | $cr | $cp | $(ratio "$cr" "$ar") | ${crowd_rps[*]} |"
+    echo
+    echo "Failed or non-2xx reads in all runs: $errors. The crowd at the end of each run: $(for ((r = 1; r <= runs; r++)); do tail -1 "$dir/crowd-$r.log"; done | paste -sd ';' -)."
+    echo "Server peak RSS (VmHWM) after the runs: $hwm MB."
+  } >"$out/slow.md"
+  replace_section slow "$out/slow.md"
+  cat "$out/slow.md"
 }
 
 # The current prices of a registry as "facility_id|item|amount_fen|unit|displayed|bundled|area_m2|term_years",

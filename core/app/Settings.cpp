@@ -92,6 +92,12 @@ void readHttp(Reader& r, Settings& s) {
         r.integer("http.max_body_bytes", narrow<long long>(limits.maxBodyBytes), 1024, 1LL << 30));
     limits.maxUploadBytes = narrow<std::size_t>(
         r.integer("http.max_upload_bytes", narrow<long long>(limits.maxUploadBytes), 1024, 1LL << 34));
+    gate.maxBodyBytes = limits.maxBodyBytes;
+    gate.maxUploadBytes = limits.maxUploadBytes;
+    gate.bodyMinRate = narrow<std::size_t>(
+        r.integer("http.body_min_rate", narrow<long long>(gate.bodyMinRate), 1, 1LL << 30));
+    gate.bodyBufferBytes = narrow<std::size_t>(
+        r.integer("http.body_buffer_bytes", narrow<long long>(gate.bodyBufferBytes), 1 << 20, 1LL << 36));
 }
 
 void readDatabase(Reader& r, Settings& s) {

@@ -6,8 +6,12 @@
 #include <Poco/Net/HTTPServerRequestImpl.h>
 #include <Poco/Net/HTTPServerResponseImpl.h>
 #include <Poco/Net/HTTPServerSession.h>
+#include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Net/StreamSocketImpl.h>
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
 #include <Poco/Net/TCPServerConnection.h>
 #include <Poco/Net/TCPServerConnectionFactory.h>
 #include <Poco/Timestamp.h>
@@ -18,10 +22,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <cstdint>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -34,13 +42,185 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+/// Finds where a chunked body ends (RFC 9112 §7.1: size lines, data, the last chunk, trailers) without
+/// decoding it, so that the gate reads exactly this request's bytes and the worker's Poco decodes them.
+class ChunkedEnd {
+public:
+    /// Scans `bytes`, the next ones of the body; how many of them belong to it (all, unless it ends in them).
+    std::size_t scan(std::string_view bytes) {
+        std::size_t i = 0;
+        while (i < bytes.size() && _state != Done && _state != Bad) {
+            if (_state == Data) {
+                const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(_left, bytes.size() - i));
+                i += n;
+                _left -= n;
+                _decoded += n;
+                if (_left == 0) _state = DataEnd;
+                continue;
+            }
+            const char c = bytes[i++];
+            switch (_state) {
+            case Size:
+                if (std::isxdigit(static_cast<unsigned char>(c)) != 0) {
+                    const int digit = c <= '9' ? c - '0' : std::tolower(static_cast<unsigned char>(c)) - 'a' + 10;
+                    _left = _left * 16 + static_cast<std::uint64_t>(digit);
+                    _digits = true;
+                    if (_left > (1ULL << 40)) _state = Bad;
+                } else if (c == '\n') {
+                    endSizeLine();
+                } else if (c == ';' || c == ' ' || c == '\t' || c == '\r') {
+                    _state = SizeRest;
+                } else {
+                    _state = Bad;
+                }
+                break;
+            case SizeRest: // a chunk extension, or the CR before LF
+                if (c == '\n') endSizeLine();
+                break;
+            case DataEnd: // the CRLF after a chunk's data
+                if (c == '\n') {
+                    _state = Size;
+                    _left = 0;
+                    _digits = false;
+                } else if (c != '\r') {
+                    _state = Bad;
+                }
+                break;
+            case Trailer: // at the start of a trailer line: an empty one ends the body
+                if (c == '\n') _state = Done;
+                else if (c != '\r') _state = TrailerLine;
+                break;
+            case TrailerLine:
+                if (c == '\n') _state = Trailer;
+                break;
+            default:
+                break;
+            }
+        }
+        return i;
+    }
+    bool done() const { return _state == Done; }
+    bool bad() const { return _state == Bad; }
+    std::uint64_t decoded() const { return _decoded; }
+
+private:
+    void endSizeLine() {
+        if (!_digits) _state = Bad;
+        else if (_left == 0) _state = Trailer;
+        else _state = Data;
+    }
+    enum State { Size, SizeRest, Data, DataEnd, Trailer, TrailerLine, Done, Bad } _state = Size;
+    std::uint64_t _left = 0, _decoded = 0;
+    bool _digits = false;
+};
+
 struct Waiting {
     Poco::Net::StreamSocket socket;
     Clock::time_point deadline;
     bool idle = false; // a kept-alive connection that has sent nothing of its next request yet
     int served = 0;    // requests answered on it so far
     std::string client; // the peer's address, for http.max_connections_per_client
+    // Reading its body at the gate: the request's bytes so far (head included), how many it has in all.
+    bool reading = false;
+    std::string bytes;
+    std::size_t need = 0;
+    Clock::time_point bodyStart;
+    bool continued = false; // `100 Continue` was sent from the gate
+    bool chunked = false;   // framed by chunks, not by `need`
+    ChunkedEnd chunks;
+    std::size_t limit = 0;  // a chunked body larger than this goes to the worker as it is, to be refused
 };
+
+/// A socket whose first bytes (a request read at the gate) come from memory, then from the kernel as usual.
+/// Poco's HTTPServerSession reads through StreamSocket::receiveBytes, so the worker parses the request as
+/// if it had just arrived, without waiting on the network. The bytes count against the gate's body budget
+/// until they have been read.
+class BufferedSocketImpl : public Poco::Net::StreamSocketImpl {
+public:
+    BufferedSocketImpl(poco_socket_t fd, std::string bytes, std::shared_ptr<std::atomic<std::size_t>> budget,
+                       bool continued)
+        : Poco::Net::StreamSocketImpl(fd), _bytes(std::move(bytes)), _budget(std::move(budget)), _continued(continued) {}
+
+    int receiveBytes(void* buffer, int length, int flags = 0) override {
+        if (_at >= _bytes.size()) return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
+        const std::size_t n = std::min(static_cast<std::size_t>(std::max(length, 0)), _bytes.size() - _at);
+        std::memcpy(buffer, _bytes.data() + _at, n);
+        if ((flags & MSG_PEEK) == 0) {
+            _at += n;
+            if (_at == _bytes.size()) release();
+        }
+        return static_cast<int>(n);
+    }
+    int available() override {
+        return static_cast<int>(_bytes.size() - _at) + Poco::Net::StreamSocketImpl::available();
+    }
+    bool poll(const Poco::Timespan& timeout, int mode) override {
+        if ((mode & Poco::Net::Socket::SELECT_READ) != 0 && _at < _bytes.size()) return true;
+        return Poco::Net::StreamSocketImpl::poll(timeout, mode);
+    }
+    /// `100 Continue` has been sent for the request in memory: the worker must not send another.
+    bool continued() const { return _continued; }
+
+protected:
+    ~BufferedSocketImpl() override { release(); }
+
+private:
+    void release() {
+        _budget->fetch_sub(_bytes.size());
+        std::string().swap(_bytes);
+        _at = 0;
+    }
+
+    std::string _bytes;
+    std::size_t _at = 0;
+    std::shared_ptr<std::atomic<std::size_t>> _budget;
+    bool _continued;
+};
+
+/// What the gate needs to know of a complete request head, read with Poco's own header parser.
+struct Head {
+    std::size_t bytes = 0; // the head's length, its blank line included
+    bool malformed = false; // left to the worker, which answers it as Poco's parser does (400)
+    bool chunked = false;
+    bool expectContinue = false;
+    bool small = false; // JSON or a form: http.max_body_bytes applies, else http.max_upload_bytes
+    std::uint64_t contentLength = 0;
+};
+
+/// The end of the head in `bytes` (0 if it is not complete yet).
+std::size_t headEnd(std::string_view bytes) {
+    const auto crlf = bytes.find("\r\n\r\n");
+    const auto lf = bytes.find("\n\n");
+    std::size_t end = std::string_view::npos;
+    if (crlf != std::string_view::npos) end = crlf + 4;
+    if (lf != std::string_view::npos) end = std::min(end, lf + 2);
+    return end == std::string_view::npos ? 0 : end;
+}
+
+Head readHead(std::string_view bytes) {
+    Head head;
+    head.bytes = headEnd(bytes);
+    if (head.bytes == 0) return head;
+    std::istringstream in{std::string(bytes.substr(0, head.bytes))};
+    std::string requestLine;
+    std::getline(in, requestLine);
+    Poco::Net::MessageHeader header;
+    try {
+        header.read(in);
+    } catch (const Poco::Exception&) {
+        head.malformed = true;
+        return head;
+    }
+    head.chunked = Poco::icompare(header.get("Transfer-Encoding", ""), "identity") != 0 &&
+                   header.has("Transfer-Encoding");
+    head.expectContinue = Poco::icompare(Poco::trim(header.get("Expect", "")), "100-continue") == 0;
+    const std::string type = Poco::toLower(header.get("Content-Type", ""));
+    head.small = type.rfind("application/json", 0) == 0 || type.rfind("application/x-www-form-urlencoded", 0) == 0;
+    if (header.has("Content-Length") &&
+        !Poco::NumberParser::tryParseUnsigned64(Poco::trim(header.get("Content-Length")), head.contentLength))
+        head.malformed = true;
+    return head;
+}
 
 std::string clientOf(const Poco::Net::StreamSocket& socket) {
     try {
@@ -56,10 +236,25 @@ int fdOf(const Poco::Net::Socket& s) { return static_cast<int>(s.impl()->sockfd(
 /// SO_RCVLOWAT in poll for TCP), so a head that trickles in wakes the gate once per new byte, not forever.
 void wakeAfter(int fd, int bytes) { ::setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &bytes, sizeof bytes); }
 
+/// An error answered at the gate or before any handler ran, as a problem document like every other error.
+std::string problemText(int status, const std::string& title, const std::string& detail) {
+    Poco::JSON::Object problem(Poco::JSON_PRESERVE_KEY_ORDER);
+    problem.set("type", "about:blank");
+    problem.set("title", title);
+    problem.set("status", status);
+    problem.set("detail", detail);
+    std::ostringstream body;
+    problem.stringify(body);
+    return body.str();
+}
+
 /// A short answer and close, without blocking the gate on a client that does not read.
-void refuse(Poco::Net::StreamSocket& socket, const char* status) {
+void refuse(Poco::Net::StreamSocket& socket, const char* status, const std::string& title, const std::string& detail) {
+    const std::string text = problemText(std::atoi(status), title, detail);
     const std::string answer = std::string("HTTP/1.1 ") + status +
-                               "\r\nConnection: close\r\nContent-Length: 0\r\nServer: funeral-registry\r\n\r\n";
+                               "\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8"
+                               "\r\nContent-Length: " + std::to_string(text.size()) +
+                               "\r\nServer: funeral-registry\r\n\r\n" + text;
     const int fd = fdOf(socket);
     (void)::send(fd, answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
     ::shutdown(fd, SHUT_WR);
@@ -85,10 +280,6 @@ struct StopEvent : Poco::Net::HTTPRequestHandlerFactory {
         (factory.*event)(sender, abortCurrent);
     }
 };
-
-bool headComplete(std::string_view bytes) {
-    return bytes.find("\n\r\n") != std::string_view::npos || bytes.find("\n\n") != std::string_view::npos;
-}
 
 /// How long a worker waits for a kept-alive connection's next request before it gives the connection back.
 constexpr long kLingerMicroseconds = 2000;
@@ -117,15 +308,9 @@ void sendHeadProblem(Poco::Net::HTTPServerSession& session, const std::string& w
     response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
     response.setKeepAlive(false);
     response.setContentType("application/problem+json; charset=utf-8");
-    Poco::JSON::Object problem(Poco::JSON_PRESERVE_KEY_ORDER);
-    problem.set("type", "about:blank");
-    problem.set("title", "请求有误");
-    problem.set("status", 400);
-    problem.set("detail", "请求行或请求头不符合要求(过长、过多或格式错误) / the request line or headers are malformed or "
-                          "over the limits: " + what);
-    std::ostringstream body;
-    problem.stringify(body);
-    const std::string text = body.str();
+    const std::string text = problemText(400, "请求有误",
+                                         "请求行或请求头不符合要求(过长、过多或格式错误) / the request line or headers are "
+                                         "malformed or over the limits: " + what);
     response.setContentLength(static_cast<std::streamsize>(text.size()));
     response.send() << text;
     session.setKeepAlive(false);
@@ -160,7 +345,9 @@ public:
                 try {
                     std::unique_ptr<Poco::Net::HTTPRequestHandler> handler(_factory->createRequestHandler(request));
                     if (handler) {
-                        if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK)
+                        const auto* buffered = dynamic_cast<const BufferedSocketImpl*>(socket().impl());
+                        if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK &&
+                            !(buffered && buffered->continued()))
                             response.sendContinue();
                         handler->handleRequest(request, response);
                         // An early refusal may have left its body unread: that connection is not reused.
@@ -297,39 +484,118 @@ void HeadGate::run() {
     const auto headTimeout = std::chrono::milliseconds(_settings.headTimeoutMs);
     const auto idleTimeout = std::chrono::milliseconds(_params->getKeepAliveTimeout().totalMilliseconds());
     const auto lingerTimeout = std::chrono::milliseconds(_settings.lingerMs);
+    const double minRate = static_cast<double>(std::max<std::size_t>(_settings.bodyMinRate, 1));
     auto& log = Poco::Logger::get("registry.http");
-    const auto leave = [&perClient](const Waiting& w) {
+    auto& buffered = *_buffered;
+    const auto leave = [&perClient, &buffered](Waiting& w) {
         const auto found = perClient.find(w.client);
         if (found != perClient.end() && --found->second == 0) perClient.erase(found);
+        buffered.fetch_sub(w.bytes.size());
+        std::string().swap(w.bytes);
     };
-    // Admits a connection (new, or back from a worker); the oldest waiting one goes when the gate is full.
+    // Admits a connection (new, or back from a worker); when the gate is full the oldest idle one goes, or
+    // else the oldest one.
     const auto admit = [&](Waiting w) {
         if (waiting.size() >= _settings.maxPending) {
-            leave(waiting.front());
-            drop(waiting.front().socket);
-            waiting.pop_front();
+            auto victim = std::find_if(waiting.begin(), waiting.end(), [](const Waiting& x) { return x.idle; });
+            if (victim == waiting.end()) victim = waiting.begin();
+            leave(*victim);
+            drop(victim->socket);
+            waiting.erase(victim);
         }
         ++perClient[w.client];
         waiting.push_back(std::move(w));
     };
+    // Hands a connection whose request is complete (in the kernel's buffer, or in `w.bytes`) to a worker.
+    const auto dispatch = [&](Waiting& w) {
+        int fd = fdOf(w.socket);
+        Poco::Net::StreamSocket socket = w.socket;
+        if (w.reading) {
+            const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0); // the new socket object takes the connection over
+            if (copy < 0) {
+                log.error("the HTTP gate cannot hand a request over: %s", std::string(std::strerror(errno)));
+                refuse(w.socket, "503 Service Unavailable", "服务暂不可用", "服务器资源不足,请稍后再试 / the server is out of "
+                                                                         "resources, try again later");
+                return;
+            }
+            // The bytes stay counted in the budget: the new socket gives them back once they are read.
+            socket = Poco::Net::StreamSocket(new BufferedSocketImpl(copy, std::move(w.bytes), _buffered, w.continued));
+            w.bytes.clear();
+            drop(w.socket);
+            fd = copy;
+        }
+        wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
+        if (w.served > 0) {
+            std::lock_guard<std::mutex> lock(_returnedMutex);
+            _served[fd] = w.served;
+        }
+        _dispatcher->enqueue(socket);
+    };
+    // Whether the request read at the gate is all there (or, chunked, over its limit or malformed: the worker
+    // then refuses it from what is in memory).
+    const auto complete = [](const Waiting& w) {
+        if (!w.chunked) return w.bytes.size() >= w.need;
+        return w.chunks.done() || w.chunks.bad() || w.chunks.decoded() > w.limit;
+    };
+    // Reads what has come of a body at the gate; false if the connection has ended.
+    const auto readBody = [&](Waiting& w) {
+        const int fd = fdOf(w.socket);
+        for (int round = 0; round < 16 && !complete(w); ++round) { // at most 1 MiB per turn
+            std::size_t want = std::min(scratch.size(), w.need - w.bytes.size());
+            if (w.chunked) { // look first, then take only what belongs to this request
+                const ssize_t seen = ::recv(fd, scratch.data(), scratch.size(), MSG_PEEK | MSG_DONTWAIT);
+                if (seen > 0) want = w.chunks.scan(std::string_view(scratch.data(), static_cast<std::size_t>(seen)));
+            }
+            const ssize_t got = ::recv(fd, scratch.data(), want, MSG_DONTWAIT);
+            if (got > 0) {
+                w.bytes.append(scratch.data(), static_cast<std::size_t>(got));
+                buffered.fetch_add(static_cast<std::size_t>(got));
+                continue;
+            }
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) break;
+            return false; // closed or reset in the middle of its body
+        }
+        const auto credit = std::chrono::duration<double>(static_cast<double>(w.bytes.size()) / minRate);
+        w.deadline = w.bodyStart + headTimeout + std::chrono::duration_cast<Clock::duration>(credit);
+        return true;
+    };
+    // Reads more of a body; once it is whole the request goes to a worker. False when it has left the gate.
+    const auto advance = [&](Waiting& w) {
+        if (!readBody(w)) {
+            drop(w.socket);
+            return false;
+        }
+        if (!complete(w)) return true;
+        dispatch(w);
+        return false;
+    };
+    auto before = Clock::now();
     while (!_stop.load()) {
         fds.clear();
         fds.push_back({fdOf(_socket), POLLIN, 0});
         fds.push_back({_wake[0], POLLIN, 0});
         auto now = Clock::now();
-        auto wait = std::chrono::milliseconds(200); // also how soon a stop is noticed
+        // Over the body budget, bodies are not read (their clocks stop) until workers have taken some.
+        const bool throttled = buffered.load() >= _settings.bodyBufferBytes;
+        auto wait = std::chrono::milliseconds(throttled ? 20 : 200); // also how soon a stop is noticed
         const auto until = [&](Clock::time_point deadline) {
             wait = std::min(wait, std::max(std::chrono::milliseconds(0),
                                            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
         };
-        for (const auto& w : waiting) {
-            fds.push_back({fdOf(w.socket), POLLIN, 0});
+        for (auto& w : waiting) {
+            if (w.reading && throttled) {
+                w.deadline += now - before;
+                fds.push_back({fdOf(w.socket), 0, 0});
+            } else {
+                fds.push_back({fdOf(w.socket), POLLIN, 0});
+            }
             until(w.deadline);
         }
         for (const auto& l : lingering) {
             fds.push_back({fdOf(l.socket), POLLIN, 0});
             until(l.deadline);
         }
+        before = now;
         if (::poll(fds.data(), fds.size(), static_cast<int>(wait.count())) < 0 && errno != EINTR) {
             log.error("the HTTP gate's poll failed: %s", std::string(std::strerror(errno)));
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -341,7 +607,10 @@ void HeadGate::run() {
         for (std::size_t i = 0; i < waiting.size(); ++i) {
             auto& w = waiting[i];
             bool keep = true;
-            if (fds[i + 2].revents != 0) {
+            const short revents = fds[i + 2].revents;
+            if (revents != 0 && w.reading) {
+                keep = advance(w);
+            } else if (revents != 0) {
                 const int fd = fdOf(w.socket);
                 const ssize_t got = ::recv(fd, peek.data(), peek.size(), MSG_PEEK | MSG_DONTWAIT);
                 if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
@@ -352,19 +621,46 @@ void HeadGate::run() {
                         w.idle = false;
                         w.deadline = now + headTimeout;
                     }
-                    if (headComplete(std::string_view(peek.data(), static_cast<std::size_t>(got)))) {
-                        wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
-                        if (w.served > 0) {
-                            std::lock_guard<std::mutex> lock(_returnedMutex);
-                            _served[fd] = w.served;
+                    const std::string_view seen(peek.data(), static_cast<std::size_t>(got));
+                    const Head head = readHead(seen);
+                    const std::size_t limit = head.small ? _settings.maxBodyBytes : _settings.maxUploadBytes;
+                    if (head.bytes == 0) {
+                        if (static_cast<std::size_t>(got) >= peek.size()) {
+                            refuse(w.socket, "431 Request Header Fields Too Large", "请求头过大",
+                                   "请求头超过了 http.max_head_bytes 的限制 / the request head is over http.max_head_bytes");
+                            keep = false;
+                        } else {
+                            wakeAfter(fd, static_cast<int>(got) + 1);
                         }
-                        _dispatcher->enqueue(w.socket);
+                    } else if (!head.malformed && !head.chunked &&
+                               (head.contentLength == 0 || head.contentLength > limit ||
+                                head.bytes + head.contentLength <= static_cast<std::size_t>(got))) {
+                        // No body, one the worker refuses unread (413, 400), or all of it already here.
+                        dispatch(w);
                         keep = false;
-                    } else if (static_cast<std::size_t>(got) >= peek.size()) {
-                        refuse(w.socket, "431 Request Header Fields Too Large");
+                    } else if (head.malformed) {
+                        dispatch(w); // Poco's parser on the worker answers it (400)
                         keep = false;
                     } else {
-                        wakeAfter(fd, static_cast<int>(got) + 1);
+                        // The body is still coming: read it here, from the head on, and exactly this request.
+                        w.reading = true;
+                        w.chunked = head.chunked;
+                        w.limit = limit;
+                        w.need = head.chunked ? head.bytes : head.bytes + static_cast<std::size_t>(head.contentLength);
+                        w.bodyStart = now;
+                        if (head.chunked) { // the head first; the chunks are then scanned as they come
+                            w.bytes.assign(peek.data(), head.bytes);
+                            buffered.fetch_add(head.bytes);
+                            (void)::recv(fd, scratch.data(), head.bytes, MSG_DONTWAIT); // peeked: all there
+                            w.need = std::numeric_limits<std::size_t>::max();
+                        }
+                        if (head.expectContinue) {
+                            static const char kContinue[] = "HTTP/1.1 100 Continue\r\n\r\n";
+                            (void)::send(fd, kContinue, sizeof kContinue - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+                            w.continued = true;
+                        }
+                        wakeAfter(fd, 1);
+                        keep = advance(w);
                     }
                 }
             }
@@ -372,7 +668,9 @@ void HeadGate::run() {
                 if (w.idle)
                     drop(w.socket); // an idle keep-alive connection simply ends
                 else
-                    refuse(w.socket, "408 Request Timeout");
+                    refuse(w.socket, "408 Request Timeout", "请求超时",
+                           w.reading ? "请求体传得太慢 / the request body arrived too slowly"
+                                     : "请求头没有及时收到 / the request head did not arrive in time");
                 keep = false;
             }
             if (keep)
@@ -418,9 +716,18 @@ void HeadGate::run() {
                 if (r.linger) {
                     ::shutdown(fdOf(r.socket), SHUT_WR); // the answer is out; the client sees its end
                     wakeAfter(fdOf(r.socket), 1);
-                    lingering.push_back({r.socket, now + lingerTimeout, false, 0, ""});
+                    Waiting l;
+                    l.socket = r.socket;
+                    l.deadline = now + lingerTimeout;
+                    lingering.push_back(std::move(l));
                 } else {
-                    admit({r.socket, now + idleTimeout, true, r.served, clientOf(r.socket)});
+                    Waiting w;
+                    w.socket = r.socket;
+                    w.deadline = now + idleTimeout;
+                    w.idle = true;
+                    w.served = r.served;
+                    w.client = clientOf(r.socket);
+                    admit(std::move(w));
                 }
             }
         }
@@ -440,14 +747,24 @@ void HeadGate::run() {
                 std::string client = clientOf(socket);
                 const auto found = perClient.find(client);
                 if (found != perClient.end() && found->second >= _settings.maxPerClient) {
-                    refuse(socket, "429 Too Many Requests"); // one address may not fill the gate
+                    // One address may not fill the gate.
+                    refuse(socket, "429 Too Many Requests", "连接过多",
+                           "同一地址的连接过多(http.max_connections_per_client),请稍后再试 / too many connections from "
+                           "this address (http.max_connections_per_client); try again later");
                     continue;
                 }
-                admit({socket, now + headTimeout, false, 0, std::move(client)});
+                Waiting w;
+                w.socket = socket;
+                w.deadline = now + headTimeout;
+                w.client = std::move(client);
+                admit(std::move(w));
             }
         }
     }
-    for (auto& w : waiting) drop(w.socket);
+    for (auto& w : waiting) {
+        leave(w);
+        drop(w.socket);
+    }
     for (auto& l : lingering) drop(l.socket);
     std::lock_guard<std::mutex> lock(_returnedMutex);
     for (auto& returned : _returned) drop(returned.socket);

@@ -5,10 +5,21 @@
 // request head; 200 clients that send a byte a second (or nothing) hold every worker and queue slot, and
 // real clients wait or are refused (slowloris). HeadGate accepts connections itself and watches them all
 // from one thread with poll(), peeking (MSG_PEEK) at what has arrived without consuming it. A connection
-// whose head is complete (a blank line within http.max_head_bytes) is handed, bytes untouched, to Poco's
-// usual TCPServerDispatcher and HTTPServerConnection; one that has not sent its head within
+// whose head is complete (a blank line within http.max_head_bytes) and whose body (if any) has arrived too is
+// handed, bytes untouched, to Poco's usual TCPServerDispatcher; one that has not sent its head within
 // http.head_timeout_ms gets 408 and is closed; one whose head outgrows http.max_head_bytes gets 431. At most
-// http.max_pending_connections wait at the gate (the oldest is dropped to admit a new one).
+// http.max_pending_connections wait at the gate (the oldest idle one, else the oldest, is dropped to admit a
+// new one).
+//
+// A body that has not arrived with its head is read at the gate too (the head and exactly Content-Length
+// bytes, nothing of a pipelined next request), into memory, and the worker gets a socket that serves those
+// bytes before the kernel's (BufferedSocketImpl, in HeadGate.cpp). The body's deadline is the head deadline
+// from when the head arrived plus one second per http.body_min_rate bytes received, so a client sending a
+// byte a second is answered 408 within seconds while a phone uploading a 10 MB photo slowly is not. All
+// bodies being read hold at most http.body_buffer_bytes: beyond it the gate stops reading them (their clocks
+// stop too) until workers have taken some. `Expect: 100-continue` is answered at the gate; a chunked body is
+// scanned to its last chunk (or until it is over its limit); a Content-Length body over its limit (http.max_body_bytes for JSON and forms, http.max_upload_bytes otherwise)
+// goes to a worker unread, which answers 413 at once.
 //
 // A keep-alive connection goes back to the gate after each answer (GateConnection, in HeadGate.cpp, serves one
 // request where Poco's HTTPServerConnection would loop over them): an idle connection waits at the gate
@@ -25,6 +36,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -40,6 +52,14 @@ struct HeadGateSettings {
     std::size_t maxPerClient = 256;
     /// How long an early answer's connection is drained before it is closed (http.linger_ms).
     int lingerMs = 2000;
+    /// A body is read at the gate if at most this long (http.max_body_bytes for JSON and forms,
+    /// http.max_upload_bytes otherwise); a longer one goes to a worker unread, which refuses it (413).
+    std::size_t maxBodyBytes = 1024 * 1024;
+    std::size_t maxUploadBytes = 32 * 1024 * 1024;
+    /// Each byte of body received extends its deadline by 1/bodyMinRate s (http.body_min_rate, bytes/s).
+    std::size_t bodyMinRate = 1024;
+    /// All bodies being read at the gate together (http.body_buffer_bytes).
+    std::size_t bodyBufferBytes = 256 * 1024 * 1024;
 };
 
 class HeadGate {
@@ -64,6 +84,8 @@ public:
     /// How many requests the connection on `fd` has had answered (0 for a new one); forgets it.
     int takeServed(int fd);
     bool stopping() const { return _stop.load(); }
+    /// Body bytes the gate holds in memory right now (read at the gate, not yet read by a worker).
+    std::size_t bufferedBodyBytes() const { return _buffered->load(); }
 
 private:
     void run();
@@ -83,6 +105,7 @@ private:
     Poco::Net::TCPServerDispatcher* _dispatcher;
     HeadGateSettings _settings;
     std::atomic<bool> _stop{false};
+    std::shared_ptr<std::atomic<std::size_t>> _buffered = std::make_shared<std::atomic<std::size_t>>(0);
     std::thread _thread;
 };
 
