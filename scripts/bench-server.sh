@@ -7,10 +7,10 @@
 
 BENCH_DURATION=${BENCH_DURATION:-10s}   # one wrk run
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-64}
-# Poco gives each keep-alive connection its own worker thread for as long as it stays open, so serving 64
-# keep-alive connections at once takes 64 workers (+ a few for probes); with the default 16, the other 48
-# connections wait in the queue for a free worker and their latency is the keep-alive time of others.
-BENCH_HTTP_THREADS=${BENCH_HTTP_THREADS:-72}
+# http.threads for the server (empty: the default, 16). A connection holds a worker only while its request
+# is handled, and a busy connection gives its worker up whenever others wait, so 64 busy connections share
+# the default 16 workers in turn.
+BENCH_HTTP_THREADS=${BENCH_HTTP_THREADS:-}
 
 # Median of the numbers on stdin, one a line.
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -153,40 +153,51 @@ section_header() {
 
 # --- HTTP reads -----------------------------------------------------------------------------------------
 bench_http() {
-  local dir=$out/http load r f
-  local -a reg_rps=() reg_p99=() ngx_rps=() ngx_p99=()
+  local dir=$out/http load r f bare_pid bare_port
+  local -a reg_rps=() reg_p99=() ngx_rps=() ngx_p99=() bare_rps=() bare_p99=()
   load=$(load_now)
   bench_registry "$dir/db" 1
   srv_start "$BENCH_DB" "$dir/server.log"
   local id=1 url="http://127.0.0.1:$SRV_PORT/api/v1/facilities/1"
   nginx_start "$dir/nginx"
   curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "$url" -o "$dir/nginx/www/facility.json"
+  bare_port=$(_mariadb_free_port)
+  "$root/$build/test/bench/bare_poco" "$bare_port" "$dir/nginx/www/facility.json" >"$dir/bare.log" 2>&1 &
+  bare_pid=$!
+  for ((r = 0; r < 100; r++)); do curl -fs -o /dev/null "http://127.0.0.1:$bare_port/" && break; sleep 0.1; done
   for ((r = 1; r <= runs; r++)); do
     f=$dir/nginx-$r.txt
     wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "http://127.0.0.1:$NGINX_PORT/facility.json" >"$f"
     ngx_rps+=("$(wrk_rps "$f")") ngx_p99+=("$(wrk_p99 "$f")")
+    f=$dir/bare-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "http://127.0.0.1:$bare_port/" >"$f"
+    bare_rps+=("$(wrk_rps "$f")") bare_p99+=("$(wrk_p99 "$f")")
     f=$dir/registry-$r.txt
     wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency -H "Authorization: Bearer $BENCH_TOKEN" "$url" >"$f"
     reg_rps+=("$(wrk_rps "$f")") reg_p99+=("$(wrk_p99 "$f")")
     [[ $(wrk_bad "$f") == 0 ]] || echo "bench: http run $r had $(wrk_bad "$f") errors or non-2xx answers" >&2
-    echo "bench: http run $r: nginx ${ngx_rps[-1]}/s p99 ${ngx_p99[-1]} ms; registry ${reg_rps[-1]}/s p99 ${reg_p99[-1]} ms" >&2
+    echo "bench: http run $r: nginx ${ngx_rps[-1]}/s p99 ${ngx_p99[-1]} ms; bare Poco ${bare_rps[-1]}/s p99" \
+      "${bare_p99[-1]} ms; registry ${reg_rps[-1]}/s p99 ${reg_p99[-1]} ms" >&2
   done
   local hwm
   hwm=$(srv_hwm_mb)
+  stop_pid "$bare_pid" TERM
   nginx_stop
   srv_stop
-  local nr np rr rp
+  local nr np rr rp br bp
   nr=$(median_of "${ngx_rps[@]}") np=$(median_of "${ngx_p99[@]}")
+  br=$(median_of "${bare_rps[@]}") bp=$(median_of "${bare_p99[@]}")
   rr=$(median_of "${reg_rps[@]}") rp=$(median_of "${reg_p99[@]}")
   {
     section_header "$load"
     echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh http\`; wrk -t2 -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency, keep-alive;"
-    echo "server http.threads=$BENCH_HTTP_THREADS; body $(stat -c %s "$dir/nginx/www/facility.json") bytes; $runs runs each, interleaved."
+    echo "server http.threads=${BENCH_HTTP_THREADS:-16 (the default)}; body $(stat -c %s "$dir/nginx/www/facility.json") bytes; $runs runs each, interleaved."
     echo
     echo "| server | median requests/s | median p99 (ms) | vs. nginx | runs (requests/s) |"
     echo "|---|---:|---:|---:|---|"
     echo "| nginx $(nginx -v 2>&1 | sed 's|.*/||'), static file (baseline) | $nr | $np | 1.00 | ${ngx_rps[*]} |"
-    echo "| funeral-registry \`GET /api/v1/facilities/$id\` | $rr | $rp | $(ratio "$rr" "$nr") | ${reg_rps[*]} |"
+    echo "| bare Poco HTTPServer, the same bytes (the framework's ceiling) | $br | $bp | $(ratio "$br" "$nr") | ${bare_rps[*]} |"
+    echo "| funeral-registry \`GET /api/v1/facilities/$id\` with a token | $rr | $rp | $(ratio "$rr" "$nr") | ${reg_rps[*]} |"
     echo
     echo "Server peak RSS (VmHWM) after the runs: $hwm MB."
   } >"$out/http.md"

@@ -19,7 +19,7 @@ benches=("$@")
 ((${#benches[@]})) || benches=(bulk http slow writes sandbox import scale audit)
 wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
 for b in "${benches[@]}"; do
-  case $b in bulk | http | writes | sandbox | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
+  case $b in bulk | http | slow | writes | sandbox | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
 done
 missing=()
 for pkg in "${BENCH_APT_PACKAGES[@]}"; do

@@ -17,6 +17,8 @@
 #include <Poco/Timestamp.h>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -120,6 +122,7 @@ struct Waiting {
     bool idle = false; // a kept-alive connection that has sent nothing of its next request yet
     int served = 0;    // requests answered on it so far
     std::string client; // the peer's address, for http.max_connections_per_client
+    int lowat = 1;      // its SO_RCVLOWAT now (see wakeAfter)
     // Reading its body at the gate: the request's bytes so far (head included), how many it has in all.
     bool reading = false;
     std::string bytes;
@@ -282,7 +285,22 @@ struct StopEvent : Poco::Net::HTTPRequestHandlerFactory {
 };
 
 /// How long a worker waits for a kept-alive connection's next request before it gives the connection back.
-constexpr long kLingerMicroseconds = 2000;
+constexpr int kLingerMs = 2;
+
+/// TCP_CORK while an answer is written: Poco sends its head and its body in two send() calls, which on
+/// loopback (and on any network) made two segments, each a trip through the TCP stack; corked, they leave
+/// together when the cork comes off (or as soon as a full segment is ready, for a long body).
+class Cork {
+public:
+    explicit Cork(int fd) : _fd(fd) { set(1); }
+    ~Cork() { set(0); }
+    Cork(const Cork&) = delete;
+    Cork& operator=(const Cork&) = delete;
+
+private:
+    void set(int on) const { (void)::setsockopt(_fd, IPPROTO_TCP, TCP_CORK, &on, sizeof on); }
+    int _fd;
+};
 
 /// HTTPSession::buffered is protected: what this session has read from the socket beyond the last request
 /// (a pipelined next request).
@@ -326,11 +344,14 @@ public:
 
     void run() override {
         using Poco::Net::HTTPResponse;
-        int served = _gate.takeServed(fdOf(socket()));
+        auto [served, client] = _gate.takeHanded(fdOf(socket()));
         const int maxRequests = _params->getMaxKeepAliveRequests();
         const std::string server = _params->getSoftwareVersion();
         GateSession session(socket(), _params);
-        while (!_gate.stopping() && session.hasMoreRequests()) {
+        // No HTTPServerSession::hasMoreRequests(): the gate hands over a connection whose request is in, and
+        // the loop below goes round only when the next one is (it polled with Poco's Socket::poll, which
+        // makes and closes an epoll set: four system calls a request).
+        while (!_gate.stopping()) {
             bool keepAlive = false;
             bool unread = false; // answered before its body was read (413, 400, ...)
             try {
@@ -349,7 +370,10 @@ public:
                         if (request.getExpectContinue() && response.getStatus() == HTTPResponse::HTTP_OK &&
                             !(buffered && buffered->continued()))
                             response.sendContinue();
-                        handler->handleRequest(request, response);
+                        {
+                            Cork cork(fdOf(socket())); // the head and body of the answer leave in one segment
+                            handler->handleRequest(request, response);
+                        }
                         // An early refusal may have left its body unread: that connection is not reused.
                         const bool bodyMayRemain = (request.hasContentLength() && request.getContentLength64() > 0) ||
                                                    request.getChunkedTransferEncoding();
@@ -376,26 +400,31 @@ public:
                 } catch (...) {
                     return;
                 }
-                _gate.giveBack(session.detachSocket(), served, true); // the rest of the request is unread
+                _gate.giveBack(session.detachSocket(), served, true, client); // the rest of the request is unread
                 return;
             } catch (const Poco::Exception&) {
                 return; // the connection broke: it ends here
             }
             ++served;
             if (unread) {
-                _gate.giveBack(session.detachSocket(), served, true);
+                _gate.giveBack(session.detachSocket(), served, true, client);
                 return;
             }
             if (!keepAlive) return;
             if (session.pending() > 0) continue; // a pipelined request already read: serve it here
-            // A busy client's next request usually follows within microseconds: wait that long on this
-            // worker (a hand-off through the gate costs more), then leave the idle connection to the gate.
-            try {
-                if (socket().poll(Poco::Timespan(0, kLingerMicroseconds), Poco::Net::Socket::SELECT_READ)) continue;
-            } catch (const Poco::Exception&) {
+            // Other connections are waiting for a worker: this one goes to the back of the line (through the
+            // gate), so that 64 busy clients on 16 workers take turns instead of 16 of them keeping theirs.
+            if (_gate.othersWaiting()) {
+                _gate.giveBack(session.detachSocket(), served, false, client);
                 return;
             }
-            _gate.giveBack(session.detachSocket(), served);
+            // A busy client's next request usually follows within microseconds: wait that long on this
+            // worker (a hand-off through the gate costs more), then leave the idle connection to the gate.
+            // poll(2) itself: Poco's Socket::poll makes (and closes) an epoll set on every call. (Nothing of
+            // the next request is in a BufferedSocketImpl: the gate reads exactly one request into it.)
+            pollfd next{fdOf(socket()), POLLIN, 0};
+            if (::poll(&next, 1, kLingerMs) > 0) continue;
+            _gate.giveBack(session.detachSocket(), served, false, client);
             return;
         }
     }
@@ -439,23 +468,23 @@ HeadGate::~HeadGate() {
         if (fd >= 0) ::close(fd);
 }
 
-void HeadGate::giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger) {
+void HeadGate::giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger, std::string client) {
     {
         std::lock_guard<std::mutex> lock(_returnedMutex);
         if (_stop.load()) return; // closed when the last copy goes
-        _returned.push_back({socket, served, linger});
+        _returned.push_back({socket, served, linger, std::move(client)});
     }
     const char byte = 1;
     (void)::write(_wake[1], &byte, 1);
 }
 
-int HeadGate::takeServed(int fd) {
+HeadGate::Handed HeadGate::takeHanded(int fd) {
     std::lock_guard<std::mutex> lock(_returnedMutex);
-    const auto found = _served.find(fd);
-    if (found == _served.end()) return 0;
-    const int served = found->second;
-    _served.erase(found);
-    return served;
+    const auto found = _handed.find(fd);
+    if (found == _handed.end()) return {};
+    Handed handed = std::move(found->second);
+    _handed.erase(found);
+    return handed;
 }
 
 void HeadGate::start() {
@@ -524,10 +553,10 @@ void HeadGate::run() {
             drop(w.socket);
             fd = copy;
         }
-        wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
-        if (w.served > 0) {
+        if (w.lowat != 1) wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
+        {
             std::lock_guard<std::mutex> lock(_returnedMutex);
-            _served[fd] = w.served;
+            _handed[fd] = {w.served, w.client};
         }
         _dispatcher->enqueue(socket);
     };
@@ -630,7 +659,8 @@ void HeadGate::run() {
                                    "请求头超过了 http.max_head_bytes 的限制 / the request head is over http.max_head_bytes");
                             keep = false;
                         } else {
-                            wakeAfter(fd, static_cast<int>(got) + 1);
+                            w.lowat = static_cast<int>(got) + 1;
+                            wakeAfter(fd, w.lowat);
                         }
                     } else if (!head.malformed && !head.chunked &&
                                (head.contentLength == 0 || head.contentLength > limit ||
@@ -659,7 +689,8 @@ void HeadGate::run() {
                             (void)::send(fd, kContinue, sizeof kContinue - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
                             w.continued = true;
                         }
-                        wakeAfter(fd, 1);
+                        if (w.lowat != 1) wakeAfter(fd, 1);
+                        w.lowat = 1;
                         keep = advance(w);
                     }
                 }
@@ -715,7 +746,6 @@ void HeadGate::run() {
             for (auto& r : returned) {
                 if (r.linger) {
                     ::shutdown(fdOf(r.socket), SHUT_WR); // the answer is out; the client sees its end
-                    wakeAfter(fdOf(r.socket), 1);
                     Waiting l;
                     l.socket = r.socket;
                     l.deadline = now + lingerTimeout;
@@ -726,7 +756,7 @@ void HeadGate::run() {
                     w.deadline = now + idleTimeout;
                     w.idle = true;
                     w.served = r.served;
-                    w.client = clientOf(r.socket);
+                    w.client = r.client.empty() ? clientOf(r.socket) : std::move(r.client);
                     admit(std::move(w));
                 }
             }
@@ -742,7 +772,7 @@ void HeadGate::run() {
                 }
                 {
                     std::lock_guard<std::mutex> lock(_returnedMutex);
-                    _served.erase(fdOf(socket)); // a number reused from a connection the dispatcher dropped
+                    _handed.erase(fdOf(socket)); // a number reused from a connection the dispatcher dropped
                 }
                 std::string client = clientOf(socket);
                 const auto found = perClient.find(client);

@@ -38,6 +38,7 @@
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -80,10 +81,19 @@ public:
     /// With `linger`, the answer came before the request was read whole: the gate closes the connection
     /// gracefully (shutdown, then reads and drops what still comes for HeadGateSettings::lingerMs), so the
     /// client reads the answer instead of a reset.
-    void giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger = false);
-    /// How many requests the connection on `fd` has had answered (0 for a new one); forgets it.
-    int takeServed(int fd);
+    void giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger = false, std::string client = "");
+    /// What the gate knew of the connection on `fd` when it handed it over: requests answered on it so far
+    /// (0 for a new one) and the client's address (kept so that it is not asked of the kernel again).
+    struct Handed {
+        int served = 0;
+        std::string client;
+    };
+    /// Takes (and forgets) what was handed over with `fd`.
+    Handed takeHanded(int fd);
     bool stopping() const { return _stop.load(); }
+    /// Requests whose connection waits for a worker: a worker then serves the next request of another
+    /// connection rather than the next of its own.
+    bool othersWaiting() const { return _dispatcher->queuedConnections() > 0; }
     /// Body bytes the gate holds in memory right now (read at the gate, not yet read by a worker).
     std::size_t bufferedBodyBytes() const { return _buffered->load(); }
 
@@ -97,9 +107,10 @@ private:
         Poco::Net::StreamSocket socket;
         int served = 0;
         bool linger = false;
+        std::string client;
     };
     std::vector<Returned> _returned; // given back, not yet watched
-    std::unordered_map<int, int> _served;                           // fd -> requests answered, while at a worker
+    std::unordered_map<int, Handed> _handed;                        // fd -> what the gate knew, while at a worker
     int _wake[2] = {-1, -1};                                        // a pipe: giveBack wakes the gate's poll
     Poco::Net::ServerSocket _socket;
     Poco::Net::TCPServerDispatcher* _dispatcher;

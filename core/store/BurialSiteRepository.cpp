@@ -95,17 +95,8 @@ struct SiteValues {
 
 } // namespace
 
-std::optional<BurialSite> loadBurialSite(soci::session& sql, long long id, bool lockForUpdate) {
-    SiteRow row;
-    soci::statement st(sql);
-    row.bind(st);
-    SqlQuery q(selectColumns);
-    q.where("s.id = " + q.bind(id));
-    if (lockForUpdate) q.append(forUpdate(sql));
-    q.prepareInto(st);
-    st.execute();
-    if (!st.fetch()) return std::nullopt;
-    return row.toDomain();
+std::optional<BurialSite> loadBurialSite(Database::Session& session, long long id, bool lockForUpdate) {
+    return loadKeptById<SiteRow>(session, selectColumns, "s.id", id, lockForUpdate);
 }
 
 BurialSite BurialSiteRepository::create(const BurialSite& input, const std::string& actor) {
@@ -137,7 +128,7 @@ BurialSite BurialSiteRepository::create(const BurialSite& input, const std::stri
 
 std::optional<BurialSite> BurialSiteRepository::get(long long id) {
     Database::Session session(_db);
-    return loadBurialSite(session.sql(), id);
+    return loadBurialSite(session, id);
 }
 
 Page<BurialSite> BurialSiteRepository::list(const BurialSiteFilter& filter, const PageRequest& page) {
@@ -170,7 +161,7 @@ BurialSite BurialSiteRepository::update(const BurialSite& changed, long long exp
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
-    auto before = loadBurialSite(sql, changed.id, true);
+    auto before = loadBurialSite(session, changed.id, true);
     if (!before) throw NotFound("burial site " + std::to_string(changed.id) + " does not exist");
     if (before->version != expectedVersion) throw Conflict<BurialSite>(*before);
 
@@ -215,7 +206,7 @@ std::pair<ProgressEntry, BurialSite> BurialSiteRepository::appendProgress(const 
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
-    auto before = loadBurialSite(sql, input.siteId, true);
+    auto before = loadBurialSite(session, input.siteId, true);
     if (!before) throw NotFound("burial site " + std::to_string(input.siteId) + " does not exist");
     auto errors = domain::validate(input, *before);
     if (!errors.empty()) throw ValidationFailed(std::move(errors));

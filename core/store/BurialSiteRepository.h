@@ -51,6 +51,6 @@ private:
 };
 
 /// Internal to core/store: reads one site (with graves_handled) inside an open session.
-std::optional<domain::BurialSite> loadBurialSite(soci::session& sql, long long id, bool lockForUpdate = false);
+std::optional<domain::BurialSite> loadBurialSite(Database::Session& session, long long id, bool lockForUpdate = false);
 
 } // namespace registry::store

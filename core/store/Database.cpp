@@ -24,13 +24,19 @@ long long nowMs() {
 // dropped it (wait_timeout) in the meantime.
 constexpr long long idlePingMs = 5000;
 
-/// SQLite's multi-thread mode: a pooled connection is used by one thread at a time (Database::Session),
+/// SQLite's multi-thread mode, without memory statistics: a pooled connection is used by one thread at a time (Database::Session),
 /// which is all that mode asks; the default, serialized mode, also locks the connection's mutex on every
 /// call, sqlite3_column_* included (5% of an audit's CPU). Takes effect only before SQLite's first use
 /// in the process, as here, before the first connection opens; later it is refused and changes nothing.
 void useMultiThreadMode() {
     static std::once_flag once;
-    std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD); });
+    std::call_once(once, [] {
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+        // Memory statistics (sqlite3_memory_used, which nothing here reads) take one process-wide mutex on
+        // every sqlite3_malloc and sqlite3_free: under 16 reading threads that mutex was the most contended
+        // lock of the process (a perf profile of GET /api/v1/facilities/1, issue 14).
+        sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    });
 }
 
 } // namespace
@@ -50,6 +56,7 @@ Database::Database(const std::string& url, DatabaseOptions options)
                               e.displayText());
         }
     }
+    _kept.resize(_options.poolSize);
     _pool = std::make_unique<soci::connection_pool>(_options.poolSize);
     for (std::size_t i = 0; i < _options.poolSize; ++i) {
         _suspect[i] = false;
@@ -148,6 +155,7 @@ Database::Session::Session(Database& db) : _db(db), _uncaught(std::uncaught_exce
     const bool idle = db.backend() == Backend::MySql && nowMs() - db._lastUsedMs[_position] > idlePingMs;
     if (db._suspect[_position] || idle || !_sql->get_backend()) {
         try {
+            db._kept[_position].clear(); // finalized while their connection is still open
             if (!_sql->get_backend()) {
                 db.openSession(*_sql);
             } else if (db.backend() == Backend::MySql && !_sql->is_connected()) {
@@ -168,6 +176,35 @@ Database::Session::~Session() {
     if (std::uncaught_exceptions() > _uncaught) _db._suspect[_position] = true;
     _db._lastUsedMs[_position] = nowMs();
     _db._pool->give_back(_position);
+}
+
+KeptStatement Database::Session::keep(const std::string& text) {
+    auto& cache = _db._kept[_position];
+    auto found = cache.find(text);
+    if (found == cache.end()) {
+        auto statement = std::make_unique<soci::statement>(*_sql);
+        statement->alloc();
+        statement->prepare(text);
+        found = cache.emplace(text, std::move(statement)).first;
+    }
+    return KeptStatement(cache, found, _db.backend() == Backend::Sqlite);
+}
+
+KeptStatement::~KeptStatement() {
+    if (std::uncaught_exceptions() > _uncaught) {
+        _cache.erase(_at); // its state after a failure is unknown: prepared afresh next time
+        return;
+    }
+    try {
+        if (_sqlite) { // as SOCI's own execute() does first: the statement ends its read, ready to run again
+            auto* backend = static_cast<soci::sqlite3_statement_backend*>(_statement->get_backend());
+            sqlite_api::sqlite3_reset(backend->stmt_);
+            backend->databaseReady_ = true;
+        }
+        _statement->bind_clean_up();
+    } catch (...) {
+        _cache.erase(_at);
+    }
 }
 
 Transaction::Transaction(Database::Session& session) : _session(session) {

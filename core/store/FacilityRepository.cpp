@@ -100,17 +100,8 @@ void requireValid(const Facility& f) {
 
 } // namespace
 
-std::optional<Facility> loadFacility(soci::session& sql, long long id, bool lockForUpdate) {
-    FacilityRow row;
-    soci::statement st(sql);
-    row.bind(st);
-    SqlQuery q(selectColumns);
-    q.where("id = " + q.bind(id));
-    if (lockForUpdate) q.append(forUpdate(sql));
-    q.prepareInto(st);
-    st.execute();
-    if (!st.fetch()) return std::nullopt;
-    return row.toDomain();
+std::optional<Facility> loadFacility(Database::Session& session, long long id, bool lockForUpdate) {
+    return loadKeptById<FacilityRow>(session, selectColumns, "id", id, lockForUpdate);
 }
 
 Facility FacilityRepository::create(const Facility& input, const std::string& actor) {
@@ -140,7 +131,7 @@ Facility FacilityRepository::create(const Facility& input, const std::string& ac
 
 std::optional<Facility> FacilityRepository::get(long long id) {
     Database::Session session(_db);
-    return loadFacility(session.sql(), id);
+    return loadFacility(session, id);
 }
 
 std::vector<Facility> FacilityRepository::getMany(const std::vector<long long>& ids) {
@@ -191,7 +182,7 @@ Facility FacilityRepository::update(const Facility& changed, long long expectedV
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
-    auto before = loadFacility(sql, changed.id, true);
+    auto before = loadFacility(session, changed.id, true);
     if (!before) throw NotFound("facility " + std::to_string(changed.id) + " does not exist");
     if (before->version != expectedVersion) throw Conflict<Facility>(*before);
     requireValid(changed);

@@ -43,6 +43,6 @@ private:
 
 /// Internal to core/store: reads one facility inside an open session; `lockForUpdate` holds the row for the
 /// rest of the transaction (MySQL; SQLite's write transaction already excludes other writers).
-std::optional<domain::Facility> loadFacility(soci::session& sql, long long id, bool lockForUpdate = false);
+std::optional<domain::Facility> loadFacility(Database::Session& session, long long id, bool lockForUpdate = false);
 
 } // namespace registry::store

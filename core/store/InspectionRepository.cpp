@@ -57,8 +57,8 @@ Inspection InspectionRepository::create(const Inspection& input, const std::stri
     if (!v.has("subject_id") && !v.has("subject_type")) {
         std::optional<std::string> district;
         if (i.subjectType == domain::SubjectType::Facility) {
-            if (auto f = loadFacility(sql, i.subjectId)) district = f->district;
-        } else if (auto s = loadBurialSite(sql, i.subjectId)) {
+            if (auto f = loadFacility(session, i.subjectId)) district = f->district;
+        } else if (auto s = loadBurialSite(session, i.subjectId)) {
             district = s->district;
         }
         if (district)

@@ -96,7 +96,7 @@ PriceRecord PriceRepository::create(const PriceRecord& input, const std::string&
     auto& sql = session.sql();
     Transaction tx(session);
     // Lock the facility: concurrent prices for it queue here, so each sees the current record.
-    if (p.facilityId > 0 && !loadFacility(sql, p.facilityId, true))
+    if (p.facilityId > 0 && !loadFacility(session, p.facilityId, true))
         v.add("facility_id", "not_found", "所属设施不存在(编号 " + std::to_string(p.facilityId) + ")",
               "facility_id " + std::to_string(p.facilityId) + " does not exist");
     std::optional<PriceRecord> current;

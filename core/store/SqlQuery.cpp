@@ -42,6 +42,10 @@ std::string SqlQuery::bindContains(const std::string& value) {
 void SqlQuery::prepareInto(soci::statement& st) {
     st.alloc();
     st.prepare(_text);
+    bindTo(st);
+}
+
+void SqlQuery::bindTo(soci::statement& st) {
     for (std::size_t i = 0; i < _order.size(); ++i) {
         const auto name = "p" + std::to_string(i + 1);
         if (_order[i].first)

@@ -3,12 +3,14 @@
 // the statement's lifetime. Values are always bound, never spliced into the text, except the integers of
 // bindList.
 
+#include "store/Database.h"
 #include "store/Page.h"
 
 #include <soci/soci.h>
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +39,8 @@ public:
 
     /// Prepares `st` with the text and binds every value (call after the into() exchanges).
     void prepareInto(soci::statement& st);
+    /// Binds every value to `st`, already prepared with this text (a KeptStatement), after its into()s.
+    void bindTo(soci::statement& st);
 
 private:
     std::string _text;
@@ -51,5 +55,22 @@ std::map<std::string, long long> fetchCounts(soci::session& sql, SqlQuery& q);
 
 /// " FOR UPDATE" on MySQL, "" on SQLite (whose write transactions are exclusive already).
 std::string forUpdate(soci::session& sql);
+
+/// The one record `select` (the columns and FROM of Row) finds with `idColumn` = `id`, read through a
+/// statement kept on the connection (one text for the plain read, one for the locking one), or nullopt.
+template <class Row>
+auto loadKeptById(Database::Session& session, const char* select, const std::string& idColumn, long long id,
+                  bool lockForUpdate) -> std::optional<decltype(std::declval<Row&>().toDomain())> {
+    Row row;
+    SqlQuery q(select);
+    q.where(idColumn + " = " + q.bind(id));
+    if (lockForUpdate) q.append(forUpdate(session.sql()));
+    auto st = session.keep(q.text());
+    row.bind(*st);
+    q.bindTo(*st);
+    st->execute();
+    if (!st->fetch()) return std::nullopt;
+    return row.toDomain();
+}
 
 } // namespace registry::store

@@ -365,6 +365,28 @@ BOOST_AUTO_TEST_CASE(stale_version_is_a_conflict_carrying_the_current_record) {
     BOOST_TEST(countRows(t.db(), "change_log") == changes);
 }
 
+// A facility read keeps its prepared statement on the connection (store::KeptStatement). On SQLite a kept
+// statement that was not reset would keep its read transaction open, and every later query on that
+// connection would read the old snapshot: with one connection, a change made by another instance must be
+// seen at once, by the kept read and by any other query, and the read again after a failed one.
+BOOST_AUTO_TEST_CASE(kept_reads_see_another_instances_writes_at_once) {
+    TestDatabase t;
+    auto single = t.openAnother(1);
+    store::FacilityRepository reader(*single);
+    store::FacilityRepository writer(t.db());
+    auto f = writer.create(sampleFacility("保留语句设施", "110108"), actor);
+    for (int round = 0; round < 3; ++round) {
+        BOOST_TEST_REQUIRE(reader.get(f.id)->name == f.name); // kept, and left with its row fetched
+        f.name = "另一实例改名" + std::to_string(round);
+        f = writer.update(f, f.version, actor);
+        BOOST_TEST(listAll(reader, {}).front().name == f.name); // another query on the same connection
+        BOOST_TEST(reader.get(f.id)->name == f.name);
+        BOOST_TEST(reader.get(f.id)->version == f.version);
+    }
+    BOOST_TEST(!reader.get(f.id + 1000).has_value()); // a miss, then a hit, on the same kept statement
+    BOOST_TEST(reader.get(f.id)->name == f.name);
+}
+
 BOOST_AUTO_TEST_CASE(two_instances_updating_the_same_version_one_wins) {
     TestDatabase t;
     auto other = t.openAnother();
