@@ -4,7 +4,6 @@
 #include "domain/Dates.h"
 #include "domain/LogText.h"
 #include "plugins/Views.h"
-#include "store/FindingRepository.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
@@ -44,30 +43,20 @@ std::optional<std::string> RecordChecks::validate(const plugins::Subject& subjec
     return result.refusal->plugin + ": " + result.refusal->message;
 }
 
-std::vector<plugins::Finding> RecordChecks::check(const plugins::Subject& subject, long long subjectId) {
-    StorePluginData data(_db);
+RecordChecks::Verdict RecordChecks::check(const plugins::Subject& subject, plugins::PluginData& data) {
     auto run = _host.newRun();
-    std::vector<plugins::Finding> reported;
+    Verdict verdict;
     try {
-        reported = _host.runChecks(subject, data, _today(), &run);
+        verdict.reported = _host.runChecks(subject, data, _today(), &run);
     } catch (const std::exception& e) {
-        // The write is stored already (and answered as such): the next audit checks the record.
+        // The write goes on (and is answered as stored): the next audit checks the record.
         Poco::Logger::get("registry.plugins")
             .error("the checks of a %s being written did not run: %s", domain::toString(subject.type),
                    domain::logSafe(e.what()));
         return {};
     }
-    std::vector<domain::Finding> stored;
-    for (const auto& f : reported) stored.push_back(storedFinding(f, subject, subjectId));
-    try {
-        if (!stored.empty()) store::FindingRepository(_db).report(stored); // one commit for them all
-    } catch (const std::exception& e) {
-        // The write is stored already; findings that cannot be are found again by the next audit.
-        Poco::Logger::get("registry.plugins")
-            .error("cannot store the %s findings of a %s being written: %s", std::to_string(stored.size()),
-                   domain::toString(subject.type), domain::logSafe(e.what()));
-    }
-    return reported;
+    for (const auto& f : verdict.reported) verdict.toStore.push_back(storedFinding(f, subject, 0));
+    return verdict;
 }
 
 std::optional<std::string> RecordChecks::validatePrice(const domain::PriceRecord& price) {
@@ -88,22 +77,25 @@ std::optional<std::string> RecordChecks::validateBurialSite(const domain::Burial
     return validate({domain::SubjectType::BurialSite, view.get(), site.district});
 }
 
-std::vector<plugins::Finding> RecordChecks::checkPrice(const domain::PriceRecord& price) {
+RecordChecks::Verdict RecordChecks::checkPrice(const domain::PriceRecord& price) {
     StorePluginData data(_db);
     const auto facility = data.facilityRecord(price.facilityId);
     if (!facility) return {};
+    data.pendingPrice(price);
     const auto view = plugins::priceView(price, *facility);
-    return check({domain::SubjectType::Price, view.get(), facility->district}, price.id);
+    return check({domain::SubjectType::Price, view.get(), facility->district}, data);
 }
 
-std::vector<plugins::Finding> RecordChecks::checkFacility(const domain::Facility& facility) {
+RecordChecks::Verdict RecordChecks::checkFacility(const domain::Facility& facility) {
+    StorePluginData data(_db);
     const auto view = plugins::facilityView(facility);
-    return check({domain::SubjectType::Facility, view.get(), facility.district}, facility.id);
+    return check({domain::SubjectType::Facility, view.get(), facility.district}, data);
 }
 
-std::vector<plugins::Finding> RecordChecks::checkBurialSite(const domain::BurialSite& site) {
+RecordChecks::Verdict RecordChecks::checkBurialSite(const domain::BurialSite& site) {
+    StorePluginData data(_db);
     const auto view = plugins::burialSiteView(site);
-    return check({domain::SubjectType::BurialSite, view.get(), site.district}, site.id);
+    return check({domain::SubjectType::BurialSite, view.get(), site.district}, data);
 }
 
 } // namespace registry::audit

@@ -1,7 +1,8 @@
 #pragma once
-// The plugins on a write: the blocking `validate` hooks before a record is stored, and the `checks`
-// after, whose findings are stored and returned to the writer. A plugin that fails or runs out of time
-// becomes an `error` finding; it never refuses or loses the write.
+// The plugins on a write, both before its transaction begins (no lock is held while a plugin runs): the
+// blocking `validate` hooks, and the `checks` on the record as it will be stored, whose findings the
+// repository then writes in the record's own transaction (one commit) and the writer gets back. A plugin
+// that fails or runs out of time becomes an `error` finding; it never refuses or loses the write.
 
 #include "domain/BurialSite.h"
 #include "domain/Facility.h"
@@ -31,14 +32,21 @@ public:
     std::optional<std::string> validateFacility(const domain::Facility& facility);
     std::optional<std::string> validateBurialSite(const domain::BurialSite& site);
 
-    /// Runs the checks on a stored record, stores their findings, and returns them (the API's `checks`).
-    std::vector<plugins::Finding> checkPrice(const domain::PriceRecord& price);
-    std::vector<plugins::Finding> checkFacility(const domain::Facility& facility);
-    std::vector<plugins::Finding> checkBurialSite(const domain::BurialSite& site);
+    /// What the checks say of a record as it will be stored: the API's `checks`, and the findings to store
+    /// with it (their subject_id is the record's, set by the repository).
+    struct Verdict {
+        std::vector<plugins::Finding> reported;
+        std::vector<domain::Finding> toStore;
+    };
+    /// Runs the checks on a record about to be stored (a new one has no id yet; a new price is the current
+    /// one of its facility and item as ctx.current_prices and ctx.previous_price see it).
+    Verdict checkPrice(const domain::PriceRecord& price);
+    Verdict checkFacility(const domain::Facility& facility);
+    Verdict checkBurialSite(const domain::BurialSite& site);
 
 private:
     std::optional<std::string> validate(const plugins::Subject& subject);
-    std::vector<plugins::Finding> check(const plugins::Subject& subject, long long subjectId);
+    Verdict check(const plugins::Subject& subject, plugins::PluginData& data);
 
     store::Database& _db;
     plugins::PluginHost& _host;

@@ -114,7 +114,10 @@ std::vector<Poco::JSON::Object::Ptr> StorePluginData::currentPrices(std::int64_t
     std::vector<Poco::JSON::Object::Ptr> out;
     const domain::Facility* f = facilityOf(facilityId);
     if (!f) return out;
-    for (const auto& p : store::PriceRepository(_db).currentForFacility(facilityId)) out.push_back(plugins::priceView(p, *f));
+    for (const auto& p : store::PriceRepository(_db).currentForFacility(facilityId))
+        if (!_pending || _pending->facilityId != facilityId || p.item != _pending->item)
+            out.push_back(plugins::priceView(p, *f));
+    if (_pending && _pending->facilityId == facilityId) out.push_back(plugins::priceView(*_pending, *f));
     return out;
 }
 

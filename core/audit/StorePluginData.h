@@ -7,6 +7,7 @@
 #include "store/Database.h"
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ public:
     /// time: their facilities and the records they replaced (ctx.previous_price). Answers stay the same.
     void preload(const std::vector<domain::PriceRecord>& prices);
 
+    /// A price about to be stored (RecordChecks runs the checks before the write's transaction):
+    /// ctx.current_prices of its facility shows it in place of the current price of its item.
+    void pendingPrice(const domain::PriceRecord& price) { _pending = price; }
+
     /// Drops the facilities and previous prices looked up so far, keeping the reference prices (a handful
     /// of rows): an audit worker calls it between batches, so that its caches stay the size of one batch.
     void forgetRecords();
@@ -45,6 +50,7 @@ private:
     std::map<std::string, std::vector<domain::ReferencePrice>> _caps;
     std::map<std::int64_t, std::optional<domain::Facility>> _facilities;
     std::map<std::int64_t, std::optional<domain::PriceRecord>> _previous; // by the id of the record that replaced it
+    std::optional<domain::PriceRecord> _pending;
 };
 
 } // namespace registry::audit

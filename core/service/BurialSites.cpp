@@ -1,6 +1,7 @@
 #include "service/BurialSites.h"
 
 #include "audit/RecordChecks.h"
+#include "domain/Dates.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
 
@@ -13,8 +14,9 @@ void refuseByRules(Context& c, const domain::BurialSite& site) {
     if (!c.checks) return;
     if (auto refusal = c.checks->validateBurialSite(site)) throw RefusedByPlugin(*refusal);
 }
-std::vector<plugins::Finding> runChecks(Context& c, const domain::BurialSite& site) {
-    return c.checks ? c.checks->checkBurialSite(site) : std::vector<plugins::Finding>{};
+/// The checks of the site as it will be stored, before its transaction (their findings are stored in it).
+audit::RecordChecks::Verdict runChecks(Context& c, const domain::BurialSite& site) {
+    return c.checks ? c.checks->checkBurialSite(site) : audit::RecordChecks::Verdict{};
 }
 } // namespace
 
@@ -46,9 +48,13 @@ Written<domain::BurialSite> BurialSites::create(const Principal& who, const Draf
     require(who, Action::WriteRecord, site.district);
     if (site.status == BurialSiteStatus::Accepted) require(who, Action::AcceptBurialSite, site.district);
     refuseByRules(_c, site);
-    auto created = storeWrite<domain::BurialSite>([&] { return repository().create(site, who.username); });
-    auto checks = runChecks(_c, created);
-    return {std::move(created), std::move(checks)};
+    auto asStored = site;
+    asStored.gravesHandled = 0;
+    asStored.version = 1;
+    asStored.createdAt = asStored.updatedAt = domain::nowTimestamp();
+    auto verdict = runChecks(_c, asStored);
+    auto created = storeWrite<domain::BurialSite>([&] { return repository().create(site, who.username, verdict.toStore); });
+    return {std::move(created), std::move(verdict.reported)};
 }
 
 Written<domain::BurialSite> BurialSites::update(const Principal& who, long long id,
@@ -66,10 +72,15 @@ Written<domain::BurialSite> BurialSites::update(const Principal& who, long long 
     changed.id = current.id;
     changed.gravesHandled = current.gravesHandled;
     refuseByRules(_c, changed);
+    auto asStored = changed;
+    asStored.code = current.code;
+    asStored.createdAt = current.createdAt;
+    asStored.updatedAt = domain::nowTimestamp();
+    asStored.version = draft.expectedVersion + 1;
+    auto verdict = runChecks(_c, asStored);
     auto updated = storeWrite<domain::BurialSite>(
-        [&] { return repository().update(changed, draft.expectedVersion, who.username); });
-    auto checks = runChecks(_c, updated);
-    return {std::move(updated), std::move(checks)};
+        [&] { return repository().update(changed, draft.expectedVersion, who.username, verdict.toStore); });
+    return {std::move(updated), std::move(verdict.reported)};
 }
 
 std::vector<domain::ProgressEntry> BurialSites::progress(const Principal& who, long long siteId) {
@@ -90,10 +101,14 @@ ProgressWritten BurialSites::appendProgress(const Principal& who, long long site
     future.gravesHandled += entry.gravesHandled;
     if (entry.status) future.status = *entry.status;
     refuseByRules(_c, future);
-    auto [stored, after] =
-        storeWrite<domain::BurialSite>([&] { return repository().appendProgress(entry, who.username); });
-    auto checks = runChecks(_c, after);
-    return {std::move(stored), std::move(after), std::move(checks)};
+    if (future.status != site.status) { // as the repository stores it: only a status change is a new version
+        future.version = site.version + 1;
+        future.updatedAt = domain::nowTimestamp();
+    }
+    auto verdict = runChecks(_c, future);
+    auto [stored, after] = storeWrite<domain::BurialSite>(
+        [&] { return repository().appendProgress(entry, who.username, verdict.toStore); });
+    return {std::move(stored), std::move(after), std::move(verdict.reported)};
 }
 
 } // namespace registry::service

@@ -1,6 +1,7 @@
 #include "service/Facilities.h"
 
 #include "audit/RecordChecks.h"
+#include "domain/Dates.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
 
@@ -30,8 +31,9 @@ void refuseByRules(Context& c, const domain::Facility& facility) {
     if (!c.checks) return;
     if (auto refusal = c.checks->validateFacility(facility)) throw RefusedByPlugin(*refusal);
 }
-std::vector<plugins::Finding> runChecks(Context& c, const domain::Facility& facility) {
-    return c.checks ? c.checks->checkFacility(facility) : std::vector<plugins::Finding>{};
+/// The checks of the facility as it will be stored, before its transaction (their findings are stored in it).
+audit::RecordChecks::Verdict runChecks(Context& c, const domain::Facility& facility) {
+    return c.checks ? c.checks->checkFacility(facility) : audit::RecordChecks::Verdict{};
 }
 } // namespace
 
@@ -41,10 +43,13 @@ Written<domain::Facility> Facilities::create(const Principal& who, const DraftSo
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(draft.value)));
     require(who, Action::WriteRecord, draft.value.district);
     refuseByRules(_c, draft.value);
+    auto asStored = draft.value;
+    asStored.version = 1;
+    asStored.createdAt = asStored.updatedAt = domain::nowTimestamp();
+    auto verdict = runChecks(_c, asStored);
     auto created = storeWrite<domain::Facility>(
-        [&] { return store::FacilityRepository(_c.db).create(draft.value, who.username); });
-    auto checks = runChecks(_c, created);
-    return {std::move(created), std::move(checks)};
+        [&] { return store::FacilityRepository(_c.db).create(draft.value, who.username, verdict.toStore); });
+    return {std::move(created), std::move(verdict.reported)};
 }
 
 Written<domain::Facility> Facilities::update(const Principal& who, long long id,
@@ -55,11 +60,16 @@ Written<domain::Facility> Facilities::update(const Principal& who, long long id,
     require(who, Action::WriteRecord, draft.value.district); // moving it needs the target district too
     draft.value.id = current.id;
     refuseByRules(_c, draft.value);
+    auto asStored = draft.value;
+    asStored.code = current.code;
+    asStored.createdAt = current.createdAt;
+    asStored.updatedAt = domain::nowTimestamp();
+    asStored.version = draft.expectedVersion + 1;
+    auto verdict = runChecks(_c, asStored);
     auto updated = storeWrite<domain::Facility>([&] {
-        return store::FacilityRepository(_c.db).update(draft.value, draft.expectedVersion, who.username);
+        return store::FacilityRepository(_c.db).update(draft.value, draft.expectedVersion, who.username, verdict.toStore);
     });
-    auto checks = runChecks(_c, updated);
-    return {std::move(updated), std::move(checks)};
+    return {std::move(updated), std::move(verdict.reported)};
 }
 
 } // namespace registry::service

@@ -1,6 +1,8 @@
 #include "service/Prices.h"
 
 #include "audit/RecordChecks.h"
+#include "domain/Dates.h"
+#include "domain/PriceItem.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
 #include "store/FacilityRepository.h"
@@ -35,11 +37,22 @@ Written<domain::PriceRecord> Prices::create(const Principal& who, const DraftSou
         if (const auto district = facilityDistrict(_c, price.facilityId))
             require(who, Action::WriteRecord, district);
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(price)));
-    if (_c.checks)
+    if (price.unit.empty())
+        if (auto* item = domain::findPriceItem(price.item)) price.unit = item->unit;
+    audit::RecordChecks::Verdict verdict;
+    if (_c.checks) { // before the transaction, on the record as it will be stored
         if (auto refusal = _c.checks->validatePrice(price)) throw RefusedByPlugin(*refusal);
-    auto created = storeWrite<domain::PriceRecord>([&] { return store::PriceRepository(_c.db).create(price, who.username); });
-    auto checks = _c.checks ? _c.checks->checkPrice(created) : std::vector<plugins::Finding>{};
-    return {std::move(created), std::move(checks)};
+        auto asStored = price;
+        asStored.recordedBy = who.username;
+        asStored.createdAt = domain::nowTimestamp();
+        asStored.version = 1;
+        asStored.effectiveTo.reset();
+        asStored.supersededBy.reset();
+        verdict = _c.checks->checkPrice(asStored);
+    }
+    auto created = storeWrite<domain::PriceRecord>(
+        [&] { return store::PriceRepository(_c.db).create(price, who.username, verdict.toStore); });
+    return {std::move(created), std::move(verdict.reported)};
 }
 
 std::vector<domain::PriceRecord> Prices::currentForFacility(const Principal& who, long long facilityId) {

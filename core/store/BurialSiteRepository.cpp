@@ -6,6 +6,7 @@
 #include "store/CodeSequence.h"
 #include "store/Errors.h"
 #include "store/SqlQuery.h"
+#include "store/FindingRepository.h"
 
 namespace registry::store {
 
@@ -99,7 +100,7 @@ std::optional<BurialSite> loadBurialSite(Database::Session& session, long long i
     return loadKeptById<SiteRow>(session, selectColumns, "s.id", id, lockForUpdate);
 }
 
-BurialSite BurialSiteRepository::create(const BurialSite& input, const std::string& actor) {
+BurialSite BurialSiteRepository::create(const BurialSite& input, const std::string& actor, const std::vector<domain::Finding>& findings) {
     BurialSite s = input;
     if (s.targetDate.empty()) s.targetDate = _window.end;
     auto errors = domain::validate(s, _window);
@@ -122,6 +123,7 @@ BurialSite BurialSiteRepository::create(const BurialSite& input, const std::stri
         soci::use(s.targetDate), soci::use(s.responsibleUnit), soci::use(s.createdAt), soci::use(s.updatedAt);
     s.id = Database::lastInsertId(sql, "burial_sites");
     ChangeLog::append(sql, actor, "create", "burial_site", s.id, std::nullopt, codec::stringify(codec::toJson(s)));
+    FindingRepository::reportWithRecord(sql, findings, s.id);
     tx.commit();
     return s;
 }
@@ -157,7 +159,7 @@ Page<BurialSite> BurialSiteRepository::list(const BurialSiteFilter& filter, cons
 }
 
 BurialSite BurialSiteRepository::update(const BurialSite& changed, long long expectedVersion,
-                                        const std::string& actor) {
+                                        const std::string& actor, const std::vector<domain::Finding>& findings) {
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
@@ -197,12 +199,14 @@ BurialSite BurialSiteRepository::update(const BurialSite& changed, long long exp
     if (st.get_affected_rows() != 1) throw Conflict<BurialSite>(*before);
     ChangeLog::append(sql, actor, "update", "burial_site", s.id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(s)));
+    FindingRepository::reportWithRecord(sql, findings, s.id);
     tx.commit();
     return s;
 }
 
 std::pair<ProgressEntry, BurialSite> BurialSiteRepository::appendProgress(const ProgressEntry& input,
-                                                                         const std::string& actor) {
+                                                                         const std::string& actor,
+                                                                         const std::vector<domain::Finding>& findings) {
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
@@ -233,6 +237,7 @@ std::pair<ProgressEntry, BurialSite> BurialSiteRepository::appendProgress(const 
     }
     ChangeLog::append(sql, actor, "append_progress", "burial_site", after.id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(after)));
+    FindingRepository::reportWithRecord(sql, findings, after.id);
     tx.commit();
     return {e, after};
 }

@@ -4,6 +4,7 @@
 // progress log whose sum is the site's graves_handled.
 
 #include "domain/BurialSite.h"
+#include "domain/Finding.h"
 #include "store/Database.h"
 #include "store/Page.h"
 
@@ -29,18 +30,23 @@ public:
     BurialSiteRepository(Database& db, domain::PlanWindow window = {}) : _db(db), _window(std::move(window)) {}
 
     /// New sites start at the status given (default surveyed); target_date defaults to the plan's end.
-    domain::BurialSite create(const domain::BurialSite& site, const std::string& actor);
+    /// `findings` (here, in update and appendProgress): the checks' findings of the site as it will be
+    /// stored, written in the same transaction.
+    domain::BurialSite create(const domain::BurialSite& site, const std::string& actor,
+                              const std::vector<domain::Finding>& findings = {});
     std::optional<domain::BurialSite> get(long long id);
     Page<domain::BurialSite> list(const BurialSiteFilter& filter, const PageRequest& page);
 
     /// Throws NotFound, ValidationFailed (including a status that is not the same or the next step), or
     /// Conflict<BurialSite>.
-    domain::BurialSite update(const domain::BurialSite& changed, long long expectedVersion, const std::string& actor);
+    domain::BurialSite update(const domain::BurialSite& changed, long long expectedVersion, const std::string& actor,
+                              const std::vector<domain::Finding>& findings = {});
 
     /// Appends a progress entry (and moves the status if the entry names one) in one transaction; returns
     /// the stored entry and the site after it. Throws NotFound or ValidationFailed.
     std::pair<domain::ProgressEntry, domain::BurialSite> appendProgress(const domain::ProgressEntry& entry,
-                                                                        const std::string& actor);
+                                                                        const std::string& actor,
+                                                                        const std::vector<domain::Finding>& findings = {});
     std::vector<domain::ProgressEntry> progress(long long siteId);
 
     const domain::PlanWindow& window() const { return _window; }

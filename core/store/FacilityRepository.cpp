@@ -6,6 +6,7 @@
 #include "store/CodeSequence.h"
 #include "store/Errors.h"
 #include "store/SqlQuery.h"
+#include "store/FindingRepository.h"
 
 namespace registry::store {
 
@@ -104,7 +105,7 @@ std::optional<Facility> loadFacility(Database::Session& session, long long id, b
     return loadKeptById<FacilityRow>(session, selectColumns, "id", id, lockForUpdate);
 }
 
-Facility FacilityRepository::create(const Facility& input, const std::string& actor) {
+Facility FacilityRepository::create(const Facility& input, const std::string& actor, const std::vector<domain::Finding>& findings) {
     requireValid(input);
     Facility f = input;
     f.createdAt = f.updatedAt = domain::nowTimestamp();
@@ -125,6 +126,7 @@ Facility FacilityRepository::create(const Facility& input, const std::string& ac
         soci::use(v.lon, v.lonInd), soci::use(f.notes), soci::use(f.createdAt), soci::use(f.updatedAt);
     f.id = Database::lastInsertId(sql, "facilities");
     ChangeLog::append(sql, actor, "create", "facility", f.id, std::nullopt, codec::stringify(codec::toJson(f)));
+    FindingRepository::reportWithRecord(sql, findings, f.id);
     tx.commit();
     return f;
 }
@@ -178,7 +180,8 @@ Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const Page
     return makePage(std::move(rows), limit);
 }
 
-Facility FacilityRepository::update(const Facility& changed, long long expectedVersion, const std::string& actor) {
+Facility FacilityRepository::update(const Facility& changed, long long expectedVersion, const std::string& actor,
+                                    const std::vector<domain::Finding>& findings) {
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
@@ -209,6 +212,7 @@ Facility FacilityRepository::update(const Facility& changed, long long expectedV
     if (st.get_affected_rows() != 1) throw Conflict<Facility>(*before);
     ChangeLog::append(sql, actor, "update", "facility", f.id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(f)));
+    FindingRepository::reportWithRecord(sql, findings, f.id);
     tx.commit();
     return f;
 }

@@ -3,6 +3,7 @@
 // concurrency. No delete: a facility is closed by its status.
 
 #include "domain/Facility.h"
+#include "domain/Finding.h"
 #include "store/Database.h"
 #include "store/Page.h"
 
@@ -25,7 +26,10 @@ public:
     explicit FacilityRepository(Database& db) : _db(db) {}
 
     /// Validates, assigns the code, stores with version 1 and logs the change. Throws ValidationFailed.
-    domain::Facility create(const domain::Facility& facility, const std::string& actor);
+    /// `findings` (here and in update): the checks' findings of the record as it will be stored, written in
+    /// the same transaction.
+    domain::Facility create(const domain::Facility& facility, const std::string& actor,
+                            const std::vector<domain::Finding>& findings = {});
 
     std::optional<domain::Facility> get(long long id);
     /// The facilities among `ids` that exist, in id order, read in one query (an audit batch's).
@@ -35,7 +39,8 @@ public:
 
     /// Replaces the client-writable fields of facility `changed.id` if its version is still
     /// `expectedVersion`. Throws NotFound, ValidationFailed, or Conflict<Facility> with the current record.
-    domain::Facility update(const domain::Facility& changed, long long expectedVersion, const std::string& actor);
+    domain::Facility update(const domain::Facility& changed, long long expectedVersion, const std::string& actor,
+                            const std::vector<domain::Finding>& findings = {});
 
 private:
     Database& _db;

@@ -94,6 +94,13 @@ std::vector<Finding> FindingRepository::report(const std::vector<Finding>& input
     return out;
 }
 
+void FindingRepository::reportWithRecord(soci::session& sql, const std::vector<Finding>& findings, long long subjectId) {
+    for (auto f : findings) {
+        f.subjectId = subjectId;
+        reportIn(sql, f);
+    }
+}
+
 Finding FindingRepository::reportIn(soci::session& sql, const Finding& input) {
     SqlQuery q(selectColumns);
     q.where("plugin = " + q.bind(input.plugin));

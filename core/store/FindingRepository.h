@@ -36,6 +36,9 @@ public:
     domain::Finding report(const domain::Finding& finding);
     /// report() of each, in one transaction (one commit for all the findings of one write).
     std::vector<domain::Finding> report(const std::vector<domain::Finding>& findings);
+    /// report() of each inside the caller's transaction, the one that writes their record (whose id they get
+    /// as subject_id): a write and its findings are committed together, once.
+    static void reportWithRecord(soci::session& sql, const std::vector<domain::Finding>& findings, long long subjectId);
 
     /// An inspector's status change. Throws NotFound, ValidationFailed (a waiver without a note).
     domain::Finding setStatus(long long id, domain::FindingStatus status, const std::string& note,

@@ -7,6 +7,7 @@
 #include "store/Errors.h"
 #include "store/FacilityRepository.h"
 #include "store/SqlQuery.h"
+#include "store/FindingRepository.h"
 
 namespace registry::store {
 
@@ -84,7 +85,8 @@ std::optional<PriceRecord> fetchOne(soci::session& sql, SqlQuery& q) { return fi
 
 } // namespace
 
-PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor) {
+PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor,
+                                    const std::vector<domain::Finding>& findings) {
     PriceRecord p = input;
     if (p.unit.empty())
         if (auto* item = domain::findPriceItem(p.item)) p.unit = item->unit;
@@ -154,6 +156,7 @@ PriceRecord PriceRepository::create(const PriceRecord& input, const std::string&
                           codec::stringify(codec::toJson(closed)));
     }
     ChangeLog::append(sql, actor, "create", "price", p.id, std::nullopt, codec::stringify(codec::toJson(p)));
+    FindingRepository::reportWithRecord(sql, findings, p.id);
     tx.commit();
     return p;
 }

@@ -4,6 +4,7 @@
 // id) in the same transaction, so every price's history stays readable.
 
 #include "domain/Price.h"
+#include "domain/Finding.h"
 #include "store/Database.h"
 #include "store/Page.h"
 
@@ -27,7 +28,9 @@ public:
     /// Stores a new record and supersedes the current one for the same facility and item. The new
     /// effective_from must be after the current record's (or the same day, as a correction carrying a
     /// note). Throws ValidationFailed (also for an unknown facility), nothing stored.
-    domain::PriceRecord create(const domain::PriceRecord& price, const std::string& actor);
+    /// `findings`: the checks' findings of the record as it will be stored, written in the same transaction.
+    domain::PriceRecord create(const domain::PriceRecord& price, const std::string& actor,
+                               const std::vector<domain::Finding>& findings = {});
 
     std::optional<domain::PriceRecord> get(long long id);
     Page<domain::PriceRecord> list(const PriceFilter& filter, const PageRequest& page);

@@ -49,6 +49,22 @@ BOOST_AUTO_TEST_CASE(checks_come_back_with_the_price_and_are_stored_as_findings)
     BOOST_TEST(findings[0]->getValue<std::string>("district") == kOwn);
 }
 
+// The checks run before the write's transaction and their findings are stored in it: a price that the
+// checks find fault with but the store then refuses (dated before the current one) leaves no finding behind.
+BOOST_AUTO_TEST_CASE(a_write_refused_after_its_checks_ran_stores_none_of_their_findings) {
+    const auto facility = createFacility("insp", kOwn, "同一事务殡仪馆");
+    auto first = as("insp").post("/api/v1/prices", priceBody(facility.id(), "basic.cremation", 60000, "2025-06-01"));
+    BOOST_REQUIRE_MESSAGE(first.status == 201, first.describe());
+    const auto findingsBefore = as("insp").count("/api/v1/findings");
+    const auto before = dbState();
+    auto earlier = with(priceBody(facility.id(), "basic.cremation", 60000, "2025-01-01"), {{"displayed", false}});
+    auto r = as("insp").post("/api/v1/prices", earlier);
+    BOOST_TEST(r.status == 422, r.describe());
+    BOOST_TEST(r.body.find("effective_from") != std::string::npos, r.body);
+    BOOST_TEST(dbState() == before);
+    BOOST_TEST(as("insp").count("/api/v1/findings") == findingsBefore);
+}
+
 BOOST_AUTO_TEST_CASE(a_blocking_rule_refuses_the_write_and_stores_nothing) {
     const auto facility = createFacility("insp", kOwn, "插件拦截殡仪馆");
     const auto before = dbState();

@@ -7,6 +7,7 @@
 #include "domain/Dates.h"
 #include "store/ChangeLog.h"
 #include "store/FacilityRepository.h"
+#include "store/FindingRepository.h"
 #include "store/PriceRepository.h"
 
 #include <atomic>
@@ -100,6 +101,34 @@ void checkChain(store::PriceRepository& repo, long long facility, const std::str
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(price_repository)
+
+// The checks' findings of a write go in with the record: one commit in all, each finding about the new
+// record's id; and a write the store refuses stores none of them.
+BOOST_AUTO_TEST_CASE(a_price_and_its_findings_are_one_commit) {
+    PriceFixture f;
+    domain::Finding finding;
+    finding.plugin = "haidian.test";
+    finding.pluginVersion = "1.0.0";
+    finding.rule = "price.not_displayed";
+    finding.severity = domain::Severity::Violation;
+    finding.subjectType = domain::SubjectType::Price;
+    finding.district = "110108";
+    finding.message = "未公示";
+    finding.detailsJson = "{}";
+    const auto commits = f.t.db().commits();
+    const auto p = f.prices.create(samplePrice(f.facility, "basic.cremation", 60000, "2023-06-01"), actor, {finding});
+    BOOST_TEST(f.t.db().commits() == commits + 1);
+    store::FindingFilter about;
+    about.subjectType = domain::SubjectType::Price;
+    about.subjectId = p.id;
+    const auto stored = store::FindingRepository(f.t.db()).list(about, {50, 0}).items;
+    BOOST_TEST_REQUIRE(stored.size() == 1u);
+    BOOST_TEST(stored.front().rule == "price.not_displayed");
+    // Dated before the current price: refused, and its finding is not stored either.
+    BOOST_CHECK_THROW(f.prices.create(samplePrice(f.facility, "basic.cremation", 60000, "2023-01-01"), actor, {finding}),
+                      store::ValidationFailed);
+    BOOST_TEST(store::FindingRepository(f.t.db()).list({}, {50, 0}).items.size() == 1u);
+}
 
 BOOST_AUTO_TEST_CASE(first_price_is_current) {
     PriceFixture f;
