@@ -470,17 +470,21 @@ import_csv() {
         printf "%s,%s,%s,%s,%04d-%02d-%02d,%s,%s,%s,%s,import\n", f[1], f[2], f[3], f[4], year + int(day / 336), 1 + int(day / 28) % 12, 1 + day % 28, f[5], f[6], f[7], f[8] } }' "$1" >"$4"
 }
 # Seconds taken by a command (its output to the log file LOG), or "fail".
+# timed LOG CMD...: runs CMD (output to LOG), prints its wall seconds ("fail" if it failed); its peak
+# resident memory in MB goes to LOG.rss (GNU time's %M).
 timed() {
   local log=$1 t0 t1
   shift
   t0=$(date +%s.%N)
-  if ! "$@" >"$log" 2>&1; then
+  if ! /usr/bin/time -f '%M' -o "$log.rss" "$@" >"$log" 2>&1; then
     echo "bench: failed: $* (log $log):" >&2
     tail -5 "$log" >&2
     echo fail
     return 0
   fi
   t1=$(date +%s.%N)
+  awk '{ printf "%.0f\n", $1 / 1024 }' "$log.rss" >"$log.rss.mb"
+  mv "$log.rss.mb" "$log.rss"
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f\n", b - a }'
 }
 rows_per_s() { awk -v n="$1" -v s="$2" 'BEGIN { if (s == "fail" || s <= 0) print "fail"; else printf "%.0f\n", n / s }'; }
@@ -490,7 +494,7 @@ BARE_PRICE_COLUMNS="facility_id INTEGER, item VARCHAR(64), amount_fen INTEGER, u
 
 bench_import() {
   local dir=$out/import load r n=${IMPORT_ROWS:-1000000} csv
-  local -a sq=() sqb=() my=() myb=()
+  local -a sq=() sqb=() my=() myb=() sq_rss=() my_rss=()
   load=$(load_now)
   bench_registry "$dir/db" 1
   current_prices "$BENCH_DB" >"$dir/pairs.txt"
@@ -508,13 +512,16 @@ bench_import() {
     sqlite3 "$dir/bare.db" "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE prices ($BARE_PRICE_COLUMNS);" >/dev/null
     sqb+=("$(rows_per_s "$n" "$(timed "$dir/sqlite-bare.log" sqlite3 "$dir/bare.db" ".import --csv --skip 1 $csv prices")")")
     sq+=("$(rows_per_s "$n" "$(timed "$dir/sqlite-import.log" "$bin" --set "db.url=$BENCH_DB" import prices "$csv")")")
+    sq_rss+=("$(cat "$dir/sqlite-import.log.rss" 2>/dev/null || echo fail)")
     "${my_cli[@]}" bench_bare -e "DROP TABLE IF EXISTS prices; CREATE TABLE prices ($BARE_PRICE_COLUMNS) ENGINE=InnoDB;"
     myb+=("$(rows_per_s "$n" "$(timed "$dir/mysql-bare.log" "${my_cli[@]}" --local-infile=1 bench_bare -e \
       "LOAD DATA LOCAL INFILE '$csv' INTO TABLE prices FIELDS TERMINATED BY ',' LINES TERMINATED BY '\n' IGNORE 1 LINES
        (facility_id, item, amount_fen, unit, effective_from, displayed, bundled, @area, @term, source)
        SET area_m2 = NULLIF(@area, ''), term_years = NULLIF(@term, '')")")")
     my+=("$(rows_per_s "$n" "$(timed "$dir/mysql-import.log" "$bin" --set "db.url=$my_url" import prices "$csv")")")
-    echo "bench: import run $r: SQLite .import ${sqb[-1]}/s, registry ${sq[-1]}/s; MariaDB LOAD DATA ${myb[-1]}/s, registry ${my[-1]}/s" >&2
+    my_rss+=("$(cat "$dir/mysql-import.log.rss" 2>/dev/null || echo fail)")
+    echo "bench: import run $r: SQLite .import ${sqb[-1]}/s, registry ${sq[-1]}/s (peak RSS ${sq_rss[-1]} MB);" \
+      "MariaDB LOAD DATA ${myb[-1]}/s, registry ${my[-1]}/s (peak RSS ${my_rss[-1]} MB)" >&2
     rm -f "$csv"
   done
   local a b c d
@@ -531,6 +538,9 @@ bench_import() {
     echo "| SQLite | \`funeral-registry import prices\` | $b | $(ratio "$b" "$a") | ${sq[*]} |"
     echo "| MariaDB | \`LOAD DATA LOCAL INFILE\` into a bare table (baseline) | $c | 1.00 | ${myb[*]} |"
     echo "| MariaDB | \`funeral-registry import prices\` | $d | $(ratio "$d" "$c") | ${my[*]} |"
+    echo
+    echo "Peak resident memory of \`funeral-registry import prices\` (GNU time's maximum RSS), median of the runs:"
+    echo "SQLite $(median_of "${sq_rss[@]}") MB (${sq_rss[*]}), MariaDB $(median_of "${my_rss[@]}") MB (${my_rss[*]})."
   } >"$out/import.md"
   replace_section import "$out/import.md"
   cat "$out/import.md"

@@ -14,7 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-BENCH_APT_PACKAGES=(wrk nginx-light)
+BENCH_APT_PACKAGES=(wrk nginx-light time)
 benches=("$@")
 ((${#benches[@]})) || benches=(bulk http slow writes sandbox import scale audit)
 wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }

@@ -12,67 +12,81 @@
 
 namespace registry::codec {
 
+bool CsvReader::next(CsvRow& row) {
+    const std::string& text = _text;
+    std::size_t used = 0; // cells of `row` filled so far (their strings are reused from the last row)
+    const auto cellAt = [&row](std::size_t i) -> std::string& {
+        if (i == row.cells.size()) row.cells.emplace_back();
+        return row.cells[i];
+    };
+    while (_at < text.size()) {
+        row.line = _line;
+        used = 0;
+        std::string* cell = &cellAt(0);
+        cell->clear();
+        bool quoted = false, cellStarted = false, rowHasContent = false;
+        std::size_t quoteLine = 0;
+        const auto endCell = [&] {
+            cell = &cellAt(++used);
+            cell->clear();
+            cellStarted = false;
+        };
+        bool rowEnded = false;
+        for (; _at < text.size() && !rowEnded; ++_at) {
+            const char c = text[_at];
+            if (quoted) {
+                if (c == '"') {
+                    if (_at + 1 < text.size() && text[_at + 1] == '"') {
+                        *cell += '"';
+                        ++_at;
+                    } else {
+                        quoted = false;
+                    }
+                } else {
+                    if (c == '\n') ++_line;
+                    *cell += c;
+                }
+                continue;
+            }
+            switch (c) {
+            case '"':
+                if (!cellStarted) {
+                    quoted = true;
+                    quoteLine = _line;
+                    cellStarted = rowHasContent = true;
+                } else {
+                    *cell += c; // a stray quote inside an unquoted field is kept as it is
+                }
+                break;
+            case ',':
+                endCell();
+                rowHasContent = true;
+                break;
+            case '\r': break;
+            case '\n':
+                ++_line;
+                rowEnded = true;
+                break;
+            default:
+                *cell += c;
+                cellStarted = rowHasContent = true;
+            }
+        }
+        if (quoted) throw std::invalid_argument("line " + std::to_string(quoteLine) + ": a quoted field is never closed");
+        if (rowHasContent || !cell->empty()) {
+            row.cells.resize(used + 1);
+            return true;
+        }
+        // A blank line: on to the next.
+    }
+    return false;
+}
+
 std::vector<CsvRow> parseCsv(const std::string& text) {
     std::vector<CsvRow> rows;
+    CsvReader reader(text);
     CsvRow row;
-    std::string cell;
-    bool quoted = false, cellStarted = false, rowHasContent = false;
-    std::size_t line = 1, quoteLine = 0;
-    row.line = 1;
-    auto endCell = [&] {
-        row.cells.push_back(cell);
-        cell.clear();
-        cellStarted = false;
-    };
-    auto endRow = [&] {
-        endCell();
-        if (rowHasContent) rows.push_back(std::move(row));
-        row = CsvRow{};
-        row.line = line;
-        rowHasContent = false;
-    };
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"') {
-                    cell += '"';
-                    ++i;
-                } else {
-                    quoted = false;
-                }
-            } else {
-                if (c == '\n') ++line;
-                cell += c;
-            }
-            continue;
-        }
-        switch (c) {
-        case '"':
-            if (!cellStarted) {
-                quoted = true;
-                quoteLine = line;
-                cellStarted = rowHasContent = true;
-            } else {
-                cell += c; // a stray quote inside an unquoted field is kept as it is
-            }
-            break;
-        case ',':
-            endCell();
-            rowHasContent = true;
-            break;
-        case '\r': break;
-        case '\n':
-            ++line;
-            endRow();
-            break;
-        default:
-            cell += c;
-            cellStarted = rowHasContent = true;
-        }
-    }
-    if (quoted) throw std::invalid_argument("line " + std::to_string(quoteLine) + ": a quoted field is never closed");
-    if (rowHasContent || !cell.empty()) endRow();
+    while (reader.next(row)) rows.push_back(row);
     return rows;
 }
 
@@ -141,9 +155,12 @@ TextEncoding detectEncoding(const std::string& bytes) {
     return domain::utf8Length(bytes) ? TextEncoding::Utf8 : TextEncoding::Gbk;
 }
 
-std::string toUtf8(const std::string& bytes, TextEncoding encoding) {
+std::string toUtf8(const std::string& bytes, TextEncoding encoding) { return toUtf8(std::string(bytes), encoding); }
+
+std::string toUtf8(std::string&& bytes, TextEncoding encoding) {
     if (encoding == TextEncoding::Utf8) {
-        std::string text = hasBom(bytes) ? bytes.substr(3) : bytes;
+        std::string text = std::move(bytes); // a long file is not copied
+        if (hasBom(text)) text.erase(0, 3);
         if (!domain::utf8Length(text)) throw std::invalid_argument("the file is not valid UTF-8 text");
         return text;
     }

@@ -19,6 +19,22 @@ struct CsvRow {
 /// Blank lines are skipped; a trailing line break is optional.
 std::vector<CsvRow> parseCsv(const std::string& text);
 
+/// The same rows one at a time, so that a long file is handled row by row (a price-list import holds one
+/// row, not a million). `text` must outlive the reader.
+class CsvReader {
+public:
+    explicit CsvReader(const std::string& text) : _text(text) {}
+    /// Fills `row` with the next row (reusing its cells' memory); false at the end. Throws as parseCsv.
+    bool next(CsvRow& row);
+    /// How far into the text the reader is, in bytes (for progress).
+    std::size_t position() const { return _at; }
+
+private:
+    const std::string& _text;
+    std::size_t _at = 0;
+    std::size_t _line = 1;
+};
+
 /// What the writer does with cells a spreadsheet would run as formulas.
 enum class CsvFormulas {
     /// Written as they are: for files read back by programs (the cells parse to exactly what was written).
@@ -49,5 +65,7 @@ TextEncoding detectEncoding(const std::string& bytes);
 /// UTF-8 text from raw bytes in `encoding`, without a BOM. Throws std::invalid_argument when the bytes are
 /// not valid in that encoding.
 std::string toUtf8(const std::string& bytes, TextEncoding encoding);
+/// The same, taking the bytes over: UTF-8 text is not copied.
+std::string toUtf8(std::string&& bytes, TextEncoding encoding);
 
 } // namespace registry::codec

@@ -7,10 +7,11 @@ namespace registry::service {
 
 ImportResult Imports::importPrices(const Principal& who, const std::function<ImportRequest()>& source) {
     requireOwn(who, Action::WriteRecord);
-    const auto request = source();
+    auto request = source();
     ImportResult result;
     try {
-        result.text = codec::toUtf8(request.bytes, request.encoding.value_or(codec::detectEncoding(request.bytes)));
+        const auto encoding = request.encoding.value_or(codec::detectEncoding(request.bytes));
+        result.text = codec::toUtf8(std::move(request.bytes), encoding);
     } catch (const std::invalid_argument& e) {
         throw Invalid({{"file", "encoding", "文件编码无法识别:请另存为 UTF-8 或 GBK 编码的 CSV",
                         std::string("the file cannot be read: ") + e.what()}});

@@ -12,6 +12,8 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -21,10 +23,25 @@ using domain::PriceRecord;
 
 namespace {
 
-struct Row {
-    std::size_t line;
-    PriceRecord price;
+/// What the import keeps of a valid row between its two passes over the file (20 bytes, not the record).
+struct Entry {
+    std::uint32_t group;      // index into the (facility, item) groups
+    std::uint32_t date;       // effective_from as YYYYMMDD
+    std::uint32_t line;
+    std::int32_t next = -1;   // the row of the same group that supersedes it (by date), or -1
+    bool note = false;        // it has a note (a price the same day as the current one is a correction)
 };
+
+std::uint32_t dateNumber(const std::string& iso) { // "YYYY-MM-DD", checked by domain::validate
+    return static_cast<std::uint32_t>(std::stoul(iso.substr(0, 4)) * 10000 + std::stoul(iso.substr(5, 2)) * 100 +
+                                      std::stoul(iso.substr(8, 2)));
+}
+
+std::string dateText(std::uint32_t n) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%04u-%02u-%02u", n / 10000, n / 100 % 100, n % 100);
+    return text;
+}
 
 struct Current {
     long long id;
@@ -58,15 +75,18 @@ std::optional<bool> parseFlag(std::string value) {
 ImportReport importPrices(Database& db, const std::string& csvUtf8, const ImportOptions& options) {
     ImportReport report;
     Problems problems(report.problems, options.maxProblems);
-    std::vector<codec::CsvRow> csv;
+    // Two passes over the text, a row at a time: the first checks every row and keeps 20 bytes of each
+    // valid one (Entry); the second, once all are valid, parses them again and writes them in chunks inside
+    // the one transaction. Memory stays flat however long the file (a million rows used to take 1 GB).
+    codec::CsvReader reader(csvUtf8);
+    codec::CsvRow header, c;
     try {
-        csv = codec::parseCsv(csvUtf8);
+        if (!reader.next(header)) {
+            problems.add(0, "", "文件为空,须有标题行和数据行", "the file is empty: it needs a header row and data rows");
+            return report;
+        }
     } catch (const std::invalid_argument& e) {
         problems.add(0, "", std::string("CSV 格式错误:") + e.what(), std::string("malformed CSV: ") + e.what());
-        return report;
-    }
-    if (csv.empty()) {
-        problems.add(0, "", "文件为空,须有标题行和数据行", "the file is empty: it needs a header row and data rows");
         return report;
     }
 
@@ -75,18 +95,18 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
     static const std::set<std::string> known{"facility_id", "facility_code", "item",     "amount_fen", "amount_yuan",
                                              "unit",        "effective_from", "displayed", "bundled",  "area_m2",
                                              "term_years",  "source",        "note"};
-    for (std::size_t i = 0; i < csv[0].cells.size(); ++i) {
-        const std::string name = Poco::toLower(Poco::trim(csv[0].cells[i]));
+    for (std::size_t i = 0; i < header.cells.size(); ++i) {
+        const std::string name = Poco::toLower(Poco::trim(header.cells[i]));
         if (!known.count(name))
-            problems.add(csv[0].line, name, "未知的列:" + name, "unknown column: " + name);
+            problems.add(header.line, name, "未知的列:" + name, "unknown column: " + name);
         else if (column.count(name))
-            problems.add(csv[0].line, name, "列重复:" + name, "column given twice: " + name);
+            problems.add(header.line, name, "列重复:" + name, "column given twice: " + name);
         else
             column[name] = i;
     }
     const auto need = [&](const std::string& a, const std::string& b) {
         if (!column.count(a) && (b.empty() || !column.count(b)))
-            problems.add(csv[0].line, a, "缺少必需的列:" + a + (b.empty() ? "" : " 或 " + b),
+            problems.add(header.line, a, "缺少必需的列:" + a + (b.empty() ? "" : " 或 " + b),
                          "missing column: " + a + (b.empty() ? "" : " or " + b));
     };
     need("facility_id", "facility_code");
@@ -127,16 +147,13 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
         return Poco::trim(row.cells[it->second]);
     };
 
-    std::vector<Row> rows;
-    rows.reserve(csv.size() - 1);
-    for (std::size_t r = 1; r < csv.size(); ++r) {
-        const auto& c = csv[r];
+    // One data row as a record; its problems go to `problems` (ok false when it has any).
+    const auto readRow = [&](const codec::CsvRow& c, Problems& problems, bool& ok) -> PriceRecord {
         const std::size_t line = c.line;
-        ++report.rows;
-        if (c.cells.size() > csv[0].cells.size())
+        if (c.cells.size() > header.cells.size())
             problems.add(line, "", "此行的列数多于标题行", "the row has more cells than the header");
         PriceRecord p;
-        bool ok = true;
+        ok = true;
         // Facility by id or by code.
         const std::string idText = cell(c, "facility_id"), codeText = cell(c, "facility_code");
         Poco::Int64 facilityId = 0;
@@ -239,35 +256,64 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
             problems.add(line, column, e.messageZh, e.messageEn);
             ok = false;
         }
-        if (ok && options.validate)
-            if (auto refusal = options.validate(p)) {
-                problems.add(line, "", *refusal, *refusal);
-                ok = false;
+        return p;
+    };
+
+    // Pass 1: every row checked; of the valid ones, their (facility, item) group, date and line.
+    std::vector<Entry> entries;
+    std::map<std::pair<long long, std::string>, std::uint32_t> groupOf;
+    std::vector<std::pair<long long, std::string>> groupKeys;
+    std::vector<std::vector<std::uint32_t>> members; // per group, its rows (indexes into entries)
+    try {
+        while (reader.next(c)) {
+            ++report.rows;
+            bool ok = true;
+            const PriceRecord p = readRow(c, problems, ok);
+            if (ok && options.validate)
+                if (auto refusal = options.validate(p)) {
+                    problems.add(c.line, "", *refusal, *refusal);
+                    ok = false;
+                }
+            if (ok) {
+                auto [at, added] = groupOf.try_emplace({p.facilityId, p.item}, static_cast<std::uint32_t>(groupKeys.size()));
+                if (added) {
+                    groupKeys.push_back(at->first);
+                    members.emplace_back();
+                }
+                members[at->second].push_back(static_cast<std::uint32_t>(entries.size()));
+                entries.push_back({at->second, dateNumber(p.effectiveFrom), static_cast<std::uint32_t>(c.line), -1,
+                                   !p.note.empty()});
             }
-        if (ok) rows.push_back({line, std::move(p)});
-        if (options.progress && r % 10000 == 0) options.progress(r, csv.size() - 1);
+            // Progress in bytes of the two passes: checking is the first half, writing the second.
+            if (options.progress && report.rows % 10000 == 0) options.progress(reader.position(), 2 * csvUtf8.size());
+        }
+    } catch (const std::invalid_argument& e) {
+        problems.add(0, "", std::string("CSV 格式错误:") + e.what(), std::string("malformed CSV: ") + e.what());
+        return report;
     }
 
     // Per facility and item: in date order, each after the one before and after the stored current one.
-    std::map<std::pair<long long, std::string>, std::vector<std::size_t>> groups;
-    for (std::size_t i = 0; i < rows.size(); ++i) groups[{rows[i].price.facilityId, rows[i].price.item}].push_back(i);
-    for (auto& [key, members] : groups) {
-        std::stable_sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
-            return rows[a].price.effectiveFrom < rows[b].price.effectiveFrom;
-        });
-        for (std::size_t k = 1; k < members.size(); ++k)
-            if (rows[members[k]].price.effectiveFrom == rows[members[k - 1]].price.effectiveFrom)
-                problems.add(rows[members[k]].line, "effective_from",
-                             "与第 " + std::to_string(rows[members[k - 1]].line) + " 行同一设施、同一项目、同一生效日期",
-                             "same facility, item and effective_from as line " + std::to_string(rows[members[k - 1]].line));
-        auto found = current.find(key);
+    for (std::size_t g = 0; g < members.size(); ++g) {
+        auto& rows = members[g];
+        std::stable_sort(rows.begin(), rows.end(), [&](std::uint32_t a, std::uint32_t b) { return entries[a].date < entries[b].date; });
+        for (std::size_t k = 1; k < rows.size(); ++k) {
+            const auto& e = entries[rows[k]];
+            const auto& before = entries[rows[k - 1]];
+            if (e.date == before.date)
+                problems.add(e.line, "effective_from",
+                             "与第 " + std::to_string(before.line) + " 行同一设施、同一项目、同一生效日期",
+                             "same facility, item and effective_from as line " + std::to_string(before.line));
+            entries[rows[k - 1]].next = static_cast<std::int32_t>(rows[k]);
+        }
+        auto found = current.find(groupKeys[g]);
         if (found != current.end()) {
-            const auto& first = rows[members.front()];
-            if (first.price.effectiveFrom < found->second.effectiveFrom)
+            const auto& first = entries[rows.front()];
+            const std::uint32_t currentDate = dateNumber(found->second.effectiveFrom);
+            if (first.date < currentDate)
                 problems.add(first.line, "effective_from",
                              "生效日期早于现行价格的生效日期(" + found->second.effectiveFrom + ")",
                              "effective_from is before the current price's (" + found->second.effectiveFrom + ")");
-            else if (first.price.effectiveFrom == found->second.effectiveFrom && first.price.note.empty())
+            else if (first.date == currentDate && !first.note)
                 problems.add(first.line, "note", "与现行价格同日生效视为更正,须填写 note",
                              "a price effective the same day as the current one is a correction and needs a note");
             ++report.superseded;
@@ -276,49 +322,54 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
     if (report.rows == 0) problems.add(0, "", "文件中没有数据行", "the file has no data rows");
     if (problems.count() > 0 || options.dryRun) return report;
 
-    // All rows valid: write them in one transaction.
+    // All rows valid. Pass 2: parsed again and written in file order, in chunks, inside one transaction. A
+    // row's superseded_by names a row written after it, so foreign keys are checked at the commit (SQLite)
+    // or not row by row (MySQL, as a dump's load does): every id they name is written here, or is the stored
+    // current price.
     auto writer = BulkWriter::open(db, options.strategy);
+    const bool sqlite = db.backend() == Backend::Sqlite;
+    writer->execute(sqlite ? "PRAGMA defer_foreign_keys = ON" : "SET foreign_key_checks = 0");
     const long long base = writer->lockMaxId("price_records");
     const std::string now = domain::nowTimestamp();
-    // Ids in file order of groups, ascending by date within a group.
-    std::vector<long long> idOf(rows.size());
-    long long next = base;
-    for (auto& [key, members] : groups)
-        for (auto index : members) idOf[index] = ++next;
+    const auto idOf = [base](std::size_t entry) { return base + 1 + static_cast<long long>(entry); };
+    const long long next = base + static_cast<long long>(entries.size());
     // Current prices stop being current first: one current record per facility and item is enforced.
-    for (auto& [key, members] : groups)
-        if (auto found = current.find(key); found != current.end())
+    for (std::size_t g = 0; g < groupKeys.size(); ++g)
+        if (auto found = current.find(groupKeys[g]); found != current.end())
             writer->execute("UPDATE price_records SET superseded_by = id WHERE id = " + std::to_string(found->second.id));
     writer->setTable("price_records", priceRecordColumns());
-    std::size_t written = 0;
-    for (auto& [key, members] : groups) {
-        // Newest first, so that each older row's superseded_by already exists (MySQL checks row by row).
-        for (std::size_t k = members.size(); k-- > 0;) {
-            const auto& p = rows[members[k]].price;
-            BulkValue to, supersededBy, area, term;
-            if (k + 1 < members.size()) {
-                to = domain::addDays(rows[members[k + 1]].price.effectiveFrom, -1);
-                supersededBy = idOf[members[k + 1]];
-            }
-            if (p.areaM2) area = *p.areaM2;
-            if (p.termYears) term = static_cast<long long>(*p.termYears);
-            writer->addRow({idOf[members[k]], static_cast<long long>(p.facilityId), p.item,
-                            static_cast<long long>(p.amountFen), p.unit, p.effectiveFrom, to, p.displayed ? 1LL : 0LL,
-                            p.bundled ? 1LL : 0LL, area, term, domain::toString(p.source), p.note, supersededBy,
-                            options.actor, now, 1LL});
-            if (options.progress && ++written % 10000 == 0) options.progress(written, rows.size());
+    codec::CsvReader again(csvUtf8);
+    again.next(header);
+    Problems none(report.problems, 0); // every row passed already
+    std::size_t index = 0;
+    while (again.next(c)) {
+        bool ok = true;
+        const PriceRecord p = readRow(c, none, ok);
+        const Entry& e = entries[index];
+        BulkValue to, supersededBy, area, term;
+        if (e.next >= 0) {
+            to = domain::addDays(dateText(entries[static_cast<std::size_t>(e.next)].date), -1);
+            supersededBy = idOf(static_cast<std::size_t>(e.next));
         }
+        if (p.areaM2) area = *p.areaM2;
+        if (p.termYears) term = static_cast<long long>(*p.termYears);
+        writer->addRow({idOf(index), static_cast<long long>(p.facilityId), p.item, static_cast<long long>(p.amountFen),
+                        p.unit, p.effectiveFrom, to, p.displayed ? 1LL : 0LL, p.bundled ? 1LL : 0LL, area, term,
+                        domain::toString(p.source), p.note, supersededBy, options.actor, now, 1LL});
+        ++index;
+        if (options.progress && index % 10000 == 0) options.progress(csvUtf8.size() + again.position(), 2 * csvUtf8.size());
     }
-    for (auto& [key, members] : groups)
-        if (auto found = current.find(key); found != current.end()) {
-            const auto& first = rows[members.front()].price;
-            writer->execute("UPDATE price_records SET superseded_by = " + std::to_string(idOf[members.front()]) +
-                            ", effective_to = '" + domain::addDays(first.effectiveFrom, -1) + "' WHERE id = " +
-                            std::to_string(found->second.id));
+    for (std::size_t g = 0; g < groupKeys.size(); ++g)
+        if (auto found = current.find(groupKeys[g]); found != current.end()) {
+            const std::size_t first = members[g].front();
+            writer->execute("UPDATE price_records SET superseded_by = " + std::to_string(idOf(first)) +
+                            ", effective_to = '" + domain::addDays(dateText(entries[first].date), -1) +
+                            "' WHERE id = " + std::to_string(found->second.id));
         }
+    if (!sqlite) writer->execute("SET foreign_key_checks = 1");
     // One change-log entry describes the whole import (a million rows are not a million log entries).
     Poco::JSON::Object::Ptr summary = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    summary->set("rows", rows.size());
+    summary->set("rows", entries.size());
     summary->set("first_id", base + 1);
     summary->set("last_id", next);
     summary->set("superseded", report.superseded);
@@ -331,7 +382,7 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
     report.stored = true;
     report.firstId = base + 1;
     report.lastId = next;
-    if (options.progress) options.progress(rows.size(), rows.size());
+    if (options.progress) options.progress(2 * csvUtf8.size(), 2 * csvUtf8.size());
     return report;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Price lists from CSV files: every row checked (fields, the facility, the order of prices per facility
 // and item), then all rows written in one transaction through the bulk writer, or none. Rows supersede
-// current prices exactly as single entries do.
+// current prices exactly as single entries do. The text is read twice, a row at a time (check, then write),
+// keeping 20 bytes per row in between, so memory stays flat however long the file.
 //
 // Columns (header row, any order; names as in the API): facility_id or facility_code, item, amount_fen or
 // amount_yuan, effective_from, displayed, bundled, and optionally unit, area_m2, term_years, source
@@ -41,6 +42,7 @@ struct ImportOptions {
     BulkStrategy strategy = BulkStrategy::Auto;
     /// A validation hook run on each valid row (the plugins' blocking `validate`): a message refuses it.
     std::function<std::optional<std::string>(const domain::PriceRecord&)> validate;
+    /// Bytes of the two passes over the text done, of twice its size (checking, then writing).
     std::function<void(std::size_t done, std::size_t total)> progress;
     std::size_t maxProblems = 1000; // listed; counting goes on
 };

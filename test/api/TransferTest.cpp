@@ -68,6 +68,38 @@ BOOST_AUTO_TEST_CASE(an_import_stores_all_rows_and_supersedes_current_prices) {
     BOOST_TEST(current[0]->getValue<long long>("amount_fen") == 59000);
 }
 
+// The rows of one facility and item may come in any order in the file: they are chained by date, the
+// stored current price first, each record superseded by the next and ending the day before it.
+BOOST_AUTO_TEST_CASE(rows_of_one_item_in_any_order_are_chained_by_date) {
+    const auto facility = createFacility("insp", kOwn, "乱序导入殡仪馆");
+    const std::string id = std::to_string(facility.id());
+    auto first = as("insp").post("/api/v1/prices", priceBody(facility.id(), "basic.cremation", 55000, "2024-01-01"));
+    BOOST_REQUIRE_MESSAGE(first.status == 201, first.describe());
+    const std::string csv = "facility_id,item,amount_fen,effective_from,displayed,bundled,note\n" +
+                            id + ",basic.cremation,59000,2025-07-01,true,false,\n" +
+                            id + ",goods.urn,88000,2025-01-01,true,false,\n" +
+                            id + ",basic.cremation,58000,2025-01-01,true,false,年度调价\n" +
+                            id + ",basic.cremation,58500,2025-03-01,true,false,\n";
+    auto r = importCsv(as("insp"), csv);
+    BOOST_TEST_REQUIRE(r.status == 200, r.describe());
+    BOOST_TEST(r.num("rows") == 4);
+    BOOST_TEST(r.num("superseded") == 1);
+    auto history = as("insp").all("/api/v1/prices?facility_id=" + id + "&item=basic.cremation");
+    BOOST_REQUIRE(history.size() == 4u);
+    std::sort(history.begin(), history.end(), [](const auto& a, const auto& b) {
+        return a->template getValue<std::string>("effective_from") < b->template getValue<std::string>("effective_from");
+    });
+    const std::vector<std::string> to{"2024-12-31", "2025-02-28", "2025-06-30"};
+    for (std::size_t i = 0; i < 3; ++i) {
+        BOOST_TEST(history[i]->getValue<std::string>("effective_to") == to[i]);
+        BOOST_TEST(history[i]->getValue<long long>("superseded_by") == history[i + 1]->getValue<long long>("id"));
+    }
+    BOOST_TEST(history[3]->isNull("superseded_by"));
+    BOOST_TEST(history[3]->getValue<long long>("amount_fen") == 59000);
+    const auto current = as("insp").all("/api/v1/prices?current=true&facility_id=" + id);
+    BOOST_TEST(current.size() == 2u); // cremation and the urn
+}
+
 BOOST_AUTO_TEST_CASE(a_gbk_file_from_excel_is_read_as_chinese) {
     const auto facility = createFacility("insp", kOwn, "编码测试殡仪馆");
     const std::string csv = "facility_code,item,amount_yuan,effective_from,displayed,bundled,note\r\n" +
