@@ -8,6 +8,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
+#include <memory>
 #include <sstream>
 
 namespace registry::audit {
@@ -31,8 +32,7 @@ domain::Finding storedFinding(const plugins::Finding& f, const plugins::Subject&
     return stored;
 }
 
-std::optional<std::string> RecordChecks::validate(const plugins::Subject& subject) {
-    StorePluginData data(_db);
+std::optional<std::string> RecordChecks::validate(const plugins::Subject& subject, plugins::PluginData& data) {
     auto run = _host.newRun();
     const auto result = _host.runValidate(subject, data, _today(), &run);
     for (const auto& f : result.findings)
@@ -59,22 +59,33 @@ RecordChecks::Verdict RecordChecks::check(const plugins::Subject& subject, plugi
     return verdict;
 }
 
-std::optional<std::string> RecordChecks::validatePrice(const domain::PriceRecord& price) {
-    StorePluginData data(_db);
-    const auto facility = data.facilityRecord(price.facilityId);
+std::optional<std::string> RecordChecks::validatePriceWith(const domain::PriceRecord& price, StorePluginData& data) {
+    const domain::Facility* facility = data.facilityOf(price.facilityId);
     if (!facility) return std::nullopt;
     const auto view = plugins::priceView(price, *facility);
-    return validate({domain::SubjectType::Price, view.get(), facility->district});
+    return validate({domain::SubjectType::Price, view.get(), facility->district}, data);
+}
+
+std::optional<std::string> RecordChecks::validatePrice(const domain::PriceRecord& price) {
+    StorePluginData data(_db);
+    return validatePriceWith(price, data);
+}
+
+std::function<std::optional<std::string>(const domain::PriceRecord&)> RecordChecks::priceValidator() {
+    auto data = std::make_shared<StorePluginData>(_db);
+    return [this, data](const domain::PriceRecord& price) { return validatePriceWith(price, *data); };
 }
 
 std::optional<std::string> RecordChecks::validateFacility(const domain::Facility& facility) {
+    StorePluginData data(_db);
     const auto view = plugins::facilityView(facility);
-    return validate({domain::SubjectType::Facility, view.get(), facility.district});
+    return validate({domain::SubjectType::Facility, view.get(), facility.district}, data);
 }
 
 std::optional<std::string> RecordChecks::validateBurialSite(const domain::BurialSite& site) {
+    StorePluginData data(_db);
     const auto view = plugins::burialSiteView(site);
-    return validate({domain::SubjectType::BurialSite, view.get(), site.district});
+    return validate({domain::SubjectType::BurialSite, view.get(), site.district}, data);
 }
 
 RecordChecks::Verdict RecordChecks::checkPrice(const domain::PriceRecord& price) {

@@ -18,6 +18,8 @@
 
 namespace registry::audit {
 
+class StorePluginData;
+
 /// A plugin's finding about `subject` (stored as `subjectId`) as the findings table keeps it.
 domain::Finding storedFinding(const plugins::Finding& finding, const plugins::Subject& subject, long long subjectId);
 
@@ -31,6 +33,9 @@ public:
     std::optional<std::string> validatePrice(const domain::PriceRecord& price);
     std::optional<std::string> validateFacility(const domain::Facility& facility);
     std::optional<std::string> validateBurialSite(const domain::BurialSite& site);
+    /// validatePrice for the many rows of one import: the facilities and caps the rows ask for are read once
+    /// for all of them (one lookup a row was a network round trip each on MariaDB). Valid while this lives.
+    std::function<std::optional<std::string>(const domain::PriceRecord&)> priceValidator();
 
     /// What the checks say of a record as it will be stored: the API's `checks`, and the findings to store
     /// with it (their subject_id is the record's, set by the repository).
@@ -45,7 +50,8 @@ public:
     Verdict checkBurialSite(const domain::BurialSite& site);
 
 private:
-    std::optional<std::string> validate(const plugins::Subject& subject);
+    std::optional<std::string> validate(const plugins::Subject& subject, plugins::PluginData& data);
+    std::optional<std::string> validatePriceWith(const domain::PriceRecord& price, StorePluginData& data);
     Verdict check(const plugins::Subject& subject, plugins::PluginData& data);
 
     store::Database& _db;

@@ -23,8 +23,7 @@ ImportResult Imports::importPrices(const Principal& who, const std::function<Imp
     options.strategy = _c.bulkStrategy;
     options.progress = request.progress;
     if (_c.checks) {
-        auto* checks = _c.checks;
-        options.validate = [checks](const domain::PriceRecord& p) { return checks->validatePrice(p); };
+        options.validate = _c.checks->priceValidator(); // reads each facility once for the whole file
     }
     result.report = store::importPrices(_c.db, result.text, options);
     if (!result.report.problems.empty()) throw ImportRefused(std::move(result.report));
