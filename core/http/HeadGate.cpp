@@ -1,5 +1,7 @@
 #include "http/HeadGate.h"
 
+#include "http/BufferedSocket.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -132,52 +134,6 @@ struct Waiting {
     bool chunked = false;   // framed by chunks, not by `need`
     ChunkedEnd chunks;
     std::size_t limit = 0;  // a chunked body larger than this goes to the worker as it is, to be refused
-};
-
-/// A socket whose first bytes (a request read at the gate) come from memory, then from the kernel as usual.
-/// Poco's HTTPServerSession reads through StreamSocket::receiveBytes, so the worker parses the request as
-/// if it had just arrived, without waiting on the network. The bytes count against the gate's body budget
-/// until they have been read.
-class BufferedSocketImpl : public Poco::Net::StreamSocketImpl {
-public:
-    BufferedSocketImpl(poco_socket_t fd, std::string bytes, std::shared_ptr<std::atomic<std::size_t>> budget,
-                       bool continued)
-        : Poco::Net::StreamSocketImpl(fd), _bytes(std::move(bytes)), _budget(std::move(budget)), _continued(continued) {}
-
-    int receiveBytes(void* buffer, int length, int flags = 0) override {
-        if (_at >= _bytes.size()) return Poco::Net::StreamSocketImpl::receiveBytes(buffer, length, flags);
-        const std::size_t n = std::min(static_cast<std::size_t>(std::max(length, 0)), _bytes.size() - _at);
-        std::memcpy(buffer, _bytes.data() + _at, n);
-        if ((flags & MSG_PEEK) == 0) {
-            _at += n;
-            if (_at == _bytes.size()) release();
-        }
-        return static_cast<int>(n);
-    }
-    int available() override {
-        return static_cast<int>(_bytes.size() - _at) + Poco::Net::StreamSocketImpl::available();
-    }
-    bool poll(const Poco::Timespan& timeout, int mode) override {
-        if ((mode & Poco::Net::Socket::SELECT_READ) != 0 && _at < _bytes.size()) return true;
-        return Poco::Net::StreamSocketImpl::poll(timeout, mode);
-    }
-    /// `100 Continue` has been sent for the request in memory: the worker must not send another.
-    bool continued() const { return _continued; }
-
-protected:
-    ~BufferedSocketImpl() override { release(); }
-
-private:
-    void release() {
-        _budget->fetch_sub(_bytes.size());
-        std::string().swap(_bytes);
-        _at = 0;
-    }
-
-    std::string _bytes;
-    std::size_t _at = 0;
-    std::shared_ptr<std::atomic<std::size_t>> _budget;
-    bool _continued;
 };
 
 /// What the gate needs to know of a complete request head, read with Poco's own header parser.
@@ -604,15 +560,21 @@ void HeadGate::run() {
         fds.push_back({fdOf(_socket), POLLIN, 0});
         fds.push_back({_wake[0], POLLIN, 0});
         auto now = Clock::now();
-        // Over the body budget, bodies are not read (their clocks stop) until workers have taken some.
+        // Over the body budget, bodies are not read (their clocks stop) until workers have taken some, except
+        // the one with the most bytes in: were all paused, bodies that together fill the budget would wait for
+        // each other for ever. So memory stays within the budget plus one body.
         const bool throttled = buffered.load() >= _settings.bodyBufferBytes;
+        const Waiting* favourite = nullptr;
+        if (throttled)
+            for (const auto& w : waiting)
+                if (w.reading && (!favourite || w.bytes.size() > favourite->bytes.size())) favourite = &w;
         auto wait = std::chrono::milliseconds(throttled ? 20 : 200); // also how soon a stop is noticed
         const auto until = [&](Clock::time_point deadline) {
             wait = std::min(wait, std::max(std::chrono::milliseconds(0),
                                            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
         };
         for (auto& w : waiting) {
-            if (w.reading && throttled) {
+            if (w.reading && throttled && &w != favourite) {
                 w.deadline += now - before;
                 fds.push_back({fdOf(w.socket), 0, 0});
             } else {

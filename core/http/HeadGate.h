@@ -16,8 +16,8 @@
 // bytes before the kernel's (BufferedSocketImpl, in HeadGate.cpp). The body's deadline is the head deadline
 // from when the head arrived plus one second per http.body_min_rate bytes received, so a client sending a
 // byte a second is answered 408 within seconds while a phone uploading a 10 MB photo slowly is not. All
-// bodies being read hold at most http.body_buffer_bytes: beyond it the gate stops reading them (their clocks
-// stop too) until workers have taken some. `Expect: 100-continue` is answered at the gate; a chunked body is
+// bodies being read hold at most http.body_buffer_bytes (plus one body): beyond it the gate reads only the
+// one closest to complete and pauses the others (their clocks stop too) until workers have taken some. `Expect: 100-continue` is answered at the gate; a chunked body is
 // scanned to its last chunk (or until it is over its limit); a Content-Length body over its limit (http.max_body_bytes for JSON and forms, http.max_upload_bytes otherwise)
 // goes to a worker unread, which answers 413 at once.
 //

@@ -328,14 +328,10 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         } else {
             Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
                                                 domain::logSafe(request.getURI()), domain::logSafe(e.what()));
-            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
-        }
-    } catch (const std::exception& e) {
-        Poco::Logger::get("registry").error("internal error on %s %s: %s", domain::logSafe(request.getMethod()),
-                                            domain::logSafe(request.getURI()), domain::logSafe(e.what()));
-        try {
-            errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
-        } catch (const std::exception&) {
+            try {
+                errorPage(*req, 500, req->t("error_internal"), req->t("error_internal_detail"));
+            } catch (const std::exception&) { // the answer was partly sent already: nothing more to say
+            }
         }
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

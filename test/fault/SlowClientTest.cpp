@@ -436,7 +436,9 @@ BOOST_AUTO_TEST_CASE(a_chunked_body_is_read_at_the_gate_up_to_its_last_chunk) {
 }
 
 // The bodies being read at the gate share http.body_buffer_bytes: past it the gate pauses them instead of
-// refusing them, so three uploads that together need three times the budget are all served.
+// refusing them, so three uploads that together need three times the budget are all served. Each sends half
+// its body and waits for the others first: the halves alone fill the budget, and were every body paused,
+// none would ever complete (a deadlock the ASan run of CI found).
 BOOST_AUTO_TEST_CASE(bodies_over_the_gate_budget_wait_their_turn_and_are_all_served) {
     Registry registry;
     ServerProcess server(registry, {"http.body_buffer_bytes=1048576"});
@@ -444,6 +446,7 @@ BOOST_AUTO_TEST_CASE(bodies_over_the_gate_budget_wait_their_turn_and_are_all_ser
     const auto admin = registry.token("admin");
     std::vector<std::string> answers(3);
     std::vector<std::thread> uploads;
+    std::atomic<int> halves{0};
     for (int i = 0; i < 3; ++i) {
         uploads.emplace_back([&, i] {
             std::string body = stringify(facilityBody("预算测试殡仪馆" + std::to_string(i)));
@@ -453,7 +456,16 @@ BOOST_AUTO_TEST_CASE(bodies_over_the_gate_budget_wait_their_turn_and_are_all_ser
                 s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())));
                 const std::string head = postHead("/api/v1/facilities", admin, body.size(), "Connection: close\r\n");
                 s.sendBytes(head.data(), static_cast<int>(head.size()));
+                bool paused = false;
                 for (std::size_t at = 0; at < body.size();) {
+                    if (!paused && at >= body.size() / 2) { // once, at the half
+                        paused = true;
+                        ++halves;
+                        const auto until = Clock::now() + std::chrono::seconds(10);
+                        while (halves.load() < 3 && Clock::now() < until)
+                            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the gate reads the halves
+                    }
                     const int n = s.sendBytes(body.data() + at, static_cast<int>(std::min<std::size_t>(16384, body.size() - at)));
                     if (n <= 0) break;
                     at += static_cast<std::size_t>(n);
