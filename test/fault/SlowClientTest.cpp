@@ -215,6 +215,41 @@ BOOST_AUTO_TEST_CASE(idle_keep_alive_connections_hold_no_worker) {
     BOOST_TEST(server.running(), server.logTail());
 }
 
+// Past http.max_pending_connections the gate closes the oldest IDLE connection first (a browser opens it
+// again when it needs it), not a client still sending its request: here the two oldest connections are
+// still sending, the next two sit idle after an answer, and a fifth arrives.
+BOOST_AUTO_TEST_CASE(a_full_gate_closes_the_oldest_idle_connection_first) {
+    Registry registry;
+    ServerProcess server(registry, {"http.max_pending_connections=4"});
+    server.start();
+    const Poco::Net::SocketAddress address("127.0.0.1", static_cast<Poco::UInt16>(server.port()));
+    const std::string start = "GET /healthz HTTP/1.1\r\n", rest = "Host: x\r\nConnection: close\r\n\r\n";
+    std::vector<Poco::Net::StreamSocket> sending(2), idle(2);
+    for (auto& s : sending) {
+        s.connect(address);
+        s.sendBytes(start.data(), static_cast<int>(start.size())); // the rest of the head comes later
+    }
+    for (auto& s : idle) {
+        s.connect(address);
+        BOOST_REQUIRE(exchange(s, "/healthz").rfind("HTTP/1.1 200", 0) == 0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300)); // all four wait at the gate
+    Poco::Net::StreamSocket fifth;
+    fifth.connect(address);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The oldest idle one was closed: it reads the end of the stream at once.
+    char byte = 0;
+    BOOST_TEST_REQUIRE(idle[0].poll(Poco::Timespan(1, 0), Poco::Net::Socket::SELECT_READ));
+    idle[0].setReceiveTimeout(Poco::Timespan(1, 0));
+    BOOST_TEST(idle[0].receiveBytes(&byte, 1) == 0);
+    // The ones still sending were kept: they finish their request and are answered.
+    for (auto& s : sending) {
+        s.sendBytes(rest.data(), static_cast<int>(rest.size()));
+        BOOST_TEST(readToEnd(s, 3).rfind("HTTP/1.1 200", 0) == 0);
+    }
+    BOOST_TEST(exchange(idle[1], "/healthz").rfind("HTTP/1.1 200", 0) == 0);
+}
+
 // One client address may not fill the gate: past http.max_connections_per_client waiting connections a new
 // one is answered 429 and closed; others are admitted once those go.
 BOOST_AUTO_TEST_CASE(one_address_may_hold_only_so_many_connections_at_the_gate) {
