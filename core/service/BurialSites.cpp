@@ -2,6 +2,7 @@
 
 #include "audit/RecordChecks.h"
 #include "domain/Dates.h"
+#include "service/AsStored.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
 
@@ -48,10 +49,8 @@ Written<domain::BurialSite> BurialSites::create(const Principal& who, const Draf
     require(who, Action::WriteRecord, site.district);
     if (site.status == BurialSiteStatus::Accepted) require(who, Action::AcceptBurialSite, site.district);
     refuseByRules(_c, site);
-    auto asStored = site;
+    auto asStored = asCreated(site);
     asStored.gravesHandled = 0;
-    asStored.version = 1;
-    asStored.createdAt = asStored.updatedAt = domain::nowTimestamp();
     auto verdict = runChecks(_c, asStored);
     auto created = storeWrite<domain::BurialSite>([&] { return repository().create(site, who.username, verdict.toStore); });
     return {std::move(created), std::move(verdict.reported)};
@@ -72,12 +71,7 @@ Written<domain::BurialSite> BurialSites::update(const Principal& who, long long 
     changed.id = current.id;
     changed.gravesHandled = current.gravesHandled;
     refuseByRules(_c, changed);
-    auto asStored = changed;
-    asStored.code = current.code;
-    asStored.createdAt = current.createdAt;
-    asStored.updatedAt = domain::nowTimestamp();
-    asStored.version = draft.expectedVersion + 1;
-    auto verdict = runChecks(_c, asStored);
+    auto verdict = runChecks(_c, asUpdated(changed, current, draft.expectedVersion));
     auto updated = storeWrite<domain::BurialSite>(
         [&] { return repository().update(changed, draft.expectedVersion, who.username, verdict.toStore); });
     return {std::move(updated), std::move(verdict.reported)};

@@ -1,7 +1,7 @@
 #include "service/Facilities.h"
 
 #include "audit/RecordChecks.h"
-#include "domain/Dates.h"
+#include "service/AsStored.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
 
@@ -43,10 +43,7 @@ Written<domain::Facility> Facilities::create(const Principal& who, const DraftSo
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(draft.value)));
     require(who, Action::WriteRecord, draft.value.district);
     refuseByRules(_c, draft.value);
-    auto asStored = draft.value;
-    asStored.version = 1;
-    asStored.createdAt = asStored.updatedAt = domain::nowTimestamp();
-    auto verdict = runChecks(_c, asStored);
+    auto verdict = runChecks(_c, asCreated(draft.value));
     auto created = storeWrite<domain::Facility>(
         [&] { return store::FacilityRepository(_c.db).create(draft.value, who.username, verdict.toStore); });
     return {std::move(created), std::move(verdict.reported)};
@@ -60,12 +57,7 @@ Written<domain::Facility> Facilities::update(const Principal& who, long long id,
     require(who, Action::WriteRecord, draft.value.district); // moving it needs the target district too
     draft.value.id = current.id;
     refuseByRules(_c, draft.value);
-    auto asStored = draft.value;
-    asStored.code = current.code;
-    asStored.createdAt = current.createdAt;
-    asStored.updatedAt = domain::nowTimestamp();
-    asStored.version = draft.expectedVersion + 1;
-    auto verdict = runChecks(_c, asStored);
+    auto verdict = runChecks(_c, asUpdated(draft.value, current, draft.expectedVersion));
     auto updated = storeWrite<domain::Facility>([&] {
         return store::FacilityRepository(_c.db).update(draft.value, draft.expectedVersion, who.username, verdict.toStore);
     });
