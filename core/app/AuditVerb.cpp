@@ -5,7 +5,7 @@
 #include "app/RegistryApp.h"
 
 #include "audit/AuditReport.h"
-#include "audit/Scheduler.h"
+#include "service/Scheduler.h"
 #include "domain/District.h"
 #include "plugins/PluginHost.h"
 #include "service/Audits.h"
@@ -120,7 +120,7 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
 
     const std::string zone = settings().schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
-    audit::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return audit::localDate(zone); }));
+    service::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return service::localDate(zone); }));
     Progress progress("audit");
     const auto run = service::Audits(service::Context{*db, settings().planWindow})
                          .runHere(service::commandLinePrincipal(), here, district, [&](long long done, long long total) {

@@ -2,10 +2,10 @@
 
 #include "app/Progress.h"
 #include "app/PluginWatcher.h"
-#include "audit/AuditService.h"
-#include "audit/RecordChecks.h"
-#include "audit/Scheduler.h"
-#include "auth/Authenticator.h"
+#include "service/AuditService.h"
+#include "service/RecordChecks.h"
+#include "service/Scheduler.h"
+#include "service/Authenticator.h"
 #include "http/Api.h"
 #include "http/HeadGate.h"
 #include "http/RequestHandlerFactory.h"
@@ -204,9 +204,9 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
     return EXIT_OK;
 }
 
-audit::AuditServiceSettings RegistryApp::auditServiceSettings(const std::string& instanceId,
+service::AuditServiceSettings RegistryApp::auditServiceSettings(const std::string& instanceId,
                                                               std::function<std::string()> today) {
-    audit::AuditServiceSettings settings;
+    service::AuditServiceSettings settings;
     settings.runner.workers = this->settings().auditWorkers;
     settings.runner.instanceId = instanceId;
     settings.runner.bulkStrategy = this->settings().bulkWriter;
@@ -231,7 +231,7 @@ int RegistryApp::serve() {
     params->setMaxKeepAliveRequests(s.httpKeepAliveMaxRequests);
     params->setServerName("funeral-registry");
 
-    auth::Authenticator authenticator(*db, s.auth);
+    service::Authenticator authenticator(*db, s.auth);
     // District rules: loaded now, reloaded when a file in plugins.dir changes (a failed reload keeps the
     // last good version running).
     plugins::PluginHost pluginHost(s.plugins);
@@ -249,17 +249,17 @@ int RegistryApp::serve() {
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
     auto schedule = s.schedule;
     const std::string zone = schedule.timeZone;
-    auto today = [zone] { return audit::localDate(zone); };
-    audit::RecordChecks recordChecks(*db, pluginHost, today);
+    auto today = [zone] { return service::localDate(zone); };
+    service::RecordChecks recordChecks(*db, pluginHost, today);
     // Runs are marked with this instance's name, stable across restarts (hostname:port unless
     // audit.instance_id names it), so that a restarted instance knows the runs it left unfinished.
     std::string runner = s.auditInstanceId;
     if (runner.empty()) runner = Poco::Environment::nodeName() + ":" + std::to_string(port);
     schedule.instanceId = runner; // the same name in the lease
-    audit::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
+    service::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
     audits.start();
-    std::unique_ptr<audit::Scheduler> scheduler;
-    scheduler = std::make_unique<audit::Scheduler>(*db, schedule, [&audits, &scheduler](const std::string& slot) {
+    std::unique_ptr<service::Scheduler> scheduler;
+    scheduler = std::make_unique<service::Scheduler>(*db, schedule, [&audits, &scheduler](const std::string& slot) {
         audits.runSlot(slot, scheduler->slotDate(slot));
     });
     scheduler->start();

@@ -2,7 +2,7 @@
 // The funeral-registry executable: settings, then one verb. Wiring only; the work is in the modules.
 
 #include "app/Settings.h"
-#include "audit/AuditService.h"
+#include "service/AuditService.h"
 #include "domain/BurialSite.h"
 
 #include <Poco/Util/ServerApplication.h>
@@ -64,7 +64,7 @@ private:
     int auditVerb(const std::vector<std::string>& args);
     /// Loads plugins.dir into `host`; says on stderr what did not load.
     plugins::LoadReport loadPlugins(plugins::PluginHost& host);
-    audit::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
+    service::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
 
     CommandLine _commandLine;
     std::optional<Settings> _settings;

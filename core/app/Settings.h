@@ -4,8 +4,8 @@
 // file, then REGISTRY_DB_URL / REGISTRY_HTTP_PORT, then --set) by Settings::load. etc/registry.properties
 // documents each one; a test (test/app/SettingsTest.cpp) keeps the two in step.
 
-#include "audit/Scheduler.h"
-#include "auth/Authenticator.h"
+#include "service/Scheduler.h"
+#include "service/Authenticator.h"
 #include "domain/BurialSite.h"
 #include "http/Exchange.h"
 #include "http/HeadGate.h"
@@ -44,7 +44,7 @@ struct Settings {
 
     // --- plan.*, auth.*, web.*
     domain::PlanWindow planWindow;
-    auth::AuthSettings auth;
+    service::AuthSettings auth;
     web::WebSettings web;
 
     // --- plugins.* and plugin.<name>.<key>
@@ -53,7 +53,7 @@ struct Settings {
     plugins::HostSettings plugins;
 
     // --- audit.*
-    audit::Scheduler::Settings schedule; // its instanceId is left empty: serve names the instance
+    service::Scheduler::Settings schedule; // its instanceId is left empty: serve names the instance
     std::string auditInstanceId;         // "" means hostname:http.port
     int auditWorkers = 0;                // 0 until loaded: then the number of processor cores unless set
     int auditStaleAfterSeconds = 300;

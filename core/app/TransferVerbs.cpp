@@ -3,8 +3,8 @@
 #include "app/Progress.h"
 #include "app/RegistryApp.h"
 
-#include "audit/RecordChecks.h"
-#include "audit/Scheduler.h"
+#include "service/RecordChecks.h"
+#include "service/Scheduler.h"
 #include "codec/Csv.h"
 #include "domain/District.h"
 #include "plugins/PluginHost.h"
@@ -53,7 +53,7 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
     plugins::PluginHost host(settings().plugins);
     loadPlugins(host);
     const std::string zone = settings().schedule.timeZone;
-    audit::RecordChecks checks(*db, host, [zone] { return audit::localDate(zone); });
+    service::RecordChecks checks(*db, host, [zone] { return service::localDate(zone); });
     service::Context context{*db, settings().planWindow, settings().bulkWriter};
     context.plugins = &host;
     context.checks = &checks;

@@ -3,7 +3,7 @@
 
 #include "app/RegistryApp.h"
 
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "auth/Tokens.h"
 #include "service/Refusal.h"
 #include "service/Users.h"
@@ -68,9 +68,9 @@ std::string fieldErrorsText(const domain::FieldErrors& errors) {
 int RegistryApp::user(const std::vector<std::string>& args) {
     if (args.empty()) throw std::invalid_argument("user needs add, passwd or token (see user --help)");
     const std::string& action = args[0];
-    auth::AuthSettings authSettings = settings().auth;
+    service::AuthSettings authSettings = settings().auth;
     auto db = openDatabase(settings().autoMigrate);
-    auth::Authenticator authenticator(*db, authSettings);
+    service::Authenticator authenticator(*db, authSettings);
     service::Context context{*db, settings().planWindow};
     context.authenticator = &authenticator;
     service::Users users(context);

@@ -1,9 +1,9 @@
 #pragma once
 // The routes of shared/spec/API.md and what they need from the rest of the program.
 
-#include "audit/AuditService.h"
-#include "audit/RecordChecks.h"
-#include "auth/Authenticator.h"
+#include "service/AuditService.h"
+#include "service/RecordChecks.h"
+#include "service/Authenticator.h"
 #include "domain/BurialSite.h"
 #include "domain/Price.h"
 #include "http/Router.h"
@@ -21,15 +21,15 @@ namespace registry::http {
 
 struct ApiContext {
     store::Database& db;
-    auth::Authenticator& authenticator;
+    service::Authenticator& authenticator;
     domain::PlanWindow window;
     store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
     HttpLimits limits;
     /// The plugin host and the on-write checks; null when the server runs without plugins.
     plugins::PluginHost* plugins = nullptr;
-    audit::RecordChecks* checks = nullptr;
+    service::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins (the audit routes then answer 503).
-    audit::AuditService* audits = nullptr;
+    service::AuditService* audits = nullptr;
     /// An audit report (audit::reportJson) as a standalone HTML page in `lang` ("zh" or "en"), for
     /// ?format=html. The page's template and labels are the web UI's, so the app wires this to
     /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).

@@ -36,7 +36,7 @@ HttpError unavailable(const std::string& why) {
 
 class ApiHandler : public Poco::Net::HTTPRequestHandler {
 public:
-    ApiHandler(std::shared_ptr<const Router> router, auth::Authenticator& authenticator, const HttpLimits& limits)
+    ApiHandler(std::shared_ptr<const Router> router, service::Authenticator& authenticator, const HttpLimits& limits)
         : _router(std::move(router)), _authenticator(authenticator), _limits(limits) {}
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
@@ -133,13 +133,13 @@ private:
     }
 
     std::shared_ptr<const Router> _router;
-    auth::Authenticator& _authenticator;
+    service::Authenticator& _authenticator;
     const HttpLimits& _limits;
 };
 
 } // namespace
 
-RequestHandlerFactory::RequestHandlerFactory(std::shared_ptr<const Router> router, auth::Authenticator& authenticator,
+RequestHandlerFactory::RequestHandlerFactory(std::shared_ptr<const Router> router, service::Authenticator& authenticator,
                                              HttpLimits limits)
     : _router(std::move(router)), _authenticator(authenticator), _limits(limits) {}
 

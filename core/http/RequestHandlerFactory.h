@@ -2,7 +2,7 @@
 // The one request handler: matches the route, signs the caller in, runs the handler, and turns every
 // failure into the problem document API.md names (never a 500 for bad input), logging each request.
 
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "http/Router.h"
 
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -13,12 +13,12 @@ namespace registry::http {
 
 class RequestHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
-    RequestHandlerFactory(std::shared_ptr<const Router> router, auth::Authenticator& authenticator, HttpLimits limits);
+    RequestHandlerFactory(std::shared_ptr<const Router> router, service::Authenticator& authenticator, HttpLimits limits);
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
 private:
     std::shared_ptr<const Router> _router;
-    auth::Authenticator& _authenticator;
+    service::Authenticator& _authenticator;
     HttpLimits _limits;
 };
 

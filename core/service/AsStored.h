@@ -1,6 +1,6 @@
 #pragma once
 // Internal to core/service: a facility or burial site as its repository will store it, for the plugins'
-// checks that run before the write's transaction (audit::RecordChecks): what the store sets itself (version,
+// checks that run before the write's transaction (service::RecordChecks): what the store sets itself (version,
 // timestamps, the code an update keeps) filled in the way it will be.
 
 #include "domain/Dates.h"

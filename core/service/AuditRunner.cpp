@@ -1,7 +1,7 @@
-#include "audit/AuditRunner.h"
+#include "service/AuditRunner.h"
 
-#include "audit/RecordChecks.h"
-#include "audit/StorePluginData.h"
+#include "service/RecordChecks.h"
+#include "service/StorePluginData.h"
 #include "domain/Dates.h"
 #include "domain/LogText.h"
 #include "store/AuditResults.h"
@@ -24,7 +24,7 @@
 #include <mutex>
 #include <thread>
 
-namespace registry::audit {
+namespace registry::service {
 
 namespace {
 
@@ -357,4 +357,4 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
     return *runs.get(auditId);
 }
 
-} // namespace registry::audit
+} // namespace registry::service

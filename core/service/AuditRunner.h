@@ -14,7 +14,7 @@
 #include <functional>
 #include <string>
 
-namespace registry::audit {
+namespace registry::service {
 
 struct RunnerSettings {
     int workers = 2;                 // audit.workers: threads evaluating records
@@ -42,4 +42,4 @@ private:
     RunnerSettings _settings;
 };
 
-} // namespace registry::audit
+} // namespace registry::service

@@ -1,4 +1,4 @@
-#include "audit/AuditService.h"
+#include "service/AuditService.h"
 
 #include "audit/Cron.h"
 
@@ -11,10 +11,10 @@
 #include <algorithm>
 #include <chrono>
 
-namespace registry::audit {
+namespace registry::service {
 
 std::string localDate(const std::string& zone) {
-    return TimeZone(zone).localDate(std::chrono::system_clock::now());
+    return audit::TimeZone(zone).localDate(std::chrono::system_clock::now());
 }
 
 AuditService::AuditService(store::Database& db, plugins::PluginHost& host, AuditServiceSettings settings)
@@ -123,4 +123,4 @@ void AuditService::loop() {
     }
 }
 
-} // namespace registry::audit
+} // namespace registry::service

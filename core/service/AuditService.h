@@ -4,7 +4,7 @@
 // instance. On start, runs this instance left unfinished (it crashed or was killed) and running runs of
 // instances whose heartbeat stopped are marked failed, with nothing of them kept.
 
-#include "audit/AuditRunner.h"
+#include "service/AuditRunner.h"
 
 #include <condition_variable>
 #include <functional>
@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-namespace registry::audit {
+namespace registry::service {
 
 struct AuditServiceSettings {
     RunnerSettings runner;
@@ -73,4 +73,4 @@ private:
     std::thread _thread;
 };
 
-} // namespace registry::audit
+} // namespace registry::service

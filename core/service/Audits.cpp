@@ -1,14 +1,14 @@
 #include "service/Audits.h"
 
 #include "audit/AuditReport.h"
-#include "audit/AuditService.h"
+#include "service/AuditService.h"
 #include "domain/District.h"
 #include "service/Permissions.h"
 #include "service/Refusal.h"
 
 namespace registry::service {
 
-audit::AuditService& Audits::service() {
+service::AuditService& Audits::service() {
     if (!_c.audits)
         throw Unavailable("本服务未加载插件，不能运行审计", "this server runs without plugins, so it cannot run audits");
     return *_c.audits;
@@ -27,7 +27,7 @@ domain::AuditRun Audits::start(const Principal& who, const DraftSource<std::opti
     return service().request(district, who.username);
 }
 
-domain::AuditRun Audits::runHere(const Principal& who, audit::AuditService& here, const std::optional<std::string>& district,
+domain::AuditRun Audits::runHere(const Principal& who, service::AuditService& here, const std::optional<std::string>& district,
                                  const std::function<void(long long, long long)>& progress) {
     if (district && !domain::findDistrict(*district))
         throw Invalid({{"district", "enum", "区代码无效:" + *district, "not a district code: " + *district}});

@@ -24,7 +24,7 @@ public:
     /// city). Throws NotAllowed, Invalid (no such district) or Unavailable (this server runs no audits).
     domain::AuditRun start(const Principal& who, const DraftSource<std::optional<std::string>>& district);
     /// Runs one in the calling thread (the command line), with progress reports.
-    domain::AuditRun runHere(const Principal& who, audit::AuditService& service, const std::optional<std::string>& district,
+    domain::AuditRun runHere(const Principal& who, service::AuditService& service, const std::optional<std::string>& district,
                              const std::function<void(long long done, long long total)>& progress);
 
     Page<domain::AuditRun> list(const Principal& who, AuditRunFilter filter, const PageRequest& page);
@@ -46,7 +46,7 @@ public:
     Poco::JSON::Object::Ptr report(const Principal& who, const domain::AuditRun& run);
 
 private:
-    audit::AuditService& service();
+    service::AuditService& service();
     Context _c;
 };
 

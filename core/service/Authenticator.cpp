@@ -1,9 +1,9 @@
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 
 #include "auth/Tokens.h"
 #include "domain/Dates.h"
 
-namespace registry::auth {
+namespace registry::service {
 
 Authenticator::Authenticator(store::Database& db, AuthSettings settings)
     : _users(db), _settings(settings), _hasher(settings.pbkdf2Iterations) {}
@@ -38,20 +38,20 @@ std::optional<domain::User> Authenticator::checkCredentials(const std::string& u
     return found->user;
 }
 
-std::optional<IssuedToken> Authenticator::signIn(const std::string& username, const std::string& password) {
+std::optional<SignedIn> Authenticator::signIn(const std::string& username, const std::string& password) {
     auto user = checkCredentials(username, password);
     if (!user) return std::nullopt;
-    IssuedToken issued;
-    issued.token = newSecret();
+    SignedIn issued;
+    issued.token = auth::newSecret();
     issued.expiresAt = domain::formatTimestamp(domain::nowEpochMs() + _settings.tokenTtlHours * 3'600'000LL);
     issued.user = *user;
-    _users.createToken(user->id, hashSecret(issued.token), "api", issued.expiresAt);
+    _users.createToken(user->id, auth::hashSecret(issued.token), "api", issued.expiresAt);
     return issued;
 }
 
-std::optional<Principal> Authenticator::authenticate(const std::string& token) {
+std::optional<auth::Principal> Authenticator::authenticate(const std::string& token) {
     if (token.size() < 20 || token.size() > 200) return std::nullopt;
-    const std::string hash = hashSecret(token);
+    const std::string hash = auth::hashSecret(token);
     const auto now = std::chrono::steady_clock::now();
     if (_settings.tokenCacheSeconds > 0) {
         std::lock_guard<std::mutex> lock(_cacheMutex);
@@ -65,7 +65,7 @@ std::optional<Principal> Authenticator::authenticate(const std::string& token) {
     if (!record || record->kind != "api") return std::nullopt;
     const auto user = _users.get(record->userId);
     if (!user || !user->active) return std::nullopt;
-    Principal p;
+    auth::Principal p;
     p.userId = user->id;
     p.username = user->username;
     p.role = user->role;
@@ -85,7 +85,7 @@ std::optional<Principal> Authenticator::authenticate(const std::string& token) {
     return p;
 }
 
-void Authenticator::revoke(const Principal& principal) {
+void Authenticator::revoke(const auth::Principal& principal) {
     {
         std::lock_guard<std::mutex> lock(_cacheMutex);
         _cache.erase(principal.tokenHash);
@@ -99,4 +99,4 @@ void Authenticator::forgetUser(long long userId) {
         it = it->second.principal.userId == userId ? _cache.erase(it) : std::next(it);
 }
 
-} // namespace registry::auth
+} // namespace registry::service

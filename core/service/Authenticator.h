@@ -13,10 +13,10 @@
 #include <unordered_map>
 #include <string>
 
-namespace registry::auth {
+namespace registry::service {
 
 struct AuthSettings {
-    int pbkdf2Iterations = PasswordHasher::kDefaultIterations;
+    int pbkdf2Iterations = auth::PasswordHasher::kDefaultIterations;
     int tokenTtlHours = 12;
     int maxFailedLogins = 5; // consecutive failures before the account is locked (counted in the database)
     int lockoutMinutes = 15;
@@ -27,7 +27,7 @@ struct AuthSettings {
     int tokenCacheSeconds = 5;
 };
 
-struct IssuedToken {
+struct SignedIn {
     std::string token;     // the secret, shown once
     std::string expiresAt; // RFC 3339
     domain::User user;
@@ -39,33 +39,33 @@ public:
 
     /// A new token for valid, active, unlocked credentials; nullopt otherwise, taking about the same time
     /// whichever the reason, so that the answer does not tell an unknown user from a wrong password.
-    std::optional<IssuedToken> signIn(const std::string& username, const std::string& password);
+    std::optional<SignedIn> signIn(const std::string& username, const std::string& password);
 
     /// The user of valid, active, unlocked credentials (counting failures towards the lockout, as signIn
     /// does); nullopt otherwise. The web UI's sign-in uses it and issues its own session.
     std::optional<domain::User> checkCredentials(const std::string& username, const std::string& password);
 
     /// The principal of a live API token of an active user; nullopt otherwise (a web session is no token).
-    std::optional<Principal> authenticate(const std::string& token);
+    std::optional<auth::Principal> authenticate(const std::string& token);
 
-    void revoke(const Principal& principal);
+    void revoke(const auth::Principal& principal);
     /// Forgets the cached principals of `userId` (its role, district, password or active flag changed).
     void forgetUser(long long userId);
 
-    const PasswordHasher& hasher() const { return _hasher; }
+    const auth::PasswordHasher& hasher() const { return _hasher; }
     const AuthSettings& settings() const { return _settings; }
 
 private:
     struct Cached {
-        Principal principal;
+        auth::Principal principal;
         std::chrono::steady_clock::time_point until;
     };
 
     store::UserRepository _users;
     AuthSettings _settings;
-    PasswordHasher _hasher;
+    auth::PasswordHasher _hasher;
     std::mutex _cacheMutex;
     std::unordered_map<std::string, Cached> _cache; // by token hash
 };
 
-} // namespace registry::auth
+} // namespace registry::service

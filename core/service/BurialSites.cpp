@@ -1,6 +1,6 @@
 #include "service/BurialSites.h"
 
-#include "audit/RecordChecks.h"
+#include "service/RecordChecks.h"
 #include "domain/Dates.h"
 #include "service/AsStored.h"
 #include "service/Permissions.h"
@@ -16,8 +16,8 @@ void refuseByRules(Context& c, const domain::BurialSite& site) {
     if (auto refusal = c.checks->validateBurialSite(site)) throw RefusedByPlugin(*refusal);
 }
 /// The checks of the site as it will be stored, before its transaction (their findings are stored in it).
-audit::RecordChecks::Verdict runChecks(Context& c, const domain::BurialSite& site) {
-    return c.checks ? c.checks->checkBurialSite(site) : audit::RecordChecks::Verdict{};
+service::RecordChecks::Verdict runChecks(Context& c, const domain::BurialSite& site) {
+    return c.checks ? c.checks->checkBurialSite(site) : service::RecordChecks::Verdict{};
 }
 } // namespace
 

@@ -12,18 +12,15 @@
 #include <functional>
 #include <vector>
 
-namespace registry::audit {
-class AuditService;
-class RecordChecks;
-} // namespace registry::audit
-namespace registry::auth {
-class Authenticator;
-}
 namespace registry::plugins {
 class PluginHost;
 }
 
 namespace registry::service {
+
+class AuditService;
+class Authenticator;
+class RecordChecks;
 
 using auth::Principal;
 using store::Page;
@@ -34,12 +31,12 @@ struct Context {
     domain::PlanWindow window;
     store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
     /// Passwords are hashed with its settings; tokens of changed users end through it.
-    auth::Authenticator* authenticator = nullptr;
+    service::Authenticator* authenticator = nullptr;
     /// The plugin host and the on-write checks; null when the server runs without plugins.
     plugins::PluginHost* plugins = nullptr;
-    audit::RecordChecks* checks = nullptr;
+    service::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins.
-    audit::AuditService* audits = nullptr;
+    service::AuditService* audits = nullptr;
 };
 
 /// A record as a front end decoded it from a request or a form: the value, the errors of decoding (a

@@ -1,6 +1,6 @@
 #include "service/Facilities.h"
 
-#include "audit/RecordChecks.h"
+#include "service/RecordChecks.h"
 #include "service/AsStored.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
@@ -32,8 +32,8 @@ void refuseByRules(Context& c, const domain::Facility& facility) {
     if (auto refusal = c.checks->validateFacility(facility)) throw RefusedByPlugin(*refusal);
 }
 /// The checks of the facility as it will be stored, before its transaction (their findings are stored in it).
-audit::RecordChecks::Verdict runChecks(Context& c, const domain::Facility& facility) {
-    return c.checks ? c.checks->checkFacility(facility) : audit::RecordChecks::Verdict{};
+service::RecordChecks::Verdict runChecks(Context& c, const domain::Facility& facility) {
+    return c.checks ? c.checks->checkFacility(facility) : service::RecordChecks::Verdict{};
 }
 } // namespace
 

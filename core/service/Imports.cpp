@@ -1,6 +1,6 @@
 #include "service/Imports.h"
 
-#include "audit/RecordChecks.h"
+#include "service/RecordChecks.h"
 #include "service/Permissions.h"
 
 namespace registry::service {

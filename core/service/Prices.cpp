@@ -1,6 +1,6 @@
 #include "service/Prices.h"
 
-#include "audit/RecordChecks.h"
+#include "service/RecordChecks.h"
 #include "domain/Dates.h"
 #include "domain/PriceItem.h"
 #include "service/Permissions.h"
@@ -39,7 +39,7 @@ Written<domain::PriceRecord> Prices::create(const Principal& who, const DraftSou
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(price)));
     if (price.unit.empty())
         if (auto* item = domain::findPriceItem(price.item)) price.unit = item->unit;
-    audit::RecordChecks::Verdict verdict;
+    service::RecordChecks::Verdict verdict;
     if (_c.checks) { // before the transaction, on the record as it will be stored
         if (auto refusal = _c.checks->validatePrice(price)) throw RefusedByPlugin(*refusal);
         auto asStored = price;

@@ -1,6 +1,6 @@
-#include "audit/RecordChecks.h"
+#include "service/RecordChecks.h"
 
-#include "audit/StorePluginData.h"
+#include "service/StorePluginData.h"
 #include "domain/Dates.h"
 #include "domain/LogText.h"
 #include "plugins/Views.h"
@@ -11,7 +11,7 @@
 #include <memory>
 #include <sstream>
 
-namespace registry::audit {
+namespace registry::service {
 
 RecordChecks::RecordChecks(store::Database& db, plugins::PluginHost& host, std::function<std::string()> today)
     : _db(db), _host(host), _today(today ? std::move(today) : [] { return domain::todayUtc(); }) {}
@@ -109,4 +109,4 @@ RecordChecks::Verdict RecordChecks::checkBurialSite(const domain::BurialSite& si
     return check({domain::SubjectType::BurialSite, view.get(), site.district}, data);
 }
 
-} // namespace registry::audit
+} // namespace registry::service

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace registry::audit {
+namespace registry::service {
 
 class StorePluginData;
 
@@ -59,4 +59,4 @@ private:
     std::function<std::string()> _today;
 };
 
-} // namespace registry::audit
+} // namespace registry::service

@@ -1,4 +1,4 @@
-#include "audit/Scheduler.h"
+#include "service/Scheduler.h"
 
 #include "domain/Dates.h"
 #include "domain/LogText.h"
@@ -11,7 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 
-namespace registry::audit {
+namespace registry::service {
 
 namespace {
 
@@ -57,7 +57,7 @@ bool Scheduler::Settings::enabled() const {
 Scheduler::Scheduler(store::Database& db, Settings settings, RunSlot runSlot)
     : _db(db), _settings(std::move(settings)), _runSlot(std::move(runSlot)), _leases(_db) {
     if (!_settings.enabled()) return;
-    _cron = CronExpression::parse(_settings.schedule);
+    _cron = audit::CronExpression::parse(_settings.schedule);
     _zone.emplace(_settings.timeZone);
     if (_settings.leaseTtl.count() <= 0)
         throw std::invalid_argument("the audit lease's time to live must be positive");
@@ -234,7 +234,7 @@ std::string Scheduler::slotDate(const std::string& slot) const {
     if (!ymd.ok()) throw std::invalid_argument("not a schedule slot (no such date): \"" + slot + "\"");
     const TimePoint instant = date::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
                               std::chrono::seconds{second} + milliseconds{millisecond};
-    return (_zone ? *_zone : TimeZone(_settings.timeZone)).localDate(instant);
+    return (_zone ? *_zone : audit::TimeZone(_settings.timeZone)).localDate(instant);
 }
 
-} // namespace registry::audit
+} // namespace registry::service

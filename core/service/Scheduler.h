@@ -18,7 +18,7 @@
 #include <string>
 #include <thread>
 
-namespace registry::audit {
+namespace registry::service {
 
 class Scheduler {
 public:
@@ -42,7 +42,7 @@ public:
     /// The scheduler_lease row the instances compete for.
     static constexpr const char* leaseName = "audit";
 
-    /// Throws CronError or std::invalid_argument for settings that are enabled but invalid.
+    /// Throws audit::CronError or std::invalid_argument for settings that are enabled but invalid.
     Scheduler(store::Database& db, Settings settings, RunSlot runSlot);
     /// Stops the thread.
     ~Scheduler();
@@ -87,8 +87,8 @@ private:
     store::Database& _db;
     Settings _settings;
     RunSlot _runSlot;
-    std::optional<CronExpression> _cron;
-    std::optional<TimeZone> _zone;
+    std::optional<audit::CronExpression> _cron;
+    std::optional<audit::TimeZone> _zone;
     store::LeaseRepository _leases;
 
     std::mutex _tickMutex;          // one tick at a time
@@ -103,4 +103,4 @@ private:
     std::thread _thread;
 };
 
-} // namespace registry::audit
+} // namespace registry::service

@@ -1,4 +1,4 @@
-#include "auth/Sessions.h"
+#include "service/Sessions.h"
 
 #include "auth/Tokens.h"
 #include "domain/Dates.h"
@@ -6,10 +6,10 @@
 
 #include <algorithm>
 
-namespace registry::auth {
+namespace registry::service {
 
-Principal Session::principal() const {
-    Principal p;
+auth::Principal Session::principal() const {
+    auth::Principal p;
     p.userId = user.id;
     p.username = user.username;
     p.role = user.role;
@@ -18,7 +18,7 @@ Principal Session::principal() const {
     return p;
 }
 
-Sessions::Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes, int maxMinutes)
+Sessions::Sessions(store::Database& db, service::Authenticator& authenticator, int idleMinutes, int maxMinutes)
     : _db(db), _authenticator(authenticator), _idleMinutes(idleMinutes), _maxMinutes(maxMinutes) {}
 
 std::string Sessions::absoluteEnd(const std::string& createdAt) const {
@@ -76,4 +76,4 @@ std::optional<Session> Sessions::find(const std::string& secret) {
 
 void Sessions::end(const Session& session) { store::UserRepository(_db).revokeToken(session.tokenHash); }
 
-} // namespace registry::auth
+} // namespace registry::service

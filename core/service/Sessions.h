@@ -1,18 +1,18 @@
 #pragma once
-// Browser sessions: signed in with the same users, passwords and lockout as the API (auth::Authenticator),
+// Browser sessions: signed in with the same users, passwords and lockout as the API (service::Authenticator),
 // kept server side in auth_tokens (kind "web", only the SHA-256 of the cookie's secret stored) with a
 // synchronizer CSRF token each, ending after an idle timeout, at an absolute lifetime from sign-in however
 // active, at sign-out, or when the user's password changes or the user is deactivated.
 
 #include "auth/Access.h"
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "domain/User.h"
 #include "store/Database.h"
 
 #include <optional>
 #include <string>
 
-namespace registry::auth {
+namespace registry::service {
 
 struct Session {
     long long tokenId = 0;
@@ -20,13 +20,13 @@ struct Session {
     std::string csrfToken; // the secret every form carries
     domain::User user;
 
-    Principal principal() const;
+    auth::Principal principal() const;
 };
 
 class Sessions {
 public:
     /// Sessions end `idleMinutes` after their last request and `maxMinutes` after sign-in.
-    Sessions(store::Database& db, auth::Authenticator& authenticator, int idleMinutes, int maxMinutes = 12 * 60);
+    Sessions(store::Database& db, service::Authenticator& authenticator, int idleMinutes, int maxMinutes = 12 * 60);
 
     struct Started {
         std::string secret; // for the cookie, never stored
@@ -48,9 +48,9 @@ private:
     std::string absoluteEnd(const std::string& createdAt) const;
 
     store::Database& _db;
-    auth::Authenticator& _authenticator;
+    service::Authenticator& _authenticator;
     int _idleMinutes;
     int _maxMinutes;
 };
 
-} // namespace registry::auth
+} // namespace registry::service

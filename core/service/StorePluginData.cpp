@@ -1,4 +1,4 @@
-#include "audit/StorePluginData.h"
+#include "service/StorePluginData.h"
 
 #include "store/FacilityRepository.h"
 #include "store/PriceRepository.h"
@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace registry::audit {
+namespace registry::service {
 
 StorePluginData::StorePluginData(store::Database& db) : _db(db) {}
 
@@ -121,4 +121,4 @@ std::vector<Poco::JSON::Object::Ptr> StorePluginData::currentPrices(std::int64_t
     return out;
 }
 
-} // namespace registry::audit
+} // namespace registry::service

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace registry::audit {
+namespace registry::service {
 
 class StorePluginData : public plugins::PluginData {
 public:
@@ -53,4 +53,4 @@ private:
     std::optional<domain::PriceRecord> _pending;
 };
 
-} // namespace registry::audit
+} // namespace registry::service

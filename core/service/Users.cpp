@@ -1,6 +1,6 @@
 #include "service/Users.h"
 
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "auth/Tokens.h"
 #include "domain/Dates.h"
 #include "service/Permissions.h"

@@ -9,7 +9,7 @@
 #include "http/Api.h"
 #include "http/Exchange.h"
 #include "http/Router.h"
-#include "auth/Sessions.h"
+#include "service/Sessions.h"
 
 #include <Poco/Net/HTMLForm.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
@@ -24,8 +24,8 @@
 namespace registry::web {
 
 // Browser sessions are kept by core/auth (they are auth_tokens of kind web).
-using auth::Session;
-using auth::Sessions;
+using service::Session;
+using service::Sessions;
 
 struct WebSettings {
     int idleMinutes = 30;

@@ -3,8 +3,8 @@
 // and the report checked against the demo data.
 
 #include "audit/AuditReport.h"
-#include "audit/AuditService.h"
-#include "audit/RecordChecks.h"
+#include "service/AuditService.h"
+#include "service/RecordChecks.h"
 #include "domain/Dates.h"
 #include "plugins/PluginTestSupport.h"
 #include "store/AuditResults.h"
@@ -54,7 +54,7 @@ struct Fixture {
     TestDatabase database;
     TempPluginDir pluginDir;
     std::unique_ptr<plugins::PluginHost> host;
-    std::unique_ptr<audit::AuditService> service;
+    std::unique_ptr<service::AuditService> service;
 
     Fixture() {
         pluginDir.write("common/audit_rules.lua", testRules("1.0.0"));
@@ -63,13 +63,13 @@ struct Fixture {
         for (const auto& p : host->plugins()) BOOST_TEST_MESSAGE(p.file << ": " << p.error);
         BOOST_REQUIRE_MESSAGE(loaded.active == 1u, "the test plugin loads: " << loaded.error
                                                        << (host->plugins().empty() ? "" : host->plugins()[0].error));
-        service = std::make_unique<audit::AuditService>(db(), *host, settings("test-instance"));
+        service = std::make_unique<service::AuditService>(db(), *host, settings("test-instance"));
     }
 
     store::Database& db() { return database.db(); }
 
-    static audit::AuditServiceSettings settings(const std::string& instance) {
-        audit::AuditServiceSettings s;
+    static service::AuditServiceSettings settings(const std::string& instance) {
+        service::AuditServiceSettings s;
         s.runner.instanceId = instance;
         s.runner.workers = 2;
         s.runner.batchRows = 3; // many batches even for a few records
@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(a_waiver_holds_across_audits_until_the_record_changes) {
     store::FacilityRepository facilities(db());
     auto record = *facilities.get(id);
     record.address = "北京市海淀区新址 8 号";
-    audit::RecordChecks checks(db(), *host);
+    service::RecordChecks checks(db(), *host);
     const auto verdict = checks.checkFacility(record); // before the write, stored with it
     BOOST_TEST(verdict.reported.size() == 1u);
     facilities.update(record, record.version, actor, verdict.toStore);
@@ -290,7 +290,7 @@ BOOST_AUTO_TEST_CASE(a_cancelled_audit_changes_no_finding) {
     const long long before = count("SELECT COUNT(*) FROM findings");
     store::AuditRunRepository runs(db());
     auto queued = runs.createManual(std::nullopt, "auditor", "2026-06-01", "test-instance");
-    audit::AuditRunner runner(db(), *host, settings("test-instance").runner);
+    service::AuditRunner runner(db(), *host, settings("test-instance").runner);
     // Asked at the first progress report, which comes after the first of several batches: the runner sees
     // it at a later report at the latest (the last one follows the last batch), however fast the workers.
     bool asked = false;
@@ -316,7 +316,7 @@ BOOST_AUTO_TEST_CASE(a_cancel_accepted_after_the_last_record_still_cancels) {
     const long long before = count("SELECT COUNT(*) FROM findings");
     store::AuditRunRepository runs(db());
     auto queued = runs.createManual(std::nullopt, "auditor", "2026-06-01", "test-instance");
-    audit::AuditRunner runner(db(), *host, settings("test-instance").runner);
+    service::AuditRunner runner(db(), *host, settings("test-instance").runner);
     // Asked at the last progress report, once every record is checked and before the merge: the request
     // is accepted (the run is still running), so the audit must end cancelled, not succeeded.
     bool asked = false;

@@ -3,7 +3,7 @@
 // with every other finding; a sandbox process killed in the middle of a batch costs one error finding and
 // the batch goes on in a new process.
 
-#include "audit/AuditService.h"
+#include "service/AuditService.h"
 #include "plugins/PluginTestSupport.h"
 #include "store/FacilityRepository.h"
 #include "store/FindingRepository.h"
@@ -75,7 +75,7 @@ struct Fixture {
     TempPluginDir pluginDir;
     std::atomic<bool> hanging{false};
     std::unique_ptr<plugins::PluginHost> host;
-    std::unique_ptr<audit::AuditService> service;
+    std::unique_ptr<service::AuditService> service;
     long long facilityId = 0;
 
     Fixture() {
@@ -91,13 +91,13 @@ struct Fixture {
         });
         const auto loaded = host->load(pluginDir.path());
         BOOST_REQUIRE_MESSAGE(loaded.active == 2u, loaded.error);
-        audit::AuditServiceSettings s;
+        service::AuditServiceSettings s;
         s.runner.instanceId = "sandbox-test";
         s.runner.workers = 1; // one sandbox process in use: the one the test kills
         s.runner.batchRows = 4;
         s.runner.progressIntervalMs = 0;
         s.today = [] { return std::string("2026-06-01"); };
-        service = std::make_unique<audit::AuditService>(database.db(), *host, s);
+        service = std::make_unique<service::AuditService>(database.db(), *host, s);
         facilityId = store::FacilityRepository(database.db()).create(sampleFacility("沙箱殡仪馆"), actor).id;
     }
 

@@ -2,7 +2,7 @@
 // Instants written the way the tests think of them (UTC text in, RFC 3339 UTC text out), and scheduled
 // audit runs recorded the way the audit runner records them.
 
-#include "audit/Scheduler.h"
+#include "service/Scheduler.h"
 #include "store/Database.h"
 
 #include <date/date.h>
@@ -29,7 +29,7 @@ inline TimePoint utc(const std::string& text) {
 
 /// An instant as the scheduler hands slots to its callback: "2026-11-29T18:00:00.000Z".
 inline std::string iso(TimePoint instant) {
-    return audit::Scheduler::slotText(instant);
+    return service::Scheduler::slotText(instant);
 }
 
 /// An audit_runs row for schedule slot `slot` (RFC 3339), as the runner inserts it before it audits. Throws

@@ -4,7 +4,7 @@
 
 #include "ScheduleTestSupport.h"
 
-#include "audit/Scheduler.h"
+#include "service/Scheduler.h"
 #include "store/LeaseRepository.h"
 #include "store/StoreTestSupport.h"
 
@@ -15,7 +15,7 @@
 
 using namespace registry;
 using namespace registry::test;
-using audit::Scheduler;
+using service::Scheduler;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 

@@ -11,7 +11,7 @@
 // build/bench/audit-<N>.db. Every measured audit re-audits the registry (a first audit, not measured, runs
 // when no audit has yet), as the nightly audit does.
 
-#include "audit/AuditService.h"
+#include "service/AuditService.h"
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
 #include "domain/District.h"
@@ -503,11 +503,11 @@ int main(int argc, char** argv) {
         std::cerr << "audit_bench: --isolation must be process, thread or both\n";
         return 2;
     }
-    const std::string today = audit::localDate("Asia/Shanghai");
+    const std::string today = service::localDate("Asia/Shanghai");
     struct Subject {
         std::string isolation;
         std::unique_ptr<plugins::PluginHost> host;
-        std::unique_ptr<audit::AuditService> service;
+        std::unique_ptr<service::AuditService> service;
         std::vector<double> seconds, cpu, checks, merge;
         long long records = 0, findings = 0;
     };
@@ -524,11 +524,11 @@ int main(int argc, char** argv) {
             std::cerr << "audit_bench: plugins in " << pluginsDir << " did not all load: " << loaded.error << "\n";
             return 1;
         }
-        audit::AuditServiceSettings settings;
+        service::AuditServiceSettings settings;
         settings.runner.workers = workers;
         settings.runner.instanceId = "audit_bench";
         settings.today = [today] { return today; };
-        subject.service = std::make_unique<audit::AuditService>(db, *subject.host, settings);
+        subject.service = std::make_unique<service::AuditService>(db, *subject.host, settings);
         subjects.push_back(std::move(subject));
     }
 

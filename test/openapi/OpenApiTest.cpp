@@ -3,7 +3,7 @@
 // record fields and request bodies as the domain and the codecs have them, and the document served at
 // GET /api/v1/openapi.json without a token. (openapi.lint runs a real OpenAPI validator over the same text.)
 
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "codec/RecordDecode.h"
 #include "codec/RecordJson.h"
 #include "domain/District.h"
@@ -123,7 +123,7 @@ bool hasJsonBody(const Operation& o) {
 // The context's other members keep their defaults (no plugins), whatever members it grows.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-http::ApiContext makeContext(store::Database& db, auth::Authenticator& authenticator) {
+http::ApiContext makeContext(store::Database& db, service::Authenticator& authenticator) {
     return http::ApiContext{db, authenticator, domain::PlanWindow{}};
 }
 #pragma GCC diagnostic pop
@@ -131,7 +131,7 @@ http::ApiContext makeContext(store::Database& db, auth::Authenticator& authentic
 /// A router over a fresh database of the test backend, as `serve` builds it (without plugins).
 struct RouterFixture {
     test::TestDatabase database;
-    auth::Authenticator authenticator{database.db(), auth::AuthSettings{}};
+    service::Authenticator authenticator{database.db(), service::AuthSettings{}};
     http::ApiContext context = makeContext(database.db(), authenticator);
     std::shared_ptr<http::Router> router = http::buildRouter(context);
 

@@ -2,11 +2,11 @@
 // active it is, and the idle timeout never carries it past that end. Times shown on pages are in
 // audit.timezone.
 
-#include "auth/Authenticator.h"
+#include "service/Authenticator.h"
 #include "domain/Dates.h"
 #include "store/UserRepository.h"
 #include "support/TestDatabase.h"
-#include "auth/Sessions.h"
+#include "service/Sessions.h"
 #include "web/Views.h"
 
 #include <boost/test/unit_test.hpp>
@@ -17,13 +17,13 @@ namespace {
 
 const std::string kPassword = "the-right-password-1";
 
-auth::AuthSettings fastHashing() {
-    auth::AuthSettings s;
+service::AuthSettings fastHashing() {
+    service::AuthSettings s;
     s.pbkdf2Iterations = 1000;
     return s;
 }
 
-void addUser(store::Database& db, const auth::Authenticator& authenticator, const std::string& name) {
+void addUser(store::Database& db, const service::Authenticator& authenticator, const std::string& name) {
     domain::User u;
     u.username = name;
     u.displayName = name;
@@ -48,9 +48,9 @@ BOOST_AUTO_TEST_SUITE(sessions)
 
 BOOST_AUTO_TEST_CASE(a_session_older_than_its_lifetime_ends_even_when_active) {
     test::TestDatabase t;
-    auth::Authenticator authenticator(t.db(), fastHashing());
+    service::Authenticator authenticator(t.db(), fastHashing());
     addUser(t.db(), authenticator, "insp");
-    auth::Sessions sessions(t.db(), authenticator, 30, 12 * 60);
+    service::Sessions sessions(t.db(), authenticator, 30, 12 * 60);
 
     const auto started = sessions.signIn("insp", kPassword);
     BOOST_REQUIRE(started.has_value());
@@ -68,7 +68,7 @@ BOOST_AUTO_TEST_CASE(a_session_older_than_its_lifetime_ends_even_when_active) {
     // Signed in 12 h 1 min ago and busy the whole time (last used a second ago): ended, for good.
     backdate(t.db(), started->session.tokenId, 12 * 60 + 1, 0);
     BOOST_TEST(!sessions.find(started->secret).has_value());
-    auth::Sessions longer(t.db(), authenticator, 30, 24 * 60);
+    service::Sessions longer(t.db(), authenticator, 30, 24 * 60);
     BOOST_TEST(!longer.find(started->secret).has_value()); // revoked, not merely refused
 
     // Another session of the same user is not affected.
@@ -79,9 +79,9 @@ BOOST_AUTO_TEST_CASE(a_session_older_than_its_lifetime_ends_even_when_active) {
 
 BOOST_AUTO_TEST_CASE(a_short_lifetime_bounds_the_first_expiry_too) {
     test::TestDatabase t;
-    auth::Authenticator authenticator(t.db(), fastHashing());
+    service::Authenticator authenticator(t.db(), fastHashing());
     addUser(t.db(), authenticator, "insp");
-    auth::Sessions sessions(t.db(), authenticator, 30, 10); // a 10-minute life, shorter than the idle time
+    service::Sessions sessions(t.db(), authenticator, 30, 10); // a 10-minute life, shorter than the idle time
     const auto started = sessions.signIn("insp", kPassword);
     BOOST_REQUIRE(started.has_value());
     const auto record = store::UserRepository(t.db()).findLiveToken(started->session.tokenHash, domain::nowTimestamp());
