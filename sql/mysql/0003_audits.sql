@@ -1,4 +1,4 @@
--- The audit runner (core/audit/AuditRunner.cpp). While an audit runs, what it finds goes to
+-- The audit runner (core/service/AuditRunner.cpp). While an audit runs, what it finds goes to
 -- audit_results, committed in small chunks so that writers are never held up; the findings table is
 -- changed only at the end, in one transaction that merges audit_results into it. A run that dies half-way
 -- leaves rows here (deleted when the run is marked failed) and the findings exactly as they were.
