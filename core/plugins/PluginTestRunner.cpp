@@ -437,20 +437,51 @@ void collect(const std::string& path, std::set<std::string>& plugins, std::set<s
 }
 
 /// The cases a test file returns, as JSON; throws CaseError when the file does not give a list of tables.
-Array::Ptr loadCases(const std::string& code, const std::string& file, const HostSettings& settings) {
-    LuaState lua(settings.limits);
-    Var cases;
-    const CallResult loaded = lua.run([&](lua_State* state) {
-        sandbox::install(state);
-        LuaState::loadText(state, code, file);
-        sandbox::pushEnvironment(state, 0);
-        lua_setupvalue(state, -2, 1);
-        lua_call(state, 0, 1);
-        cases = convert::toJson(state, -1, "cases");
-    });
-    if (!loaded.ok()) throw CaseError(loaded.message);
+/// The file's top-level code runs in the scratch (a sandbox process with process isolation), as a
+/// plugin's does: on the server it is text a district uploaded. It is wrapped as a plugin whose defaults
+/// carry the cases, on the file's first line, so that line numbers in its errors stay the file's.
+Array::Ptr loadCases(const std::string& code, const std::string& file, Scratch& scratch) {
+    const std::string wrapped =
+        "local __registry_cases = (function() " + code +
+        "\nend)()\nreturn { name = \"registry.test-cases\", version = \"0\", checks = { price = function() end "
+        "}, defaults = { cases = __registry_cases } }\n";
+    const LoadResult loaded = scratch.load(wrapped, file, Object());
+    if (!loaded.ok()) {
+        std::string message = loaded.call.message;
+        const std::string manifest = "manifest: defaults.cases";
+        if (message.find(manifest) != std::string::npos)
+            message = file + ": the cases cannot be read: " + message;
+        else if (message.compare(0, file.size(), file) != 0)
+            message = file + ": " + message;
+        throw CaseError(message);
+    }
+    const Var cases = loaded.manifest.defaults->has("cases") ? loaded.manifest.defaults->get("cases") : Var();
     if (cases.type() != typeid(Array::Ptr)) throw CaseError(file + ": must return a list of cases");
     return cases.extract<Array::Ptr>();
+}
+
+/// Runs every case of `cases` on `plugin` in `scratch`, one outcome each, in order.
+std::vector<CaseOutcome> runCases(const PluginSource& plugin, const Array& cases, Scratch& scratch, CaseLog& log) {
+    std::vector<CaseOutcome> outcomes;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        CaseOutcome outcome;
+        outcome.name = "case " + std::to_string(i + 1);
+        try {
+            const Object::Ptr testCase = objectOf(cases.get(static_cast<unsigned>(i)), outcome.name);
+            outcome.name = stringOr(*testCase, "name", outcome.name);
+            const CaseResult result = runCase(plugin, *testCase, scratch, log);
+            log.lines = nullptr;
+            outcome.ok = result.passed;
+            for (const auto& note : result.notes) outcome.notes.push_back(note);
+            for (const auto& line : result.log) outcome.notes.push_back("log: " + line);
+        } catch (const std::exception& e) {
+            log.lines = nullptr; // the case's result is gone
+            outcome.ok = false;
+            outcome.notes.push_back(std::string("bad case: ") + e.what());
+        }
+        outcomes.push_back(std::move(outcome));
+    }
+    return outcomes;
 }
 
 void runTestFile(const PluginSource& plugin, const std::string& file, Scratch& scratch, CaseLog& log,
@@ -463,34 +494,16 @@ void runTestFile(const PluginSource& plugin, const std::string& file, Scratch& s
     }
     Array::Ptr cases;
     try {
-        cases = loadCases(code, file, scratch.settings());
+        cases = loadCases(code, file, scratch);
     } catch (const CaseError& e) {
         out << "ERROR " << e.what() << "\n";
         ++counts.failed;
         return;
     }
-    for (std::size_t i = 0; i < cases->size(); ++i) {
-        std::string name = "case " + std::to_string(i + 1);
-        try {
-            const Object::Ptr testCase = objectOf(cases->get(static_cast<unsigned>(i)), name);
-            name = stringOr(*testCase, "name", name);
-            const CaseResult result = runCase(plugin, *testCase, scratch, log);
-            log.lines = nullptr;
-            if (result.passed) {
-                out << "PASS " << file << ": " << name << "\n";
-                ++counts.passed;
-                continue;
-            }
-            out << "FAIL " << file << ": " << name << "\n";
-            for (const auto& note : result.notes)
-                out << "     " << note << "\n";
-            for (const auto& line : result.log)
-                out << "     log: " << line << "\n";
-        } catch (const std::exception& e) {
-            log.lines = nullptr; // the case's result is gone
-            out << "FAIL " << file << ": " << name << "\n     bad case: " << e.what() << "\n";
-        }
-        ++counts.failed;
+    for (const auto& outcome : runCases(plugin, *cases, scratch, log)) {
+        out << (outcome.ok ? "PASS " : "FAIL ") << file << ": " << outcome.name << "\n";
+        for (const auto& note : outcome.notes) out << "     " << note << "\n";
+        ++(outcome.ok ? counts.passed : counts.failed);
     }
 }
 
@@ -534,6 +547,42 @@ int runPluginTests(const std::vector<std::string>& paths, std::ostream& out, con
     }
     out << counts.passed << " passed, " << counts.failed << " failed\n";
     return counts.failed == 0 ? 0 : 1;
+}
+
+std::string CaseOutcome::message() const {
+    std::string text;
+    for (const auto& note : notes) text += (text.empty() ? "" : "\n") + note;
+    return text;
+}
+
+int SourceTestReport::passed() const {
+    int n = 0;
+    for (const auto& c : cases) n += c.ok ? 1 : 0;
+    return n;
+}
+
+SourceTestReport testPluginSource(const std::string& code, const std::string& file, const std::string& testsCode,
+                                  const HostSettings& settings) {
+    SourceTestReport report;
+    CaseLog log;
+    Scratch scratch(settings, [&log](const std::string&, const std::string& line) {
+        if (log.lines) log.lines->push_back(line);
+    });
+    const std::string testsFile = file.substr(0, file.size() - 4) + "_test.lua";
+    Array::Ptr cases;
+    try {
+        cases = loadCases(testsCode, testsFile, scratch);
+    } catch (const CaseError& e) {
+        report.testsError = e.what();
+    }
+    CheckedPlugin checked = checkPluginSource(code, file, scratch);
+    if (!checked.source) {
+        report.loadError = checked.error;
+        return report;
+    }
+    report.plugin = checked.source;
+    if (cases) report.cases = runCases(*checked.source, *cases, scratch, log);
+    return report;
 }
 
 int checkPlugin(const std::string& file, std::ostream& out, const HostSettings& settings) {

@@ -14,7 +14,9 @@
 // district, a funeral home); a field the API does not have is an error in the case.
 
 #include "plugins/Limits.h"
+#include "plugins/Plugin.h"
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -27,6 +29,31 @@ namespace registry::plugins {
 /// and ends with "N passed, N failed". Returns 0 when every case passed and every file loaded, else 1.
 int runPluginTests(const std::vector<std::string>& paths, std::ostream& out,
                    const HostSettings& settings = {});
+
+/// One test case as it ran: its name, whether it passed, and why not (one line per difference, then what
+/// the plugin printed).
+struct CaseOutcome {
+    std::string name;
+    bool ok = false;
+    std::vector<std::string> notes;
+    std::string message() const; // the notes, one per line
+};
+
+struct SourceTestReport {
+    std::shared_ptr<PluginSource> plugin; // null when the source did not load (loadError says why)
+    std::string loadError;
+    std::string testsError; // the test file did not load or gave no list of cases
+    std::vector<CaseOutcome> cases;
+    int passed() const;
+    int failed() const { return static_cast<int>(cases.size()) - passed(); }
+};
+
+/// What `funeral-registry plugin test` does for one plugin, on texts instead of files (a version
+/// submitted over the API): loads `code` as `file` ("haidian/x@1.1.0.lua": its folder places it) and runs
+/// the cases of `testsCode` on it. Everything, the test file's own code included, runs in a scratch
+/// sandbox with `settings`' limits.
+SourceTestReport testPluginSource(const std::string& code, const std::string& file, const std::string& testsCode,
+                                  const HostSettings& settings);
 
 /// Loads `file` in the sandbox and prints its manifest (name, version, description, districts, hooks,
 /// config, sha256), or its error. Returns 0 when it loads, else 1.
