@@ -111,12 +111,10 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
     auto db = openDatabase(settings().autoMigrate);
     plugins::PluginHost host(settings().plugins);
     const std::string& pluginsDir = settings().pluginsDir;
-    const auto loaded = host.load(pluginsDir);
-    if (!loaded.error.empty()) throw std::runtime_error("cannot load plugins from " + pluginsDir + ": " + loaded.error);
-    if (loaded.failed > 0)
-        std::cerr << "funeral-registry: " << loaded.failed << " plugin(s) in " << pluginsDir
-                  << " failed to load and are not part of this audit (see funeral-registry plugin test)\n";
-    if (loaded.active == 0) throw std::runtime_error("no plugin in " + pluginsDir + " is active: nothing to audit with");
+    const auto loaded = loadPlugins(host, *db, /*quietWhenNone=*/true); // says on stderr what failed to load
+    if (loaded.active == 0)
+        throw std::runtime_error("no plugin is active (" + pluginsDir + " and the managed versions): nothing to audit with" +
+                                 (loaded.error.empty() ? std::string() : ": " + loaded.error));
 
     const std::string zone = settings().schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";

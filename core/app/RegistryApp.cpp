@@ -2,6 +2,7 @@
 
 #include "app/Progress.h"
 #include "app/PluginWatcher.h"
+#include "service/PluginVersions.h"
 #include "service/AuditService.h"
 #include "service/RecordChecks.h"
 #include "service/Scheduler.h"
@@ -264,6 +265,8 @@ int RegistryApp::serve() {
     });
     scheduler->start();
     PluginWatcher watcher(pluginHost, pluginsDir, s.pluginsWatchIntervalMs);
+    // The managed versions (plugin_versions), loaded now and whenever any instance activates one.
+    service::PluginSync pluginSync(*db, pluginHost, s.pluginsSyncSeconds * 1000L);
 
     http::ApiContext api{*db, authenticator, s.planWindow, s.bulkWriter, s.httpLimits};
     api.plugins = &pluginHost;

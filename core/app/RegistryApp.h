@@ -63,7 +63,8 @@ private:
     int exportVerb(const std::vector<std::string>& args);
     int auditVerb(const std::vector<std::string>& args);
     /// Loads plugins.dir into `host`; says on stderr what did not load.
-    plugins::LoadReport loadPlugins(plugins::PluginHost& host);
+    // quietWhenNone: the caller reports "nothing loaded" itself (the audit verb refuses to run).
+    plugins::LoadReport loadPlugins(plugins::PluginHost& host, store::Database& db, bool quietWhenNone = false);
     service::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
 
     CommandLine _commandLine;

@@ -141,6 +141,7 @@ void readPlanAuthWeb(Reader& r, Settings& s) {
 void readPlugins(Reader& r, Settings& s) {
     s.pluginsDir = r.text("plugins.dir", s.pluginsDir);
     s.pluginsWatchIntervalMs = narrow<long>(r.integer("plugins.watch_interval_ms", s.pluginsWatchIntervalMs, 0, 3600000));
+    s.pluginsSyncSeconds = narrow<int>(r.integer("plugins.sync_seconds", s.pluginsSyncSeconds, 1, 3600));
     auto& p = s.plugins;
     p.limits.memoryBytes = narrow<std::size_t>(
                                r.integer("plugins.memory_limit_mb", narrow<long long>(p.limits.memoryBytes >> 20), 1, 65536))

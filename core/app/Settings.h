@@ -50,6 +50,7 @@ struct Settings {
     // --- plugins.* and plugin.<name>.<key>
     std::string pluginsDir = "plugins";
     long pluginsWatchIntervalMs = 2000; // 0: no watching
+    int pluginsSyncSeconds = 5;         // how often an instance looks for newly activated managed versions
     plugins::HostSettings plugins;
 
     // --- audit.*

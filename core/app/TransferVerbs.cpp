@@ -51,7 +51,7 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
     auto db = openDatabase(settings().autoMigrate);
     // The district rules refuse rows here as they do through the API and the web form.
     plugins::PluginHost host(settings().plugins);
-    loadPlugins(host);
+    loadPlugins(host, *db);
     const std::string zone = settings().schedule.timeZone;
     service::RecordChecks checks(*db, host, [zone] { return service::localDate(zone); });
     service::Context context{*db, settings().planWindow, settings().bulkWriter};

@@ -11,14 +11,21 @@ HttpError problemOf(const service::Refusal& refusal, const std::string& uri) {
     switch (refusal.kind()) {
     case RefusalKind::NotAllowed: return HttpError::forbidden(refusal.messageZh(), refusal.messageEn());
     case RefusalKind::NotFound: return HttpError::notFound(uri);
-    case RefusalKind::Invalid: return HttpError::unprocessable(refusal.errors());
+    case RefusalKind::Invalid: {
+        HttpError e = HttpError::unprocessable(refusal.errors());
+        e.extra = refusal.extraJson();
+        return e;
+    }
     case RefusalKind::RefusedByPlugin:
         return HttpError({HTTPResponse::HTTP_UNPROCESSABLE_ENTITY, "不符合本区规定,未保存", "Refused by a district rule",
                           refusal.messageZh(), refusal.messageEn(), refusal.errors()});
     case RefusalKind::Conflict: {
-        HttpError e({HTTPResponse::HTTP_CONFLICT, "记录已被他人修改", "Version conflict", refusal.messageZh(),
-                     refusal.messageEn(), {}});
-        if (const auto current = refusal.currentJson()) {
+        const auto current = refusal.currentJson();
+        // A stale version carries the record as it now stands; other conflicts (a plugin version number
+        // already used for another text) say what they clash with in their message.
+        HttpError e({HTTPResponse::HTTP_CONFLICT, current ? "记录已被他人修改" : "与已有内容冲突",
+                     current ? "Version conflict" : "Conflict", refusal.messageZh(), refusal.messageEn(), {}});
+        if (current) {
             e.extra = new Poco::JSON::Object;
             e.extra->set("current", current);
         }

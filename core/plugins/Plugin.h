@@ -53,6 +53,7 @@ struct PluginSource {
     std::vector<std::string> districts;                      // where it applies; empty: citywide
     Poco::JSON::Object::Ptr config = new Poco::JSON::Object; // ctx.config: defaults with settings over them
     std::string loadedAt;                                    // RFC 3339 UTC
+    bool managed = false; // a version submitted over the API (plugin_versions), not a file in plugins.dir
 
     bool appliesTo(const std::string& district) const;
     bool has(const std::string& hook) const;

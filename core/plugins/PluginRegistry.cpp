@@ -76,6 +76,7 @@ PluginStatus statusOf(const PluginSource& source) {
     status.sha256 = source.sha256;
     status.loadedAt = source.loadedAt;
     status.active = true;
+    status.managed = source.managed;
     return status;
 }
 
@@ -102,7 +103,8 @@ Object::Ptr toJson(const PluginStatus& status) {
     o->set("hooks", hooks);
     o->set("sha256", status.sha256);
     o->set("loaded_at", status.loadedAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.loadedAt));
-    o->set("status", status.active ? "active" : "failed");
+    o->set("status", status.active ? "active" : !status.replacedBy.empty() ? "replaced" : "failed");
+    o->set("origin", status.managed ? "managed" : "bundled");
     o->set("error", status.error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.error));
     return o;
 }
@@ -161,25 +163,32 @@ std::shared_ptr<const PluginSet> PluginRegistry::current() const {
 }
 
 LoadReport PluginRegistry::reload() {
-    std::string directory;
-    {
-        std::lock_guard<std::mutex> lock(_loading);
-        directory = _directory;
-    }
-    return load(directory);
+    std::lock_guard<std::mutex> loading(_loading);
+    return loadLocked(_directory);
+}
+
+LoadReport PluginRegistry::setManaged(std::vector<ManagedSource> managed) {
+    std::lock_guard<std::mutex> loading(_loading);
+    _managed = std::move(managed);
+    return loadLocked(_directory);
 }
 
 LoadReport PluginRegistry::load(const std::string& directory) {
     std::lock_guard<std::mutex> loading(_loading);
+    return loadLocked(directory);
+}
+
+LoadReport PluginRegistry::loadLocked(const std::string& directory) {
     _directory = directory;
     LoadReport report;
     std::vector<FoundFile> files;
     try {
         if (!fs::is_directory(directory)) {
             report.error = "plugins directory '" + directory + "' does not exist";
-            return report;
+            if (_managed.empty()) return report;
+        } else {
+            files = findPluginFiles(directory);
         }
-        files = findPluginFiles(directory);
     } catch (const fs::filesystem_error& e) {
         report.error = "cannot read plugins directory '" + directory + "': " + e.what();
         return report;
@@ -195,6 +204,7 @@ LoadReport PluginRegistry::load(const std::string& directory) {
         std::shared_ptr<const PluginSource> run;
         PluginStatus status;
         bool heldName = false; // ran under this name before: keeps it against a newcomer
+        bool managed = false;  // claims its name before any bundled file
     };
     std::vector<Candidate> candidates;
     Scratch scratch(_settings, _log); // one sandbox process for the files of this load
@@ -233,14 +243,59 @@ LoadReport PluginRegistry::load(const std::string& directory) {
         candidates.push_back(std::move(candidate));
     }
 
-    // Names are unique: a plugin that already ran under a name keeps it, otherwise the first file wins.
+    // Active managed versions: checked here too (an instance that cannot load one says so, and keeps
+    // running the version of that name it ran before).
+    std::map<std::string, std::shared_ptr<const PluginSource>> previousByName;
+    for (const auto& plugin : previous->plugins)
+        previousByName[plugin->manifest.name] = plugin;
+    for (const auto& managed : _managed) {
+        Candidate candidate;
+        candidate.managed = true;
+        candidate.status.file = managed.file;
+        candidate.status.name = managed.file;
+        candidate.status.managed = true;
+        candidate.status.sha256 = sha256Hex(managed.code);
+        const auto before = previousByFile.find(managed.file);
+        if (before != previousByFile.end() && before->second->sha256 == candidate.status.sha256) {
+            candidate.run = before->second;
+        } else {
+            CheckedPlugin checked = checkPluginSource(managed.code, managed.file, scratch);
+            if (!checked.name.empty()) candidate.status.name = checked.name;
+            if (checked.source) {
+                checked.source->managed = true;
+                candidate.run = checked.source;
+            } else {
+                candidate.status.error = checked.error;
+                const auto lastGood = previousByName.find(candidate.status.name);
+                if (lastGood != previousByName.end()) {
+                    candidate.run = lastGood->second;
+                    candidate.status.error += " (still running version " + lastGood->second->manifest.version +
+                                              " loaded at " + lastGood->second->loadedAt + ")";
+                }
+            }
+        }
+        candidate.heldName = true;
+        candidates.push_back(std::move(candidate));
+    }
+
+    // Names are unique: an active managed version takes its name from a bundled file; otherwise a plugin
+    // that already ran under a name keeps it, and else the first file wins.
     std::map<std::string, std::string> owner; // name → file
+    std::map<std::string, std::string> managedOwner; // name → managed version
     auto claim = [&](Candidate& candidate) {
         if (!candidate.run) return;
         const std::string& name = candidate.run->manifest.name;
         const auto taken = owner.find(name);
         if (taken == owner.end()) {
             owner[name] = candidate.status.file;
+            if (candidate.managed) managedOwner[name] = candidate.run->manifest.version;
+            return;
+        }
+        if (!candidate.managed && managedOwner.count(name)) {
+            candidate.status.name = name;
+            candidate.status.version = candidate.run->manifest.version;
+            candidate.status.replacedBy = managedOwner[name];
+            candidate.run.reset();
             return;
         }
         if (!candidate.status.error.empty()) candidate.status.error += "; ";
@@ -250,9 +305,11 @@ LoadReport PluginRegistry::load(const std::string& directory) {
         candidate.run.reset();
     };
     for (auto& candidate : candidates)
-        if (candidate.heldName) claim(candidate);
+        if (candidate.managed) claim(candidate);
     for (auto& candidate : candidates)
-        if (!candidate.heldName) claim(candidate);
+        if (!candidate.managed && candidate.heldName) claim(candidate);
+    for (auto& candidate : candidates)
+        if (!candidate.managed && !candidate.heldName) claim(candidate);
 
     auto next = std::make_shared<PluginSet>();
     for (auto& candidate : candidates) {
@@ -284,7 +341,7 @@ LoadReport PluginRegistry::load(const std::string& directory) {
         if (a.statuses.size() != b.statuses.size()) return false;
         for (std::size_t i = 0; i < a.statuses.size(); ++i)
             if (a.statuses[i].file != b.statuses[i].file || a.statuses[i].sha256 != b.statuses[i].sha256 ||
-                a.statuses[i].error != b.statuses[i].error)
+                a.statuses[i].error != b.statuses[i].error || a.statuses[i].replacedBy != b.statuses[i].replacedBy)
                 return false;
         return true;
     };

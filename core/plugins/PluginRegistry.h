@@ -32,9 +32,12 @@ struct PluginStatus {
     std::string loadedAt; // of the version running; empty when none runs
     bool active = false;  // "active": a version runs; "failed": none does
     std::string error;    // why the file on disk did not load (also when an older version still runs)
+    bool managed = false; // origin "managed" (a version submitted over the API) or "bundled" (plugins.dir)
+    std::string replacedBy; // a bundled file whose name an active managed version took: that version
 };
 
-/// {"name","file","version","districts","hooks","sha256","loaded_at","status":"active"|"failed","error"}.
+/// {"name","file","version","districts","hooks","sha256","loaded_at","status":"active"|"failed"|"replaced",
+///  "origin":"bundled"|"managed","error"}.
 Poco::JSON::Object::Ptr toJson(const PluginStatus& status);
 
 /// An immutable snapshot of the running plugins.
@@ -45,6 +48,12 @@ struct PluginSet {
 
     /// The running plugins that apply to `district` (citywide ones included), in name order.
     std::vector<std::shared_ptr<const PluginSource>> forDistrict(const std::string& district) const;
+};
+
+/// An active managed version, as PluginRegistry::setManaged takes it.
+struct ManagedSource {
+    std::string file; // "haidian/cap-check@1.1.0.lua" (domain::PluginVersion::file)
+    std::string code;
 };
 
 struct LoadReport {
@@ -65,16 +74,24 @@ public:
     /// Loads the directory of the last load() again: unchanged files (same sha256) are kept as they are.
     LoadReport reload();
 
+    /// The active managed versions from now on (replacing the ones set before), loaded with the directory
+    /// of the last load(): a managed version replaces a bundled plugin of the same name. One that fails to
+    /// load here is reported in its status, and the version of its name that ran before goes on running.
+    LoadReport setManaged(std::vector<ManagedSource> managed);
+
     std::shared_ptr<const PluginSet> current() const;
     std::vector<PluginStatus> list() const { return current()->statuses; }
     const HostSettings& settings() const { return _settings; }
     const std::string& directory() const { return _directory; }
 
 private:
+    LoadReport loadLocked(const std::string& directory);
+
     HostSettings _settings;
     LogSink _log;
     std::mutex _loading; // one load at a time
     std::string _directory;
+    std::vector<ManagedSource> _managed; // guarded by _loading
     mutable std::mutex _mutex; // guards _current
     std::shared_ptr<const PluginSet> _current;
 };

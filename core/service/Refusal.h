@@ -36,6 +36,8 @@ public:
     const domain::FieldErrors& errors() const { return _errors; }
     /// A conflict's current record as the API writes it; null for other refusals.
     virtual Poco::JSON::Object::Ptr currentJson() const { return nullptr; }
+    /// Members the API adds to the problem document beside `errors` (a refused plugin's test results).
+    virtual Poco::JSON::Object::Ptr extraJson() const { return nullptr; }
 
 private:
     RefusalKind _kind;
