@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
@@ -292,6 +293,39 @@ void sendHeadProblem(Poco::Net::HTTPServerSession& session, const std::string& w
 
 /// Serves the request(s) a connection has sent, as Poco's HTTPServerConnection does, but instead of
 /// waiting on a worker thread for the next keep-alive request it gives the connection back to the gate.
+/// Reads what is left of a request body and drops it; false if it is malformed or the connection broke.
+bool drain(std::istream& body) {
+    try {
+        body.ignore(std::numeric_limits<std::streamsize>::max());
+        return body.eof() && !body.bad();
+    } catch (const Poco::Exception&) {
+        return false;
+    } catch (const std::ios_base::failure&) {
+        return false;
+    }
+}
+
+/// Whether the next request on `fd` is all in the kernel's buffer already: its head, and its body by
+/// Content-Length (a chunked one is left to the gate).
+bool arrivedWhole(int fd) {
+    std::array<char, 16384> seen;
+    const ssize_t got = ::recv(fd, seen.data(), seen.size(), MSG_PEEK | MSG_DONTWAIT);
+    if (got <= 0) return got == 0; // a close is the worker's to see (NoMessageException ends the loop)
+    const std::string_view bytes(seen.data(), static_cast<std::size_t>(got));
+    const std::size_t end = headEnd(bytes);
+    if (end == 0) return false;
+    // Most next requests are GETs without a body: no need to parse their head here.
+    const auto mentions = [head = bytes.substr(0, end)](std::string_view name) {
+        return std::search(head.begin(), head.end(), name.begin(), name.end(), [](char a, char b) {
+                   return std::tolower(static_cast<unsigned char>(a)) == b;
+               }) != head.end();
+    };
+    if (!mentions("\ncontent-length:") && !mentions("\ntransfer-encoding:")) return true;
+    const Head head = readHead(bytes);
+    return head.bytes > 0 && !head.malformed && !head.chunked &&
+           head.bytes + head.contentLength <= static_cast<std::size_t>(got);
+}
+
 class GateConnection : public Poco::Net::TCPServerConnection {
 public:
     GateConnection(const Poco::Net::StreamSocket& socket, HeadGate& gate, Poco::Net::HTTPServerParams::Ptr params,
@@ -300,7 +334,7 @@ public:
 
     void run() override {
         using Poco::Net::HTTPResponse;
-        auto [served, client] = _gate.takeHanded(fdOf(socket()));
+        auto [served, client, whole] = _gate.takeHanded(fdOf(socket()));
         const int maxRequests = _params->getMaxKeepAliveRequests();
         const std::string server = _params->getSoftwareVersion();
         GateSession session(socket(), _params);
@@ -315,7 +349,9 @@ public:
                 Poco::Net::HTTPServerRequestImpl request(response, session, _params);
                 response.setDate(Poco::Timestamp());
                 response.setVersion(request.getVersion());
-                const bool mayKeep = _params->getKeepAlive() && request.getKeepAlive() &&
+                // A request not all there (a body over its limit) is answered and its connection closed:
+                // the answer says so, or the client would send its next request into the close.
+                const bool mayKeep = whole && _params->getKeepAlive() && request.getKeepAlive() &&
                                      (maxRequests <= 0 || served + 1 < maxRequests);
                 response.setKeepAlive(mayKeep);
                 if (!server.empty()) response.set("Server", server);
@@ -330,10 +366,12 @@ public:
                             Cork cork(fdOf(socket())); // the head and body of the answer leave in one segment
                             handler->handleRequest(request, response);
                         }
-                        // An early refusal may have left its body unread: that connection is not reused.
+                        // What the handler left of the body (an early refusal reads none of it) is read and
+                        // dropped: all of it is there, so the connection stays usable, as its answer said.
+                        // A body not all there is left to a lingering close instead.
                         const bool bodyMayRemain = (request.hasContentLength() && request.getContentLength64() > 0) ||
                                                    request.getChunkedTransferEncoding();
-                        unread = bodyMayRemain && response.getStatus() >= HTTPResponse::HTTP_BAD_REQUEST;
+                        if (bodyMayRemain) unread = !whole || !drain(request.stream());
                         keepAlive = mayKeep && response.getKeepAlive() && !unread;
                         session.setKeepAlive(keepAlive);
                     } else {
@@ -378,8 +416,10 @@ public:
             // worker (a hand-off through the gate costs more), then leave the idle connection to the gate.
             // poll(2) itself: Poco's Socket::poll makes (and closes) an epoll set on every call. (Nothing of
             // the next request is in a BufferedSocketImpl: the gate reads exactly one request into it.)
+            // Only a request that is all there is served here: one still arriving goes to the gate, which
+            // waits for the rest without a thread.
             pollfd next{fdOf(socket()), POLLIN, 0};
-            if (::poll(&next, 1, kLingerMs) > 0) continue;
+            if (::poll(&next, 1, kLingerMs) > 0 && arrivedWhole(fdOf(socket()))) continue;
             _gate.giveBack(session.detachSocket(), served, false, client);
             return;
         }
@@ -492,7 +532,7 @@ void HeadGate::run() {
         waiting.push_back(std::move(w));
     };
     // Hands a connection whose request is complete (in the kernel's buffer, or in `w.bytes`) to a worker.
-    const auto dispatch = [&](Waiting& w) {
+    const auto dispatch = [&](Waiting& w, bool whole = true) {
         int fd = fdOf(w.socket);
         Poco::Net::StreamSocket socket = w.socket;
         if (w.reading) {
@@ -512,7 +552,7 @@ void HeadGate::run() {
         if (w.lowat != 1) wakeAfter(fd, 1); // the worker's blocking reads must not wait for more than there is
         {
             std::lock_guard<std::mutex> lock(_returnedMutex);
-            _handed[fd] = {w.served, w.client};
+            _handed[fd] = {w.served, w.client, whole};
         }
         _dispatcher->enqueue(socket);
     };
@@ -551,7 +591,7 @@ void HeadGate::run() {
             return false;
         }
         if (!complete(w)) return true;
-        dispatch(w);
+        dispatch(w, !w.chunked || w.chunks.done());
         return false;
     };
     auto before = Clock::now();
@@ -628,7 +668,7 @@ void HeadGate::run() {
                                (head.contentLength == 0 || head.contentLength > limit ||
                                 head.bytes + head.contentLength <= static_cast<std::size_t>(got))) {
                         // No body, one the worker refuses unread (413, 400), or all of it already here.
-                        dispatch(w);
+                        dispatch(w, head.contentLength <= limit);
                         keep = false;
                     } else if (head.malformed) {
                         dispatch(w); // Poco's parser on the worker answers it (400)

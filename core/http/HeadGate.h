@@ -83,10 +83,13 @@ public:
     /// client reads the answer instead of a reset.
     void giveBack(const Poco::Net::StreamSocket& socket, int served, bool linger = false, std::string client = "");
     /// What the gate knew of the connection on `fd` when it handed it over: requests answered on it so far
-    /// (0 for a new one) and the client's address (kept so that it is not asked of the kernel again).
+    /// (0 for a new one), the client's address (kept so that it is not asked of the kernel again), and
+    /// whether all of its request is there (false for a body over its limit, handed over unread to be
+    /// refused: that answer says `Connection: close`).
     struct Handed {
         int served = 0;
         std::string client;
+        bool whole = true;
     };
     /// Takes (and forgets) what was handed over with `fd`.
     Handed takeHanded(int fd);

@@ -8,6 +8,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -154,9 +155,8 @@ BOOST_AUTO_TEST_CASE(a_connection_that_sends_no_request_head_gets_408_and_is_clo
 }
 
 namespace {
-/// Sends one request on `s` and reads its answer (Content-Length framed), leaving the connection open.
-std::string exchange(Poco::Net::StreamSocket& s, const std::string& path) {
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+/// Sends `request` on `s` as it is and reads its answer (Content-Length framed), leaving the connection open.
+std::string exchangeRaw(Poco::Net::StreamSocket& s, const std::string& request) {
     s.sendBytes(request.data(), static_cast<int>(request.size()));
     s.setReceiveTimeout(Poco::Timespan(5, 0));
     std::string answer;
@@ -172,6 +172,11 @@ std::string exchange(Poco::Net::StreamSocket& s, const std::string& path) {
         if (n <= 0) return answer;
         answer.append(buffer, static_cast<std::size_t>(n));
     }
+}
+
+/// GETs `path` on `s` and reads its answer, leaving the connection open.
+std::string exchange(Poco::Net::StreamSocket& s, const std::string& path) {
+    return exchangeRaw(s, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
 }
 } // namespace
 
@@ -302,6 +307,45 @@ BOOST_AUTO_TEST_CASE(an_early_answer_is_read_by_a_client_still_sending) {
     BOOST_TEST(server.running(), server.logTail());
 }
 
+// A request refused before its handler read the body (no token, no such route, a form without its CSRF
+// token) used to be answered as kept alive and then closed: a client that sent its next request on it (as
+// Node's fetch and browsers do) lost that request to the close. Now the body, all of which is there, is read
+// and dropped and the connection serves the next request; a body over the limit, never read, is answered with
+// `Connection: close`.
+BOOST_AUTO_TEST_CASE(a_refusal_before_the_body_is_read_keeps_the_connection_its_answer_announced) {
+    Registry registry;
+    ServerProcess server(registry);
+    server.start();
+    Poco::Net::StreamSocket s;
+    s.connect(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(server.port())), Poco::Timespan(2, 0));
+    const std::string json = "{\"name\": \"早退的请求\", \"kind\": \"funeral_home\", \"district\": \"110108\"}";
+    const std::string form = "name=CSRF&kind=funeral_home&district=110108&status=operating";
+    const std::string requests[] = {
+        "POST /api/v1/facilities HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+            std::to_string(json.size()) + "\r\n\r\n" + json,
+        "POST /api/v1/no-such-thing HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + registry.token("admin") +
+            "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(json.size()) + "\r\n\r\n" + json,
+        "POST /facilities/new HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        "Content-Length: " + std::to_string(form.size()) + "\r\n\r\n" + form,
+    };
+    for (const auto& request : requests) {
+        const std::string answer = exchangeRaw(s, request);
+        const std::string line = answer.substr(0, answer.find("\r\n"));
+        BOOST_TEST_MESSAGE(request.substr(0, request.find(" HTTP")) << " -> " << line);
+        BOOST_TEST(answer.rfind("HTTP/1.1 4", 0) == 0, answer.substr(0, 300));
+        BOOST_TEST(Poco::toLower(answer).find("connection: close") == std::string::npos, answer.substr(0, 300));
+        const std::string next = exchange(s, "/healthz");
+        BOOST_TEST(next.rfind("HTTP/1.1 200", 0) == 0, "the next request on the same connection: " << next.substr(0, 200));
+    }
+    // Over http.max_body_bytes: answered at once, and the answer says the connection ends.
+    const std::string over = "POST /api/v1/facilities HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                             registry.token("admin") + "\r\nContent-Type: application/json\r\nContent-Length: " +
+                             std::to_string((1 << 20) + 1) + "\r\n\r\n{";
+    const std::string answer = exchangeRaw(s, over);
+    BOOST_TEST(answer.rfind("HTTP/1.1 413", 0) == 0, answer.substr(0, 300));
+    BOOST_TEST(Poco::toLower(answer).find("connection: close") != std::string::npos, answer.substr(0, 300));
+    BOOST_TEST(server.running(), server.logTail());
+}
 
 namespace {
 
