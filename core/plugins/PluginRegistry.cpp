@@ -104,7 +104,8 @@ Object::Ptr toJson(const PluginStatus& status) {
     o->set("sha256", status.sha256);
     o->set("loaded_at", status.loadedAt.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.loadedAt));
     o->set("status", status.active ? "active" : !status.replacedBy.empty() ? "replaced" : "failed");
-    o->set("origin", status.managed ? "managed" : "bundled");
+    o->set("origin", status.managed ? "uploaded" : "bundled");
+    o->set("active_version", status.active ? Poco::Dynamic::Var(status.version) : Poco::Dynamic::Var());
     o->set("error", status.error.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(status.error));
     return o;
 }

@@ -32,12 +32,12 @@ struct PluginStatus {
     std::string loadedAt; // of the version running; empty when none runs
     bool active = false;  // "active": a version runs; "failed": none does
     std::string error;    // why the file on disk did not load (also when an older version still runs)
-    bool managed = false; // origin "managed" (a version submitted over the API) or "bundled" (plugins.dir)
+    bool managed = false; // origin "uploaded" (a managed version submitted over the API) or "bundled" (plugins.dir)
     std::string replacedBy; // a bundled file whose name an active managed version took: that version
 };
 
 /// {"name","file","version","districts","hooks","sha256","loaded_at","status":"active"|"failed"|"replaced",
-///  "origin":"bundled"|"managed","error"}.
+///  "origin":"bundled"|"uploaded","active_version","error"}.
 Poco::JSON::Object::Ptr toJson(const PluginStatus& status);
 
 /// An immutable snapshot of the running plugins.
