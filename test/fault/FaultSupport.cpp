@@ -71,7 +71,8 @@ Registry::Registry(std::string url) : _dir(std::make_unique<TempDirHolder>()), _
     if (_url.empty()) _url = test::freshDatabaseUrl(_cleanup);
     const std::map<std::string, std::string> env{{"REGISTRY_DB_URL", _url}};
     const std::vector<std::vector<std::string>> users{{"admin", "--role", "admin"},
-                                                      {"insp", "--role", "inspector", "--district", "110108"}};
+                                                      {"insp", "--role", "inspector", "--district", "110108"},
+                                                      {"hd_it", "--role", "district_it", "--district", "110108"}};
     for (const auto& u : users) {
         std::vector<std::string> args{"--set", "auth.pbkdf2_iterations=1000", "user", "add"};
         args.insert(args.end(), u.begin(), u.end());

@@ -34,8 +34,8 @@ Answer call(int port, const std::string& method, const std::string& path, const 
 std::string stringify(const Poco::Dynamic::Var& value);
 JsonObject parseObject(const std::string& text);
 
-/// A database on the test backend with the users `admin` (citywide) and `insp` (Haidian, 110108) added by
-/// the CLI, and bearer tokens for both.
+/// A database on the test backend with the users `admin` (citywide), `insp` (inspector of Haidian, 110108)
+/// and `hd_it` (district IT of Haidian) added by the CLI, and bearer tokens for each.
 class Registry {
 public:
     /// `url` empty: a fresh database on the test backend, dropped at the end.
