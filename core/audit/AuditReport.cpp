@@ -31,7 +31,7 @@ std::string text(const Object& o, const std::string& key) {
 Object::Ptr reportJson(const domain::AuditRun& run, const std::optional<std::string>& onlyDistrict) {
     Object::Ptr summary;
     try {
-        summary = Poco::JSON::Parser().parse(run.summaryJson.empty() ? "{}" : run.summaryJson).extract<Object::Ptr>();
+        summary = codec::parseStored(run.summaryJson.empty() ? "{}" : run.summaryJson).extract<Object::Ptr>();
     } catch (const Poco::Exception&) {
         summary = new Object;
     }
@@ -52,6 +52,19 @@ Object::Ptr reportJson(const domain::AuditRun& run, const std::optional<std::str
     }
     out->set("totals", totals);
     out->set("districts", districts);
+    // A dry run's report: the version tried and each change it would make (of the district only, for a
+    // district user).
+    if (run.dryRun()) {
+        out->set("dry_run", summary->has("dry_run") ? summary->get("dry_run") : Poco::Dynamic::Var());
+        Array::Ptr changes = new Array;
+        if (const auto all = summary->getArray("changes"))
+            for (std::size_t i = 0; i < all->size(); ++i) {
+                const auto c = all->getObject(static_cast<unsigned>(i));
+                if (c && (!onlyDistrict || text(*c, "district") == *onlyDistrict)) changes->add(c);
+            }
+        out->set("changes", changes);
+        out->set("changes_truncated", summary->has("changes_truncated") && summary->getValue<bool>("changes_truncated"));
+    }
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "codec/RecordFields.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
@@ -147,6 +148,16 @@ Object::Ptr toJson(const AuditRun& r) {
     o->set("created_at", r.createdAt);
     o->set("cancel_requested", r.cancelRequested);
     o->set("error", r.error);
+    o->set("dry_run", r.dryRun());
+    setOptional(*o, "dry_run_plugin", r.dryRunPlugin);
+    setOptional(*o, "dry_run_version", r.dryRunVersion);
+    Poco::Dynamic::Var plugins;
+    try {
+        plugins = parseStored(r.pluginsJson.empty() ? "[]" : r.pluginsJson);
+    } catch (const Poco::Exception&) {
+        plugins = Poco::JSON::Array::Ptr(new Poco::JSON::Array);
+    }
+    o->set("plugins", plugins);
     return o;
 }
 
@@ -163,7 +174,7 @@ Object::Ptr toJson(const Finding& f) {
     o->set("message", f.message);
     Poco::Dynamic::Var details;
     try {
-        details = Poco::JSON::Parser().parse(f.detailsJson.empty() ? "{}" : f.detailsJson);
+        details = parseStored(f.detailsJson.empty() ? "{}" : f.detailsJson);
     } catch (const Poco::Exception&) {
         details = f.detailsJson; // stored by an older version as plain text: shown as it is
     }
@@ -191,6 +202,11 @@ std::string stringify(const Object::Ptr& object) {
     std::ostringstream out;
     object->stringify(out);
     return out.str();
+}
+
+Poco::Dynamic::Var parseStored(const std::string& text) {
+    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true)); // keys in their stored order
+    return parser.parse(text);
 }
 
 } // namespace registry::codec

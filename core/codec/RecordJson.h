@@ -30,5 +30,8 @@ Poco::JSON::Object::Ptr toJson(const domain::FieldError& error, bool english);
 
 /// Compact JSON text of an object (no spaces), as stored in the change log.
 std::string stringify(const Poco::JSON::Object::Ptr& object);
+/// JSON text this program stored (a summary, a plugin set, a test report) parsed back with its keys in the
+/// order they were written. Throws Poco::Exception on malformed text.
+Poco::Dynamic::Var parseStored(const std::string& text);
 
 } // namespace registry::codec

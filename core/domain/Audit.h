@@ -30,6 +30,12 @@ struct AuditRun {
     std::optional<std::string> finishedAt;
     std::string summaryJson = "{}"; // the report, fixed when the audit finished
     bool cancelRequested = false;
+    /// A dry run: this plugin version runs alone, in place of the active one, and no finding is written.
+    std::optional<std::string> dryRunPlugin;
+    std::optional<std::string> dryRunVersion;
+    std::string pluginsJson = "[]"; // the plugin set it ran: [{"name","version","sha256"}]
+
+    bool dryRun() const { return dryRunPlugin.has_value(); }
 
     bool finished() const {
         return status == AuditStatus::Succeeded || status == AuditStatus::Failed || status == AuditStatus::Cancelled;

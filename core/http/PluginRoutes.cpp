@@ -1,6 +1,7 @@
 // /api/v1/plugins: which district rules run, reloading them after an edit (service::Plugins), and the
 // managed versions district IT submit, activate and roll back (service::PluginVersions).
 
+#include "codec/RecordJson.h"
 #include "http/Api.h"
 #include "http/Responses.h"
 #include "service/PluginVersions.h"
@@ -31,7 +32,7 @@ Poco::JSON::Object::Ptr versionJson(const domain::PluginVersion& v, bool whole) 
     o->set("activated_by", orNull(v.activatedBy));
     o->set("activated_at", orNull(v.activatedAt));
     try {
-        o->set("tests", Poco::JSON::Parser().parse(v.testsJson));
+        o->set("tests", codec::parseStored(v.testsJson));
     } catch (const Poco::Exception&) {
         o->set("tests", Poco::Dynamic::Var());
     }
@@ -117,6 +118,13 @@ void addPluginRoutes(Router& router, ApiContext& context) {
         const auto v = service::PluginVersions(context.services())
                            .version(ex.principal(), pluginName(ex), ex.pathParam("version"));
         ex.sendJson(200, versionJson(v, true));
+    });
+
+    router.add("POST", "/api/v1/plugins/{name}/versions/{version}/dry-run", [&context](Exchange& ex) {
+        const auto run = service::PluginVersions(context.services())
+                             .dryRun(ex.principal(), pluginName(ex), ex.pathParam("version"));
+        ex.response().set("Location", "/api/v1/audits/" + std::to_string(run.id)); // followed like any audit
+        ex.sendJson(202, codec::toJson(run));
     });
 
     router.add("POST", "/api/v1/plugins/{name}/versions/{version}/activate", [&context](Exchange& ex) {

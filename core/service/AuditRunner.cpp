@@ -9,8 +9,11 @@
 #include "store/BurialSiteRepository.h"
 #include "store/Errors.h"
 #include "store/FacilityRepository.h"
+#include "store/PluginVersionRepository.h"
 #include "store/PriceRepository.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 
 #include <algorithm>
@@ -22,7 +25,11 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
 #include <thread>
+#include <tuple>
 
 namespace registry::service {
 
@@ -211,6 +218,29 @@ std::string describe(const std::exception_ptr& error) {
     }
 }
 
+/// The decision record of an audit: [{"name","version","sha256"}] of the plugins it ran (those that apply
+/// to its district, for a district's audit), in name order;
+/// with `later`, also those of a later set (a version activated while it ran) that differ.
+std::string pluginSetJson(const plugins::PluginSet& set, const std::optional<std::string>& district,
+                          const plugins::PluginSet* later = nullptr) {
+    std::map<std::tuple<std::string, std::string, std::string>, bool> seen;
+    for (const auto* each : {&set, later})
+        if (each)
+            for (const auto& p : each->plugins)
+                if (!district || p->appliesTo(*district)) seen[{p->manifest.name, p->manifest.version, p->sha256}] = true;
+    Poco::JSON::Array out;
+    for (const auto& [key, unused] : seen) {
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("name", std::get<0>(key));
+        o->set("version", std::get<1>(key));
+        o->set("sha256", std::get<2>(key));
+        out.add(o);
+    }
+    std::ostringstream text;
+    out.stringify(text);
+    return text.str();
+}
+
 } // namespace
 
 AuditRunner::AuditRunner(store::Database& db, plugins::PluginHost& host, RunnerSettings settings)
@@ -234,14 +264,48 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
                     (run.district ? *run.district : std::string("citywide")) + ", " + std::to_string(total) +
                     " records)");
 
+    // A dry run's version runs alone, in a host of its own with the same limits and sandbox: the server's
+    // plugins are not touched, and nothing else reports.
+    std::unique_ptr<plugins::PluginHost> dryHost;
+    std::optional<std::string> replaces;
+    if (run.dryRun()) {
+        try {
+            store::PluginVersionRepository versions(_db);
+            const auto version = versions.find(*run.dryRunPlugin, run.dryRunVersion.value_or(""));
+            if (!version)
+                throw std::runtime_error("plugin " + *run.dryRunPlugin + " has no version " +
+                                         run.dryRunVersion.value_or(""));
+            for (const auto& active : versions.active())
+                if (active.name == version->name) replaces = active.version;
+            if (!replaces)
+                for (const auto& plugin : _host.registry().current()->plugins)
+                    if (plugin->manifest.name == version->name) replaces = plugin->manifest.version;
+            dryHost = std::make_unique<plugins::PluginHost>(_host.settings());
+            const auto loaded = dryHost->registry().setManaged({{version->file(), version->source}});
+            if (loaded.active != 1) {
+                std::string why = loaded.error;
+                for (const auto& status : dryHost->plugins())
+                    if (!status.error.empty()) why = status.error;
+                throw std::runtime_error("plugin " + version->name + " " + version->version + " does not load: " + why);
+            }
+        } catch (const std::exception& e) {
+            runs.finish(auditId, domain::AuditStatus::Failed, {}, "{}", e.what());
+            log.error("dry run " + std::to_string(auditId) + " failed: " + domain::logSafe(e.what()));
+            return *runs.get(auditId);
+        }
+    }
+    plugins::PluginHost& host = dryHost ? *dryHost : _host;
+    const auto pluginSet = host.registry().current();
+    runs.setPlugins(auditId, pluginSetJson(*pluginSet, run.district));
+
     const auto startedAt = Clock::now();
-    plugins::PluginRun pluginRun = _host.newRun();
+    plugins::PluginRun pluginRun = host.newRun();
     Shared shared;
     BatchQueue queue(static_cast<std::size_t>(_settings.workers) * 2);
     std::vector<std::thread> threads;
     std::vector<std::unique_ptr<Worker>> workers;
     for (int i = 0; i < _settings.workers; ++i) {
-        workers.push_back(std::make_unique<Worker>(_db, _host, pluginRun, run, _settings, shared));
+        workers.push_back(std::make_unique<Worker>(_db, host, pluginRun, run, _settings, shared));
         threads.emplace_back([&queue, worker = workers.back().get()] { (*worker)(queue); });
     }
 
@@ -324,9 +388,33 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
                                 std::to_string(shared.checked.load()) + " records");
             return *runs.get(auditId);
         }
+        // A plugin activated while the audit ran is recorded too: its findings name that version.
+        if (const auto now = host.registry().current(); now->generation != pluginSet->generation)
+            runs.setPlugins(auditId, pluginSetJson(*pluginSet, run.district, now.get()));
+        if (run.dryRun()) {
+            store::DryRunEnd end;
+            end.run = run;
+            end.plugin = *run.dryRunPlugin;
+            end.version = run.dryRunVersion.value_or("");
+            end.activeVersion = replaces;
+            end.skipped = pluginRun.skipped(end.plugin);
+            end.recordsPerDistrict = shared.perDistrict;
+            const auto counts = store::finishDryRun(_db, end);
+            if (!counts) {
+                store::discardAuditFindings(_db, auditId);
+                runs.finish(auditId, domain::AuditStatus::Cancelled, {}, "{}", "");
+                return *runs.get(auditId);
+            }
+            log.information("dry run " + std::to_string(auditId) + " of " + end.plugin + " " + end.version +
+                            " succeeded: " + std::to_string(shared.checked.load()) + " records, " +
+                            std::to_string(counts->findingsNew) + " findings would be new, " +
+                            std::to_string(counts->findingsResolved) + " no longer reported, " +
+                            std::to_string(counts->pluginErrors) + " plugin errors");
+            return *runs.get(auditId);
+        }
         store::AuditMerge merge;
         merge.run = run;
-        for (const auto& plugin : _host.plugins())
+        for (const auto& plugin : host.plugins())
             if (pluginRun.skipped(plugin.name)) merge.skippedPlugins.push_back(plugin.name);
         merge.recordsPerDistrict = shared.perDistrict;
         if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;

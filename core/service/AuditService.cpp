@@ -67,6 +67,16 @@ domain::AuditRun AuditService::request(const std::optional<std::string>& distric
     return run;
 }
 
+domain::AuditRun AuditService::requestDryRun(const std::string& plugin, const std::string& version,
+                                            const std::optional<std::string>& district, const std::string& user) {
+    auto run = store::AuditRunRepository(_db).createDryRun(plugin, version, district, user, _settings.today(),
+                                                           instanceId());
+    std::lock_guard<std::mutex> lock(_mutex);
+    _pending = true;
+    _wake.notify_all();
+    return run;
+}
+
 bool AuditService::cancel(long long id) { return store::AuditRunRepository(_db).requestCancel(id); }
 
 void AuditService::runSlot(const std::string& slot, const std::string& auditDate) {

@@ -42,6 +42,9 @@ public:
     /// Queues an audit of `district` (nullopt: the city) requested by `user`; it starts as soon as the
     /// audit in progress, if any, has finished.
     domain::AuditRun request(const std::optional<std::string>& district, const std::string& user);
+    /// Queues a dry run of `plugin` `version` over `district` (nullopt: the city), like request().
+    domain::AuditRun requestDryRun(const std::string& plugin, const std::string& version,
+                                   const std::optional<std::string>& district, const std::string& user);
     /// See store::AuditRunRepository::requestCancel.
     bool cancel(long long id);
 

@@ -1,5 +1,7 @@
 #include "service/PluginVersions.h"
 
+#include "service/AuditService.h"
+
 #include "domain/District.h"
 #include "domain/LogText.h"
 #include "service/Permissions.h"
@@ -148,6 +150,16 @@ PluginVersion PluginVersions::version(const Principal& who, const std::string& n
     auto found = store::PluginVersionRepository(_c.db).find(name, version);
     if (!found) throw NotFound("plugin version " + name + " " + version);
     return *found;
+}
+
+domain::AuditRun PluginVersions::dryRun(const Principal& who, const std::string& name, const std::string& version) {
+    const auto target = targetOf(name);
+    require(who, Action::ManagePlugins, target);
+    if (!store::PluginVersionRepository(_c.db).find(name, version))
+        throw NotFound("plugin version " + name + " " + version);
+    if (!_c.audits)
+        throw Unavailable("本服务未加载插件,不能试运行", "this server runs without plugins, so it cannot run a dry run");
+    return _c.audits->requestDryRun(name, version, target, who.username);
 }
 
 PluginVersion PluginVersions::activate(const Principal& who, const std::string& name, const std::string& version) {

@@ -7,6 +7,7 @@
 // versions is Read on the same target. A plugin's name decides its target, so a district's IT can neither
 // submit nor activate another district's or a citywide plugin.
 
+#include "domain/Audit.h"
 #include "domain/PluginVersion.h"
 #include "plugins/PluginHost.h"
 #include "plugins/PluginTestRunner.h"
@@ -50,6 +51,11 @@ public:
     /// Every version of `name`, newest first; NotFound when it has none the principal may see.
     std::vector<domain::PluginVersion> versions(const Principal& who, const std::string& name);
     domain::PluginVersion version(const Principal& who, const std::string& name, const std::string& version);
+
+    /// Queues a dry run of `version` over the plugin's district (the city for common.*): an audit run in
+    /// which this version runs alone and no finding is written; its report lists what would change.
+    /// NotFound for an unknown version; Unavailable when this server runs no audits.
+    domain::AuditRun dryRun(const Principal& who, const std::string& name, const std::string& version);
 
     /// Activates `version` (the active one is retired) and loads the active set on this server at once;
     /// other instances follow within plugins.sync_seconds.

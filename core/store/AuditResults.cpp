@@ -71,22 +71,22 @@ long long get(const std::map<std::string, long long>& m, const std::string& key)
     return it == m.end() ? 0 : it->second;
 }
 
-std::string summaryJson(const AuditMerge& merge, const std::map<std::string, long long>& opened,
-                        const std::map<std::string, long long>& stillOpen,
-                        const std::map<std::string, long long>& resolved,
-                        const std::map<std::string, std::vector<RuleCount>>& rules, AuditCounts& totals) {
+Poco::JSON::Object::Ptr summaryObject(const AuditMerge& merge, const std::map<std::string, long long>& opened,
+                                      const std::map<std::string, long long>& stillOpen,
+                                      const std::map<std::string, long long>& resolved,
+                                      const std::map<std::string, std::vector<RuleCount>>& rules, AuditCounts& totals) {
     std::set<std::string> districts;
     for (const auto& [d, n] : merge.recordsPerDistrict) districts.insert(d);
     for (const auto* m : {&opened, &stillOpen, &resolved})
         for (const auto& [d, n] : *m) districts.insert(d);
     for (const auto& [d, r] : rules) districts.insert(d);
 
-    Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
-    root.set("audit_id", merge.run.id);
-    root.set("district", merge.run.district ? Poco::Dynamic::Var(*merge.run.district) : Poco::Dynamic::Var());
-    root.set("audit_date", merge.run.auditDate);
-    root.set("previous_audit_id",
-             merge.previousAuditId ? Poco::Dynamic::Var(*merge.previousAuditId) : Poco::Dynamic::Var());
+    Poco::JSON::Object::Ptr root = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    root->set("audit_id", merge.run.id);
+    root->set("district", merge.run.district ? Poco::Dynamic::Var(*merge.run.district) : Poco::Dynamic::Var());
+    root->set("audit_date", merge.run.auditDate);
+    root->set("previous_audit_id",
+              merge.previousAuditId ? Poco::Dynamic::Var(*merge.previousAuditId) : Poco::Dynamic::Var());
     Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
     long long records = 0, stillOpenTotal = 0;
     for (const auto& code : districts) {
@@ -127,11 +127,94 @@ std::string summaryJson(const AuditMerge& merge, const std::map<std::string, lon
     total->set("findings_still_open", stillOpenTotal);
     total->set("findings_resolved", totals.findingsResolved);
     total->set("plugin_errors", totals.pluginErrors);
-    root.set("totals", total);
-    root.set("districts", list);
+    root->set("totals", total);
+    root->set("districts", list);
+    return root;
+}
+
+std::string stringify(const Poco::JSON::Object::Ptr& o) {
     std::ostringstream out;
-    root.stringify(out);
+    o->stringify(out);
     return out.str();
+}
+
+/// Per district, the staged rows of `auditId` that open a finding, and those that match one still open.
+std::pair<std::map<std::string, long long>, std::map<std::string, long long>> openedAndStillOpen(soci::session& sql,
+                                                                                             long long auditId) {
+    SqlQuery openedQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
+                     sameFinding);
+    openedQ.where("r.audit_id = " + openedQ.bind(auditId));
+    openedQ.where(opensFinding);
+    openedQ.append(" GROUP BY COALESCE(r.district, '')");
+    auto opened = fetchCounts(sql, openedQ);
+
+    SqlQuery stillQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r JOIN findings f ON ") +
+                    sameFinding);
+    stillQ.where("r.audit_id = " + stillQ.bind(auditId));
+    stillQ.where("f.status IN ('open', 'acknowledged')");
+    stillQ.append(" GROUP BY COALESCE(r.district, '')");
+    return {std::move(opened), fetchCounts(sql, stillQ)};
+}
+
+/// Marks the run succeeded with its counts and summary, unless a cancel was asked for; whether it did.
+bool markSucceeded(soci::session& sql, long long auditId, const AuditCounts& counts, const std::string& summary,
+                   const std::string& now) {
+    soci::statement done = (sql.prepare << "UPDATE audit_runs SET status = 'succeeded', findings_new = :new, "
+                                           "findings_resolved = :resolved, plugin_errors = :errors, summary = :summary, "
+                                           "finished_at = :now, heartbeat_at = :now2 WHERE id = :id AND "
+                                           "cancel_requested = 0",
+                            soci::use(counts.findingsNew), soci::use(counts.findingsResolved),
+                            soci::use(counts.pluginErrors), soci::use(summary), soci::use(now), soci::use(now),
+                            soci::use(auditId));
+    done.execute(true);
+    return done.get_affected_rows() == 1;
+}
+
+// The open findings of a dry run's plugin, in its scope, that the dry run did not report again (nor failed
+// on): what the version would no longer report.
+void whereGone(SqlQuery& q, const DryRunEnd& end) {
+    q.where("f.plugin = " + q.bind(end.plugin));
+    q.where("f.status IN ('open', 'acknowledged')");
+    if (end.run.district) q.where("f.district = " + q.bind(*end.run.district));
+    const std::string audit = q.bind(static_cast<long long>(end.run.id));
+    q.where("NOT EXISTS (SELECT 1 FROM audit_results r WHERE r.audit_id = " + audit + " AND " + sameFinding + ")");
+    q.where("NOT EXISTS (SELECT 1 FROM audit_results e WHERE e.audit_id = " + audit +
+            " AND e.severity = 'error' AND e.plugin = f.plugin AND e.subject_type = f.subject_type "
+            "AND e.subject_id = f.subject_id)");
+}
+
+/// At most `limit` changes of one kind, from `q` (rule, severity, subject_type, subject_id, district,
+/// message, finding id or NULL); true when there were more.
+bool fetchChanges(soci::session& sql, SqlQuery& q, const char* change, std::size_t limit, Poco::JSON::Array& out) {
+    std::string rule, severity, subjectType, district, message;
+    long long subjectId = 0, findingId = 0;
+    soci::indicator findingInd = soci::i_null;
+    soci::statement st(sql);
+    st.exchange(soci::into(rule));
+    st.exchange(soci::into(severity));
+    st.exchange(soci::into(subjectType));
+    st.exchange(soci::into(subjectId));
+    st.exchange(soci::into(district));
+    st.exchange(soci::into(message));
+    st.exchange(soci::into(findingId, findingInd));
+    q.append(" ORDER BY 1, 3, 4 LIMIT " + std::to_string(limit + 1));
+    q.prepareInto(st);
+    st.execute();
+    std::size_t n = 0;
+    while (st.fetch()) {
+        if (++n > limit) return true;
+        Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        o->set("change", change);
+        o->set("rule", rule);
+        o->set("severity", severity);
+        o->set("subject_type", subjectType);
+        o->set("subject_id", subjectId);
+        o->set("district", district.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(district));
+        o->set("message", message);
+        o->set("finding_id", findingInd == soci::i_ok ? Poco::Dynamic::Var(findingId) : Poco::Dynamic::Var());
+        out.add(o);
+    }
+    return false;
 }
 
 } // namespace
@@ -189,19 +272,7 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
     const bool mysql = session.backend() == Backend::MySql;
 
     // The report first, from the findings as they were before this audit.
-    SqlQuery openedQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
-                     sameFinding);
-    openedQ.where("r.audit_id = " + openedQ.bind(auditId));
-    openedQ.where(opensFinding);
-    openedQ.append(" GROUP BY COALESCE(r.district, '')");
-    const auto opened = fetchCounts(sql, openedQ);
-
-    SqlQuery stillQ(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r JOIN findings f ON ") +
-                    sameFinding);
-    stillQ.where("r.audit_id = " + stillQ.bind(auditId));
-    stillQ.where("f.status IN ('open', 'acknowledged')");
-    stillQ.append(" GROUP BY COALESCE(r.district, '')");
-    const auto stillOpen = fetchCounts(sql, stillQ);
+    const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
 
     SqlQuery resolvedQ("SELECT COALESCE(district, ''), COUNT(*) FROM findings");
     whereResolved(resolvedQ, merge);
@@ -209,7 +280,8 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
     const auto resolved = fetchCounts(sql, resolvedQ);
 
     AuditCounts counts;
-    const std::string summary = summaryJson(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts);
+    const std::string summary =
+        stringify(summaryObject(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts));
     const std::string now = domain::nowTimestamp();
 
     // Findings reported again. `status` is assigned first: MySQL evaluates SET left to right with the
@@ -262,15 +334,58 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
     sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
     // Last, so that a cancel request racing with the merge either comes first (and is seen here: the
     // transaction is dropped) or finds the run succeeded (and is refused with 409).
-    soci::statement done = (sql.prepare << "UPDATE audit_runs SET status = 'succeeded', findings_new = :new, "
-                                           "findings_resolved = :resolved, plugin_errors = :errors, summary = :summary, "
-                                           "finished_at = :now, heartbeat_at = :now2 WHERE id = :id AND "
-                                           "cancel_requested = 0",
-                            soci::use(counts.findingsNew), soci::use(counts.findingsResolved),
-                            soci::use(counts.pluginErrors), soci::use(summary), soci::use(now), soci::use(now),
-                            soci::use(auditId));
-    done.execute(true);
-    if (done.get_affected_rows() != 1) return std::nullopt; // rolled back by tx
+    if (!markSucceeded(sql, auditId, counts, summary, now)) return std::nullopt; // rolled back by tx
+    tx.commit();
+    return counts;
+}
+
+std::optional<AuditCounts> finishDryRun(Database& db, const DryRunEnd& end) {
+    Database::Session session(db);
+    auto& sql = session.sql();
+    Transaction tx(session);
+    const long long auditId = end.run.id;
+
+    const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
+
+    // A plugin skipped for failing too often proves nothing about what it no longer reports.
+    std::map<std::string, long long> gone;
+    if (!end.skipped) {
+        SqlQuery goneQ("SELECT COALESCE(f.district, ''), COUNT(*) FROM findings f");
+        whereGone(goneQ, end);
+        goneQ.append(" GROUP BY COALESCE(f.district, '')");
+        gone = fetchCounts(sql, goneQ);
+    }
+
+    AuditMerge merge;
+    merge.run = end.run;
+    merge.recordsPerDistrict = end.recordsPerDistrict;
+    AuditCounts counts;
+    auto summary = summaryObject(merge, opened, stillOpen, gone, rulesByDistrict(sql, auditId), counts);
+
+    Poco::JSON::Object::Ptr dry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    dry->set("plugin", end.plugin);
+    dry->set("version", end.version);
+    dry->set("replaces", end.activeVersion ? Poco::Dynamic::Var(*end.activeVersion) : Poco::Dynamic::Var());
+    dry->set("skipped", end.skipped);
+    summary->set("dry_run", dry);
+    Poco::JSON::Array::Ptr changes = new Poco::JSON::Array;
+    SqlQuery newQ(std::string("SELECT r.rule, r.severity, r.subject_type, r.subject_id, COALESCE(r.district, ''), "
+                              "r.message, f.id FROM audit_results r LEFT JOIN findings f ON ") +
+                  sameFinding);
+    newQ.where("r.audit_id = " + newQ.bind(auditId));
+    newQ.where(opensFinding);
+    bool truncated = fetchChanges(sql, newQ, "new", end.maxChanges, *changes);
+    if (!end.skipped) {
+        SqlQuery goneQ("SELECT f.rule, f.severity, f.subject_type, f.subject_id, COALESCE(f.district, ''), f.message, "
+                       "f.id FROM findings f");
+        whereGone(goneQ, end);
+        truncated = fetchChanges(sql, goneQ, "gone", end.maxChanges, *changes) || truncated;
+    }
+    summary->set("changes", changes);
+    summary->set("changes_truncated", truncated);
+
+    sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+    if (!markSucceeded(sql, auditId, counts, stringify(summary), domain::nowTimestamp())) return std::nullopt;
     tx.commit();
     return counts;
 }

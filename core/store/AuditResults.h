@@ -47,4 +47,20 @@ struct AuditMerge {
 /// (202) always ends the audit cancelled, even one that had checked its last record.
 std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& merge);
 
+struct DryRunEnd {
+    domain::AuditRun run;                      // running, a dry run of `plugin` `version`
+    std::string plugin, version;
+    std::optional<std::string> activeVersion;  // the version it would replace, if one is active
+    bool skipped = false;                      // it failed too often and was skipped
+    std::map<std::string, long long> recordsPerDistrict;
+    std::size_t maxChanges = 500;              // of each kind, listed in the report
+};
+
+/// The end of a dry run, in one transaction that leaves the findings as they are: the report compares what
+/// the version reported with the open findings of the plugin in the run's scope (would be new, unchanged as
+/// findings_still_open, would no longer be reported as findings_resolved; plugin errors) and lists each
+/// change (`changes`: {"change": "new"|"gone", rule, severity, subject_type, subject_id, district, message,
+/// finding_id}); what it staged is deleted and the run marked succeeded. nullopt when a cancel was asked for.
+std::optional<AuditCounts> finishDryRun(Database& db, const DryRunEnd& end);
+
 } // namespace registry::store

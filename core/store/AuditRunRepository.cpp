@@ -15,13 +15,16 @@ namespace {
 const char* const selectColumns =
     "SELECT id, trigger_kind, district, status, scheduled_for, audit_date, records_total, records_checked, "
     "findings_new, findings_resolved, plugin_errors, requested_by, runner, error, created_at, started_at, "
-    "finished_at, summary, cancel_requested FROM audit_runs";
+    "finished_at, summary, cancel_requested, dry_run_plugin, dry_run_version, plugins FROM audit_runs";
+
+// Dry runs are not audits of the records: never "the last audit", nor the one a report compares with.
+const char* const realRun = "dry_run_plugin IS NULL";
 
 std::vector<AuditRun> fetchAll(soci::session& sql, SqlQuery& q) {
     AuditRun r;
-    std::string trigger, district, status, scheduledFor, startedAt, finishedAt;
+    std::string trigger, district, status, scheduledFor, startedAt, finishedAt, dryPlugin, dryVersion;
     long long cancel = 0;
-    soci::indicator districtInd, scheduledInd, startedInd, finishedInd;
+    soci::indicator districtInd, scheduledInd, startedInd, finishedInd, dryPluginInd, dryVersionInd;
     soci::statement st(sql);
     st.exchange(soci::into(r.id));
     st.exchange(soci::into(trigger));
@@ -42,6 +45,9 @@ std::vector<AuditRun> fetchAll(soci::session& sql, SqlQuery& q) {
     st.exchange(soci::into(finishedAt, finishedInd));
     st.exchange(soci::into(r.summaryJson));
     st.exchange(soci::into(cancel));
+    st.exchange(soci::into(dryPlugin, dryPluginInd));
+    st.exchange(soci::into(dryVersion, dryVersionInd));
+    st.exchange(soci::into(r.pluginsJson));
     q.prepareInto(st);
     st.execute();
     std::vector<AuditRun> out;
@@ -56,6 +62,8 @@ std::vector<AuditRun> fetchAll(soci::session& sql, SqlQuery& q) {
         r.startedAt = optional(startedAt, startedInd);
         r.finishedAt = optional(finishedAt, finishedInd);
         r.cancelRequested = cancel != 0;
+        r.dryRunPlugin = optional(dryPlugin, dryPluginInd);
+        r.dryRunVersion = optional(dryVersion, dryVersionInd);
         out.push_back(r);
     }
     return out;
@@ -75,11 +83,30 @@ AuditRun insert(soci::session& sql, AuditRun r) {
     std::string district = r.district.value_or(""), slot = r.scheduledFor.value_or("");
     soci::indicator districtInd = r.district ? soci::i_ok : soci::i_null;
     soci::indicator slotInd = r.scheduledFor ? soci::i_ok : soci::i_null;
+    std::string dryPlugin = r.dryRunPlugin.value_or(""), dryVersion = r.dryRunVersion.value_or("");
+    soci::indicator dryInd = r.dryRunPlugin ? soci::i_ok : soci::i_null;
     sql << "INSERT INTO audit_runs (trigger_kind, district, status, scheduled_for, audit_date, requested_by, "
-           "runner, error, created_at) VALUES (:trigger, :district, :status, :slot, :date, :by, :runner, '', :created)",
+           "runner, error, created_at, dry_run_plugin, dry_run_version, plugins) VALUES (:trigger, :district, "
+           ":status, :slot, :date, :by, :runner, '', :created, :dryPlugin, :dryVersion, '[]')",
         soci::use(trigger), soci::use(district, districtInd), soci::use(status), soci::use(slot, slotInd),
-        soci::use(r.auditDate), soci::use(r.requestedBy), soci::use(r.runner), soci::use(r.createdAt);
+        soci::use(r.auditDate), soci::use(r.requestedBy), soci::use(r.runner), soci::use(r.createdAt),
+        soci::use(dryPlugin, dryInd), soci::use(dryVersion, dryInd);
     r.id = Database::lastInsertId(sql, "audit_runs");
+    return r;
+}
+
+} // namespace
+
+namespace {
+
+AuditRun manualRun(const std::optional<std::string>& district, const std::string& requestedBy,
+                   const std::string& auditDate, const std::string& runner) {
+    AuditRun r;
+    r.runner = runner;
+    r.trigger = domain::AuditTrigger::Manual;
+    r.district = district;
+    r.requestedBy = requestedBy;
+    r.auditDate = auditDate;
     return r;
 }
 
@@ -88,13 +115,22 @@ AuditRun insert(soci::session& sql, AuditRun r) {
 AuditRun AuditRunRepository::createManual(const std::optional<std::string>& district, const std::string& requestedBy,
                                           const std::string& auditDate, const std::string& runner) {
     Database::Session session(_db);
-    AuditRun r;
-    r.runner = runner;
-    r.trigger = domain::AuditTrigger::Manual;
-    r.district = district;
-    r.requestedBy = requestedBy;
-    r.auditDate = auditDate;
+    return insert(session.sql(), manualRun(district, requestedBy, auditDate, runner));
+}
+
+AuditRun AuditRunRepository::createDryRun(const std::string& plugin, const std::string& version,
+                                          const std::optional<std::string>& district, const std::string& requestedBy,
+                                          const std::string& auditDate, const std::string& runner) {
+    Database::Session session(_db);
+    AuditRun r = manualRun(district, requestedBy, auditDate, runner);
+    r.dryRunPlugin = plugin;
+    r.dryRunVersion = version;
     return insert(session.sql(), r);
+}
+
+void AuditRunRepository::setPlugins(long long id, const std::string& pluginsJson) {
+    Database::Session session(_db);
+    session.sql() << "UPDATE audit_runs SET plugins = :plugins WHERE id = :id", soci::use(pluginsJson), soci::use(id);
 }
 
 std::optional<AuditRun> AuditRunRepository::createScheduled(const std::string& slot, const std::string& auditDate,
@@ -142,6 +178,7 @@ std::optional<AuditRun> AuditRunRepository::latest(const std::optional<std::stri
     Database::Session session(_db);
     SqlQuery q(selectColumns);
     if (district) q.where("(district IS NULL OR district = " + q.bind(*district) + ")");
+    q.where(realRun);
     q.append(" ORDER BY id DESC LIMIT 1");
     return fetchOne(session.sql(), q);
 }
@@ -150,6 +187,7 @@ std::optional<AuditRun> AuditRunRepository::latestSucceeded() {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
     q.where("status = 'succeeded'");
+    q.where(realRun);
     q.append(" ORDER BY id DESC LIMIT 1");
     return fetchOne(session.sql(), q);
 }
@@ -159,6 +197,7 @@ std::optional<AuditRun> AuditRunRepository::previousSucceeded(const AuditRun& ru
     SqlQuery q(selectColumns);
     q.where("status = 'succeeded'");
     q.where("id < " + q.bind(static_cast<long long>(run.id)));
+    q.where(realRun);
     q.where(run.district ? "district = " + q.bind(*run.district) : std::string("district IS NULL"));
     q.append(" ORDER BY id DESC LIMIT 1");
     return fetchOne(session.sql(), q);

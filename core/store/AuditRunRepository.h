@@ -30,6 +30,13 @@ public:
     /// A queued manual run, to be run by the server instance `runner`.
     domain::AuditRun createManual(const std::optional<std::string>& district, const std::string& requestedBy,
                                   const std::string& auditDate, const std::string& runner);
+    /// A queued dry run of `plugin` `version` over `district` (nullopt: the city): that version runs alone
+    /// and no finding is written (store::finishDryRun).
+    domain::AuditRun createDryRun(const std::string& plugin, const std::string& version,
+                                  const std::optional<std::string>& district, const std::string& requestedBy,
+                                  const std::string& auditDate, const std::string& runner);
+    /// The plugin set the run ran, JSON [{"name","version","sha256"}].
+    void setPlugins(long long id, const std::string& pluginsJson);
     /// A queued run for one slot of the schedule, or nullopt when that slot has a run already (the
     /// unique scheduled_for: two instances never both get one).
     std::optional<domain::AuditRun> createScheduled(const std::string& slot, const std::string& auditDate,
@@ -37,12 +44,12 @@ public:
 
     std::optional<domain::AuditRun> get(long long id);
     Page<domain::AuditRun> list(const AuditRunFilter& filter, const PageRequest& page);
-    /// The most recent run in any status: of `district` or citywide, or of any scope without one (what the
-    /// dashboard shows as the last audit).
+    /// The most recent run (not a dry run) in any status: of `district` or citywide, or of any scope
+    /// without one (what the dashboard shows as the last audit).
     std::optional<domain::AuditRun> latest(const std::optional<std::string>& district);
-    /// The most recent succeeded run, of any scope.
+    /// The most recent succeeded run (not a dry run), of any scope.
     std::optional<domain::AuditRun> latestSucceeded();
-    /// The last succeeded run of the same scope finished before `id` started.
+    /// The last succeeded run (not a dry run) of the same scope finished before `id` started.
     std::optional<domain::AuditRun> previousSucceeded(const domain::AuditRun& run);
 
     /// The queued runs `runner` is to run, oldest first.

@@ -565,6 +565,18 @@ DbState dbState() {
     return s;
 }
 
+Response finishedAudit(const Client& client, long long id) {
+    Response r;
+    for (int i = 0; i < 600; ++i) {
+        r = client.get("/api/v1/audits/" + std::to_string(id));
+        const std::string status = r.str("status");
+        if (status != "queued" && status != "running") return r;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    BOOST_FAIL("audit " << id << " did not finish within a minute: " << r.describe());
+    return r;
+}
+
 std::string pathOf(const std::string& collection, long long id) {
     return "/api/v1/" + collection + "/" + std::to_string(id);
 }

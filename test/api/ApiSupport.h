@@ -185,6 +185,9 @@ struct DbState {
 DbState dbState();
 std::ostream& operator<<(std::ostream& out, const DbState& s);
 
+/// The audit (or dry run) `id` once it has finished, as `client` reads it (a failed check after a minute).
+Response finishedAudit(const Client& client, long long id);
+
 /// "/api/v1/facilities/7" for a record answer.
 std::string pathOf(const std::string& collection, long long id);
 

@@ -13,18 +13,7 @@ using namespace registry::apitest;
 
 namespace {
 
-/// The audit once it has finished (up to a minute).
-Response finished(const Client& client, long long id) {
-    Response r;
-    for (int i = 0; i < 600; ++i) {
-        r = client.get("/api/v1/audits/" + std::to_string(id));
-        const std::string status = r.str("status");
-        if (status != "queued" && status != "running") return r;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    BOOST_FAIL("audit " << id << " did not finish within a minute: " << r.describe());
-    return r;
-}
+Response finished(const Client& client, long long id) { return finishedAudit(client, id); }
 
 /// A Haidian price that is not displayed: the test rule reports it.
 long long undisplayedPrice(const std::string& facilityName) {

@@ -1,0 +1,134 @@
+// Managed plugins over HTTP, as Haidian's district IT uses them: submit a version with its tests, activate
+// it, try a new version in a dry run that writes no finding and reports what would change, and read which
+// plugin versions each audit ran (the decision record).
+
+#include "ApiSupport.h"
+
+#include <boost/test/unit_test.hpp>
+
+
+using namespace registry::apitest;
+
+namespace {
+
+/// haidian.transport-cap: 1.0.0 flags transport above 500 yuan (price.transport_cap); 2.0.0 flags it above
+/// 300 yuan under another rule (price.transport_cap_300) and no longer reports the old one.
+std::string capPlugin(const std::string& version) {
+    const bool v2 = version != "1.0.0";
+    return std::string("return {\n  name = \"haidian.transport-cap\",\n  version = \"") + version +
+           "\",\n  description = \"海淀区:遗体接运价格上限\",\n  checks = {\n    price = function(p, ctx)\n" +
+           "      if p.item == \"basic.transport\" and p.amount_fen > " + (v2 ? "30000" : "50000") + " then\n" +
+           "        ctx.finding{rule = \"" + (v2 ? "price.transport_cap_300" : "price.transport_cap") +
+           "\", severity = \"violation\", message = p.facility_name .. \" 遗体接运超过上限\"}\n      end\n    end,\n  },\n}\n";
+}
+
+std::string capTests(const std::string& version) {
+    const bool v2 = version != "1.0.0";
+    return std::string("return {\n  { name = \"600 元超限\", price = { item = \"basic.transport\", amount_fen = 60000 },\n") +
+           "    expect = { { rule = \"" + (v2 ? "price.transport_cap_300" : "price.transport_cap") +
+           "\", severity = \"violation\" } } },\n"
+           "  { name = \"200 元不超限\", price = { item = \"basic.transport\", amount_fen = 20000 }, expect = {} },\n}\n";
+}
+
+Response submit(const std::string& user, const std::string& version) {
+    return as(user).post("/api/v1/plugins", object({{"source", capPlugin(version)}, {"tests", capTests(version)}}));
+}
+
+bool listsPlugin(const JsonArray& plugins, const std::string& name, const std::string& version) {
+    for (std::size_t i = 0; plugins && i < plugins->size(); ++i) {
+        const auto p = plugins->getObject(static_cast<unsigned>(i));
+        if (p->getValue<std::string>("name") == name && p->getValue<std::string>("version") == version &&
+            p->getValue<std::string>("sha256").size() == 64)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(PluginVersions)
+
+BOOST_AUTO_TEST_CASE(a_dry_run_reports_what_a_version_would_change_and_writes_no_finding) {
+    const auto facility = createFacility("insp", kOwn, "试运行测试殡仪馆");
+    auto high = as("insp").post("/api/v1/prices", priceBody(facility.id(), "basic.transport", 60000, "2025-02-01"));
+    BOOST_REQUIRE_MESSAGE(high.status == 201, high.describe());
+    const auto other = createFacility("insp", kOwn, "试运行测试殡仪服务站");
+    auto middle = as("insp").post("/api/v1/prices", priceBody(other.id(), "basic.transport", 40000, "2025-02-01"));
+    BOOST_REQUIRE_MESSAGE(middle.status == 201, middle.describe());
+
+    // 1.0.0 active, and an audit of Haidian with it.
+    auto r = submit("it", "1.0.0");
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    r = as("it").postRaw("/api/v1/plugins/haidian.transport-cap/versions/1.0.0/activate", "");
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
+    const auto audit = finishedAudit(as("it"), as("it").postRaw("/api/v1/audits", "{}").id());
+    BOOST_REQUIRE_MESSAGE(audit.str("status") == "succeeded", audit.describe());
+    BOOST_TEST(audit.obj()->getValue<bool>("dry_run") == false);
+    BOOST_TEST(listsPlugin(audit.obj()->getArray("plugins"), "haidian.transport-cap", "1.0.0"), audit.body);
+    const std::string ofPlugin = "/api/v1/findings?status=open&subject_type=price&subject_id=";
+    const auto before = as("it").all(ofPlugin + std::to_string(high.id()));
+    BOOST_REQUIRE_EQUAL(before.size(), 1u);
+    BOOST_TEST(before[0]->getValue<std::string>("rule") == "price.transport_cap");
+    BOOST_TEST(before[0]->getValue<std::string>("plugin_version") == "1.0.0");
+
+    // 2.0.0, tried: who may, and what the dry run says.
+    r = submit("it", "2.0.0");
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    BOOST_TEST(as("insp").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "").status == 403);
+    BOOST_TEST(as("insp105").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "").status == 403);
+    BOOST_TEST(as("it").postRaw("/api/v1/plugins/haidian.transport-cap/versions/9.9.9/dry-run", "").status == 404);
+    r = as("it").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "");
+    BOOST_REQUIRE_MESSAGE(r.status == 202, r.describe());
+    BOOST_TEST(r.header("Location") == "/api/v1/audits/" + std::to_string(r.id()));
+    BOOST_TEST(r.obj()->getValue<bool>("dry_run"));
+    BOOST_TEST(r.str("dry_run_plugin") == "haidian.transport-cap");
+    BOOST_TEST(r.str("dry_run_version") == "2.0.0");
+    BOOST_TEST(r.str("district") == kOwn);
+    const auto dry = finishedAudit(as("it"), r.id());
+    BOOST_REQUIRE_MESSAGE(dry.str("status") == "succeeded", dry.describe());
+    const auto ran = dry.obj()->getArray("plugins");
+    BOOST_TEST(ran->size() == 1u, "the version ran alone: " << dry.body);
+    BOOST_TEST(listsPlugin(ran, "haidian.transport-cap", "2.0.0"), dry.body);
+
+    auto report = as("it").get("/api/v1/audits/" + std::to_string(dry.id()) + "/report");
+    BOOST_REQUIRE_MESSAGE(report.status == 200, report.describe());
+    const auto body = report.obj();
+    BOOST_TEST(body->getObject("dry_run")->getValue<std::string>("plugin") == "haidian.transport-cap");
+    BOOST_TEST(body->getObject("dry_run")->getValue<std::string>("version") == "2.0.0");
+    BOOST_TEST(body->getObject("dry_run")->getValue<std::string>("replaces") == "1.0.0");
+    std::set<std::string> changes;
+    const auto list = body->getArray("changes");
+    for (std::size_t i = 0; list && i < list->size(); ++i) {
+        const auto c = list->getObject(static_cast<unsigned>(i));
+        changes.insert(c->getValue<std::string>("change") + " " + c->getValue<std::string>("rule") + " " +
+                       std::to_string(c->getValue<long long>("subject_id")));
+    }
+    for (const auto& expected : {"new price.transport_cap_300 " + std::to_string(high.id()),
+                                 "new price.transport_cap_300 " + std::to_string(middle.id()),
+                                 "gone price.transport_cap " + std::to_string(high.id())})
+        BOOST_TEST(changes.count(expected) == 1u, expected << " in " << report.body);
+    const auto totals = body->getObject("totals");
+    BOOST_TEST(totals->getValue<long long>("findings_new") >= 2);
+    BOOST_TEST(totals->getValue<long long>("findings_resolved") >= 1);
+    BOOST_TEST(dry.num("findings_new") == totals->getValue<long long>("findings_new"));
+
+    // Nothing was written: the findings are as the audit left them.
+    const auto after = as("it").all(ofPlugin + std::to_string(high.id()));
+    BOOST_REQUIRE_EQUAL(after.size(), 1u);
+    BOOST_TEST(after[0]->getValue<std::string>("rule") == "price.transport_cap");
+    BOOST_TEST(after[0]->getValue<long long>("version") == before[0]->getValue<long long>("version"));
+    BOOST_TEST(as("it").all(ofPlugin + std::to_string(middle.id())).empty());
+    BOOST_TEST(as("it").count("/api/v1/findings?audit_id=" + std::to_string(dry.id())) == 0);
+
+    // The next audit compares with the audit before, not with the dry run.
+    const auto next = finishedAudit(as("it"), as("it").postRaw("/api/v1/audits", "{}").id());
+    BOOST_REQUIRE(next.str("status") == "succeeded");
+    report = as("it").get("/api/v1/audits/" + std::to_string(next.id()) + "/report");
+    BOOST_TEST(report.num("previous_audit_id") == audit.id(), report.body.substr(0, 300));
+    BOOST_TEST(!report.obj()->has("changes"), "an audit's report lists no dry-run changes");
+
+    r = as("it").postRaw("/api/v1/plugins/haidian.transport-cap/deactivate", "");
+    BOOST_TEST(r.status == 204, r.describe());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
