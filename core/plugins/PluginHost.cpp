@@ -323,7 +323,7 @@ ValidateResult PluginHost::runValidate(const Subject& subject, PluginData& data,
                      out.findings.push_back(std::move(finding));
                  if (failure) out.findings.push_back(std::move(*failure));
                  if (result.refusal) {
-                     out.refusal = Refusal{plugin.manifest.name, *result.refusal};
+                     out.refusal = Refusal{plugin.manifest.name, *result.refusal, plugin.manifest.version};
                      return false;
                  }
                  return true;

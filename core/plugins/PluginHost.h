@@ -47,6 +47,7 @@ private:
 struct Refusal {
     std::string plugin;
     std::string message;
+    std::string version; // of the plugin that refused, for the log (the decision record of a refused write)
 };
 
 struct ValidateResult {

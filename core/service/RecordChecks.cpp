@@ -40,6 +40,11 @@ std::optional<std::string> RecordChecks::validate(const plugins::Subject& subjec
                                                       domain::logSafe(f.hook), domain::toString(subject.type),
                                                       domain::logSafe(f.message));
     if (!result.refusal) return std::nullopt;
+    // Which rule, in which version, refused a write: the answer names the plugin, the log its version too.
+    Poco::Logger::get("registry.plugins")
+        .information("a %s write in %s was refused by %s %s: %s", domain::toString(subject.type),
+                     domain::logSafe(subject.district), domain::logSafe(result.refusal->plugin),
+                     domain::logSafe(result.refusal->version), domain::logSafe(result.refusal->message));
     return result.refusal->plugin + ": " + result.refusal->message;
 }
 

@@ -73,6 +73,9 @@ BOOST_AUTO_TEST_CASE(a_blocking_rule_refuses_the_write_and_stores_nothing) {
     BOOST_TEST(r.body.find("haidian.api-test-rules") != std::string::npos, r.body);
     BOOST_TEST(r.body.find("疑似录入错误") != std::string::npos, r.body);
     BOOST_TEST(dbState() == before);
+    // The log keeps which version refused it.
+    BOOST_TEST(Server::instance().logTail().find("was refused by haidian.api-test-rules 1.0.0") != std::string::npos,
+               Server::instance().logTail());
     // The same refusal stops a price list that carries such a row.
     const std::string csv = "facility_id,item,amount_fen,effective_from,displayed,bundled\n" +
                             std::to_string(facility.id()) + ",basic.cremation,9000000,2025-01-01,true,false\n";
