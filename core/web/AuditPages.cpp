@@ -44,6 +44,8 @@ mstch::map runView(const Request& req, const domain::AuditRun& r) {
         {"plugin_errors", std::to_string(r.pluginErrors)},
         {"requested_by", r.requestedBy.empty() ? req.t("audit_by_schedule") : r.requestedBy},
         {"error", r.error},
+        {"dry_run", r.dryRun()},
+        {"dry_run_what", r.dryRunPlugin.value_or("") + " " + r.dryRunVersion.value_or("")},
     };
 }
 
@@ -118,7 +120,39 @@ void detail(WebUi& ui, Request& req) {
         }
         view["districts"] = districts;
         view["has_report"] = true;
+        // A dry run's report lists each change the version would make.
+        mstch::array changes;
+        const auto listed = report->getArray("changes");
+        for (std::size_t i = 0; listed && i < listed->size(); ++i) {
+            const auto c = listed->getObject(static_cast<unsigned>(i));
+            const auto type = domain::parseEnum<domain::SubjectType>(c->optValue<std::string>("subject_type", ""));
+            const long long subject = c->optValue<long long>("subject_id", 0);
+            const bool isNew = c->optValue<std::string>("change", "") == "new";
+            changes.push_back(mstch::map{
+                {"change", req.t(isNew ? "dry_run_change_new" : "dry_run_change_gone")},
+                {"rule", c->optValue<std::string>("rule", "")},
+                {"subject", type ? enumLabel(req, *type) + " #" + std::to_string(subject) : std::string()},
+                {"subject_link", type ? subjectLink(*type, subject) : std::string()},
+                {"message", plainMessage(req, c->optValue<std::string>("message", ""))}});
+        }
+        view["changes"] = changes;
+        view["no_changes"] = changes.empty();
+        view["changes_truncated"] = report->optValue<bool>("changes_truncated", false);
     }
+    // The decision record: which plugin versions this run ran.
+    mstch::array plugins;
+    try {
+        const auto ran = codec::parseStored(run.pluginsJson).extract<Poco::JSON::Array::Ptr>();
+        for (std::size_t i = 0; ran && i < ran->size(); ++i) {
+            const auto p = ran->getObject(static_cast<unsigned>(i));
+            plugins.push_back(mstch::map{{"name", p->optValue<std::string>("name", "")},
+                                         {"version", p->optValue<std::string>("version", "")},
+                                         {"sha256", p->optValue<std::string>("sha256", "").substr(0, 12)}});
+        }
+    } catch (const Poco::Exception&) {
+    }
+    view["plugins"] = plugins;
+    view["has_plugins"] = !plugins.empty();
     ui.render(req, "audit_detail", view, 200);
 }
 

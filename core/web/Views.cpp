@@ -38,13 +38,17 @@ std::string plainMessage(const Request& req, const std::string& message) {
     return out;
 }
 
-mstch::map findingView(const Request& req, const domain::Finding& f) {
-    std::string subjectLink;
-    switch (f.subjectType) {
-    case domain::SubjectType::Facility: subjectLink = "/facilities/" + std::to_string(f.subjectId); break;
-    case domain::SubjectType::BurialSite: subjectLink = "/burial-sites/" + std::to_string(f.subjectId); break;
-    case domain::SubjectType::Price: subjectLink = "/prices/" + std::to_string(f.subjectId); break;
+std::string subjectLink(domain::SubjectType type, long long id) {
+    switch (type) {
+    case domain::SubjectType::Facility: return "/facilities/" + std::to_string(id);
+    case domain::SubjectType::BurialSite: return "/burial-sites/" + std::to_string(id);
+    case domain::SubjectType::Price: return "/prices/" + std::to_string(id);
     }
+    return "";
+}
+
+mstch::map findingView(const Request& req, const domain::Finding& f) {
+    const std::string link = subjectLink(f.subjectType, f.subjectId);
     return mstch::map{
         {"id", std::to_string(f.id)},
         {"severity", enumLabel(req, f.severity)},
@@ -55,7 +59,7 @@ mstch::map findingView(const Request& req, const domain::Finding& f) {
         {"message", plainMessage(req, f.message)},
         {"rule", f.plugin + " / " + f.rule},
         {"subject", enumLabel(req, f.subjectType) + " #" + std::to_string(f.subjectId)},
-        {"subject_link", subjectLink},
+        {"subject_link", link},
         {"district", f.district ? districtName(req, *f.district) : req.t("citywide")},
         {"status_note", f.statusNote},
         {"status_by", f.statusBy},

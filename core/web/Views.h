@@ -21,6 +21,8 @@ std::string timeText(const audit::TimeZone& zone, const std::string& timestamp);
 std::string timeText(const Request& req, const std::string& timestamp);
 
 /// One finding as rows of the findings tables show it (severity tag, status, message in plain words).
+/// "/prices/42": the web page of a finding's subject.
+std::string subjectLink(domain::SubjectType type, long long id);
 mstch::map findingView(const Request& req, const domain::Finding& finding);
 
 /// The change history of one record (oldest first), each entry with the fields it changed.

@@ -317,6 +317,53 @@ try {
     await itContext.close();
   });
 
+  await step('district IT tries a plugin version in a dry run and reads what it would change', async () => {
+    const tokenAnswer = await fetch(`${base}/api/v1/auth/token`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'hd_it', password }),
+    });
+    assert.equal(tokenAnswer.status, 200);
+    const auth = { authorization: `Bearer ${(await tokenAnswer.json()).token}`, 'content-type': 'application/json' };
+    const source = `return {
+  name = "haidian.web-cap", version = "1.0.0", description = "海淀区:火化费上限(浏览器测试)",
+  checks = { price = function(p, ctx)
+    if p.item == "basic.cremation" and p.amount_fen > 150000 then
+      ctx.finding{ rule = "price.haidian_web_cap", severity = "violation", message = p.facility_name .. " 火化费超过 1500 元" }
+    end
+  end },
+}`;
+    const tests = `return {
+  { name = "1980 元超限", price = { item = "basic.cremation", amount_fen = 198000 },
+    expect = { { rule = "price.haidian_web_cap", severity = "violation" } } },
+  { name = "600 元不超限", price = { item = "basic.cremation", amount_fen = 60000 }, expect = {} },
+}`;
+    const submitted = await fetch(`${base}/api/v1/plugins`, { method: 'POST', headers: auth, body: JSON.stringify({ source, tests }) });
+    assert.equal(submitted.status, 201, await submitted.text());
+    const dry = await fetch(`${base}/api/v1/plugins/haidian.web-cap/versions/1.0.0/dry-run`, { method: 'POST', headers: auth });
+    assert.equal(dry.status, 202);
+    const { id } = await dry.json();
+    const itContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const it = await itContext.newPage();
+    trackDocuments(it);
+    await signIn(it, 'hd_it');
+    await it.goto(`${base}/audits/${id}`);
+    await it.locator('#audit-status', { hasText: '已完成' }).waitFor({ timeout: 120000 });
+    const text = await it.locator('main').innerText();
+    assert.match(text, /插件试运行/);
+    assert.match(text, /haidian\.web-cap 1\.0\.0/);
+    assert.match(text, /启用后的变化/);
+    const change = it.locator('tbody tr', { hasText: '火化费超过 1500 元' });
+    assert.match(await change.first().innerText(), /会新增\s+price\.haidian_web_cap/);
+    assert.match(text, /本次运行的插件版本/);
+    assert.equal(await it.getByRole('link', { name: '查看本次核查发现的问题' }).count(), 0, 'a dry run has no findings to list');
+    await checkPage(it, 'dry-run-report');
+    await it.goto(`${base}/audits`);
+    assert.match(await it.locator('tbody tr', { hasText: `#${id}` }).innerText(), /试运行/);
+    const findings = await fetch(`${base}/api/v1/findings?rule=price.haidian_web_cap`, { headers: auth });
+    assert.equal((await findings.json()).items.length, 0, 'a dry run writes no finding');
+    await itContext.close();
+  });
+
   await step('findings: waiving needs a note; then the selected finding is waived', async () => {
     await page.goto(`${base}/findings?status=open&rule=price.above_cap`);
     await checkPage(page, 'findings');
