@@ -31,6 +31,11 @@ const PriceItem* findPriceItem(const std::string& code) {
     return nullptr;
 }
 
+std::string defaultUnit(const std::string& itemCode) {
+    const auto* item = findPriceItem(itemCode);
+    return item && !item->unit.empty() ? item->unit : "per_item";
+}
+
 PriceRegime effectiveRegime(const PriceItem& item, FacilityKind kind) {
     if (item.category == PriceCategory::Cemetery) {
         const bool publicWelfare =

@@ -23,6 +23,9 @@ const std::vector<PriceItem>& priceItems();
 /// nullptr for an item outside the catalogue.
 const PriceItem* findPriceItem(const std::string& code);
 
+/// The unit of a price given without one: its catalogue item's, or "per_item" for an item outside it.
+std::string defaultUnit(const std::string& itemCode);
+
 /// Cemetery items are government-guided at public-welfare cemeteries and market-priced elsewhere.
 PriceRegime effectiveRegime(const PriceItem& item, FacilityKind kind);
 

@@ -37,8 +37,7 @@ Written<domain::PriceRecord> Prices::create(const Principal& who, const DraftSou
         if (const auto district = facilityDistrict(_c, price.facilityId))
             require(who, Action::WriteRecord, district);
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(price)));
-    if (price.unit.empty())
-        if (auto* item = domain::findPriceItem(price.item)) price.unit = item->unit;
+    if (price.unit.empty()) price.unit = domain::defaultUnit(price.item);
     service::RecordChecks::Verdict verdict;
     if (_c.checks) { // before the transaction, on the record as it will be stored
         if (auto refusal = _c.checks->validatePrice(price)) throw RefusedByPlugin(*refusal);

@@ -203,9 +203,7 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
         }
         p.amountFen = amount;
         p.unit = cell(c, "unit");
-        if (p.unit.empty())
-            if (auto* item = domain::findPriceItem(p.item)) p.unit = item->unit;
-        if (p.unit.empty()) p.unit = "per_item";
+        if (p.unit.empty()) p.unit = domain::defaultUnit(p.item);
         p.effectiveFrom = cell(c, "effective_from");
         for (const char* flag : {"displayed", "bundled"}) {
             const auto value = parseFlag(cell(c, flag));

@@ -88,9 +88,7 @@ std::optional<PriceRecord> fetchOne(soci::session& sql, SqlQuery& q) { return fi
 PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor,
                                     const std::vector<domain::Finding>& findings) {
     PriceRecord p = input;
-    if (p.unit.empty())
-        if (auto* item = domain::findPriceItem(p.item)) p.unit = item->unit;
-    if (p.unit.empty()) p.unit = "per_item";
+    if (p.unit.empty()) p.unit = domain::defaultUnit(p.item);
     domain::Validator v;
     for (auto& e : domain::validate(p)) v.add(std::move(e));
 
