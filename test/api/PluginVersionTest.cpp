@@ -77,6 +77,10 @@ BOOST_AUTO_TEST_CASE(a_dry_run_reports_what_a_version_would_change_and_writes_no
     BOOST_TEST(as("insp").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "").status == 403);
     BOOST_TEST(as("insp105").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "").status == 403);
     BOOST_TEST(as("it").postRaw("/api/v1/plugins/haidian.transport-cap/versions/9.9.9/dry-run", "").status == 404);
+    BOOST_TEST(as("it").postRaw("/api/v1/plugins/common.price-increase/versions/1.0.0/dry-run", "").status == 403);
+    const auto unknown = as("it").postRaw("/api/v1/plugins/nowhere.cap/versions/1.0.0/dry-run", "");
+    BOOST_TEST(unknown.status == 422, unknown.describe());
+    BOOST_TEST(unknown.body.find("common.") != std::string::npos, "says what a name must look like: " << unknown.body);
     r = as("it").postRaw("/api/v1/plugins/haidian.transport-cap/versions/2.0.0/dry-run", "");
     BOOST_REQUIRE_MESSAGE(r.status == 202, r.describe());
     BOOST_TEST(r.header("Location") == "/api/v1/audits/" + std::to_string(r.id()));
