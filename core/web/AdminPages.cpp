@@ -1,7 +1,9 @@
 // For district IT: which plugins run (and reloading them); for admins: the users and a form to add one.
 
 #include "codec/RecordDecode.h"
+#include "codec/RecordJson.h"
 #include "service/Refusal.h"
+#include "service/PluginVersions.h"
 #include "service/Plugins.h"
 #include "service/Users.h"
 #include "web/Forms.h"
@@ -10,7 +12,29 @@
 namespace registry::web {
 namespace {
 
-void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "") {
+Form uploadForm() {
+    return Form({
+        {"source", "plugin_source", FieldKind::TextArea, true, {}, "hint_plugin_source"},
+        {"tests", "plugin_tests", FieldKind::TextArea, true, {}, "hint_plugin_tests"},
+        {"note", "plugin_note", FieldKind::Text, false, {}, ""},
+    });
+}
+
+/// The cases of a test run ({"passed","failed","cases"}) for the page.
+mstch::array caseRows(const Poco::JSON::Object::Ptr& tests) {
+    mstch::array rows;
+    const auto cases = tests ? tests->getArray("cases") : nullptr;
+    for (std::size_t i = 0; cases && i < cases->size(); ++i) {
+        const auto c = cases->getObject(static_cast<unsigned>(i));
+        rows.push_back(mstch::map{{"name", c->optValue<std::string>("name", "")},
+                                  {"ok", c->optValue<bool>("ok", false)},
+                                  {"message", c->optValue<std::string>("message", "")}});
+    }
+    return rows;
+}
+
+void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "", Form form = uploadForm(),
+                 Poco::JSON::Object::Ptr tests = nullptr, int status = 200) {
     service::Plugins plugins(ui.services());
     mstch::array rows;
     for (const auto& p : plugins.list(req.principal())) {
@@ -24,13 +48,74 @@ void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "") {
                                   {"districts", districts.empty() ? req.t("citywide") : districts},
                                   {"hooks", hooks},
                                   {"active", p.active},
+                                  {"uploaded", p.managed},
                                   {"error", p.error},
                                   {"loaded_at", timeText(req, p.loadedAt)}});
     }
-    mstch::map view{{"rows", rows}, {"enabled", plugins.enabled()}, {"may_reload", plugins.mayReload(req.principal())}};
+    mstch::map view{{"rows", rows}, {"enabled", plugins.enabled()}, {"may_reload", plugins.mayReload(req.principal())},
+                    {"may_manage", plugins.enabled() && plugins.mayReload(req.principal())}};
     if (!notice.empty()) view["notice"] = notice;
-    ui.render(req, "plugins", view, 200, "plugins_title");
+    const auto cases = caseRows(tests);
+    view["cases"] = cases;
+    view["has_cases"] = !cases.empty();
+    form.into(req, view);
+    ui.render(req, "plugins", view, status, "plugins_title");
 }
+
+void submitVersion(WebUi& ui, Request& req) {
+    Form form = uploadForm();
+    form.fillFrom(req);
+    service::PluginSubmission submission;
+    submission.source = form.value("source");
+    submission.tests = form.value("tests");
+    if (!form.value("note").empty()) submission.note = form.value("note");
+    try {
+        const auto submitted = service::PluginVersions(ui.services()).submit(req.principal(), submission);
+        return ui.redirect(req, "/plugins/" + submitted.version.name + "?msg=submitted");
+    } catch (const service::Refusal& e) {
+        if (e.kind() != service::RefusalKind::Invalid && e.kind() != service::RefusalKind::Conflict) throw;
+        if (e.errors().empty()) form.addError("source", req.en() ? e.messageEn() : e.messageZh());
+        form.addErrors(req, e.errors());
+        const auto extra = e.extraJson();
+        pluginsPage(ui, req, "", std::move(form), extra ? extra->getObject("tests") : nullptr,
+                    e.kind() == service::RefusalKind::Conflict ? 409 : 422);
+    }
+}
+
+void versionsPage(WebUi& ui, Request& req) {
+    const std::string name = req.pathParam("name");
+    service::PluginVersions versions(ui.services());
+    mstch::array rows;
+    bool anyActive = false;
+    for (const auto& v : versions.versions(req.principal(), name)) {
+        const bool active = v.status == domain::PluginVersionStatus::Active;
+        anyActive = anyActive || active;
+        Poco::JSON::Object::Ptr tests;
+        try {
+            tests = codec::parseStored(v.testsJson).extract<Poco::JSON::Object::Ptr>();
+        } catch (const Poco::Exception&) {
+        }
+        rows.push_back(mstch::map{
+            {"version", v.version},
+            {"status", req.t(std::string("plugin_version_") + domain::toString(v.status))},
+            {"active", active},
+            {"submitted_by", v.submittedBy},
+            {"submitted_at", timeText(req, v.submittedAt)},
+            {"activated_at", v.activatedAt ? timeText(req, *v.activatedAt) : std::string("—")},
+            {"passed", std::to_string(tests ? tests->optValue<long long>("passed", 0) : 0)},
+            {"sha256", v.sha256.substr(0, 12)},
+            {"note", v.note.value_or("")}});
+    }
+    mstch::map view{{"name", name}, {"rows", rows}, {"any_active", anyActive},
+                    {"title", req.t("plugin_versions_title") + " " + name}};
+    const auto msg = req.query("msg").value_or("");
+    if (msg == "submitted" || msg == "activated" || msg == "deactivated") view["notice"] = req.t("msg_plugin_" + msg);
+    ui.render(req, "plugin_versions", view, 200);
+}
+
+} // namespace
+
+namespace {
 
 Form userForm(const Request& req) {
     return Form({
@@ -83,6 +168,21 @@ void addAdminPages(WebUi& ui) {
         const auto report = service::Plugins(ui.services()).reload(req.principal()).report;
         pluginsPage(ui, req, req.t("msg_plugins_reloaded") + " " + std::to_string(report.active) + " / " +
                                  std::to_string(report.failed));
+    });
+    ui.post("/plugins/versions", [&ui](Request& req) { submitVersion(ui, req); });
+    ui.get("/plugins/{name}", [&ui](Request& req) { versionsPage(ui, req); });
+    ui.post("/plugins/{name}/versions/{version}/dry-run", [&ui](Request& req) {
+        const auto run = service::PluginVersions(ui.services())
+                             .dryRun(req.principal(), req.pathParam("name"), req.pathParam("version"));
+        ui.redirect(req, "/audits/" + std::to_string(run.id));
+    });
+    ui.post("/plugins/{name}/versions/{version}/activate", [&ui](Request& req) {
+        service::PluginVersions(ui.services()).activate(req.principal(), req.pathParam("name"), req.pathParam("version"));
+        ui.redirect(req, "/plugins/" + req.pathParam("name") + "?msg=activated");
+    });
+    ui.post("/plugins/{name}/deactivate", [&ui](Request& req) {
+        service::PluginVersions(ui.services()).deactivate(req.principal(), req.pathParam("name"));
+        ui.redirect(req, "/plugins/" + req.pathParam("name") + "?msg=deactivated");
     });
     ui.get("/users", [&ui](Request& req) { usersPage(ui, req, userForm(req), 200); });
     ui.post("/users", [&ui](Request& req) { addUser(ui, req); });

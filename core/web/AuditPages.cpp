@@ -6,6 +6,7 @@
 #include "domain/District.h"
 #include "codec/RecordJson.h"
 #include "service/Audits.h"
+#include "service/Plugins.h"
 #include "service/Permissions.h"
 #include "service/Refusal.h"
 #include "web/Forms.h"
@@ -136,6 +137,12 @@ void detail(WebUi& ui, Request& req) {
                 {"message", plainMessage(req, c->optValue<std::string>("message", ""))}});
         }
         view["changes"] = changes;
+        // The report comes before the button: activating the version tried is the next step.
+        if (run.dryRun() && service::Plugins(ui.services()).mayReload(req.principal())) {
+            view["activate_action"] = "/plugins/" + *run.dryRunPlugin + "/versions/" + run.dryRunVersion.value_or("") +
+                                      "/activate";
+            view["versions_link"] = "/plugins/" + *run.dryRunPlugin;
+        }
         view["no_changes"] = changes.empty();
         view["changes_truncated"] = report->optValue<bool>("changes_truncated", false);
     }

@@ -364,6 +364,57 @@ try {
     await itContext.close();
   });
 
+  await step('district IT uploads a version on the plugins page, dry-runs it, activates and deactivates it', async () => {
+    const itContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const it = await itContext.newPage();
+    trackDocuments(it);
+    await signIn(it, 'hd_it');
+    await it.goto(`${base}/plugins`);
+    const source = `return {
+  name = "haidian.page-cap", version = "1.0.0", description = "海淀区:火化费上限(网页上传)",
+  checks = { price = function(p, ctx)
+    if p.item == "basic.cremation" and p.amount_fen > 150000 then
+      ctx.finding{ rule = "price.haidian_page_cap", severity = "violation", message = p.facility_name .. " 火化费超过 1500 元" }
+    end
+  end },
+}`;
+    const wrong = `return {
+  { name = "1980 元不算超限", price = { item = "basic.cremation", amount_fen = 198000 }, expect = {} },
+}`;
+    await it.getByLabel('插件源码').fill(source);
+    await it.getByLabel('测试文件').fill(wrong);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
+    assert.match(await it.locator('main').innerText(), /1980 元不算超限\s+未通过/);
+    assert.equal(await it.getByLabel('插件源码').inputValue(), source, 'the source typed is kept');
+    await checkPage(it, 'plugin-upload-failed');
+    await it.getByLabel('测试文件').fill(`return {
+  { name = "1980 元超限", price = { item = "basic.cremation", amount_fen = 198000 },
+    expect = { { rule = "price.haidian_page_cap", severity = "violation" } } },
+}`);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
+    assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=submitted$/);
+    assert.match(await it.locator('.alert.ok').innerText(), /测试全部通过/);
+    assert.match(await it.locator('tbody').innerText(), /1\.0\.0\s+草稿/);
+    await checkPage(it, 'plugin-versions');
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '试运行 1.0.0' }).click()]);
+    assert.match(it.url(), /\/audits\/\d+$/);
+    await it.locator('#audit-status', { hasText: '已完成' }).waitFor({ timeout: 120000 });
+    assert.match(await it.locator('main').innerText(), /会新增\s+price\.haidian_page_cap/);
+    await checkPage(it, 'dry-run-activate');
+    // The report, then the button: activate the version just tried.
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '启用 haidian.page-cap 1.0.0' }).click()]);
+    assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=activated$/);
+    assert.match(await it.locator('.alert.ok').innerText(), /已启用/);
+    assert.match(await it.locator('tbody').innerText(), /1\.0\.0\s+运行中/);
+    await it.goto(`${base}/plugins`);
+    assert.match(await it.locator('tbody tr', { hasText: 'haidian.page-cap' }).innerText(), /正常运行/);
+    await it.goto(`${base}/plugins/haidian.page-cap`);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '停用' }).click()]);
+    assert.match(await it.locator('.alert.ok').innerText(), /已停用/);
+    assert.match(await it.locator('tbody').innerText(), /1\.0\.0\s+已停用/);
+    await itContext.close();
+  });
+
   await step('findings: waiving needs a note; then the selected finding is waived', async () => {
     await page.goto(`${base}/findings?status=open&rule=price.above_cap`);
     await checkPage(page, 'findings');
