@@ -291,8 +291,6 @@ void sendHeadProblem(Poco::Net::HTTPServerSession& session, const std::string& w
     session.setKeepAlive(false);
 }
 
-/// Serves the request(s) a connection has sent, as Poco's HTTPServerConnection does, but instead of
-/// waiting on a worker thread for the next keep-alive request it gives the connection back to the gate.
 /// Reads what is left of a request body and drops it; false if it is malformed or the connection broke.
 bool drain(std::istream& body) {
     try {
@@ -326,6 +324,8 @@ bool arrivedWhole(int fd) {
            head.bytes + head.contentLength <= static_cast<std::size_t>(got);
 }
 
+/// Serves the request(s) a connection has sent, as Poco's HTTPServerConnection does, but instead of
+/// waiting on a worker thread for the next keep-alive request it gives the connection back to the gate.
 class GateConnection : public Poco::Net::TCPServerConnection {
 public:
     GateConnection(const Poco::Net::StreamSocket& socket, HeadGate& gate, Poco::Net::HTTPServerParams::Ptr params,
