@@ -185,9 +185,14 @@ plugins::LoadReport loadManagedPlugins(store::Database& db, plugins::PluginHost&
     std::vector<plugins::ManagedSource> managed;
     for (const auto& v : store::PluginVersionRepository(db).active()) managed.push_back({v.file(), v.source});
     const auto report = host.registry().setManaged(std::move(managed));
-    if (report.changed)
-        Poco::Logger::get("registry.plugins")
-            .information("managed plugins loaded: %z active, %z failed", report.active, report.failed);
+    if (report.changed) {
+        auto& log = Poco::Logger::get("registry.plugins");
+        log.information("managed plugins loaded: %z active, %z failed", report.active, report.failed);
+        // An instance that cannot load a version says so here, where its operator looks.
+        for (const auto& status : host.registry().list())
+            if (status.managed && !status.error.empty())
+                log.warning("plugin %s did not load on this instance: %s", status.name, domain::logSafe(status.error));
+    }
     return report;
 }
 

@@ -93,6 +93,12 @@ Registry::~Registry() {
 
 const std::string& Registry::dir() const { return _dir->path(); }
 
+std::string Registry::run(const std::vector<std::string>& args) const {
+    const auto ran = test::runProgram(args, _dir->path(), {{"REGISTRY_DB_URL", _url}});
+    if (ran.exitCode != 0) throw std::runtime_error((args.empty() ? "" : args[0]) + " failed: " + ran.err);
+    return ran.out;
+}
+
 ServerProcess::ServerProcess(const Registry& registry, std::vector<std::string> settings)
     : _registry(registry), _settings(std::move(settings)), _port(test::freePort()) {}
 

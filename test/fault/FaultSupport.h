@@ -44,6 +44,8 @@ public:
     const std::string& url() const { return _url; }
     const std::string& dir() const;
     std::string token(const std::string& user) const { return _tokens.at(user); }
+    /// Runs `funeral-registry ARGS` on this database (e.g. {"demo-data"}); its output, or throws when it fails.
+    std::string run(const std::vector<std::string>& args) const;
 
 private:
     std::unique_ptr<class TempDirHolder> _dir;
