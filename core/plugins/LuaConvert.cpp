@@ -351,6 +351,10 @@ Manifest readManifest(lua_State* lua, int index) {
             "manifest: name '%s' must be dotted lowercase words, e.g. \"haidian.water-source-relocation\"",
             manifest.name.c_str());
     manifest.version = requiredString(lua, t, "version", "\"1.0.0\"");
+    // It names the version in URLs, logs and the decision record: a short plain token, like "1.0.0".
+    if (!isVersionToken(manifest.version))
+        luaL_error(lua, "manifest: version must be 1 to 40 letters, digits, '.', '-', '_' or '+' starting with a "
+                        "letter or digit, e.g. \"1.0.0\"");
 
     const int descriptionType = field(lua, t, "description");
     if (descriptionType == LUA_TSTRING)

@@ -97,4 +97,13 @@ bool isDottedName(const std::string& name) {
     return !partEmpty && parts >= 2;
 }
 
+bool isVersionToken(const std::string& version) {
+    if (version.empty() || version.size() > 40) return false;
+    const auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+    if (!alnum(version[0])) return false;
+    for (char c : version)
+        if (!alnum(c) && c != '.' && c != '-' && c != '_' && c != '+') return false;
+    return true;
+}
+
 } // namespace registry::plugins

@@ -73,5 +73,7 @@ struct Finding {
 
 /// Lowercase letters, digits, '_' and '-' in at least two parts joined by dots.
 bool isDottedName(const std::string& name);
+/// A manifest version: 1 to 40 of [A-Za-z0-9._+-], starting with a letter or digit ("1.0.0", "2.1.0-rc1").
+bool isVersionToken(const std::string& version);
 
 } // namespace registry::plugins

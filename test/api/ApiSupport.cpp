@@ -11,12 +11,15 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/String.h>
+#include <Poco/URI.h>
 
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -563,6 +566,64 @@ DbState dbState() {
     s.users = admin.count("/api/v1/users");
     s.referencePrices = admin.count("/api/v1/reference-prices");
     return s;
+}
+
+// ---------------------------------------------------------------------------------------------- web
+
+namespace {
+
+std::string cookieIn(const Response& r, const std::string& cookieName) {
+    for (const auto& [header, value] : r.headers)
+        if (Poco::icompare(header, "Set-Cookie") == 0 && value.rfind(cookieName + "=", 0) == 0)
+            return value.substr(cookieName.size() + 1, value.find(';') - cookieName.size() - 1);
+    return "";
+}
+
+std::string csrfIn(const std::string& html) {
+    static const std::regex field(R"(name="_csrf" value="([^"]+)\")");
+    std::smatch m;
+    return std::regex_search(html, m, field) ? m[1].str() : "";
+}
+
+} // namespace
+
+WebSession::WebSession(const std::string& user) {
+    const auto form = raw("GET", "/login", "");
+    _loginCookie = cookieIn(form, "registry_login");
+    const auto signedIn = raw("POST", "/login",
+                              "_csrf=" + encode(csrfIn(form.body)) + "&next=%2F&username=" + encode(user) +
+                                  "&password=" + encode(kPassword));
+    BOOST_REQUIRE_MESSAGE(signedIn.status == 303 || signedIn.status == 302, user << " web sign-in: " << signedIn.describe());
+    _session = cookieIn(signedIn, "registry_session");
+    BOOST_REQUIRE(!_session.empty());
+    _csrf = csrfIn(get("/").body);
+}
+
+Response WebSession::get(const std::string& path) { return raw("GET", path, ""); }
+
+Response WebSession::post(const std::string& path, const std::string& fields) {
+    return raw("POST", path, "_csrf=" + encode(_csrf) + (fields.empty() ? "" : "&" + fields));
+}
+
+std::string WebSession::encode(const std::string& text) {
+    std::string out;
+    Poco::URI::encode(text, "&=+?#%/", out);
+    return out;
+}
+
+Response WebSession::raw(const std::string& method, const std::string& path, const std::string& body) {
+    Request r;
+    r.method = method;
+    r.path = path;
+    std::string cookies;
+    if (!_session.empty()) cookies = "registry_session=" + _session;
+    if (!_loginCookie.empty()) cookies += std::string(cookies.empty() ? "" : "; ") + "registry_login=" + _loginCookie;
+    if (!cookies.empty()) r.headers.emplace_back("Cookie", cookies);
+    if (method == "POST") {
+        r.body = body;
+        r.contentType = "application/x-www-form-urlencoded";
+    }
+    return send(r);
 }
 
 Response finishedAudit(const Client& client, long long id) {

@@ -188,6 +188,22 @@ std::ostream& operator<<(std::ostream& out, const DbState& s);
 /// The audit (or dry run) `id` once it has finished, as `client` reads it (a failed check after a minute).
 Response finishedAudit(const Client& client, long long id);
 
+/// A browser's session on the web forms: signs in through the form, keeps the cookie, sends the session's
+/// CSRF token with every form post.
+class WebSession {
+public:
+    explicit WebSession(const std::string& user);
+    Response get(const std::string& path);
+    /// A form post; `fields` already URL-encoded ("a=1&b=2"), the CSRF token added.
+    Response post(const std::string& path, const std::string& fields);
+    /// A form field's value, URL-encoded.
+    static std::string encode(const std::string& text);
+
+private:
+    Response raw(const std::string& method, const std::string& path, const std::string& body);
+    std::string _loginCookie, _session, _csrf;
+};
+
 /// "/api/v1/facilities/7" for a record answer.
 std::string pathOf(const std::string& collection, long long id);
 

@@ -7,13 +7,9 @@
 
 #include "api/ApiSupport.h"
 
-#include <Poco/Net/HTTPCookie.h>
-#include <Poco/URI.h>
-
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
-#include <regex>
 
 using namespace registry::apitest;
 
@@ -148,65 +144,41 @@ Response putCurrent(const Who& w, const std::string& path,
     return as(w.user).put(path, with(current.obj(), changes), current.etag());
 }
 
-// --- the web forms ---------------------------------------------------------------------------------------
 
-/// A browser's session: signs in through the form, keeps the cookie, sends the session's CSRF token.
-class WebSession {
-public:
-    explicit WebSession(const std::string& user) {
-        const auto form = raw("GET", "/login", "");
-        _loginCookie = cookie(form, "registry_login");
-        const auto signedIn = raw("POST", "/login",
-                                  "_csrf=" + encode(csrfIn(form.body)) + "&next=%2F&username=" + encode(user) +
-                                      "&password=" + encode(kPassword));
-        BOOST_REQUIRE_MESSAGE(signedIn.status == 303 || signedIn.status == 302, user << " web sign-in: " << signedIn.describe());
-        _session = cookie(signedIn, "registry_session");
-        BOOST_REQUIRE(!_session.empty());
-        const auto home = get("/");
-        _csrf = csrfIn(home.body);
-    }
+// --- managed plugins -------------------------------------------------------------------------------------
 
-    Response get(const std::string& path) { return raw("GET", path, ""); }
-    /// A form post; `fields` already URL-encoded ("a=1&b=2"), the CSRF token added.
-    Response post(const std::string& path, const std::string& fields) {
-        return raw("POST", path, "_csrf=" + encode(_csrf) + (fields.empty() ? "" : "&" + fields));
-    }
+/// The plugin name of a target: Haidian's, Chaoyang's, or the city's.
+std::string pluginOf(Target t) {
+    return t == Target::Own ? "haidian.matrix-rule" : t == Target::Other ? "chaoyang.matrix-rule" : "common.matrix-rule";
+}
 
-    static std::string encode(const std::string& text) {
-        std::string out;
-        Poco::URI::encode(text, "&=+?#%/", out);
-        return out;
-    }
+/// A version that never reports anything (no price has this item), with one passing case.
+Poco::JSON::Object::Ptr pluginSubmission(Target t, const std::string& version) {
+    const std::string source = "return {\n  name = \"" + pluginOf(t) + "\",\n  version = \"" + version +
+                               "\",\n  description = \"权限矩阵测试\",\n  checks = {\n    price = function(p, ctx)\n"
+                               "      if p.item == \"matrix.none\" then\n"
+                               "        ctx.finding{rule = \"price.matrix\", severity = \"info\", message = \"矩阵\"}\n"
+                               "      end\n    end,\n  },\n}\n";
+    const std::string tests = "return {\n  { name = \"什么都不报\", price = { item = \"basic.transport\", amount_fen = 100 },"
+                              " expect = {} },\n}\n";
+    return object({{"source", source}, {"tests", tests}});
+}
 
-private:
-    Response raw(const std::string& method, const std::string& path, const std::string& body) {
-        Request r;
-        r.method = method;
-        r.path = path;
-        std::string cookies;
-        if (!_session.empty()) cookies = "registry_session=" + _session;
-        if (!_loginCookie.empty()) cookies += std::string(cookies.empty() ? "" : "; ") + "registry_login=" + _loginCookie;
-        if (!cookies.empty()) r.headers.emplace_back("Cookie", cookies);
-        if (method == "POST") {
-            r.body = body;
-            r.contentType = "application/x-www-form-urlencoded";
+/// A version of each target's plugin, submitted by the citywide admin, that every read below finds.
+const std::string& baseVersion() {
+    static const std::string version = [] {
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const auto r = as("admin").post("/api/v1/plugins", pluginSubmission(t, "0.0.1"));
+            BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
         }
-        return send(r);
-    }
-    static std::string cookie(const Response& r, const std::string& cookieName) {
-        for (const auto& [header, value] : r.headers)
-            if (Poco::icompare(header, "Set-Cookie") == 0 && value.rfind(cookieName + "=", 0) == 0)
-                return value.substr(cookieName.size() + 1, value.find(';') - cookieName.size() - 1);
-        return "";
-    }
-    static std::string csrfIn(const std::string& html) {
-        static const std::regex field(R"(name="_csrf" value="([^"]+)\")");
-        std::smatch m;
-        return std::regex_search(html, m, field) ? m[1].str() : "";
-    }
+        return std::string("0.0.1");
+    }();
+    return version;
+}
 
-    std::string _loginCookie, _session, _csrf;
-};
+std::string versionPath(Target t, const std::string& version) {
+    return "/api/v1/plugins/" + pluginOf(t) + "/versions/" + version;
+}
 
 } // namespace
 
@@ -404,6 +376,68 @@ BOOST_AUTO_TEST_CASE(web_forms) {
         expectStatus(w, "web POST /plugins/reload", Target::Own, web.post("/plugins/reload", ""),
                      managesPlugins(w) ? 200 : 403);
     }
+}
+
+// Managed plugins: district IT and admins manage their own district's plugins (an admin without a district,
+// also the city's); a district user never reaches another district's, nor the city's. Reads follow the
+// records' rule: another district's plugin is not found for a district user.
+BOOST_AUTO_TEST_CASE(managed_plugin_versions) {
+    const auto base = baseVersion();
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool may = managesPlugins(w) && reaches(w, t);
+            const int read = w.hasDistrict && t == Target::Other ? 404 : 200;
+            const std::string list = "/api/v1/plugins/" + pluginOf(t) + "/versions";
+            expectStatus(w, "GET /plugins/{name}/versions", t, client.get(list), read);
+            expectStatus(w, "GET /plugins/{name}/versions/{version}", t, client.get(versionPath(t, base)), read);
+            const std::string version = unique("1.0.");
+            expectStatus(w, "POST /plugins", t, client.post("/api/v1/plugins", pluginSubmission(t, version)),
+                         writeStatus(may, 201));
+            // What was refused was not stored.
+            BOOST_TEST(as("admin").get(versionPath(t, version)).status == (may ? 200 : 404), w.user << " " << version);
+            const auto tried = may ? version : base;
+            const auto dry = client.postRaw(versionPath(t, tried) + "/dry-run", "");
+            expectStatus(w, "POST /plugins/{name}/versions/{version}/dry-run", t, dry, writeStatus(may, 202));
+            if (dry.status == 202) BOOST_TEST(finishedAudit(client, dry.id()).str("status") == "succeeded");
+            expectStatus(w, "POST /plugins/{name}/versions/{version}/activate", t,
+                         client.postRaw(versionPath(t, tried) + "/activate", ""), writeStatus(may, 200));
+            expectStatus(w, "POST /plugins/{name}/deactivate", t,
+                         client.postRaw("/api/v1/plugins/" + pluginOf(t) + "/deactivate", ""), writeStatus(may, 204));
+        }
+    }
+}
+
+// The same through the plugin workbench's forms.
+BOOST_AUTO_TEST_CASE(managed_plugin_pages) {
+    const auto base = baseVersion();
+    for (const auto& w : everyone()) {
+        WebSession web(w.user);
+        expectStatus(w, "web GET /plugins", Target::Own, web.get("/plugins"), 200);
+        for (const auto t : {Target::Own, Target::Other, Target::City}) {
+            const bool may = managesPlugins(w) && reaches(w, t);
+            const std::string page = "/plugins/" + pluginOf(t);
+            expectStatus(w, "web GET /plugins/{name}", t, web.get(page), w.hasDistrict && t == Target::Other ? 404 : 200);
+            const std::string version = unique("2.0.");
+            const auto body = pluginSubmission(t, version);
+            const auto submitted = web.post("/plugins/versions",
+                                            "source=" + WebSession::encode(body->getValue<std::string>("source")) +
+                                                "&tests=" + WebSession::encode(body->getValue<std::string>("tests")));
+            expectStatus(w, "web POST /plugins/versions", t, submitted, may ? 303 : 403);
+            BOOST_TEST(as("admin").get(versionPath(t, version)).status == (may ? 200 : 404), w.user << " " << version);
+            const auto tried = may ? version : base;
+            const std::string at = page + "/versions/" + tried;
+            expectStatus(w, "web POST /plugins/{name}/versions/{version}/dry-run", t, web.post(at + "/dry-run", ""),
+                         may ? 303 : 403);
+            expectStatus(w, "web POST /plugins/{name}/versions/{version}/activate", t, web.post(at + "/activate", ""),
+                         may ? 303 : 403);
+            expectStatus(w, "web POST /plugins/{name}/deactivate", t, web.post(page + "/deactivate", ""), may ? 303 : 403);
+        }
+    }
+    // Every dry run those forms started is finished before the next suite looks at audits.
+    for (const auto& run : as("admin").all("/api/v1/audits"))
+        if (run->getValue<std::string>("status") == "queued" || run->getValue<std::string>("status") == "running")
+            finishedAudit(as("admin"), run->getValue<long long>("id"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,6 +44,15 @@ bool listsPlugin(const JsonArray& plugins, const std::string& name, const std::s
     return false;
 }
 
+/// A Haidian plugin whose manifest and check body are given, with a passing test, as submitted.
+std::string hostilePlugin(const std::string& name, const std::string& version, const std::string& atLoad) {
+    return atLoad + "\nreturn {\n  name = \"" + name + "\",\n  version = \"" + version +
+           "\",\n  description = \"恶意输入测试\",\n  checks = { price = function(p, ctx) end },\n}\n";
+}
+
+const std::string kNoFindingTests =
+    "return {\n  { name = \"不报\", price = { item = \"basic.transport\", amount_fen = 1 }, expect = {} },\n}\n";
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(PluginVersions)
@@ -133,6 +142,75 @@ BOOST_AUTO_TEST_CASE(a_dry_run_reports_what_a_version_would_change_and_writes_no
 
     r = as("it").postRaw("/api/v1/plugins/haidian.transport-cap/deactivate", "");
     BOOST_TEST(r.status == 204, r.describe());
+}
+
+// A submission is code from someone who may be trying to break in or bring the service down: whatever it
+// does while it loads or while its tests run is refused with a clear error, the server stays up, and
+// nothing is stored.
+BOOST_AUTO_TEST_CASE(hostile_submissions_are_refused_saying_why_and_nothing_is_stored) {
+    const auto before = as("it").get("/api/v1/plugins/haidian.hostile/versions");
+    BOOST_TEST(before.status == 404, before.describe());
+    struct Case {
+        std::string what, source, tests, says;
+    };
+    const std::string big(300 * 1024, 'x');
+    const std::vector<Case> cases{
+        {"a loop at load time", hostilePlugin("haidian.hostile", "1.0.0", "while true do end"), kNoFindingTests, "instruction limit"},
+        {"memory at load time", hostilePlugin("haidian.hostile", "1.0.1", "local t = {} for i = 1, 1e9 do t[i] = i end"),
+         kNoFindingTests, "memory"},
+        {"a string bomb at load time",
+         hostilePlugin("haidian.hostile", "1.0.2", "local s = string.rep(\"x\", 1 << 40)"), kNoFindingTests, "too large"},
+        {"the shell", hostilePlugin("haidian.hostile", "1.0.3", "os.execute(\"touch /tmp/registry-hostile\")"),
+         kNoFindingTests, "execute"},
+        {"a file", hostilePlugin("haidian.hostile", "1.0.4", "io.open(\"/etc/passwd\")"), kNoFindingTests, "io"},
+        {"a loader", hostilePlugin("haidian.hostile", "1.0.5", "require(\"os\")"), kNoFindingTests, "require"},
+        {"a name with a path", hostilePlugin("haidian/../../etc.x", "1.0.0", ""), kNoFindingTests, "name"},
+        {"a version with a path", hostilePlugin("haidian.hostile", "../../1.0.0", ""), kNoFindingTests, "version"},
+        {"markup as version", hostilePlugin("haidian.hostile", "<img src=x onerror=alert(1)>", ""), kNoFindingTests,
+         "version"},
+        {"a test file that loops", hostilePlugin("haidian.hostile", "1.0.6", ""), "while true do end", "tests"},
+        {"a test file that is not a list", hostilePlugin("haidian.hostile", "1.0.7", ""), "return 42", "tests"},
+        {"a case that is not a table", hostilePlugin("haidian.hostile", "1.0.8", ""), "return { 42 }", "tests"},
+        {"source over 256 KB", hostilePlugin("haidian.hostile", "1.0.9", "-- " + big), kNoFindingTests, "256 KB"},
+        {"not Lua", "<script>alert(1)</script>", kNoFindingTests, "source"},
+    };
+    for (const auto& c : cases) {
+        const auto r = as("it").post("/api/v1/plugins", object({{"source", c.source}, {"tests", c.tests}}));
+        BOOST_TEST((r.status == 422 || r.status == 400), c.what << ": " << r.describe().substr(0, 400));
+        BOOST_TEST(r.isProblem(), c.what);
+        BOOST_TEST(r.body.find(c.says) != std::string::npos, c.what << " says why (" << c.says << "): "
+                                                                     << r.body.substr(0, 400));
+    }
+    BOOST_TEST(as("it").get("/api/v1/plugins/haidian.hostile/versions").status == 404, "nothing was stored");
+    BOOST_TEST(as("it").get("/healthz").status == 200);
+
+    // The same through the workbench form: the page says why, escapes what was typed, keeps it.
+    WebSession web("it");
+    const auto page = web.post("/plugins/versions",
+                               "source=" + WebSession::encode(hostilePlugin("haidian.hostile", "<b>1</b>", "")) +
+                                   "&tests=" + WebSession::encode(kNoFindingTests));
+    BOOST_TEST(page.status == 422, page.describe().substr(0, 300));
+    BOOST_TEST(page.body.find("<b>1</b>") == std::string::npos, "what was typed is escaped");
+    BOOST_TEST(page.body.find("&lt;b&gt;1&lt;") != std::string::npos, "and kept in the form: " << page.body);
+    BOOST_TEST(page.body.find("version") != std::string::npos);
+    const auto loops = web.post("/plugins/versions",
+                                "source=" + WebSession::encode(hostilePlugin("haidian.hostile", "1.1.0", "while true do end")) +
+                                    "&tests=" + WebSession::encode(kNoFindingTests));
+    BOOST_TEST(loops.status == 422, loops.describe().substr(0, 300));
+    BOOST_TEST(as("it").get("/api/v1/plugins/haidian.hostile/versions").status == 404, "nothing was stored");
+
+    // Names in the path that are not a plugin's: a clear 4xx, never a 500.
+    for (const std::string& path : std::vector<std::string>{"/plugins/..%2F..%2Fetc", "/plugins/%3Cscript%3E",
+                                                            "/plugins/haidian.none", "/plugins/" + std::string(300, 'a')})
+        BOOST_TEST((web.get(path).status / 100 == 4), path);
+    for (const std::string path : {"/plugins/..%2Fcommon.x/versions/1.0.0/activate", "/plugins/haidian.none/deactivate",
+                                   "/plugins/haidian.none/versions/%00/dry-run", "/plugins/%E0%A4/versions/1/activate"})
+        BOOST_TEST((web.post(path, "").status / 100 == 4), path);
+    for (const std::string path : {"/api/v1/plugins/..%2Fcommon.x/versions/1.0.0/activate",
+                                   "/api/v1/plugins/haidian.none/versions/%3Cb%3E/dry-run"}) {
+        const auto r = as("it").postRaw(path, "");
+        BOOST_TEST((r.status / 100 == 4 && r.isProblem()), path << ": " << r.describe());
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -234,13 +234,17 @@ BOOST_AUTO_TEST_CASE(check_prints_the_manifest_or_the_error) {
                         "  config:      {\"distance_m\":500}\n  sha256:      "),
                good.output);
 
-    dir.write("haidian/bad.lua",
-              "return { name = 'Bad Name', version = '1', checks = { price = function() end } }");
-    const Run bad = check(dir.path("haidian/bad.lua"));
-    BOOST_TEST(bad.status == 1);
-    BOOST_TEST(contains(bad.output, "error: " + dir.path("haidian/bad.lua") +
-                                        ": manifest: name 'Bad Name' must be dotted"),
-               bad.output);
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {"return { name = 'Bad Name', version = '1', checks = { price = function() end } }",
+         ": manifest: name 'Bad Name' must be dotted"},
+        {"return { name = 'haidian.path', version = '1.0/../2', checks = { price = function() end } }",
+         ": manifest: version must be 1 to 40 letters, digits"}};
+    for (const auto& [code, error] : bad) {
+        dir.write("haidian/bad.lua", code);
+        const Run run = check(dir.path("haidian/bad.lua"));
+        BOOST_TEST(run.status == 1);
+        BOOST_TEST(contains(run.output, "error: " + dir.path("haidian/bad.lua") + error), run.output);
+    }
 
     const Run missing = check(dir.path("haidian/none.lua"));
     BOOST_TEST(missing.status == 1);
