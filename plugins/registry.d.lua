@@ -463,6 +463,7 @@ function Ctx.log(message) end
 ---@field config? table<string, any> over the plugin's defaults (text is converted as settings are)
 ---@field expect? ExpectedFinding[] exactly these findings, in any order; {} means none
 ---@field refuse? boolean|string a validate hook must refuse (with a message containing this text)
+---@field audit? boolean 已保存的记录（如夜间审计所见）：只运行 checks a stored record, as the nightly audit sees it: only checks run
 
 -- ---------------------------------------------------------------------------------------------------
 -- The sandbox's os: only these three (docs/PLUGINS.md's .luarc.json turns LuaLS's full os off)

@@ -110,9 +110,18 @@ int RegistryApp::pluginVerb(const std::vector<std::string>& args) {
     // Plugin authors run these on a laptop: no database, no server, only the settings for the limits.
     const auto& host = settings().plugins;
     if (!args.empty() && args[0] == "test") {
-        std::vector<std::string> paths(args.begin() + 1, args.end());
+        std::vector<std::string> paths;
+        auto testing = host;
+        for (auto it = args.begin() + 1; it != args.end(); ++it) {
+            if (*it == "--coverage")
+                testing.coverage = true;
+            else if (it->rfind("--", 0) == 0)
+                throw std::invalid_argument("plugin test: unknown option '" + *it + "' (see plugin --help)");
+            else
+                paths.push_back(*it);
+        }
         if (paths.empty()) paths.push_back(settings().pluginsDir);
-        return plugins::runPluginTests(paths, std::cout, host);
+        return plugins::runPluginTests(paths, std::cout, testing);
     }
     if (!args.empty() && args[0] == "check") {
         if (args.size() != 2) throw std::invalid_argument("plugin check needs one FILE (see plugin --help)");

@@ -42,6 +42,9 @@ struct HostSettings {
     std::size_t maxFindingsPerCall = 100;
     /// ctx.log / print lines per call that reach the log: plugins.max_log_lines_per_call.
     std::size_t maxLogLinesPerCall = 20;
+    /// `plugin test --coverage` and submitted versions: record which lines of a plugin run (Lua's line
+    /// hook, so slow). Never set for the server's own calls.
+    bool coverage = false;
     /// Every `plugin.<name>.<key>` setting, key as written, value as text.
     std::map<std::string, std::string> pluginSettings;
 };

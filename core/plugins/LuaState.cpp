@@ -91,17 +91,34 @@ void LuaState::trip(Trip why) {
     if (_budget.trip == Trip::None) _budget.trip = why;
     // From now on the hook raises before every instruction, so no Lua code runs between the point where a
     // plugin's pcall catches the error and the host's protected call.
-    lua_sethook(_lua, &LuaState::countHook, LUA_MASKCOUNT, 1);
+    lua_sethook(_lua, &LuaState::countHook, hookMask(), 1);
 }
 
 void LuaState::noteOutOfMemory() {
     if (_budget.active) trip(Trip::Memory);
 }
 
-void LuaState::countHook(lua_State* lua, lua_Debug*) {
+void LuaState::recordLines(const std::string& chunkName) {
+    _linesSource = chunkName.empty() ? std::string() : "@" + chunkName;
+    _linesRun.clear();
+}
+
+std::vector<int> LuaState::takeLinesRun() {
+    std::vector<int> lines(_linesRun.begin(), _linesRun.end());
+    _linesRun.clear();
+    return lines;
+}
+
+void LuaState::countHook(lua_State* lua, lua_Debug* ar) {
     LuaState& self = from(lua);
     Budget& budget = self._budget;
     if (!budget.active) return;
+    if (ar->event == LUA_HOOKLINE && budget.trip == Trip::None) {
+        // Coverage: "S" reads the function's source without allocating in the state.
+        if (lua_getinfo(lua, "S", ar) && ar->source && self._linesSource == ar->source)
+            self._linesRun.insert(ar->currentline);
+        return;
+    }
     if (budget.trip == Trip::None) {
         budget.instructions += static_cast<std::uint64_t>(budget.interval);
         const auto now = std::chrono::steady_clock::now();
@@ -119,7 +136,7 @@ void LuaState::countHook(lua_State* lua, lua_Debug*) {
                 interval = std::min(kMaxInterval, interval * 2);
             if (interval != budget.interval) {
                 budget.interval = interval;
-                lua_sethook(lua, &LuaState::countHook, LUA_MASKCOUNT, interval);
+                lua_sethook(lua, &LuaState::countHook, self.hookMask(), interval);
             }
             return;
         }
@@ -210,7 +227,7 @@ CallResult LuaState::runErased(Erased invoke, void* body) {
 
     lua_pushcfunction(_lua, &LuaState::messageHandler);
     lua_pushcfunction(_lua, &LuaState::trampoline);
-    lua_sethook(_lua, &LuaState::countHook, LUA_MASKCOUNT, kFirstInterval);
+    lua_sethook(_lua, &LuaState::countHook, hookMask(), kFirstInterval);
     const int status = lua_pcall(_lua, 0, 0, top + 1);
     lua_sethook(_lua, nullptr, 0, 0);
     CallResult result = finish(status);

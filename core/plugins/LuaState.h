@@ -16,9 +16,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace registry::plugins {
 
@@ -59,6 +61,12 @@ public:
 
     std::size_t memoryUsed() const { return _used; }
 
+    /// Coverage (`plugin test --coverage`): from now on every line that runs in the chunk loaded as
+    /// `chunkName` is recorded, through Lua's line hook, until recordLines("") stops it. Slow: for tests.
+    void recordLines(const std::string& chunkName);
+    /// The lines recorded since the last call, in order; the record starts again empty.
+    std::vector<int> takeLinesRun();
+
     /// The LuaState that owns `lua` (any thread of it).
     static LuaState& from(lua_State* lua);
 
@@ -93,6 +101,9 @@ private:
     std::string _traceback; // written by the message handler of the current call
     std::string _handledMessage;
     bool _handled = false;
+    int hookMask() const { return LUA_MASKCOUNT | (_linesSource.empty() ? 0 : LUA_MASKLINE); }
+    std::string _linesSource; // "@" + the chunk whose lines are recorded; empty: none are
+    std::set<int> _linesRun;
     Erased _invoke = nullptr; // the body of the current run()
     void* _body = nullptr;
 };

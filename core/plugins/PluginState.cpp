@@ -8,6 +8,7 @@
 
 #include <Poco/Logger.h>
 
+#include <set>
 #include <stdexcept>
 
 namespace registry::plugins {
@@ -15,6 +16,46 @@ namespace registry::plugins {
 using Poco::JSON::Object;
 
 namespace {
+
+/// Coverage: the lines holding code of the Lua functions of `source` reachable from the value at `index`
+/// (the function itself, a table's values, a function's upvalues), each function and table visited once.
+/// Functions a hook creates while it runs are not reachable here; their lines count once they run.
+void codeLines(lua_State* lua, int index, const std::string& source, std::set<int>& lines,
+               std::set<const void*>& seen, int depth) {
+    const int type = lua_type(lua, index);
+    if ((type != LUA_TFUNCTION && type != LUA_TTABLE) || depth > 50) return;
+    if (!seen.insert(lua_topointer(lua, index)).second) return;
+    index = lua_absindex(lua, index);
+    luaL_checkstack(lua, 4, "coverage");
+    if (type == LUA_TTABLE) {
+        lua_pushnil(lua);
+        while (lua_next(lua, index)) {
+            codeLines(lua, -1, source, lines, seen, depth + 1);
+            lua_pop(lua, 1);
+        }
+        return;
+    }
+    lua_Debug ar;
+    lua_pushvalue(lua, index);
+    lua_getinfo(lua, ">SL", &ar); // pops the function, pushes its lines (nil for a C function)
+    if (lua_istable(lua, -1) && ar.source && source == ar.source) {
+        lua_pushnil(lua);
+        while (lua_next(lua, -2)) {
+            lines.insert(static_cast<int>(lua_tointeger(lua, -2)));
+            lua_pop(lua, 1);
+        }
+    }
+    lua_pop(lua, 1);
+    for (int i = 1; lua_getupvalue(lua, index, i); ++i) {
+        codeLines(lua, -1, source, lines, seen, depth + 1);
+        lua_pop(lua, 1);
+    }
+}
+
+void codeLines(lua_State* lua, int index, const std::string& source, std::set<int>& lines) {
+    std::set<const void*> seen;
+    codeLines(lua, index, source, lines, seen, 0);
+}
 
 constexpr std::size_t kMaxMessageBytes = 4000;
 // What one finding's details and all the findings of one call may hold, counted before anything is
@@ -91,7 +132,7 @@ private:
 };
 
 PluginState::PluginState(const HostSettings& settings, LogSink log, std::uint64_t generation)
-    : _lua(settings.limits), _maxFindings(settings.maxFindingsPerCall),
+    : _lua(settings.limits), _coverage(settings.coverage), _maxFindings(settings.maxFindingsPerCall),
       _maxLogLines(settings.maxLogLinesPerCall), _log(std::move(log)), _generation(generation) {
     const CallResult installed = _lua.run([](lua_State* lua) { sandbox::install(lua); });
     if (!installed.ok()) throw std::runtime_error("cannot set up the plugin sandbox: " + installed.message);
@@ -112,14 +153,18 @@ LoadResult PluginState::load(const std::string& code, const std::string& file, c
     Frame frame;
     frame.who = &file;
     FrameScope scope(*this, frame);
+    std::set<int> lines;
+    if (_coverage) _lua.recordLines(file);
     result.call = _lua.run([&](lua_State* lua) {
         LuaState::loadText(lua, code, file);
+        if (_coverage) codeLines(lua, -1, "@" + file, lines);
         lua_pushlightuserdata(lua, this);
         lua_pushcclosure(lua, &PluginState::luaPrint, 1);
         sandbox::pushEnvironment(lua, -1);
         lua_remove(lua, -2);
         lua_setupvalue(lua, -2, 1); // a main chunk's only upvalue is _ENV: the plugin sees its environment
         lua_call(lua, 0, 1);
+        if (_coverage) codeLines(lua, -1, "@" + file, lines);
         result.manifest = convert::readManifest(lua, -1);
         Slot slot;
         slot.version = result.manifest.version;
@@ -133,6 +178,11 @@ LoadResult PluginState::load(const std::string& code, const std::string& file, c
         }
         _slots[result.manifest.name] = slot;
     });
+    if (_coverage) {
+        result.linesRun = _lua.takeLinesRun();
+        lines.insert(result.linesRun.begin(), result.linesRun.end());
+        result.lines.assign(lines.begin(), lines.end());
+    }
     return result;
 }
 
@@ -245,6 +295,7 @@ HookResult PluginState::call(const PluginSource& plugin, HookKind kind, const Pr
         }
     });
     if (!result.call.ok()) result.refusal.reset(); // a plugin that failed never blocks a write
+    if (_coverage) result.linesRun = _lua.takeLinesRun();
     return result;
 }
 

@@ -41,12 +41,17 @@ struct HookResult {
     std::vector<Finding> findings;      // from ctx.finding; kept even if the call failed afterwards
     std::optional<std::string> refusal; // a validate hook's message
     std::size_t droppedFindings = 0;    // beyond maxFindingsPerCall
+    std::vector<int> linesRun;          // with HostSettings::coverage: lines of the plugin's file that ran
 };
 
 /// The result of loading a plugin file.
 struct LoadResult {
     CallResult call; // error, timeout or out of memory while the file ran, or a bad manifest
     Manifest manifest;
+    /// With HostSettings::coverage: the lines of the file that hold code (of its top level and of every
+    /// function reachable from its manifest, plus any other line that ran), and those its top level ran.
+    std::vector<int> lines;
+    std::vector<int> linesRun;
     bool ok() const { return call.ok(); }
 };
 
@@ -140,6 +145,7 @@ private:
     void writeLog(const std::string& line);
 
     LuaState _lua;
+    bool _coverage;
     std::size_t _maxFindings;
     std::size_t _maxLogLines;
     LogSink _log;

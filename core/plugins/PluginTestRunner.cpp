@@ -245,6 +245,7 @@ bool matches(const Expected& expected, const Finding& finding) {
 
 struct CaseResult {
     bool passed = false;
+    std::vector<int> lines, linesRun; // coverage
     std::vector<std::string> notes; // why it failed, one line each
     std::vector<std::string> log;
 };
@@ -259,7 +260,8 @@ struct CaseLog {
 CaseResult runCase(const PluginSource& plugin, const Object& testCase, Scratch& scratch, CaseLog& log) {
     static const std::set<std::string> known{
         "name",           "today",          "price",      "facility", "burial_site", "reference_prices",
-        "previous_price", "current_prices", "facilities", "config",   "expect",      "refuse"};
+        "previous_price", "current_prices", "facilities", "config",   "expect",      "refuse",
+        "audit"};
     for (const auto& [key, value] : testCase)
         if (!known.count(key)) throw CaseError("unknown field '" + key + "' in the case");
 
@@ -318,6 +320,10 @@ CaseResult runCase(const PluginSource& plugin, const Object& testCase, Scratch& 
     if (!hasExpect && !hasRefuse) throw CaseError("a case needs expect = {...} (or refuse = true)");
     const std::vector<Expected> expected =
         hasExpect ? expectedFindings(testCase.get("expect")) : std::vector<Expected>{};
+    // audit = true: the record is a stored one, as the nightly audit sees it: only checks run.
+    const bool audit = testCase.has("audit") && testCase.get("audit").isBoolean() && testCase.getValue<bool>("audit");
+    if (testCase.has("audit") && !testCase.get("audit").isBoolean()) throw CaseError("audit must be true or false");
+    if (audit && hasRefuse) throw CaseError("an audit case cannot expect a refusal: validate does not run in audits");
     std::optional<std::string> refuse; // expected refusal: "" for any message
     if (hasRefuse) {
         const Var value = testCase.get("refuse");
@@ -341,6 +347,8 @@ CaseResult runCase(const PluginSource& plugin, const Object& testCase, Scratch& 
 
     log.lines = &result.log;
     const LoadResult loaded = scratch.load(plugin.code, plugin.file, *config, plugin.districts);
+    result.lines = loaded.lines;
+    result.linesRun = loaded.linesRun;
     if (!loaded.ok()) {
         result.notes.push_back("load: " + loaded.call.message);
         return result;
@@ -361,7 +369,9 @@ CaseResult runCase(const PluginSource& plugin, const Object& testCase, Scratch& 
     if (plugin.appliesTo(district)) {
         for (HookKind kind : {HookKind::Validate, HookKind::Checks}) {
             if (refusal) break; // as on the server: a refused write is not checked
+            if (audit && kind == HookKind::Validate) continue;
             HookResult hook = scratch.call(plugin, kind, subjectType, *view, environment);
+            result.linesRun.insert(result.linesRun.end(), hook.linesRun.begin(), hook.linesRun.end());
             if (!hook.call.ok()) {
                 result.notes.push_back(hookName(kind, subjectType) + " " + toString(hook.call.outcome) +
                                        ": " + hook.call.message);
@@ -460,8 +470,10 @@ Array::Ptr loadCases(const std::string& code, const std::string& file, Scratch& 
     return cases.extract<Array::Ptr>();
 }
 
-/// Runs every case of `cases` on `plugin` in `scratch`, one outcome each, in order.
-std::vector<CaseOutcome> runCases(const PluginSource& plugin, const Array& cases, Scratch& scratch, CaseLog& log) {
+/// Runs every case of `cases` on `plugin` in `scratch`, one outcome each, in order; adds the lines they
+/// ran to `coverage`.
+std::vector<CaseOutcome> runCases(const PluginSource& plugin, const Array& cases, Scratch& scratch, CaseLog& log,
+                                  Coverage& coverage) {
     std::vector<CaseOutcome> outcomes;
     for (std::size_t i = 0; i < cases.size(); ++i) {
         CaseOutcome outcome;
@@ -471,6 +483,9 @@ std::vector<CaseOutcome> runCases(const PluginSource& plugin, const Array& cases
             outcome.name = stringOr(*testCase, "name", outcome.name);
             const CaseResult result = runCase(plugin, *testCase, scratch, log);
             log.lines = nullptr;
+            coverage.lines.insert(result.lines.begin(), result.lines.end());
+            coverage.lines.insert(result.linesRun.begin(), result.linesRun.end());
+            coverage.run.insert(result.linesRun.begin(), result.linesRun.end());
             outcome.ok = result.passed;
             for (const auto& note : result.notes) outcome.notes.push_back(note);
             for (const auto& line : result.log) outcome.notes.push_back("log: " + line);
@@ -500,10 +515,16 @@ void runTestFile(const PluginSource& plugin, const std::string& file, Scratch& s
         ++counts.failed;
         return;
     }
-    for (const auto& outcome : runCases(plugin, *cases, scratch, log)) {
+    Coverage coverage;
+    for (const auto& outcome : runCases(plugin, *cases, scratch, log, coverage)) {
         out << (outcome.ok ? "PASS " : "FAIL ") << file << ": " << outcome.name << "\n";
         for (const auto& note : outcome.notes) out << "     " << note << "\n";
         ++(outcome.ok ? counts.passed : counts.failed);
+    }
+    if (scratch.settings().coverage) {
+        const std::string missed = coverage.notRun();
+        out << "COVER " << plugin.file << ": " << coverage.summary() << (missed.empty() ? "" : ", not run: " + missed)
+            << "\n";
     }
 }
 
@@ -555,6 +576,41 @@ std::string CaseOutcome::message() const {
     return text;
 }
 
+int Coverage::percent() const {
+    if (lines.empty()) return 100;
+    return static_cast<int>(run.size() * 100 / lines.size());
+}
+
+std::string Coverage::notRun() const {
+    std::string text;
+    int from = 0, to = -1; // the range being built
+    const auto flush = [&] {
+        if (to < from) return;
+        text += (text.empty() ? "" : ", ") + std::to_string(from) + (to > from ? "-" + std::to_string(to) : "");
+    };
+    for (int line : lines) {
+        if (run.count(line)) continue;
+        if (to >= from && line == to + 1) {
+            to = line;
+            continue;
+        }
+        // A range goes on over lines without code (blank, comments) when nothing between ran.
+        if (to >= from && run.lower_bound(to) == run.lower_bound(line)) {
+            to = line;
+            continue;
+        }
+        flush();
+        from = to = line;
+    }
+    flush();
+    return text;
+}
+
+std::string Coverage::summary() const {
+    return std::to_string(run.size()) + " of " + std::to_string(lines.size()) + " lines (" +
+           std::to_string(percent()) + "%)";
+}
+
 int SourceTestReport::passed() const {
     int n = 0;
     for (const auto& c : cases) n += c.ok ? 1 : 0;
@@ -581,7 +637,7 @@ SourceTestReport testPluginSource(const std::string& code, const std::string& fi
         return report;
     }
     report.plugin = checked.source;
-    if (cases) report.cases = runCases(*checked.source, *cases, scratch, log);
+    if (cases) report.cases = runCases(*checked.source, *cases, scratch, log, report.coverage);
     return report;
 }
 

@@ -24,6 +24,7 @@ void writeSettings(wire::Writer& w, const HostSettings& s) {
     w.i64(s.limits.wallTimePerCall.count());
     w.i64(static_cast<std::int64_t>(s.maxFindingsPerCall));
     w.i64(static_cast<std::int64_t>(s.maxLogLinesPerCall));
+    w.boolean(s.coverage);
 }
 
 void readSettings(wire::Reader& r, HostSettings& s) {
@@ -37,6 +38,24 @@ void readSettings(wire::Reader& r, HostSettings& s) {
     s.limits.wallTimePerCall = std::chrono::milliseconds(positive("time limit"));
     s.maxFindingsPerCall = static_cast<std::size_t>(positive("findings per call"));
     s.maxLogLinesPerCall = static_cast<std::size_t>(positive("log lines per call"));
+    s.coverage = r.boolean();
+}
+
+void writeLines(wire::Writer& w, const std::vector<int>& lines) {
+    w.u32(static_cast<std::uint32_t>(lines.size()));
+    for (int line : lines) w.u32(static_cast<std::uint32_t>(line));
+}
+
+std::vector<int> readLines(wire::Reader& r) {
+    const std::uint32_t n = r.u32();
+    if (n > r.left() / 4) throw wire::WireError("line list longer than its frame");
+    std::vector<int> lines(n);
+    for (auto& line : lines) {
+        const std::uint32_t v = r.u32();
+        if (v > (1u << 24)) throw wire::WireError("line number out of range");
+        line = static_cast<int>(v);
+    }
+    return lines;
 }
 
 void write(wire::Writer& w, const Subject& s) {
@@ -122,6 +141,7 @@ void write(wire::Writer& w, const HookResult& result) {
     for (const auto& finding : result.findings) wire::write(w, finding);
     w.optStr(result.refusal);
     w.i64(static_cast<std::int64_t>(result.droppedFindings));
+    writeLines(w, result.linesRun);
 }
 
 void read(wire::Reader& r, HookResult& result) {
@@ -134,6 +154,7 @@ void read(wire::Reader& r, HookResult& result) {
     const std::int64_t dropped = r.i64();
     if (dropped < 0) throw wire::WireError("negative count");
     result.droppedFindings = static_cast<std::size_t>(dropped);
+    result.linesRun = readLines(r);
 }
 
 void write(wire::Writer& w, const Done& done) {

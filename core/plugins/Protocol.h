@@ -42,6 +42,10 @@ void read(wire::Reader& r, Confinement& c);
 void writeSettings(wire::Writer& w, const HostSettings& settings);
 void readSettings(wire::Reader& r, HostSettings& settings);
 
+/// Line numbers (coverage).
+void writeLines(wire::Writer& w, const std::vector<int>& lines);
+std::vector<int> readLines(wire::Reader& r);
+
 /// A subject with the records it points to, as the worker decodes it.
 struct OwnedSubject {
     Subject subject;

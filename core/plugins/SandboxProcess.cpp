@@ -310,6 +310,8 @@ LoadResult SandboxProcess::loadFile(const std::string& code, const std::string& 
             r.u8();
             wire::read(r, result.call);
             wire::read(r, result.manifest);
+            result.lines = protocol::readLines(r);
+            result.linesRun = protocol::readLines(r);
             _generation = 0; // no longer the registry's set
             return result;
         } catch (const wire::WireError&) {

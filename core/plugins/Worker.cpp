@@ -369,6 +369,8 @@ private:
         w.u8(0);
         wire::write(w, loaded.call);
         wire::write(w, loaded.manifest);
+        protocol::writeLines(w, loaded.lines);
+        protocol::writeLines(w, loaded.linesRun);
         send(FrameType::Loaded, w);
     }
 

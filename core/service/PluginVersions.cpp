@@ -61,6 +61,13 @@ Object::Ptr testsJson(const plugins::SourceTestReport& report) {
         cases->add(item);
     }
     out->set("cases", cases);
+    // Which lines the cases ran, as `plugin test --coverage` prints it.
+    Object::Ptr coverage = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    coverage->set("lines", report.coverage.lines.size());
+    coverage->set("covered", report.coverage.run.size());
+    coverage->set("percent", report.coverage.percent());
+    coverage->set("not_run", report.coverage.notRun());
+    out->set("coverage", coverage);
     return out;
 }
 
@@ -107,7 +114,9 @@ SubmittedVersion PluginVersions::submit(const Principal& who, const PluginSubmis
     v.note = submission.note;
 
     // Then in its folder, as it will run: placed, and its tests run against it, all in the sandbox.
-    const auto report = plugins::testPluginSource(v.source, v.file(), v.testsSource, settings);
+    auto testing = settings;
+    testing.coverage = true;
+    const auto report = plugins::testPluginSource(v.source, v.file(), v.testsSource, testing);
     if (!report.plugin)
         throw invalid("source", "load", "插件无法加载:" + report.loadError, "the plugin does not load: " + report.loadError);
     const auto tests = testsJson(report);

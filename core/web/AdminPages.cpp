@@ -33,6 +33,17 @@ mstch::array caseRows(const Poco::JSON::Object::Ptr& tests) {
     return rows;
 }
 
+/// "12/15 (80%)" and the lines not run ("7, 9-12"), from a version's stored test results; empty when they
+/// carry no coverage (versions submitted before it was measured).
+std::pair<std::string, std::string> coverageText(const Poco::JSON::Object::Ptr& tests) {
+    const auto coverage = tests ? tests->getObject("coverage") : nullptr;
+    if (!coverage) return {};
+    return {std::to_string(coverage->optValue<long long>("covered", 0)) + "/" +
+                std::to_string(coverage->optValue<long long>("lines", 0)) + " (" +
+                std::to_string(coverage->optValue<long long>("percent", 0)) + "%)",
+            coverage->optValue<std::string>("not_run", "")};
+}
+
 void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "", Form form = uploadForm(),
                  Poco::JSON::Object::Ptr tests = nullptr, int status = 200) {
     service::Plugins plugins(ui.services());
@@ -58,6 +69,9 @@ void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "", Form f
     const auto cases = caseRows(tests);
     view["cases"] = cases;
     view["has_cases"] = !cases.empty();
+    const auto [covered, notRun] = coverageText(tests);
+    view["coverage"] = covered;
+    view["not_run"] = notRun;
     form.into(req, view);
     ui.render(req, "plugins", view, status, "plugins_title");
 }
@@ -95,6 +109,7 @@ void versionsPage(WebUi& ui, Request& req) {
             tests = codec::parseStored(v.testsJson).extract<Poco::JSON::Object::Ptr>();
         } catch (const Poco::Exception&) {
         }
+        const auto [covered, notRun] = coverageText(tests);
         rows.push_back(mstch::map{
             {"version", v.version},
             {"status", req.t(std::string("plugin_version_") + domain::toString(v.status))},
@@ -103,6 +118,8 @@ void versionsPage(WebUi& ui, Request& req) {
             {"submitted_at", timeText(req, v.submittedAt)},
             {"activated_at", v.activatedAt ? timeText(req, *v.activatedAt) : std::string("—")},
             {"passed", std::to_string(tests ? tests->optValue<long long>("passed", 0) : 0)},
+            {"coverage", covered.empty() ? std::string("—") : covered},
+            {"not_run", notRun},
             {"sha256", v.sha256.substr(0, 12)},
             {"note", v.note.value_or("")}});
     }

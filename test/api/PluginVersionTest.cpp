@@ -144,6 +144,32 @@ BOOST_AUTO_TEST_CASE(a_dry_run_reports_what_a_version_would_change_and_writes_no
     BOOST_TEST(r.status == 204, r.describe());
 }
 
+// The answer to a submission says which lines of the plugin its tests ran, as `plugin test --coverage`
+// does, and the versions page shows it.
+BOOST_AUTO_TEST_CASE(the_submit_answer_says_which_lines_the_tests_ran) {
+    std::string source = capPlugin("1.0.0");
+    source.replace(source.find("haidian.transport-cap"), 21, "haidian.coverage-demo");
+    const std::string onlyUnder =
+        "return {\n  { name = \"200 元不超限\", price = { item = \"basic.transport\", amount_fen = 20000 }, expect = {} },\n}\n";
+    const auto r = as("it").post("/api/v1/plugins", object({{"source", source}, {"tests", onlyUnder}}));
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    const auto coverage = r.obj()->getObject("tests")->getObject("coverage");
+    BOOST_REQUIRE_MESSAGE(coverage, r.body);
+    // Line 8 reports the finding; no case is above the cap.
+    BOOST_TEST(coverage->getValue<std::string>("not_run") == "8", r.body);
+    BOOST_TEST(coverage->getValue<long long>("covered") == coverage->getValue<long long>("lines") - 1, r.body);
+    BOOST_TEST(coverage->getValue<long long>("percent") < 100);
+    const auto stored = as("it").get("/api/v1/plugins/haidian.coverage-demo/versions/1.0.0");
+    BOOST_TEST(stored.obj()->getObject("tests")->getObject("coverage")->getValue<std::string>("not_run") == "8",
+               stored.body);
+
+    WebSession web("it");
+    const auto page = web.get("/plugins/haidian.coverage-demo");
+    BOOST_TEST(page.status == 200);
+    BOOST_TEST(page.body.find("测试覆盖的代码行") != std::string::npos, page.body);
+    BOOST_TEST(page.body.find("未运行的行: 8") != std::string::npos, page.body);
+}
+
 // A submission is code from someone who may be trying to break in or bring the service down: whatever it
 // does while it loads or while its tests run is refused with a clear error, the server stays up, and
 // nothing is stored.

@@ -92,6 +92,63 @@ BOOST_AUTO_TEST_CASE(passing_cases_give_one_line_each_and_status_zero) {
     BOOST_TEST(run.status == 0);
 }
 
+// --coverage: which lines of the plugin its cases ran, the same in a sandbox process and in a thread.
+BOOST_AUTO_TEST_CASE(coverage_names_the_lines_no_case_ran) {
+    TempPluginDir dir;
+    dir.write("common/cap.lua", kCap);
+    dir.write("common/cap_test.lua", R"(return {
+  { name = "at cap is fine", today = "2024-06-01",
+    reference_prices = { { item = "basic.cremation", cap_fen = 60000 } },
+    price = { amount_fen = 60000 }, expect = {} },
+}
+)");
+    dir.write("common/full.lua", kCap);
+    dir.write("common/full_test.lua", kCapTests);
+    for (const auto isolation : {Isolation::Process, Isolation::Thread}) {
+        auto settings = registry::test::fastSettings();
+        settings.isolation = isolation;
+        settings.coverage = true;
+        std::ostringstream out;
+        BOOST_TEST(runPluginTests({dir.path()}, out, settings) == 0);
+        const std::string output = out.str();
+        const std::string partial = "COVER " + dir.path("common/cap.lua") + ": ";
+        const auto at = output.find(partial);
+        BOOST_REQUIRE_MESSAGE(at != std::string::npos, output);
+        const std::string line = output.substr(at, output.find('\n', at) - at);
+        // Line 10 reports the finding: only a case above the cap runs it.
+        BOOST_TEST((line.size() > partial.size() + 20 && line.compare(line.size() - 15, 15, "%), not run: 10") == 0),
+                   line);
+        BOOST_TEST(line.find("(100%)") == std::string::npos, line);
+        BOOST_TEST(contains(output, "COVER " + dir.path("common/full.lua") + ": "), output);
+        BOOST_TEST(contains(output, "lines (100%)\n"), "every line of full.lua ran: " << output);
+    }
+    // Without --coverage nothing of it is printed.
+    BOOST_TEST(!contains(test({dir.path()}).output, "COVER"));
+}
+
+// audit = true: the record as the nightly audit sees it, stored already: validate does not run, checks do.
+BOOST_AUTO_TEST_CASE(an_audit_case_runs_only_the_checks) {
+    TempPluginDir dir;
+    dir.write("common/cap.lua", kCap);
+    dir.write("common/cap_test.lua", R"(return {
+  { name = "a stored negative amount is not refused", audit = true, price = { amount_fen = -1 }, expect = {} },
+  { name = "a stored price above the cap is reported", audit = true, today = "2024-06-01",
+    reference_prices = { { item = "basic.cremation", cap_fen = 60000 } },
+    price = { amount_fen = 80000 }, expect = { { rule = "price.above_cap" } } },
+  { name = "an audit case cannot expect a refusal", audit = true, price = { amount_fen = -1 }, refuse = true },
+  { name = "audit is true or false", audit = "yes", price = { amount_fen = 1 }, expect = {} },
+}
+)");
+    const Run run = test({dir.path()});
+    const std::string file = dir.path("common/cap_test.lua");
+    BOOST_TEST(contains(run.output, "PASS " + file + ": a stored negative amount is not refused\n"), run.output);
+    BOOST_TEST(contains(run.output, "PASS " + file + ": a stored price above the cap is reported\n"), run.output);
+    BOOST_TEST(contains(run.output, "FAIL " + file + ": an audit case cannot expect a refusal\n     bad case: an audit "
+                                    "case cannot expect a refusal"), run.output);
+    BOOST_TEST(contains(run.output, "bad case: audit must be true or false"), run.output);
+    BOOST_TEST(contains(run.output, "2 passed, 2 failed\n"), run.output);
+}
+
 BOOST_AUTO_TEST_CASE(a_failing_case_says_what_differed) {
     TempPluginDir dir;
     dir.write("common/cap.lua", kCap);
