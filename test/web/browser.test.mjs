@@ -395,6 +395,9 @@ try {
     assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=submitted$/);
     assert.match(await it.locator('.alert.ok').innerText(), /测试全部通过/);
     assert.match(await it.locator('tbody').innerText(), /1\.0\.0\s+草稿/);
+    // The one case runs every line: the coverage column says so.
+    assert.match(await it.locator('thead').innerText(), /测试覆盖的代码行/);
+    assert.match(await it.locator('tbody').innerText(), /(\d+)\/\1 \(100%\)/);
     await checkPage(it, 'plugin-versions');
     await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '试运行 1.0.0' }).click()]);
     assert.match(it.url(), /\/audits\/\d+$/);
