@@ -3,6 +3,7 @@
 #include "service/AuditService.h"
 
 #include "domain/District.h"
+#include "domain/FieldError.h"
 #include "domain/LogText.h"
 #include "service/Permissions.h"
 #include "service/Refusal.h"
@@ -79,10 +80,20 @@ std::optional<std::string> PluginVersions::targetOf(const std::string& name) con
                   "a plugin's name must start with common. or a district's pinyin (haidian., ...)");
 }
 
-SubmittedVersion PluginVersions::submit(const Principal& who, const PluginSubmission& submission) {
+SubmittedVersion PluginVersions::submit(const Principal& who, const PluginSubmission& input) {
     requireOwn(who, Action::ManagePlugins);
     if (!_c.plugins) throw Unavailable("本服务未加载插件", "this server runs without plugins");
+    // A file saved by Windows Notepad starts with a byte order mark, which Lua does not read.
+    PluginSubmission submission = input;
+    for (auto* text : {&submission.source, &submission.tests})
+        if (text->rfind("\xEF\xBB\xBF", 0) == 0) text->erase(0, 3);
     domain::FieldErrors errors;
+    if (submission.source.size() <= kMaxSourceBytes && !domain::utf8Length(submission.source))
+        errors.push_back({"source", "encoding", "插件源码须为 UTF-8 文本(不含控制字符):请用 UTF-8 编码保存后再上传",
+                          "the source must be UTF-8 text without control characters: save it as UTF-8 and upload it again"});
+    if (submission.tests.size() <= kMaxSourceBytes && !domain::utf8Length(submission.tests))
+        errors.push_back({"tests", "encoding", "测试文件须为 UTF-8 文本(不含控制字符):请用 UTF-8 编码保存后再上传",
+                          "the tests must be UTF-8 text without control characters: save them as UTF-8 and upload again"});
     if (submission.source.empty())
         errors.push_back({"source", "required", "请提供插件源码", "source is required"});
     if (submission.tests.empty())

@@ -14,8 +14,8 @@ namespace {
 
 Form uploadForm() {
     return Form({
-        {"source", "plugin_source", FieldKind::TextArea, true, {}, "hint_plugin_source"},
-        {"tests", "plugin_tests", FieldKind::TextArea, true, {}, "hint_plugin_tests"},
+        {"source", "plugin_source", FieldKind::TextArea, false, {}, "hint_plugin_source"},
+        {"tests", "plugin_tests", FieldKind::TextArea, false, {}, "hint_plugin_tests"},
         {"note", "plugin_note", FieldKind::Text, false, {}, ""},
     });
 }
@@ -79,6 +79,9 @@ void pluginsPage(WebUi& ui, Request& req, const std::string& notice = "", Form f
 void submitVersion(WebUi& ui, Request& req) {
     Form form = uploadForm();
     form.fillFrom(req);
+    // A chosen file stands for the text area beside it, and fills it if the page comes back.
+    for (const auto& [field, fileField] : {std::pair{"source", "source_file"}, std::pair{"tests", "tests_file"}})
+        if (const auto* file = req.file(fileField)) form.set(field, file->content);
     service::PluginSubmission submission;
     submission.source = form.value("source");
     submission.tests = form.value("tests");

@@ -19,6 +19,7 @@
 #include <Poco/Net/MessageHeader.h>
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/PartHandler.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -43,9 +44,10 @@ public:
         Poco::Net::NameValueCollection params;
         Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
         _request.uploadFileName = params.get("filename", "");
-        std::ostringstream out;
-        out << stream.rdbuf();
-        _request.upload = out.str();
+        // StreamCopier reads the part to its boundary only; `out << stream.rdbuf()` lost the parts after it.
+        _request.upload.clear();
+        Poco::StreamCopier::copyToString(stream, _request.upload);
+        _request.files[params.get("name", "")] = {_request.uploadFileName, _request.upload};
     }
 
 private:
@@ -92,6 +94,11 @@ const Session& Request::signedInSession() const {
 }
 
 std::string Request::field(const std::string& name) const { return form.get(name, ""); }
+
+const Request::UploadedFile* Request::file(const std::string& name) const {
+    const auto found = files.find(name);
+    return found == files.end() || found->second.fileName.empty() ? nullptr : &found->second;
+}
 
 const audit::TimeZone& Request::timeZone() const {
     static const audit::TimeZone fallback(WebSettings{}.timeZone);

@@ -59,7 +59,13 @@ public:
     const Session& signedInSession() const; // throws 401 page when signed out (never, behind the dispatcher)
 
     Poco::Net::HTMLForm form; // the POSTed fields
-    std::string uploadFileName, upload; // the one uploaded file of a multipart form
+    std::string uploadFileName, upload; // the last uploaded file of a multipart form (the price list)
+    struct UploadedFile {
+        std::string fileName, content;
+    };
+    /// The file chosen for the form field `name`; null when none was (a file input left empty sends no name).
+    const UploadedFile* file(const std::string& name) const;
+    std::map<std::string, UploadedFile> files; // by form field
     std::string field(const std::string& name) const;
     std::vector<std::string> fieldValues(const std::string& name) const;
     std::string path; // without the query

@@ -611,7 +611,24 @@ std::string WebSession::encode(const std::string& text) {
     return out;
 }
 
-Response WebSession::raw(const std::string& method, const std::string& path, const std::string& body) {
+Response WebSession::postMultipart(const std::string& path, const std::map<std::string, std::string>& fields,
+                                   const std::map<std::string, std::pair<std::string, std::string>>& files) {
+    const std::string boundary = "----registry-test-boundary-7f3a";
+    std::string body;
+    auto part = [&](const std::string& disposition, const std::string& content) {
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; " + disposition + "\r\n\r\n" + content + "\r\n";
+    };
+    part("name=\"_csrf\"", _csrf);
+    for (const auto& [name, value] : fields) part("name=\"" + name + "\"", value);
+    for (const auto& [name, file] : files)
+        part("name=\"" + name + "\"; filename=\"" + file.first + "\"\r\nContent-Type: application/octet-stream",
+             file.second);
+    body += "--" + boundary + "--\r\n";
+    return raw("POST", path, body, "multipart/form-data; boundary=" + boundary);
+}
+
+Response WebSession::raw(const std::string& method, const std::string& path, const std::string& body,
+                         const std::string& contentType) {
     Request r;
     r.method = method;
     r.path = path;
@@ -621,7 +638,7 @@ Response WebSession::raw(const std::string& method, const std::string& path, con
     if (!cookies.empty()) r.headers.emplace_back("Cookie", cookies);
     if (method == "POST") {
         r.body = body;
-        r.contentType = "application/x-www-form-urlencoded";
+        r.contentType = contentType;
     }
     return send(r);
 }

@@ -196,11 +196,16 @@ public:
     Response get(const std::string& path);
     /// A form post; `fields` already URL-encoded ("a=1&b=2"), the CSRF token added.
     Response post(const std::string& path, const std::string& fields);
+    /// A multipart form post (what a form with a file input sends): `fields` as name → value, `files` as
+    /// field → (file name, content); the CSRF token added.
+    Response postMultipart(const std::string& path, const std::map<std::string, std::string>& fields,
+                           const std::map<std::string, std::pair<std::string, std::string>>& files);
     /// A form field's value, URL-encoded.
     static std::string encode(const std::string& text);
 
 private:
-    Response raw(const std::string& method, const std::string& path, const std::string& body);
+    Response raw(const std::string& method, const std::string& path, const std::string& body,
+                 const std::string& contentType = "application/x-www-form-urlencoded");
     std::string _loginCookie, _session, _csrf;
 };
 

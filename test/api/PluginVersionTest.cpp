@@ -170,6 +170,31 @@ BOOST_AUTO_TEST_CASE(the_submit_answer_says_which_lines_the_tests_ran) {
     BOOST_TEST(page.body.find("未运行的行: 8") != std::string::npos, page.body);
 }
 
+// The workbench takes the two files as a district author has them, a Windows editor's byte order mark
+// included; a file in another encoding is refused saying so, and nothing is stored.
+BOOST_AUTO_TEST_CASE(the_workbench_takes_the_plugin_and_its_tests_as_files) {
+    std::string source = capPlugin("1.0.0");
+    source.replace(source.find("haidian.transport-cap"), 21, "haidian.file-upload");
+    WebSession web("it");
+    // GBK bytes for 测试 in a comment: not UTF-8.
+    const auto gbk = web.postMultipart("/plugins/versions", {{"source", ""}, {"tests", ""}},
+                                       {{"source_file", {"transport_cap.lua", "-- \xB2\xE2\xCA\xD4\n" + source}},
+                                        {"tests_file", {"transport_cap_test.lua", capTests("1.0.0")}}});
+    BOOST_TEST(gbk.status == 422, gbk.describe().substr(0, 300));
+    BOOST_TEST(gbk.body.find("UTF-8") != std::string::npos, gbk.body);
+    BOOST_TEST(as("it").get("/api/v1/plugins/haidian.file-upload/versions").status == 404, "nothing was stored");
+
+    // A chosen file stands for the text pasted beside it.
+    const auto r = web.postMultipart("/plugins/versions", {{"source", "pasted, not used"}, {"tests", ""}},
+                                     {{"source_file", {"transport_cap.lua", "\xEF\xBB\xBF" + source}},
+                                      {"tests_file", {"transport_cap_test.lua", "\xEF\xBB\xBF" + capTests("1.0.0")}}});
+    BOOST_TEST(r.status == 303, r.describe().substr(0, 300));
+    const auto stored = as("it").get("/api/v1/plugins/haidian.file-upload/versions/1.0.0");
+    BOOST_REQUIRE_MESSAGE(stored.status == 200, stored.describe());
+    BOOST_TEST(stored.str("source") == source, "stored without the byte order mark");
+    BOOST_TEST(stored.obj()->getObject("tests")->getValue<int>("passed") == 2, stored.body);
+}
+
 // A submission is code from someone who may be trying to break in or bring the service down: whatever it
 // does while it loads or while its tests run is refused with a clear error, the server stays up, and
 // nothing is stored.
@@ -199,6 +224,7 @@ BOOST_AUTO_TEST_CASE(hostile_submissions_are_refused_saying_why_and_nothing_is_s
         {"a case that is not a table", hostilePlugin("haidian.hostile", "1.0.8", ""), "return { 42 }", "tests"},
         {"source over 256 KB", hostilePlugin("haidian.hostile", "1.0.9", "-- " + big), kNoFindingTests, "256 KB"},
         {"not Lua", "<script>alert(1)</script>", kNoFindingTests, "source"},
+        {"a control character", hostilePlugin("haidian.hostile", "1.0.10", "-- \x01"), kNoFindingTests, "UTF-8"},
     };
     for (const auto& c : cases) {
         const auto r = as("it").post("/api/v1/plugins", object({{"source", c.source}, {"tests", c.tests}}));

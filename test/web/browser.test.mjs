@@ -382,15 +382,18 @@ try {
   { name = "1980 元不算超限", price = { item = "basic.cremation", amount_fen = 198000 }, expect = {} },
 }`;
     await it.getByLabel('插件源码').fill(source);
-    await it.getByLabel('测试文件').fill(wrong);
+    await it.getByLabel('测试文件', { exact: true }).fill(wrong);
     await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
     assert.match(await it.locator('main').innerText(), /1980 元不算超限\s+未通过/);
     assert.equal(await it.getByLabel('插件源码').inputValue(), source, 'the source typed is kept');
     await checkPage(it, 'plugin-upload-failed');
-    await it.getByLabel('测试文件').fill(`return {
+    // The fixed test file, chosen with the file picker as an author has it on disk: it stands for the
+    // text in the box above.
+    await it.getByLabel('测试文件(_test.lua)').setInputFiles({
+      name: 'page_cap_test.lua', mimeType: 'text/plain', buffer: Buffer.from(`return {
   { name = "1980 元超限", price = { item = "basic.cremation", amount_fen = 198000 },
     expect = { { rule = "price.haidian_page_cap", severity = "violation" } } },
-}`);
+}`) });
     await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
     assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=submitted$/);
     assert.match(await it.locator('.alert.ok').innerText(), /测试全部通过/);
