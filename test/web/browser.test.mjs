@@ -389,11 +389,12 @@ try {
     await checkPage(it, 'plugin-upload-failed');
     // The fixed test file, chosen with the file picker as an author has it on disk: it stands for the
     // text in the box above.
-    await it.getByLabel('测试文件(_test.lua)').setInputFiles({
-      name: 'page_cap_test.lua', mimeType: 'text/plain', buffer: Buffer.from(`return {
+    const fixedTests = `return {
   { name = "1980 元超限", price = { item = "basic.cremation", amount_fen = 198000 },
     expect = { { rule = "price.haidian_page_cap", severity = "violation" } } },
-}`) });
+}`;
+    await it.getByLabel('测试文件(_test.lua)').setInputFiles({
+      name: 'page_cap_test.lua', mimeType: 'text/plain', buffer: Buffer.from(fixedTests) });
     await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
     assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=submitted$/);
     assert.match(await it.locator('.alert.ok').innerText(), /测试全部通过/);
@@ -412,6 +413,17 @@ try {
     assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=activated$/);
     assert.match(await it.locator('.alert.ok').innerText(), /已启用/);
     assert.match(await it.locator('tbody').innerText(), /1\.0\.0\s+运行中/);
+    // A second version, then back to the first: rolling back is activating the older version again.
+    await it.goto(`${base}/plugins`);
+    await it.getByLabel('插件源码').fill(source.replace('"1.0.0"', '"1.1.0"').replace('150000', '120000'));
+    await it.getByLabel('测试文件', { exact: true }).fill(fixedTests);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '运行测试并提交' }).click()]);
+    assert.match(it.url(), /\/plugins\/haidian\.page-cap\?msg=submitted$/);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '启用 1.1.0' }).click()]);
+    assert.match(await it.locator('tbody').innerText(), /1\.1\.0\s+运行中[\s\S]*1\.0\.0\s+已停用/);
+    await Promise.all([it.waitForNavigation(), it.getByRole('button', { name: '启用 1.0.0' }).click()]);
+    assert.match(await it.locator('.alert.ok').innerText(), /已启用/);
+    assert.match(await it.locator('tbody').innerText(), /1\.1\.0\s+已停用[\s\S]*1\.0\.0\s+运行中/);
     await it.goto(`${base}/plugins`);
     assert.match(await it.locator('tbody tr', { hasText: 'haidian.page-cap' }).innerText(), /正常运行/);
     await it.goto(`${base}/plugins/haidian.page-cap`);
