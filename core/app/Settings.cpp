@@ -92,6 +92,8 @@ void readHttp(Reader& r, Settings& s) {
         r.integer("http.max_body_bytes", narrow<long long>(limits.maxBodyBytes), 1024, 1LL << 30));
     limits.maxUploadBytes = narrow<std::size_t>(
         r.integer("http.max_upload_bytes", narrow<long long>(limits.maxUploadBytes), 1024, 1LL << 34));
+    limits.publicPerMinute =
+        narrow<int>(r.integer("public.requests_per_minute", limits.publicPerMinute, 0, 1000000));
     gate.maxBodyBytes = limits.maxBodyBytes;
     gate.maxUploadBytes = limits.maxUploadBytes;
     gate.bodyMinRate = narrow<std::size_t>(

@@ -17,6 +17,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addPluginRoutes(*router, context);
     addAuditRoutes(*router, context);
     addOpenApiRoutes(*router, context);
+    addPublicRoutes(*router, context);
     return router;
 }
 

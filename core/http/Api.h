@@ -6,12 +6,14 @@
 #include "service/Authenticator.h"
 #include "domain/BurialSite.h"
 #include "domain/Price.h"
+#include "http/RateLimiter.h"
 #include "http/Router.h"
 #include "service/Context.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
 
 #include <Poco/JSON/Object.h>
+#include <Poco/Net/HTTPServerRequest.h>
 
 #include <functional>
 #include <memory>
@@ -34,6 +36,10 @@ struct ApiContext {
     /// ?format=html. The page's template and labels are the web UI's, so the app wires this to
     /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).
     std::function<std::string(const Poco::JSON::Object& report, const std::string& lang)> reportHtml = nullptr;
+
+    /// Requests per client address to the public pages and API (built by addPublicRoutes from
+    /// limits.publicPerMinute; the web's public pages share it).
+    std::shared_ptr<RateLimiter> publicLimiter;
 
     /// What the use cases of core/service need, from the above.
     service::Context services() const {
@@ -63,5 +69,10 @@ void addTransferRoutes(Router& router, ApiContext& context);
 void addPluginRoutes(Router& router, ApiContext& context);
 void addAuditRoutes(Router& router, ApiContext& context);
 void addOpenApiRoutes(Router& router, ApiContext& context); // GET /api/v1/openapi.json (OpenApiRoutes.cpp)
+void addPublicRoutes(Router& router, ApiContext& context);  // /api/v1/public/*, no sign-in
+
+/// The public limiter's verdict for this request's client address: throws a 429 problem with Retry-After
+/// when it is spent.
+void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request);
 
 } // namespace registry::http

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/NumberParser.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
@@ -173,6 +174,28 @@ void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
     _response.set("Cache-Control", "no-store");
     _response.setContentLength(static_cast<std::streamsize>(text.size()));
     _response.send() << text;
+}
+
+void Exchange::sendCacheable(const std::string& contentType, const std::string& body, int maxAgeSeconds,
+                             bool varyOnCookie) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(body);
+    const std::string etag = "\"" + Poco::DigestEngine::digestToHex(engine.digest()).substr(0, 32) + "\"";
+    _response.set("ETag", etag);
+    _response.set("Cache-Control", "public, max-age=" + std::to_string(maxAgeSeconds));
+    if (varyOnCookie) _response.set("Vary", "Cookie");
+    // If-None-Match may list several tags, or be *.
+    const std::string wanted = _request.get("If-None-Match", "");
+    if (!wanted.empty() && (wanted == "*" || wanted.find(etag) != std::string::npos)) {
+        _response.setStatusAndReason(HTTPResponse::HTTP_NOT_MODIFIED);
+        _response.setContentLength(0);
+        _response.send();
+        return;
+    }
+    _response.setStatusAndReason(HTTPResponse::HTTP_OK);
+    _response.setContentType(contentType);
+    _response.setContentLength(static_cast<std::streamsize>(body.size()));
+    _response.send() << body;
 }
 
 void Exchange::sendRecord(int status, const Poco::JSON::Object::Ptr& record, long long version) {

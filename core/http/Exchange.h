@@ -21,6 +21,7 @@ namespace registry::http {
 struct HttpLimits {
     std::size_t maxBodyBytes = 1024 * 1024;       // JSON bodies
     std::size_t maxUploadBytes = 32 * 1024 * 1024; // CSV uploads
+    int publicPerMinute = 120; // public.requests_per_minute: per client address on /public and /api/v1/public; 0: none
 };
 
 class Exchange {
@@ -63,6 +64,11 @@ public:
     /// {"items": [...], "next_cursor": ...}
     void sendPage(const Poco::JSON::Array::Ptr& items, const std::optional<long long>& nextAfterId);
     void sendNoContent();
+    /// A public answer that may be kept by browsers and proxies: an ETag of the body and
+    /// "Cache-Control: public, max-age=N"; 304 without the body when If-None-Match names that ETag.
+    /// `varyOnCookie`: the body depends on the language cookie (the public pages).
+    void sendCacheable(const std::string& contentType, const std::string& body, int maxAgeSeconds,
+                       bool varyOnCookie = false);
     /// A body that is not JSON (CSV, HTML), sent whole.
     void sendText(int status, const std::string& contentType, const std::string& body);
 

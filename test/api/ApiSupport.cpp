@@ -151,9 +151,21 @@ void parseJsonBody(Response& a);
 } // namespace
 
 Response send(const Request& r) {
-    Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(Server::instance().port()));
+    const auto port = static_cast<Poco::UInt16>(Server::instance().port());
+    std::unique_ptr<Poco::Net::HTTPClientSession> owned;
+    if (r.sourceAddress.empty()) {
+        owned = std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", port);
+    } else {
+        // Poco 1.11's session cannot pick its source address: connect the socket first, then hand it over.
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress::IPv4);
+        socket.impl()->bind(Poco::Net::SocketAddress(r.sourceAddress, 0));
+        socket.connect(Poco::Net::SocketAddress("127.0.0.1", port));
+        owned = std::make_unique<Poco::Net::HTTPClientSession>(socket);
+    }
+    auto& session = *owned;
     session.setTimeout(Poco::Timespan(30, 0));
     Poco::Net::HTTPRequest request(r.method, r.path, Poco::Net::HTTPMessage::HTTP_1_1);
+    request.setHost("127.0.0.1", port);
     for (const auto& [name, value] : r.headers) request.add(name, value);
     if (r.body) {
         if (!r.contentType.empty()) request.setContentType(r.contentType);

@@ -96,6 +96,9 @@ struct Request {
     bool chunked = false;
     /// Sends a Content-Length of this many bytes but only `body` (for answers that come before the body).
     std::optional<long long> claimedLength;
+    /// Connects from this loopback address ("127.0.0.3") instead of 127.0.0.1: another client, to the
+    /// server's per-address limits.
+    std::string sourceAddress;
 };
 Response send(const Request& request);
 /// The same over a plain socket that keeps reading after a failed send (a server that answers 413 before

@@ -1,0 +1,147 @@
+// /api/v1/public: price disclosure for anyone, without signing in (service::PublicDisclosure). Each answer
+// is built here field by field from the public types, never from a record's JSON, cacheable, and limited
+// per client address.
+
+#include "domain/Dates.h"
+#include "domain/PriceItem.h"
+#include "http/Api.h"
+#include "http/HttpError.h"
+#include "http/Responses.h"
+#include "service/PublicDisclosure.h"
+
+#include <Poco/JSON/Stringifier.h>
+
+#include <sstream>
+
+namespace registry::http {
+
+namespace {
+
+using Poco::Dynamic::Var;
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+/// How long a browser or a proxy may keep a public answer: prices change by the day, not by the second.
+constexpr int kMaxAgeSeconds = 300;
+
+Var optional(const std::optional<double>& v) { return v ? Var(*v) : Var(); }
+Var optional(const std::optional<long long>& v) { return v ? Var(*v) : Var(); }
+Var optional(const std::optional<std::string>& v) { return v ? Var(*v) : Var(); }
+
+Object::Ptr facilityJson(const service::PublicFacility& f) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", f.id);
+    o->set("name", f.name);
+    o->set("kind", domain::toString(f.kind));
+    o->set("district", f.district);
+    o->set("address", f.address);
+    o->set("operator", f.operatorName);
+    o->set("lat", optional(f.lat));
+    o->set("lon", optional(f.lon));
+    return o;
+}
+
+Object::Ptr priceJson(const service::PublicPrice& p, bool history) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("item", p.item);
+    const auto* item = domain::findPriceItem(p.item);
+    o->set("name_zh", item ? item->nameZh : p.item);
+    o->set("name_en", item ? item->nameEn : p.item);
+    o->set("amount_fen", p.amountFen);
+    o->set("unit", p.unit);
+    o->set("effective_from", p.effectiveFrom);
+    if (history)
+        o->set("effective_to", optional(p.effectiveTo));
+    else
+        o->set("cap_fen", optional(p.capFen));
+    return o;
+}
+
+void sendPublic(Exchange& ex, const Var& body) {
+    std::ostringstream out;
+    Poco::JSON::Stringifier::stringify(body, out);
+    ex.sendCacheable("application/json; charset=utf-8", out.str(), kMaxAgeSeconds);
+}
+
+} // namespace
+
+void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request) {
+    if (!context.publicLimiter) return;
+    const auto wait = context.publicLimiter->take(request.clientAddress().host().toString());
+    if (!wait) return;
+    HttpError e({Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁", "Too many requests",
+                 "来自您的地址的请求过多,请 " + std::to_string(*wait) + " 秒后再试",
+                 "too many requests from your address; try again in " + std::to_string(*wait) + " s",
+                 {}});
+    e.headers["Retry-After"] = std::to_string(*wait);
+    throw e;
+}
+
+void addPublicRoutes(Router& router, ApiContext& context) {
+    if (!context.publicLimiter) context.publicLimiter = std::make_shared<RateLimiter>(context.limits.publicPerMinute);
+
+    router.add(
+        "GET", "/api/v1/public/facilities",
+        [&context](Exchange& ex) {
+            limitPublic(context, ex.request());
+            service::PublicFacilityFilter filter;
+            filter.district = districtParam(ex);
+            filter.kind = ex.queryEnum<domain::FacilityKind>("kind");
+            filter.q = ex.query("q").value_or("");
+            const auto page = service::PublicDisclosure(context.services()).facilities(filter, ex.page());
+            Array::Ptr items = new Array;
+            for (const auto& f : page.items) items->add(facilityJson(f));
+            Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            body->set("items", items);
+            body->set("next_cursor", page.nextAfterId ? Var(Exchange::encodeCursor(*page.nextAfterId)) : Var());
+            sendPublic(ex, body);
+        },
+        false);
+
+    router.add(
+        "GET", "/api/v1/public/facilities/{id}",
+        [&context](Exchange& ex) {
+            limitPublic(context, ex.request());
+            const auto found = service::PublicDisclosure(context.services()).facility(ex.id(), domain::todayUtc());
+            Object::Ptr body = facilityJson(found.facility);
+            Array::Ptr prices = new Array, history = new Array;
+            for (const auto& p : found.prices) prices->add(priceJson(p, false));
+            for (const auto& p : found.history) history->add(priceJson(p, true));
+            body->set("prices", prices);
+            body->set("history", history);
+            sendPublic(ex, body);
+        },
+        false);
+
+    router.add(
+        "GET", "/api/v1/public/prices",
+        [&context](Exchange& ex) {
+            limitPublic(context, ex.request());
+            const auto item = ex.query("item");
+            if (!item)
+                throw HttpError::badRequest("请用 item 指定要比较的价格项目(如 item=basic.cremation)",
+                                            "name the price item to compare with item= (e.g. item=basic.cremation)");
+            const auto rows = service::PublicDisclosure(context.services())
+                                  .compare(*item, districtParam(ex), domain::todayUtc());
+            Array::Ptr items = new Array;
+            for (const auto& r : rows) {
+                Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+                o->set("facility_id", r.facilityId);
+                o->set("facility_name", r.facilityName);
+                o->set("facility_kind", domain::toString(r.facilityKind));
+                o->set("district", r.district);
+                o->set("amount_fen", r.price.amountFen);
+                o->set("unit", r.price.unit);
+                o->set("effective_from", r.price.effectiveFrom);
+                o->set("cap_fen", optional(r.price.capFen));
+                items->add(o);
+            }
+            Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            body->set("item", *item);
+            body->set("items", items);
+            sendPublic(ex, body);
+        },
+        false);
+}
+
+} // namespace registry::http

@@ -1,0 +1,65 @@
+#include "store/PublicPrices.h"
+
+#include "store/SqlQuery.h"
+
+namespace registry::store {
+
+namespace {
+
+const char* const kColumns =
+    "SELECT f.id, f.name, f.kind, f.district, p.item, p.amount_fen, p.unit, p.effective_from, p.effective_to "
+    "FROM price_records p JOIN facilities f ON f.id = p.facility_id";
+
+std::vector<PublicPriceRow> fetch(soci::session& sql, SqlQuery& q) {
+    PublicPriceRow row;
+    std::string kind, effectiveTo;
+    soci::indicator toInd{};
+    soci::statement st(sql);
+    st.exchange(soci::into(row.facilityId));
+    st.exchange(soci::into(row.facilityName));
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(row.district));
+    st.exchange(soci::into(row.item));
+    st.exchange(soci::into(row.amountFen));
+    st.exchange(soci::into(row.unit));
+    st.exchange(soci::into(row.effectiveFrom));
+    st.exchange(soci::into(effectiveTo, toInd));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<PublicPriceRow> out;
+    while (st.fetch()) {
+        PublicPriceRow r = row;
+        r.facilityKind = domain::parseEnum<domain::FacilityKind>(kind).value_or(domain::FacilityKind::FuneralHome);
+        if (toInd == soci::i_ok) r.effectiveTo = effectiveTo;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<PublicPriceRow> PublicPrices::current(const std::string& item, const std::optional<std::string>& district,
+                                                  std::size_t limit) {
+    Database::Session session(_db);
+    SqlQuery q(kColumns);
+    q.where("p.item = " + q.bind(item));
+    q.where("p.superseded_by IS NULL");
+    q.where("p.displayed = 1");
+    q.where("f.status = 'operating'");
+    if (district) q.where("f.district = " + q.bind(*district));
+    q.append(" ORDER BY p.amount_fen, f.name, f.id LIMIT " + std::to_string(limit));
+    return fetch(session.sql(), q);
+}
+
+std::vector<PublicPriceRow> PublicPrices::history(long long facilityId, const std::string& since) {
+    Database::Session session(_db);
+    SqlQuery q(kColumns);
+    q.where("f.id = " + q.bind(facilityId));
+    q.where("f.status = 'operating'");
+    q.where("p.displayed = 1");
+    q.where("(p.effective_to IS NULL OR p.effective_to >= " + q.bind(since) + ")");
+    q.append(" ORDER BY p.item, p.effective_from, p.id");
+    return fetch(session.sql(), q);
+}
+
+} // namespace registry::store

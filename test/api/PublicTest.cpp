@@ -1,0 +1,219 @@
+// Public price disclosure over HTTP, signed out as a family looking for prices is: operating facilities,
+// their displayed current prices beside the cap and how those changed, one item compared cheapest first.
+// And the other half of the contract: nothing that is not public leaves these routes. Every key of every
+// answer is checked against the list of public fields, and the private values planted in the records
+// (notes, an undisplayed price, a closed facility, an inspection) are looked for in every body.
+
+#include "ApiSupport.h"
+
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <set>
+
+using namespace registry::apitest;
+
+namespace {
+
+/// Every key a public answer may hold, at any depth (API.md, Public price disclosure).
+const std::set<std::string>& publicKeys() {
+    static const std::set<std::string> keys{
+        "items",      "next_cursor",    "item",         "id",        "name",          "kind",
+        "district",   "address",        "operator",     "lat",       "lon",           "prices",
+        "history",    "name_zh",        "name_en",      "amount_fen", "unit",         "effective_from",
+        "effective_to", "cap_fen",      "facility_id",  "facility_name", "facility_kind"};
+    return keys;
+}
+
+/// The keys of `value` (recursively) that are not public.
+void privateKeys(const Poco::Dynamic::Var& value, const std::string& at, std::vector<std::string>& out) {
+    if (value.type() == typeid(JsonObject)) {
+        for (const auto& [key, member] : *value.extract<JsonObject>()) {
+            if (!publicKeys().count(key)) out.push_back(at + "." + key);
+            privateKeys(member, at + "." + key, out);
+        }
+    } else if (value.type() == typeid(JsonArray)) {
+        const auto list = value.extract<JsonArray>();
+        for (std::size_t i = 0; i < list->size(); ++i) privateKeys(list->get(static_cast<unsigned>(i)), at + "[]", out);
+    }
+}
+
+struct Planted {
+    long long open = 0, closed = 0, hiddenPrice = 0;
+};
+
+const Planted& planted() {
+    static const Planted p = [] {
+        Planted out;
+        auto facility = with(facilityBody(kOwn, "公示测试殡仪馆"), {{"notes", "LEAK-facility-note"},
+                                                                    {"approval_no", "LEAK-approval"}});
+        auto r = as("admin").post("/api/v1/facilities", facility);
+        BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+        out.open = r.id();
+        auto closed = with(facilityBody(kOwn, "LEAK-已关闭殡仪馆"), {{"status", "closed"}});
+        r = as("admin").post("/api/v1/facilities", closed);
+        BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+        out.closed = r.id();
+        const auto price = [](long long facility, const std::string& item, long long fen, const std::string& from,
+                              bool displayed, const std::string& note) {
+            const auto answer = as("admin").post(
+                "/api/v1/prices", with(priceBody(facility, item, fen, from), {{"displayed", displayed}, {"note", note}}));
+            BOOST_REQUIRE_MESSAGE(answer.status == 201, answer.describe());
+            return answer.id();
+        };
+        price(out.open, "basic.cremation", 51234, "2026-01-01", true, "LEAK-price-note");
+        out.hiddenPrice = price(out.open, "basic.transport", 98765, "2026-01-01", false, "LEAK-hidden-note");
+        price(out.open, "goods.urn", 40000, "2026-01-01", true, "");
+        price(out.open, "goods.urn", 42000, "2026-06-01", true, "LEAK-change-note");
+        price(out.closed, "basic.cremation", 30000, "2026-01-01", true, "");
+        auto inspection = with(inspectionBody("facility", out.open), {{"notes", "LEAK-inspection-note"}});
+        BOOST_REQUIRE_EQUAL(as("admin").post("/api/v1/inspections", inspection).status, 201);
+        return out;
+    }();
+    return p;
+}
+
+/// A signed-out GET.
+Response anonymous(const std::string& path) { return Client().get(path); }
+
+void expectPublic(const std::string& path, const Response& r) {
+    std::vector<std::string> leaked;
+    privateKeys(r.json, "", leaked);
+    BOOST_TEST(leaked.empty(), path << " carries fields that are not public: " << [&] {
+        std::string s;
+        for (const auto& k : leaked) s += k + " ";
+        return s;
+    }());
+    for (const std::string secret : {"LEAK-", "98765", "recorded_by", "finding", "inspection"})
+        BOOST_TEST(r.body.find(secret) == std::string::npos, path << " shows " << secret << ": " << r.body.substr(0, 300));
+}
+
+std::vector<JsonObject> objectsOf(const JsonArray& list) {
+    std::vector<JsonObject> out;
+    for (std::size_t i = 0; list && i < list->size(); ++i) out.push_back(list->getObject(static_cast<unsigned>(i)));
+    return out;
+}
+
+JsonObject priceOf(const JsonArray& list, const std::string& item) {
+    for (std::size_t i = 0; list && i < list->size(); ++i)
+        if (list->getObject(static_cast<unsigned>(i))->getValue<std::string>("item") == item)
+            return list->getObject(static_cast<unsigned>(i));
+    return {};
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(PublicDisclosure)
+
+BOOST_AUTO_TEST_CASE(every_public_answer_holds_public_fields_only) {
+    const auto& p = planted();
+    const std::string detail = "/api/v1/public/facilities/" + std::to_string(p.open);
+    for (const std::string& path : std::vector<std::string>{
+             "/api/v1/public/facilities", "/api/v1/public/facilities?district=110108",
+          "/api/v1/public/facilities?q=" + WebSession::encode("公示测试"), "/api/v1/public/facilities?kind=funeral_home",
+          detail, "/api/v1/public/prices?item=basic.cremation", "/api/v1/public/prices?item=basic.transport",
+          "/api/v1/public/prices?item=goods.urn&district=110108"}) {
+        const auto r = anonymous(path);
+        BOOST_TEST(r.status == 200, path << ": " << r.describe());
+        expectPublic(path, r);
+    }
+    // Closed facilities are not public; nor, of course, are records that do not exist.
+    BOOST_TEST(anonymous("/api/v1/public/facilities/" + std::to_string(p.closed)).status == 404);
+    BOOST_TEST(anonymous("/api/v1/public/facilities/99999999").status == 404);
+    const auto all = anonymous("/api/v1/public/facilities?q=" + WebSession::encode("殡仪馆") + "&limit=500");
+    for (const auto& f : objectsOf(all.obj()->getArray("items")))
+        BOOST_TEST(f->getValue<long long>("id") != p.closed);
+}
+
+BOOST_AUTO_TEST_CASE(a_facility_shows_its_displayed_prices_beside_the_cap_and_their_changes) {
+    const auto& p = planted();
+    const auto r = anonymous("/api/v1/public/facilities/" + std::to_string(p.open));
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
+    const auto body = r.obj();
+    BOOST_TEST(body->getValue<std::string>("name") == "公示测试殡仪馆");
+    BOOST_TEST(body->getValue<std::string>("operator") == "测试运营单位");
+    const auto prices = body->getArray("prices");
+    const auto cremation = priceOf(prices, "basic.cremation");
+    BOOST_REQUIRE(cremation);
+    BOOST_TEST(cremation->getValue<long long>("amount_fen") == 51234);
+    BOOST_TEST(cremation->getValue<std::string>("name_zh") == "遗体火化");
+    BOOST_TEST(cremation->has("cap_fen"));
+    BOOST_TEST(!priceOf(prices, "basic.transport"), "an undisplayed price is not public");
+    BOOST_TEST(priceOf(prices, "goods.urn")->getValue<long long>("amount_fen") == 42000);
+    // The urn's change this year: both prices, the first ending the day before the second began.
+    std::vector<JsonObject> urn;
+    for (const auto& h : objectsOf(body->getArray("history")))
+        if (h->getValue<std::string>("item") == "goods.urn") urn.push_back(h);
+    BOOST_REQUIRE_EQUAL(urn.size(), 2u);
+    BOOST_TEST(urn[0]->getValue<long long>("amount_fen") == 40000);
+    BOOST_TEST(urn[0]->getValue<std::string>("effective_to") == "2026-05-31");
+    BOOST_TEST(urn[1]->isNull("effective_to"));
+}
+
+BOOST_AUTO_TEST_CASE(one_item_compared_cheapest_first_across_operating_facilities) {
+    const auto& p = planted();
+    const auto r = anonymous("/api/v1/public/prices?item=basic.cremation&district=110108");
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
+    long long previous = -1;
+    bool listed = false;
+    for (const auto& row : objectsOf(r.obj()->getArray("items"))) {
+        BOOST_TEST(row->getValue<std::string>("district") == kOwn);
+        BOOST_TEST(row->getValue<long long>("amount_fen") >= previous, "cheapest first");
+        previous = row->getValue<long long>("amount_fen");
+        BOOST_TEST(row->getValue<long long>("facility_id") != p.closed, "a closed facility is not compared");
+        listed = listed || row->getValue<long long>("facility_id") == p.open;
+    }
+    BOOST_TEST(listed);
+    // Nobody's undisplayed price is compared.
+    for (const auto& row : objectsOf(anonymous("/api/v1/public/prices?item=basic.transport").obj()->getArray("items")))
+        BOOST_TEST(row->getValue<long long>("facility_id") != p.open);
+}
+
+BOOST_AUTO_TEST_CASE(public_answers_are_cacheable_and_mistakes_are_clear) {
+    const auto& p = planted();
+    const std::string path = "/api/v1/public/facilities/" + std::to_string(p.open);
+    const auto first = anonymous(path);
+    BOOST_TEST(first.header("Cache-Control") == "public, max-age=300");
+    BOOST_REQUIRE(!first.etag().empty());
+    Request again;
+    again.path = path;
+    again.headers.emplace_back("If-None-Match", first.etag());
+    const auto unchanged = send(again);
+    BOOST_TEST(unchanged.status == 304);
+    BOOST_TEST(unchanged.body.empty());
+    // A new price changes the page, and its tag.
+    BOOST_REQUIRE_EQUAL(as("admin").post("/api/v1/prices", priceBody(p.open, "basic.ash_storage", 9000, "2026-02-01")).status, 201);
+    const auto changed = send(again);
+    BOOST_TEST(changed.status == 200);
+    BOOST_TEST(changed.etag() != first.etag());
+
+    const auto noItem = anonymous("/api/v1/public/prices");
+    BOOST_TEST(noItem.status == 400);
+    BOOST_TEST(noItem.body.find("item") != std::string::npos);
+    BOOST_TEST(anonymous("/api/v1/public/prices?item=basic.nothing").status == 422);
+    BOOST_TEST(anonymous("/api/v1/public/facilities?district=999999").status == 400);
+    BOOST_TEST(anonymous("/api/v1/public/facilities?kind=castle").status == 400);
+    BOOST_TEST(anonymous("/api/v1/public/facilities/abc").status == 404);
+}
+
+// public.requests_per_minute (120 by default) per client address: a client that spends them gets 429 with
+// Retry-After, and another address is not held back by it.
+BOOST_AUTO_TEST_CASE(a_client_that_asks_too_often_is_told_when_to_come_back) {
+    Request flood;
+    flood.path = "/api/v1/public/facilities?limit=1";
+    flood.sourceAddress = "127.0.0.3";
+    Response last;
+    int ok = 0;
+    for (int i = 0; i < 200 && last.status != 429; ++i) {
+        last = send(flood);
+        ok += last.status == 200;
+    }
+    BOOST_TEST(last.status == 429, last.describe());
+    BOOST_TEST(ok >= 100, "about a minute's worth was allowed first: " << ok);
+    BOOST_TEST(last.isProblem());
+    BOOST_TEST(std::stoi(last.header("Retry-After")) >= 1);
+    BOOST_TEST(anonymous("/api/v1/public/facilities?limit=1").status == 200, "another address is served");
+    BOOST_TEST(as("insp").get("/api/v1/facilities?limit=1").status == 200, "the signed-in API is not limited");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
