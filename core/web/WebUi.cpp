@@ -168,6 +168,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     addFindingPages(*this);
     addTransferPages(*this);
     addAdminPages(*this);
+    addPublicPages(*this);
     addAuditPages(*this);
 }
 
@@ -208,7 +209,7 @@ void WebUi::redirect(Request& req, const std::string& location) {
     response.send();
 }
 
-void WebUi::render(Request& req, const std::string& name, mstch::map view, int status, const std::string& titleKey) {
+std::string WebUi::page(Request& req, const std::string& name, mstch::map view, const std::string& titleKey) {
     view["t"] = labels(req.lang);
     view["lang"] = req.lang;
     view["html_lang"] = std::string(req.en() ? "en" : "zh-CN");
@@ -217,6 +218,16 @@ void WebUi::render(Request& req, const std::string& name, mstch::map view, int s
     view["other_lang"] = std::string(req.en() ? "zh" : "en");
     view["other_lang_label"] = std::string(req.en() ? "中文" : "English");
     view["path"] = req.path;
+    // The same page, its query kept (a comparison, a filtered list), in the other language.
+    {
+        Poco::URI uri(req.request().getURI());
+        Poco::URI::QueryParameters kept;
+        for (const auto& [key, value] : uri.getQueryParameters())
+            if (key != "lang") kept.emplace_back(key, value);
+        kept.emplace_back("lang", req.en() ? "zh" : "en");
+        uri.setQueryParameters(kept);
+        view["lang_link"] = uri.getPathAndQuery();
+    }
     if (req.session) {
         const auto principal = req.session->principal();
         const auto& user = req.session->user;
@@ -235,18 +246,38 @@ void WebUi::render(Request& req, const std::string& name, mstch::map view, int s
     }
     const auto& all = templates();
     view["content"] = mstch::render(all.at(name), view, all);
-    const std::string html = mstch::render(all.at("layout"), view, all);
-    auto& response = req.response();
-    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
-    response.setContentType("text/html; charset=utf-8");
-    response.set("Cache-Control", "no-store");
+    return mstch::render(all.at("layout"), view, all);
+}
+
+namespace {
+void securityHeaders(Poco::Net::HTTPServerResponse& response) {
     response.set("Content-Security-Policy",
                  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                  "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "same-origin");
+}
+} // namespace
+
+void WebUi::render(Request& req, const std::string& name, mstch::map view, int status, const std::string& titleKey) {
+    const std::string html = page(req, name, std::move(view), titleKey);
+    auto& response = req.response();
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
+    response.setContentType("text/html; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    securityHeaders(response);
     response.setContentLength(static_cast<std::streamsize>(html.size()));
     response.send() << html;
+}
+
+void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view, const std::string& titleKey) {
+    view["public_page"] = true;
+    // A signed-in visitor's page carries their name and token, and a language switch sets a cookie: neither
+    // is for a shared cache.
+    if (req.session || req.response().has("Set-Cookie")) return render(req, name, std::move(view), 200, titleKey);
+    const std::string html = page(req, name, std::move(view), titleKey);
+    securityHeaders(req.response());
+    req.sendCacheable("text/html; charset=utf-8", html, 300, true);
 }
 
 void WebUi::errorPage(Request& req, int status, const std::string& title, const std::string& detail) {

@@ -102,12 +102,15 @@ public:
     /// the labels ({{t.key}}), the user, the CSRF token ({{csrf}}) and the language switch.
     void render(Request& request, const std::string& name, mstch::map view, int status = 200,
                 const std::string& titleKey = "");
+    /// The same for a public page (no sign-in needed): cacheable with an ETag when nobody is signed in.
+    void renderPublic(Request& request, const std::string& name, mstch::map view, const std::string& titleKey = "");
     void redirect(Request& request, const std::string& location);
     /// Sets a cookie with the attributes every cookie of the UI has (Path=/, HttpOnly, SameSite=Strict,
     /// Secure per the setting); maxAge -1: a browser-session cookie, 0: delete.
     void setCookie(Request& request, const std::string& name, const std::string& value, int maxAge = -1);
 
 private:
+    std::string page(Request& request, const std::string& name, mstch::map view, const std::string& titleKey);
     void dispatch(Request& request, const http::Router::Match& match);
     void errorPage(Request& request, int status, const std::string& title, const std::string& detail);
     void problemPage(Request& request, const http::HttpError& error);
@@ -138,6 +141,7 @@ void addBurialSitePages(WebUi& ui);
 void addFindingPages(WebUi& ui);
 void addTransferPages(WebUi& ui);
 void addAdminPages(WebUi& ui);
+void addPublicPages(WebUi& ui); // /public/: price disclosure, no sign-in
 void addAuditPages(WebUi& ui);
 
 } // namespace registry::web

@@ -125,6 +125,27 @@ BOOST_AUTO_TEST_CASE(every_public_answer_holds_public_fields_only) {
         BOOST_TEST(f->getValue<long long>("id") != p.closed);
 }
 
+// The pages at /public/ show the same and nothing more: no planted private value reaches them either.
+BOOST_AUTO_TEST_CASE(the_public_pages_show_nothing_private) {
+    const auto& p = planted();
+    for (const std::string& path : std::vector<std::string>{
+             "/public/", "/public/?district=110108&q=" + WebSession::encode("公示测试"),
+             "/public/facilities/" + std::to_string(p.open), "/public/prices?item=basic.cremation&district=110108",
+             "/public/prices?item=basic.transport", "/public/prices?item=goods.urn"}) {
+        const auto r = anonymous(path);
+        BOOST_TEST(r.status == 200, path << ": " << r.describe().substr(0, 200));
+        BOOST_TEST(r.header("Cache-Control") == "public, max-age=300", path);
+        for (const std::string secret : {"LEAK-", "987.65", "/login\"", "csrf"})
+            BOOST_TEST(r.body.find(secret) == std::string::npos, path << " shows " << secret);
+    }
+    const auto page = anonymous("/public/facilities/" + std::to_string(p.open));
+    BOOST_TEST(page.body.find("¥512.34") != std::string::npos, "the displayed price is there");
+    BOOST_TEST(anonymous("/public/facilities/" + std::to_string(p.closed)).status == 404);
+    // A signed-in visitor's page is never for a shared cache.
+    WebSession web("insp");
+    BOOST_TEST(web.get("/public/").header("Cache-Control") == "no-store");
+}
+
 BOOST_AUTO_TEST_CASE(a_facility_shows_its_displayed_prices_beside_the_cap_and_their_changes) {
     const auto& p = planted();
     const auto r = anonymous("/api/v1/public/facilities/" + std::to_string(p.open));

@@ -269,6 +269,34 @@ try {
     assert.match(await page.locator('#h-inspections + table').innerText(), /发现问题.*收费公示牌未更新/s);
   });
 
+  await step('signed out on a phone, a family finds the facility, reads its prices and compares cremation in 海淀区', async () => {
+    const phone = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 390, height: 844 },
+                                             isMobile: true, hasTouch: true });
+    const family = await phone.newPage();
+    trackDocuments(family);
+    await family.goto(`${base}/public/`);
+    assert.equal(await family.locator('h1').innerText(), '殡葬服务价格公示');
+    await family.getByLabel('单位名称或地址').fill('测试殡仪服务站');
+    await family.getByLabel('所属区').selectOption({ label: '海淀区' });
+    await Promise.all([family.waitForNavigation(), family.getByRole('button', { name: '查找' }).click()]);
+    await checkPage(family, 'public-finder');
+    await Promise.all([family.waitForNavigation(), family.getByRole('link', { name: facilityName }).click()]);
+    assert.equal(await family.locator('h1').innerText(), facilityName, 'the name is text, never markup');
+    assert.equal(await family.evaluate(() => window.__xss), undefined);
+    const cremation = family.locator('.cards.prices > li', { hasText: '遗体火化' });
+    assert.match(await cremation.innerText(), /¥1,980\.00[\s\S]*高于限价[\s\S]*政府限价/);
+    assert.equal(await cremation.locator('svg[role="img"]').count(), 1, 'a chart of the last 24 months');
+    await checkPage(family, 'public-facility');
+    await Promise.all([family.waitForNavigation(), cremation.getByRole('link', { name: /比较本区各单位这一项/ }).click()]);
+    assert.match(await family.locator('h2').first().innerText(), /遗体火化/);
+    const amounts = (await family.locator('ol.cards .amount').allInnerTexts())
+      .map((t) => Number(t.match(/¥([\d,]+\.\d\d)/)[1].replace(/,/g, '')));
+    assert.ok(amounts.length >= 1 && amounts.includes(1980), `the facility is compared: ${amounts}`);
+    assert.deepEqual(amounts, [...amounts].sort((a, b) => a - b), 'cheapest first');
+    await checkPage(family, 'public-compare');
+    await phone.close();
+  });
+
   await step('the progress of a burial site is updated', async () => {
     await page.goto(`${base}/burial-sites`);
     await checkPage(page, 'burial-sites');
