@@ -142,6 +142,26 @@ void addPublicRoutes(Router& router, ApiContext& context) {
             sendPublic(ex, body);
         },
         false);
+
+    // Open data: the same prices for anyone to reuse, whole, as CSV (for Excel) or JSON.
+    router.add(
+        "GET", "/api/v1/public/export",
+        [&context](Exchange& ex) {
+            limitPublic(context, ex.request());
+            const std::string format = ex.query("format").value_or("csv");
+            if (format != "csv" && format != "json")
+                throw HttpError::badRequest("format 须为 csv 或 json", "format must be csv or json");
+            const std::string today = domain::todayUtc();
+            auto& response = ex.response();
+            response.setChunkedTransferEncoding(true);
+            response.setContentType(format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
+            response.set("Content-Disposition",
+                         "attachment; filename=\"beijing-funeral-prices-" + today + "." + format + "\"");
+            response.set("Cache-Control", "public, max-age=3600");
+            std::ostream& out = response.send();
+            service::PublicDisclosure(context.services()).writeOpenData(out, format == "json", today);
+        },
+        false);
 }
 
 } // namespace registry::http

@@ -1,5 +1,6 @@
 #include "service/PublicDisclosure.h"
 
+#include "codec/Csv.h"
 #include "domain/Dates.h"
 #include "domain/PriceItem.h"
 #include "service/Refusal.h"
@@ -7,8 +8,12 @@
 #include "store/PublicPrices.h"
 #include "store/ReferencePriceRepository.h"
 
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
 #include <algorithm>
 #include <map>
+#include <sstream>
 
 namespace registry::service {
 
@@ -116,6 +121,71 @@ std::vector<PublicComparisonRow> PublicDisclosure::compare(const std::string& it
         out.push_back(std::move(r));
     }
     return out;
+}
+
+std::size_t PublicDisclosure::writeOpenData(std::ostream& out, bool json, const std::string& today) {
+    static const std::vector<std::string> header{"facility_id", "facility_name", "facility_kind", "district",
+                                                 "address",     "operator",      "lat",           "lon",
+                                                 "item",        "item_name_zh",  "item_name_en",  "amount_fen",
+                                                 "unit",        "effective_from", "cap_fen"};
+    const auto number = [](const std::optional<double>& v) {
+        if (!v) return std::string();
+        std::ostringstream text;
+        text.precision(10);
+        text << *v;
+        return text.str();
+    };
+    Caps caps(_c.db, today);
+    store::PublicPrices prices(_c.db);
+    if (json)
+        out << "[";
+    else {
+        out << "\xEF\xBB\xBF"; // the BOM tells Excel it is UTF-8
+        codec::writeCsvRow(out, header);
+    }
+    std::size_t written = 0;
+    long long after = 0;
+    for (;;) {
+        const auto page = prices.exportPage(after, 1000);
+        if (page.empty()) break;
+        for (const auto& row : page) {
+            const auto& p = row.price;
+            const auto* item = domain::findPriceItem(p.item);
+            const auto cap = caps.of(p.item, p.district);
+            if (json) {
+                Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
+                o.set("facility_id", p.facilityId);
+                o.set("facility_name", p.facilityName);
+                o.set("facility_kind", domain::toString(p.facilityKind));
+                o.set("district", p.district);
+                o.set("address", row.address);
+                o.set("operator", row.operatorName);
+                o.set("lat", row.lat ? Poco::Dynamic::Var(*row.lat) : Poco::Dynamic::Var());
+                o.set("lon", row.lon ? Poco::Dynamic::Var(*row.lon) : Poco::Dynamic::Var());
+                o.set("item", p.item);
+                o.set("item_name_zh", item ? item->nameZh : p.item);
+                o.set("item_name_en", item ? item->nameEn : p.item);
+                o.set("amount_fen", p.amountFen);
+                o.set("unit", p.unit);
+                o.set("effective_from", p.effectiveFrom);
+                o.set("cap_fen", cap ? Poco::Dynamic::Var(*cap) : Poco::Dynamic::Var());
+                out << (written ? ",\n" : "\n");
+                o.stringify(out);
+            } else {
+                codec::writeCsvRow(out,
+                                   {std::to_string(p.facilityId), p.facilityName, domain::toString(p.facilityKind),
+                                    p.district, row.address, row.operatorName, number(row.lat), number(row.lon), p.item,
+                                    item ? item->nameZh : p.item, item ? item->nameEn : p.item,
+                                    std::to_string(p.amountFen), p.unit, p.effectiveFrom,
+                                    cap ? std::to_string(*cap) : std::string()},
+                                   codec::CsvFormulas::Neutralise);
+            }
+            ++written;
+        }
+        after = page.back().priceId;
+    }
+    if (json) out << "\n]\n";
+    return written;
 }
 
 } // namespace registry::service

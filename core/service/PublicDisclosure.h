@@ -8,6 +8,7 @@
 #include "service/Context.h"
 
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,11 @@ public:
     /// Invalid for an item not in the catalogue.
     std::vector<PublicComparisonRow> compare(const std::string& item, const std::optional<std::string>& district,
                                              const std::string& today);
+
+    /// Open data: every current displayed price at an operating facility with the facility's public
+    /// fields and today's cap, as CSV (UTF-8 with BOM, formula cells neutralised, for Excel) or as a JSON
+    /// array, streamed page by page. Returns the number of rows written.
+    std::size_t writeOpenData(std::ostream& out, bool json, const std::string& today);
 
 private:
     Context _c;

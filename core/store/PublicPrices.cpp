@@ -62,4 +62,44 @@ std::vector<PublicPriceRow> PublicPrices::history(long long facilityId, const st
     return fetch(session.sql(), q);
 }
 
+std::vector<PublicExportRow> PublicPrices::exportPage(long long afterPriceId, std::size_t limit) {
+    Database::Session session(_db);
+    SqlQuery q("SELECT p.id, f.id, f.name, f.kind, f.district, p.item, p.amount_fen, p.unit, p.effective_from, "
+               "f.address, f.operator, f.lat, f.lon FROM price_records p JOIN facilities f ON f.id = p.facility_id");
+    q.where("p.id > " + q.bind(afterPriceId));
+    q.where("p.superseded_by IS NULL");
+    q.where("p.displayed = 1");
+    q.where("f.status = 'operating'");
+    q.append(" ORDER BY p.id LIMIT " + std::to_string(limit));
+    PublicExportRow row;
+    std::string kind;
+    double lat = 0, lon = 0;
+    soci::indicator latInd{}, lonInd{};
+    soci::statement st(session.sql());
+    st.exchange(soci::into(row.priceId));
+    st.exchange(soci::into(row.price.facilityId));
+    st.exchange(soci::into(row.price.facilityName));
+    st.exchange(soci::into(kind));
+    st.exchange(soci::into(row.price.district));
+    st.exchange(soci::into(row.price.item));
+    st.exchange(soci::into(row.price.amountFen));
+    st.exchange(soci::into(row.price.unit));
+    st.exchange(soci::into(row.price.effectiveFrom));
+    st.exchange(soci::into(row.address));
+    st.exchange(soci::into(row.operatorName));
+    st.exchange(soci::into(lat, latInd));
+    st.exchange(soci::into(lon, lonInd));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<PublicExportRow> out;
+    while (st.fetch()) {
+        PublicExportRow r = row;
+        r.price.facilityKind = domain::parseEnum<domain::FacilityKind>(kind).value_or(domain::FacilityKind::FuneralHome);
+        r.lat = latInd == soci::i_ok ? std::optional<double>(lat) : std::nullopt;
+        r.lon = lonInd == soci::i_ok ? std::optional<double>(lon) : std::nullopt;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 } // namespace registry::store

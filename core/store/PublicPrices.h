@@ -25,6 +25,14 @@ struct PublicPriceRow {
     std::optional<std::string> effectiveTo; // none: the current record
 };
 
+/// A row of the open-data export: a current displayed price with its facility's public fields.
+struct PublicExportRow {
+    long long priceId = 0; // the page key; not exported
+    PublicPriceRow price;
+    std::string address, operatorName;
+    std::optional<double> lat, lon;
+};
+
 class PublicPrices {
 public:
     explicit PublicPrices(Database& db) : _db(db) {}
@@ -37,6 +45,10 @@ public:
     /// The displayed price records of operating facility `facilityId` in force on `since` or later (the
     /// current ones included), by item, then by date. Empty for a facility that is not operating.
     std::vector<PublicPriceRow> history(long long facilityId, const std::string& since);
+
+    /// Every current displayed price at an operating facility, by price id after `afterPriceId`, at most
+    /// `limit` rows: the open-data export, page by page.
+    std::vector<PublicExportRow> exportPage(long long afterPriceId, std::size_t limit);
 
 private:
     Database& _db;

@@ -125,6 +125,38 @@ BOOST_AUTO_TEST_CASE(every_public_answer_holds_public_fields_only) {
         BOOST_TEST(f->getValue<long long>("id") != p.closed);
 }
 
+// Open data: every displayed price whole, as CSV for Excel and as JSON, with public columns only.
+BOOST_AUTO_TEST_CASE(the_open_data_export_holds_the_public_prices_only) {
+    const auto& p = planted();
+    const auto csv = anonymous("/api/v1/public/export?format=csv");
+    BOOST_REQUIRE_MESSAGE(csv.status == 200, csv.describe().substr(0, 200));
+    BOOST_TEST(csv.body.rfind("\xEF\xBB\xBF" "facility_id,facility_name,facility_kind,district,address,operator,lat,lon,item,"
+                              "item_name_zh,item_name_en,amount_fen,unit,effective_from,cap_fen\r\n", 0) == 0,
+               csv.body.substr(0, 200));
+    BOOST_TEST(csv.header("Content-Disposition").find("attachment; filename=\"beijing-funeral-prices-") == 0u);
+    BOOST_TEST(csv.body.find(std::to_string(p.open) + ",公示测试殡仪馆,funeral_home,110108,") != std::string::npos);
+    const auto json = anonymous("/api/v1/public/export?format=json");
+    BOOST_REQUIRE_EQUAL(json.status, 200);
+    bool cremation = false;
+    const auto rows = json.json.extract<JsonArray>();
+    for (std::size_t i = 0; i < rows->size(); ++i) {
+        const auto row = rows->getObject(static_cast<unsigned>(i));
+        BOOST_TEST(row->getValue<long long>("facility_id") != p.closed);
+        if (row->getValue<long long>("facility_id") == p.open && row->getValue<std::string>("item") == "basic.cremation")
+            cremation = row->getValue<long long>("amount_fen") == 51234;
+    }
+    BOOST_TEST(cremation, "the displayed cremation price is exported");
+    std::vector<std::string> leaked;
+    privateKeys(json.json, "", leaked);
+    const std::set<std::string> exportKeys{"facility_id", "facility_name", "facility_kind", "district", "address",
+                                           "operator",    "lat",           "lon",           "item",     "item_name_zh",
+                                           "item_name_en", "amount_fen",   "unit",          "effective_from", "cap_fen"};
+    for (const auto& key : leaked) BOOST_TEST(exportKeys.count(key.substr(key.rfind('.') + 1)) == 1u, key);
+    for (const auto* body : {&csv.body, &json.body})
+        for (const std::string secret : {"LEAK-", "98765"}) BOOST_TEST(body->find(secret) == std::string::npos, secret);
+    BOOST_TEST(anonymous("/api/v1/public/export?format=xml").status == 400);
+}
+
 // The pages at /public/ show the same and nothing more: no planted private value reaches them either.
 BOOST_AUTO_TEST_CASE(the_public_pages_show_nothing_private) {
     const auto& p = planted();
