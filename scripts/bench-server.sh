@@ -256,6 +256,59 @@ bench_slow() {
   cat "$out/slow.md"
 }
 
+# Public price pages (issue 16): a public facility's JSON and its page at /public/, signed out, beside the
+# authenticated read of the same facility, in one run; the per-address limit is off (wrk is one address).
+bench_public() {
+  local dir=$out/public load r f id
+  local -a auth_rps=() auth_p99=() json_rps=() json_p99=() page_rps=() page_p99=() bad=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  srv_start "$BENCH_DB" "$dir/server.log" --set public.requests_per_minute=0
+  local base="http://127.0.0.1:$SRV_PORT"
+  id=$(curl -fsS "$base/api/v1/public/facilities?limit=1" | sed -n 's/^{"items":\[{"id":\([0-9]*\).*/\1/p')
+  [[ -n $id ]] || { echo "bench: no operating facility in the bench registry" >&2; srv_stop; return 1; }
+  local json_bytes page_bytes
+  json_bytes=$(curl -fsS "$base/api/v1/public/facilities/$id" | wc -c)
+  page_bytes=$(curl -fsS "$base/public/facilities/$id" | wc -c)
+  for ((r = 1; r <= runs; r++)); do
+    f=$dir/auth-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency -H "Authorization: Bearer $BENCH_TOKEN" \
+      "$base/api/v1/facilities/$id" >"$f"
+    auth_rps+=("$(wrk_rps "$f")") auth_p99+=("$(wrk_p99 "$f")") bad+=("$(wrk_bad "$f")")
+    f=$dir/json-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "$base/api/v1/public/facilities/$id" >"$f"
+    json_rps+=("$(wrk_rps "$f")") json_p99+=("$(wrk_p99 "$f")") bad+=("$(wrk_bad "$f")")
+    f=$dir/page-$r.txt
+    wrk -t2 -c"$BENCH_CONNECTIONS" -d"$BENCH_DURATION" --latency "$base/public/facilities/$id" >"$f"
+    page_rps+=("$(wrk_rps "$f")") page_p99+=("$(wrk_p99 "$f")") bad+=("$(wrk_bad "$f")")
+    echo "bench: public run $r: authenticated ${auth_rps[-1]}/s p99 ${auth_p99[-1]} ms; public JSON ${json_rps[-1]}/s" \
+      "p99 ${json_p99[-1]} ms; public page ${page_rps[-1]}/s p99 ${page_p99[-1]} ms" >&2
+  done
+  local hwm
+  hwm=$(srv_hwm_mb)
+  srv_stop
+  local ar ap jr jp pr pp errors
+  ar=$(median_of "${auth_rps[@]}") ap=$(median_of "${auth_p99[@]}")
+  jr=$(median_of "${json_rps[@]}") jp=$(median_of "${json_p99[@]}")
+  pr=$(median_of "${page_rps[@]}") pp=$(median_of "${page_p99[@]}")
+  errors=$(printf '%s\n' "${bad[@]}" | awk '{ n += $1 } END { print n + 0 }')
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh public\`; wrk -t2 -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency,"
+    echo "keep-alive, facility $id of the demo data; public.requests_per_minute=0; $runs runs each, interleaved."
+    echo
+    echo "| read | body (bytes) | median requests/s | median p99 (ms) | vs. authenticated | runs (requests/s) |"
+    echo "|---|---:|---:|---:|---:|---|"
+    echo "| \`GET /api/v1/facilities/$id\` with a token (baseline) | $(curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "$base/api/v1/facilities/$id" 2>/dev/null | wc -c || echo -) | $ar | $ap | 1.00 | ${auth_rps[*]} |"
+    echo "| \`GET /api/v1/public/facilities/$id\`, signed out (with its prices and 24 months) | $json_bytes | $jr | $jp | $(ratio "$jr" "$ar") | ${json_rps[*]} |"
+    echo "| \`GET /public/facilities/$id\`, the page | $page_bytes | $pr | $pp | $(ratio "$pr" "$ar") | ${page_rps[*]} |"
+    echo
+    echo "Failed or non-2xx reads in all runs: $errors. Server peak RSS (VmHWM) after the runs: $hwm MB."
+  } >"$out/public.md"
+  replace_section public "$out/public.md"
+  cat "$out/public.md"
+}
+
 # The current prices of a registry as "facility_id|item|amount_fen|unit|displayed|bundled|area_m2|term_years",
 # an even number of them (so that the two wrk threads of the write benchmark never share one).
 current_prices() {

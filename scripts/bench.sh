@@ -3,11 +3,11 @@
 # benchmark beside its baseline in the same run, and writes the tables into docs/PERFORMANCE.md between
 # the markers of each section (the rest of that file is prose, kept as it is).
 #   scripts/bench.sh            # every benchmark, default sizes
-#   scripts/bench.sh bulk|http|slow|writes|sandbox|import|scale|audit   # one of them (several may be named)
+#   scripts/bench.sh bulk|http|slow|public|writes|sandbox|import|scale|audit   # one of them (several may be named)
 #   SCALE=100 AUDIT_RUNS=3 scripts/bench.sh audit   # its database (demo-data --scale) is built once, kept
 #   RUNS=5 ROWS=100000 scripts/bench.sh
 # REGISTRY_BUILD_DIR builds and runs from another build directory (default build).
-# http, slow, writes, sandbox, import and scale are in scripts/bench-server.sh; they need wrk and nginx, installed here
+# http, slow, public, writes, sandbox, import and scale are in scripts/bench-server.sh; they need wrk and nginx, installed here
 # (benchmark-only packages, not by scripts/install-deps.sh).
 set -euo pipefail
 
@@ -16,10 +16,10 @@ cd "$root"
 
 BENCH_APT_PACKAGES=(wrk nginx-light time)
 benches=("$@")
-((${#benches[@]})) || benches=(bulk http slow writes sandbox import scale audit)
+((${#benches[@]})) || benches=(bulk http slow public writes sandbox import scale audit)
 wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
 for b in "${benches[@]}"; do
-  case $b in bulk | http | slow | writes | sandbox | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
+  case $b in bulk | http | slow | public | writes | sandbox | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
 done
 missing=()
 for pkg in "${BENCH_APT_PACKAGES[@]}"; do
@@ -96,14 +96,14 @@ bench_audit() {
 
 run_started=$(date -u '+%Y-%m-%d %H:%M UTC')
 run_load=$(cut -d' ' -f1-3 /proc/loadavg)
-for b in bulk http slow writes sandbox import scale audit; do
+for b in bulk http slow public writes sandbox import scale audit; do
   if wants "$b"; then "bench_$b"; fi
 done
 # Every benchmark in this invocation: say so at the top, so that a reader knows the tables are one run.
-if ((${#benches[@]} == 8)); then
+if ((${#benches[@]} == 9)); then
   {
     echo "Every table below comes from one run of \`RUNS=$runs ${SCALE:+SCALE=$SCALE }scripts/bench.sh\`"
-    echo "(all eight benchmarks), $run_started to $(date -u '+%H:%M UTC'), on $(nproc) cores"
+    echo "(all nine benchmarks), $run_started to $(date -u '+%H:%M UTC'), on $(nproc) cores"
     echo "($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM);"
     echo "load average at the start $run_load, at the end $(cut -d' ' -f1-3 /proc/loadavg)."
   } > "$out/run.section"
