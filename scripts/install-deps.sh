@@ -21,6 +21,8 @@ REGISTRY_APT_PACKAGES=(
   # the web UI's browser test (test/web): Debian's chromium, a Chinese font for its screenshots, and Java
   # for the Nu Html Checker (vnu.jar)
   chromium fonts-noto-cjk default-jre-headless
+  # Leaflet for the public facility map (served by the registry itself, never from a CDN)
+  libjs-leaflet
   ca-certificates
 )
 

@@ -138,6 +138,27 @@ void readPlanAuthWeb(Reader& r, Settings& s) {
     w.sessionMaxMinutes = 60 * narrow<int>(r.integer("web.session_max_hours", w.sessionMaxMinutes / 60, 1, 720));
     w.secureCookies = r.choice("web.secure_cookies", w.secureCookies, {"auto", "always", "never"});
     w.dashboardCacheSeconds = narrow<int>(r.integer("web.dashboard_cache_seconds", w.dashboardCacheSeconds, 0, 3600));
+    w.mapTilesUrl = r.text("public.map_tiles_url", w.mapTilesUrl);
+    const auto& tiles = w.mapTilesUrl;
+    // It goes into pages and, for http(s), its origin into the Content-Security-Policy: plain characters
+    // only, and a host of letters, digits, dots, dashes, a port and Leaflet's {s} subdomain placeholder.
+    bool valid = tiles.find_first_of(" \"'<>\\") == std::string::npos;
+    if (tiles.rfind("https://", 0) == 0 || tiles.rfind("http://", 0) == 0) {
+        const auto hostStart = tiles.find("://") + 3;
+        const std::string host = tiles.substr(hostStart, tiles.find('/', hostStart) - hostStart);
+        valid = valid && !host.empty() &&
+                host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:{}") ==
+                    std::string::npos &&
+                (host.find('{') == std::string::npos || host.rfind("{s}.", 0) == 0);
+    } else {
+        valid = valid && tiles.rfind("data:image/", 0) == 0;
+    }
+    if (!tiles.empty() && !valid)
+        throw std::invalid_argument("setting public.map_tiles_url: must be a tile URL template such as "
+                                    "https://tile.openstreetmap.org/{z}/{x}/{y}.png, without spaces or quotes "
+                                    "(or empty for no map)");
+    w.mapAttribution = r.text("public.map_attribution", w.mapAttribution);
+    w.leafletDir = r.text("public.leaflet_dir", w.leafletDir);
 }
 
 void readPlugins(Reader& r, Settings& s) {

@@ -11,6 +11,8 @@
 #include "web/Forms.h"
 #include "web/WebUi.h"
 
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -111,12 +113,22 @@ void finder(WebUi& ui, Request& req) {
     filter.q = req.query("q").value_or("");
     const auto found = service::PublicDisclosure(ui.services()).facilities(filter, req.page());
     mstch::array rows;
-    for (const auto& f : found.items)
+    Poco::JSON::Array points; // the map's markers: the facilities of this page that have coordinates
+    for (const auto& f : found.items) {
+        if (f.lat && f.lon) {
+            Poco::JSON::Object::Ptr point = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            point->set("name", f.name);
+            point->set("lat", *f.lat);
+            point->set("lon", *f.lon);
+            point->set("href", "/public/facilities/" + std::to_string(f.id));
+            points.add(point);
+        }
         rows.push_back(mstch::map{{"href", "/public/facilities/" + std::to_string(f.id)},
                                   {"name", f.name},
                                   {"kind", kindLabel(req, f.kind)},
                                   {"district", districtName(req, f.district)},
                                   {"address", f.address}});
+    }
     mstch::map view{{"districts", optionsOf(allDistricts(req), filter.district.value_or(""))},
                     {"kinds", optionsOf(allKinds(req), kind.value_or(""))},
                     {"q", filter.q},
@@ -124,7 +136,15 @@ void finder(WebUi& ui, Request& req) {
                     {"has_rows", !rows.empty()},
                     {"unknown_district", unknownDistrict},
                     {"next", nextPageLink(req, found.nextAfterId)}};
-    ui.renderPublic(req, "public_finder", view, "public_finder_title");
+    const bool map = ui.mapEnabled() && points.size() > 0;
+    if (map) {
+        std::ostringstream json;
+        points.stringify(json);
+        view["map"] = mstch::map{{"tiles", ui.settings().mapTilesUrl},
+                                 {"attribution", ui.settings().mapAttribution},
+                                 {"points", json.str()}};
+    }
+    ui.renderPublic(req, "public_finder", view, "public_finder_title", map);
 }
 
 void facility(WebUi& ui, Request& req) {

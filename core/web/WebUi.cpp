@@ -24,6 +24,7 @@
 #include <Poco/URI.h>
 
 #include <chrono>
+#include <fstream>
 #include <sstream>
 
 namespace registry::web {
@@ -115,6 +116,22 @@ std::vector<std::string> Request::fieldValues(const std::string& name) const {
 WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     : _api(api), _settings(std::move(settings)), _timeZone(_settings.timeZone),
       _sessions(api.db, api.authenticator, _settings.idleMinutes, _settings.sessionMaxMinutes) {
+    loadLeaflet();
+    for (const std::string folder : {"/static/leaflet/{name}", "/static/leaflet/images/{name}"})
+        get(folder, [this, folder](Request& req) {
+            const std::string file = (folder.find("/images/") != std::string::npos ? "images/" : "") + req.pathParam("name");
+            const auto found = _leaflet.find(file);
+            if (found == _leaflet.end()) throw store::NotFound("asset");
+            auto& response = req.response();
+            const auto ends = [&](const std::string& suffix) {
+                return file.size() > suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0;
+            };
+            response.setContentType(ends(".js") ? "text/javascript; charset=utf-8" : ends(".css") ? "text/css; charset=utf-8" : "image/png");
+            response.set("Cache-Control", "public, max-age=86400");
+            response.set("X-Content-Type-Options", "nosniff");
+            response.setContentLength(static_cast<std::streamsize>(found->second.size()));
+            response.send() << found->second;
+        }, false);
     get("/static/{name}", [](Request& req) {
         const auto found = embeddedAssets().find("static/" + req.pathParam("name"));
         if (found == embeddedAssets().end()) throw store::NotFound("asset");
@@ -249,11 +266,40 @@ std::string WebUi::page(Request& req, const std::string& name, mstch::map view, 
     return mstch::render(all.at("layout"), view, all);
 }
 
+void WebUi::loadLeaflet() {
+    const auto& tiles = _settings.mapTilesUrl;
+    if (tiles.empty()) return;
+    // Only what the map uses, read once: nothing under the folder is served by a name from a request.
+    for (const std::string file : {"leaflet.js", "leaflet.css", "images/marker-icon.png", "images/marker-icon-2x.png",
+                                   "images/marker-shadow.png", "images/layers.png", "images/layers-2x.png"}) {
+        std::ifstream in(_settings.leafletDir + "/" + file, std::ios::binary);
+        std::ostringstream bytes;
+        bytes << in.rdbuf();
+        if (!in || bytes.str().empty()) {
+            Poco::Logger::get("registry").warning(
+                "public.map_tiles_url is set but %s/%s cannot be read (install libjs-leaflet): the finder shows no map",
+                _settings.leafletDir, file);
+            _leaflet.clear();
+            return;
+        }
+        _leaflet[file] = bytes.str();
+    }
+    // The tiles' origin, for the pages' img-src: scheme://host[:port].
+    const auto scheme = tiles.find("://");
+    if (scheme != std::string::npos) {
+        _mapOrigin = tiles.substr(0, tiles.find('/', scheme + 3));
+        // Leaflet's {s} subdomains (a.tile..., b.tile...): a wildcard host in the policy.
+        const auto sub = _mapOrigin.find("{s}.");
+        if (sub != std::string::npos) _mapOrigin.replace(sub, 3, "*");
+    }
+}
+
 namespace {
-void securityHeaders(Poco::Net::HTTPServerResponse& response) {
+void securityHeaders(Poco::Net::HTTPServerResponse& response, const std::string& imageOrigin = "") {
     response.set("Content-Security-Policy",
-                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:" +
+                     (imageOrigin.empty() ? std::string() : " " + imageOrigin) +
+                     "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     response.set("X-Content-Type-Options", "nosniff");
     response.set("Referrer-Policy", "same-origin");
 }
@@ -270,14 +316,21 @@ void WebUi::render(Request& req, const std::string& name, mstch::map view, int s
     response.send() << html;
 }
 
-void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view, const std::string& titleKey) {
+void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view, const std::string& titleKey,
+                         bool withMap) {
     view["public_page"] = true;
     // A signed-in visitor's page carries their name and token, and a language switch sets a cookie: neither
     // is for a shared cache.
-    if (req.session || req.response().has("Set-Cookie")) return render(req, name, std::move(view), 200, titleKey);
+    const bool personal = req.session || req.response().has("Set-Cookie");
     const std::string html = page(req, name, std::move(view), titleKey);
-    securityHeaders(req.response());
-    req.sendCacheable("text/html; charset=utf-8", html, 300, true);
+    auto& response = req.response();
+    securityHeaders(response, withMap ? _mapOrigin : "");
+    if (!personal) return req.sendCacheable("text/html; charset=utf-8", html, 300, true);
+    response.setStatusAndReason(HTTPResponse::HTTP_OK);
+    response.setContentType("text/html; charset=utf-8");
+    response.set("Cache-Control", "no-store");
+    response.setContentLength(static_cast<std::streamsize>(html.size()));
+    response.send() << html;
 }
 
 void WebUi::errorPage(Request& req, int status, const std::string& title, const std::string& detail) {

@@ -42,6 +42,12 @@ struct WebSettings {
     /// write committed by this server recounts at once; this bounds how late writes through other
     /// instances (or the CLI) show. 0: count on every view. The last audit is always read fresh.
     int dashboardCacheSeconds = 10;
+    /// The public facility finder's map: a tile URL template ({z}/{x}/{y}) from public.map_tiles_url; empty
+    /// (the default): no map, the plain list only. Nothing is fetched from a CDN: Leaflet itself is Debian's
+    /// libjs-leaflet in `leafletDir` (public.leaflet_dir), served by the registry.
+    std::string mapTilesUrl;
+    std::string mapAttribution = "© OpenStreetMap contributors";
+    std::string leafletDir = "/usr/share/javascript/leaflet";
 };
 
 /// One request to the web UI: the API's Exchange (query, path parameters, permission checks) plus the
@@ -103,7 +109,8 @@ public:
     void render(Request& request, const std::string& name, mstch::map view, int status = 200,
                 const std::string& titleKey = "");
     /// The same for a public page (no sign-in needed): cacheable with an ETag when nobody is signed in.
-    void renderPublic(Request& request, const std::string& name, mstch::map view, const std::string& titleKey = "");
+    void renderPublic(Request& request, const std::string& name, mstch::map view, const std::string& titleKey = "",
+                      bool withMap = false);
     void redirect(Request& request, const std::string& location);
     /// Sets a cookie with the attributes every cookie of the UI has (Path=/, HttpOnly, SameSite=Strict,
     /// Secure per the setting); maxAge -1: a browser-session cookie, 0: delete.
@@ -111,6 +118,7 @@ public:
 
 private:
     std::string page(Request& request, const std::string& name, mstch::map view, const std::string& titleKey);
+    void loadLeaflet();
     void dispatch(Request& request, const http::Router::Match& match);
     void errorPage(Request& request, int status, const std::string& title, const std::string& detail);
     void problemPage(Request& request, const http::HttpError& error);
@@ -121,6 +129,12 @@ private:
     audit::TimeZone _timeZone;
     Sessions _sessions;
     http::Router _router;
+    std::map<std::string, std::string> _leaflet; // file under leafletDir → its bytes; empty: no map
+    std::string _mapOrigin; // the tiles' origin for the CSP's img-src ("" for data: tiles)
+
+public:
+    /// True when the finder shows a map (a tile URL is set and Leaflet was found).
+    bool mapEnabled() const { return !_leaflet.empty(); }
 };
 
 /// Sends /api/..., /healthz and /readyz to the API's handler factory and every other path to the web UI.

@@ -170,6 +170,9 @@ BOOST_AUTO_TEST_CASE(the_public_pages_show_nothing_private) {
         for (const std::string secret : {"LEAK-", "987.65", "/login\"", "csrf"})
             BOOST_TEST(r.body.find(secret) == std::string::npos, path << " shows " << secret);
     }
+    // Without public.map_tiles_url the finder is the plain list, and Leaflet is not served at all.
+    BOOST_TEST(anonymous("/public/").body.find("/static/leaflet") == std::string::npos);
+    BOOST_TEST(anonymous("/static/leaflet/leaflet.js").status == 404);
     const auto page = anonymous("/public/facilities/" + std::to_string(p.open));
     BOOST_TEST(page.body.find("¥512.34") != std::string::npos, "the displayed price is there");
     BOOST_TEST(anonymous("/public/facilities/" + std::to_string(p.closed)).status == 404);

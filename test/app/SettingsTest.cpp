@@ -146,6 +146,15 @@ BOOST_AUTO_TEST_CASE(bad_values_are_clear_errors) {
                    bad);
     BOOST_TEST(settingError("audit.instance_id", std::string(201, 'x')) ==
                "setting audit.instance_id: must have at most 200 characters (got 201)");
+    // The tile URL reaches pages and the Content-Security-Policy: nothing that could break out of either.
+    for (const std::string bad : {"ftp://tiles.example/{z}/{x}/{y}.png", "https://a b/{z}.png",
+                                  "https://tiles.example;script-src */{z}.png", "https://x\"/{z}.png",
+                                  "javascript:alert(1)", "https://{z}.evil/{x}.png"})
+        BOOST_TEST(settingError("public.map_tiles_url", bad).find("setting public.map_tiles_url: must be a tile URL") == 0u,
+                   bad);
+    for (const std::string good : {"", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                                   "https://{s}.tile.example:8443/{z}/{x}/{y}.png?key=abc", "data:image/png;base64,AAAA"})
+        BOOST_TEST(Settings::load(*configuration({{"public.map_tiles_url", good}})).web.mapTilesUrl == good);
     BOOST_TEST(settingError("http.port", "70000") ==
                "setting http.port: must be a whole number from 1 to 65535 (got '70000')");
     BOOST_TEST(settingError("db.bulk_writer", "fast") ==

@@ -35,6 +35,8 @@ const settings = (port) => [
   '--set', 'auth.pbkdf2_iterations=1000',
   '--set', `http.port=${port}`,
   '--set', 'plugins.watch_interval_ms=0',
+  // The finder's map with one blank tile from a data: URL: nothing is fetched from outside this machine.
+  '--set', 'public.map_tiles_url=data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
 ];
 
 function run(args, input) {
@@ -280,6 +282,15 @@ try {
     await family.getByLabel('所属区').selectOption({ label: '海淀区' });
     await Promise.all([family.waitForNavigation(), family.getByRole('button', { name: '查找' }).click()]);
     await checkPage(family, 'public-finder');
+    // The facility was saved without coordinates: no map for it alone, and it is listed all the same.
+    assert.equal(await family.locator('#facility-map').count(), 0);
+    await family.goto(`${base}/public/?district=110108&kind=funeral_home`);
+    const listed = await family.locator('ul.cards > li').count();
+    await family.locator('#facility-map .leaflet-marker-icon').first().waitFor();
+    const markers = await family.locator('#facility-map .leaflet-marker-icon').count();
+    assert.ok(markers >= 1 && markers <= listed, `${markers} markers for ${listed} facilities listed`);
+    await checkPage(family, 'public-finder-map');
+    await family.goto(`${base}/public/?district=110108&q=${encodeURIComponent('测试殡仪服务站')}`);
     await Promise.all([family.waitForNavigation(), family.getByRole('link', { name: facilityName }).click()]);
     assert.equal(await family.locator('h1').innerText(), facilityName, 'the name is text, never markup');
     assert.equal(await family.evaluate(() => window.__xss), undefined);
