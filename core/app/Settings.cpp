@@ -3,8 +3,10 @@
 #include "audit/Cron.h"
 #include "domain/Dates.h"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/Util/MapConfiguration.h>
 
 #include <algorithm>
@@ -92,6 +94,16 @@ void readHttp(Reader& r, Settings& s) {
         r.integer("http.max_body_bytes", narrow<long long>(limits.maxBodyBytes), 1024, 1LL << 30));
     limits.maxUploadBytes = narrow<std::size_t>(
         r.integer("http.max_upload_bytes", narrow<long long>(limits.maxUploadBytes), 1024, 1LL << 34));
+    limits.trustedProxies.clear();
+    Poco::StringTokenizer proxies(r.text("http.trusted_proxies", ""), ",",
+                                  Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& proxy : proxies) {
+        Poco::Net::IPAddress ip;
+        if (!Poco::Net::IPAddress::tryParse(proxy, ip))
+            throw std::invalid_argument("setting http.trusted_proxies: '" + proxy +
+                                        "' is not an IP address (write the proxies' addresses, comma-separated)");
+        limits.trustedProxies.push_back(ip.toString());
+    }
     limits.publicPerMinute =
         narrow<int>(r.integer("public.requests_per_minute", limits.publicPerMinute, 0, 1000000));
     gate.maxBodyBytes = limits.maxBodyBytes;

@@ -8,10 +8,13 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/NumberParser.h>
+#include <Poco/Net/IPAddress.h>
 #include <Poco/SHA2Engine.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/String.h>
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace registry::http {
@@ -174,6 +177,25 @@ void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
     _response.set("Cache-Control", "no-store");
     _response.setContentLength(static_cast<std::streamsize>(text.size()));
     _response.send() << text;
+}
+
+std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const HttpLimits& limits) {
+    std::string address = request.clientAddress().host().toString();
+    const auto trusted = [&](const std::string& a) {
+        return std::find(limits.trustedProxies.begin(), limits.trustedProxies.end(), a) != limits.trustedProxies.end();
+    };
+    if (!trusted(address)) return address;
+    // Right to left: each trusted proxy appended the address it got the request from.
+    Poco::StringTokenizer hops(request.get("X-Forwarded-For", ""), ",",
+                               Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (auto hop = hops.end(); hop != hops.begin();) {
+        --hop;
+        Poco::Net::IPAddress ip;
+        if (!Poco::Net::IPAddress::tryParse(*hop, ip)) return address; // not an address: the proxy's own
+        address = ip.toString();
+        if (!trusted(address)) return address;
+    }
+    return address;
 }
 
 void Exchange::sendCacheable(const std::string& contentType, const std::string& body, int maxAgeSeconds,

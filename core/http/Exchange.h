@@ -15,6 +15,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace registry::http {
 
@@ -22,7 +23,13 @@ struct HttpLimits {
     std::size_t maxBodyBytes = 1024 * 1024;       // JSON bodies
     std::size_t maxUploadBytes = 32 * 1024 * 1024; // CSV uploads
     int publicPerMinute = 120; // public.requests_per_minute: per client address on /public and /api/v1/public; 0: none
+    /// http.trusted_proxies: peers whose X-Forwarded-For names the client (a reverse proxy in front).
+    std::vector<std::string> trustedProxies;
 };
+
+/// The client's address: the peer's, or, when the peer is a trusted proxy, the last address of
+/// X-Forwarded-For that is not one (a client cannot choose it by sending the header itself).
+std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const HttpLimits& limits);
 
 class Exchange {
 public:

@@ -67,7 +67,7 @@ void sendPublic(Exchange& ex, const Var& body) {
 
 void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request) {
     if (!context.publicLimiter) return;
-    const auto wait = context.publicLimiter->take(request.clientAddress().host().toString());
+    const auto wait = context.publicLimiter->take(clientAddress(request, context.limits));
     if (!wait) return;
     HttpError e({Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁", "Too many requests",
                  "来自您的地址的请求过多,请 " + std::to_string(*wait) + " 秒后再试",

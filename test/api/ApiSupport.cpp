@@ -411,7 +411,9 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
     // Through sh only to send the server's output to a file; exec keeps the PID the server's own.
     const std::vector<std::string> args{"-c", "exec \"$0\" \"$@\" >server.log 2>&1", REGISTRY_BINARY, "--set",
                                         "auth.pbkdf2_iterations=1000", "--set",
-                                        "plugins.dir=" REGISTRY_SOURCE_DIR "/test/api/plugins", "serve"};
+                                        "plugins.dir=" REGISTRY_SOURCE_DIR "/test/api/plugins", "--set",
+                                        // A reverse proxy's address, for the public limit's X-Forwarded-For test.
+                                        "http.trusted_proxies=127.0.0.5", "serve"};
     Poco::Process::Env serverEnv{{"REGISTRY_DB_URL", _url}, {"REGISTRY_HTTP_PORT", std::to_string(_port)}};
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", args, _dir->path(), nullptr, nullptr, nullptr, serverEnv));

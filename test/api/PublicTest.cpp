@@ -272,4 +272,25 @@ BOOST_AUTO_TEST_CASE(a_client_that_asks_too_often_is_told_when_to_come_back) {
     BOOST_TEST(as("insp").get("/api/v1/facilities?limit=1").status == 200, "the signed-in API is not limited");
 }
 
+// Behind a reverse proxy (http.trusted_proxies) each client is the address the proxy forwards; a client
+// that is not the proxy cannot pick its address by sending X-Forwarded-For itself.
+BOOST_AUTO_TEST_CASE(behind_a_trusted_proxy_the_forwarded_client_is_limited_not_the_proxy) {
+    const auto flood = [](const std::string& from, const std::string& forwarded) {
+        Request r;
+        r.path = "/api/v1/public/facilities?limit=1";
+        r.sourceAddress = from;
+        if (!forwarded.empty()) r.headers.emplace_back("X-Forwarded-For", forwarded);
+        return r;
+    };
+    Response last;
+    for (int i = 0; i < 200 && last.status != 429; ++i) last = send(flood("127.0.0.5", "198.51.100.7, 127.0.0.5"));
+    BOOST_TEST(last.status == 429, "the forwarded client spent its requests");
+    BOOST_TEST(send(flood("127.0.0.5", "198.51.100.8")).status == 200, "another client behind the same proxy is served");
+    // Not the proxy: the header changes nothing, the peer is the client.
+    int refused = 0;
+    for (int i = 0; i < 200 && refused == 0; ++i)
+        refused += send(flood("127.0.0.6", "203.0.113." + std::to_string(i % 250))).status == 429;
+    BOOST_TEST(refused == 1, "a client that forges X-Forwarded-For is limited all the same");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -155,6 +155,11 @@ BOOST_AUTO_TEST_CASE(bad_values_are_clear_errors) {
     for (const std::string good : {"", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                                    "https://{s}.tile.example:8443/{z}/{x}/{y}.png?key=abc", "data:image/png;base64,AAAA"})
         BOOST_TEST(Settings::load(*configuration({{"public.map_tiles_url", good}})).web.mapTilesUrl == good);
+    BOOST_TEST(settingError("http.trusted_proxies", "127.0.0.1, proxy.local") ==
+               "setting http.trusted_proxies: 'proxy.local' is not an IP address (write the proxies' addresses, "
+               "comma-separated)");
+    BOOST_TEST(Settings::load(*configuration({{"http.trusted_proxies", " 127.0.0.1 ,::1"}})).httpLimits.trustedProxies ==
+               (std::vector<std::string>{"127.0.0.1", "::1"}));
     BOOST_TEST(settingError("http.port", "70000") ==
                "setting http.port: must be a whole number from 1 to 65535 (got '70000')");
     BOOST_TEST(settingError("db.bulk_writer", "fast") ==
