@@ -282,6 +282,7 @@ int RegistryApp::serve() {
     api.checks = &recordChecks;
     api.audits = &audits;
     api.reportHtml = web::reportHtml;
+    api.today = today;
     const http::HttpLimits& limits = api.limits;
     std::shared_ptr<const http::Router> router = http::buildRouter(api);
 

@@ -1,6 +1,10 @@
 #include "http/Api.h"
 
+#include "domain/Dates.h"
+
 namespace registry::http {
+
+std::string ApiContext::todayDate() const { return today ? today() : domain::todayUtc(); }
 
 std::shared_ptr<Router> buildRouter(ApiContext& context) {
     auto router = std::make_shared<Router>();

@@ -37,6 +37,11 @@ struct ApiContext {
     /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).
     std::function<std::string(const Poco::JSON::Object& report, const std::string& lang)> reportHtml = nullptr;
 
+    /// Today's date where the registry is (audit.timezone): caps in force and the 24 months of the public
+    /// pages are counted from it. Null: the UTC date (tests).
+    std::function<std::string()> today;
+    std::string todayDate() const;
+
     /// Requests per client address to the public pages and API (built by addPublicRoutes from
     /// limits.publicPerMinute; the web's public pages share it).
     std::shared_ptr<RateLimiter> publicLimiter;
@@ -73,6 +78,6 @@ void addPublicRoutes(Router& router, ApiContext& context);  // /api/v1/public/*,
 
 /// The public limiter's verdict for this request's client address: throws a 429 problem with Retry-After
 /// when it is spent.
-void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request);
+void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request, double cost = 1);
 
 } // namespace registry::http

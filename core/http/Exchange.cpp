@@ -179,20 +179,34 @@ void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
     _response.send() << text;
 }
 
+namespace {
+/// An address as the settings write it: an IPv4 client of a dual-stack socket ("::ffff:10.0.0.1") as IPv4.
+std::string plainAddress(const Poco::Net::IPAddress& ip) {
+    const std::string text = ip.toString();
+    if (ip.family() == Poco::Net::IPAddress::IPv6 && ip.isIPv4Mapped()) return text.substr(text.rfind(':') + 1);
+    return text;
+}
+} // namespace
+
 std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const HttpLimits& limits) {
-    std::string address = request.clientAddress().host().toString();
+    std::string address = plainAddress(request.clientAddress().host());
     const auto trusted = [&](const std::string& a) {
         return std::find(limits.trustedProxies.begin(), limits.trustedProxies.end(), a) != limits.trustedProxies.end();
     };
     if (!trusted(address)) return address;
+    // Every X-Forwarded-For line, in order: some proxies add a line of their own instead of extending the
+    // client's, so the first line alone could be the client's invention.
+    std::string forwarded;
+    for (auto it = request.find("X-Forwarded-For"); it != request.end() && Poco::icompare(it->first, "X-Forwarded-For") == 0;
+         ++it)
+        forwarded += (forwarded.empty() ? "" : ",") + it->second;
     // Right to left: each trusted proxy appended the address it got the request from.
-    Poco::StringTokenizer hops(request.get("X-Forwarded-For", ""), ",",
-                               Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    Poco::StringTokenizer hops(forwarded, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
     for (auto hop = hops.end(); hop != hops.begin();) {
         --hop;
         Poco::Net::IPAddress ip;
         if (!Poco::Net::IPAddress::tryParse(*hop, ip)) return address; // not an address: the proxy's own
-        address = ip.toString();
+        address = plainAddress(ip);
         if (!trusted(address)) return address;
     }
     return address;

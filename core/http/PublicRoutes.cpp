@@ -10,6 +10,7 @@
 #include "service/PublicDisclosure.h"
 
 #include <Poco/JSON/Stringifier.h>
+#include <Poco/Net/IPAddress.h>
 
 #include <sstream>
 
@@ -65,9 +66,20 @@ void sendPublic(Exchange& ex, const Var& body) {
 
 } // namespace
 
-void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request) {
+namespace {
+/// The limiter's key for a client: its address, an IPv6 one by its /64 (what one subscriber is given, so
+/// that rotating through it buys nothing).
+std::string limitKey(const std::string& address) {
+    Poco::Net::IPAddress ip;
+    if (!Poco::Net::IPAddress::tryParse(address, ip) || ip.family() != Poco::Net::IPAddress::IPv6) return address;
+    ip.mask(Poco::Net::IPAddress(64, Poco::Net::IPAddress::IPv6));
+    return ip.toString() + "/64";
+}
+} // namespace
+
+void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& request, double cost) {
     if (!context.publicLimiter) return;
-    const auto wait = context.publicLimiter->take(clientAddress(request, context.limits));
+    const auto wait = context.publicLimiter->take(limitKey(clientAddress(request, context.limits)), cost);
     if (!wait) return;
     HttpError e({Poco::Net::HTTPResponse::HTTP_TOO_MANY_REQUESTS, "请求过于频繁", "Too many requests",
                  "来自您的地址的请求过多,请 " + std::to_string(*wait) + " 秒后再试",
@@ -102,7 +114,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
         "GET", "/api/v1/public/facilities/{id}",
         [&context](Exchange& ex) {
             limitPublic(context, ex.request());
-            const auto found = service::PublicDisclosure(context.services()).facility(ex.id(), domain::todayUtc());
+            const auto found = service::PublicDisclosure(context.services()).facility(ex.id(), context.todayDate());
             Object::Ptr body = facilityJson(found.facility);
             Array::Ptr prices = new Array, history = new Array;
             for (const auto& p : found.prices) prices->add(priceJson(p, false));
@@ -122,7 +134,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
                 throw HttpError::badRequest("请用 item 指定要比较的价格项目(如 item=basic.cremation)",
                                             "name the price item to compare with item= (e.g. item=basic.cremation)");
             const auto rows = service::PublicDisclosure(context.services())
-                                  .compare(*item, districtParam(ex), domain::todayUtc());
+                                  .compare(*item, districtParam(ex), context.todayDate());
             Array::Ptr items = new Array;
             for (const auto& r : rows) {
                 Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -147,11 +159,12 @@ void addPublicRoutes(Router& router, ApiContext& context) {
     router.add(
         "GET", "/api/v1/public/export",
         [&context](Exchange& ex) {
-            limitPublic(context, ex.request());
+            // The whole price list is read for it: it costs as much as the pages of a long visit.
+            limitPublic(context, ex.request(), 20);
             const std::string format = ex.query("format").value_or("csv");
             if (format != "csv" && format != "json")
                 throw HttpError::badRequest("format 须为 csv 或 json", "format must be csv or json");
-            const std::string today = domain::todayUtc();
+            const std::string today = context.todayDate();
             auto& response = ex.response();
             response.setChunkedTransferEncoding(true);
             response.setContentType(format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");

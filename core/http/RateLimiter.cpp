@@ -8,9 +8,10 @@ namespace registry::http {
 RateLimiter::RateLimiter(int perMinute, std::size_t maxAddresses)
     : _perMinute(std::max(0, perMinute)), _maxAddresses(std::max<std::size_t>(1, maxAddresses)) {}
 
-std::optional<int> RateLimiter::take(const std::string& address, Clock::time_point now) {
+std::optional<int> RateLimiter::take(const std::string& address, double cost, Clock::time_point now) {
     if (_perMinute == 0) return std::nullopt;
     const double capacity = _perMinute, perSecond = _perMinute / 60.0;
+    cost = std::clamp(cost, 0.0, capacity);
     std::lock_guard<std::mutex> lock(_mutex);
     auto found = _buckets.find(address);
     if (found == _buckets.end()) {
@@ -21,11 +22,11 @@ std::optional<int> RateLimiter::take(const std::string& address, Clock::time_poi
     const double elapsed = std::chrono::duration<double>(now - b.at).count();
     b.tokens = std::min(capacity, b.tokens + std::max(0.0, elapsed) * perSecond);
     b.at = now;
-    if (b.tokens >= 1) {
-        b.tokens -= 1;
+    if (b.tokens >= cost) {
+        b.tokens -= cost;
         return std::nullopt;
     }
-    return static_cast<int>(std::ceil((1 - b.tokens) / perSecond));
+    return std::max(1, static_cast<int>(std::ceil((cost - b.tokens) / perSecond)));
 }
 
 void RateLimiter::prune(Clock::time_point now) {

@@ -20,9 +20,9 @@ public:
     /// whose buckets are full again are forgotten, and then the oldest.
     explicit RateLimiter(int perMinute, std::size_t maxAddresses = 100000);
 
-    /// Spends one request of `address`; nullopt when allowed, else the whole seconds until one is earned
-    /// back (for Retry-After).
-    std::optional<int> take(const std::string& address, Clock::time_point now = Clock::now());
+    /// Spends `cost` requests of `address` (at most a minute's worth); nullopt when allowed, else the whole
+    /// seconds until they are earned back (for Retry-After).
+    std::optional<int> take(const std::string& address, double cost = 1, Clock::time_point now = Clock::now());
 
     int perMinute() const { return _perMinute; }
 

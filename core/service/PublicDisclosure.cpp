@@ -46,7 +46,11 @@ PublicPrice publicPrice(const store::PublicPriceRow& row) {
 class Caps {
 public:
     Caps(store::Database& db, std::string today) : _repo(db), _today(std::move(today)) {}
-    std::optional<long long> of(const std::string& item, const std::string& district) {
+    /// Only where a cap applies: an item whose price is set or guided by the government at a facility of
+    /// this kind (a market-priced urn, or a plot at a commercial cemetery, has none to be held to).
+    std::optional<long long> of(const std::string& item, const std::string& district, domain::FacilityKind kind) {
+        const auto* catalogued = domain::findPriceItem(item);
+        if (!catalogued || domain::effectiveRegime(*catalogued, kind) == domain::PriceRegime::Market) return std::nullopt;
         const auto key = std::make_pair(item, district);
         const auto found = _cache.find(key);
         if (found != _cache.end()) return found->second;
@@ -75,6 +79,7 @@ Page<PublicFacility> PublicDisclosure::facilities(const PublicFacilityFilter& fi
     f.kind = filter.kind;
     f.status = domain::FacilityStatus::Operating;
     f.q = filter.q;
+    f.searchCode = false;
     const auto found = store::FacilityRepository(_c.db).list(f, page);
     Page<PublicFacility> out;
     out.nextAfterId = found.nextAfterId;
@@ -92,7 +97,7 @@ PublicFacilityPrices PublicDisclosure::facility(long long id, const std::string&
         PublicPrice price = publicPrice(row);
         out.history.push_back(price);
         if (!row.effectiveTo) { // the current record (a superseded one always has its end date)
-            price.capFen = caps.of(row.item, row.district);
+            price.capFen = caps.of(row.item, row.district, row.facilityKind);
             out.prices.push_back(std::move(price));
         }
     }
@@ -117,7 +122,7 @@ std::vector<PublicComparisonRow> PublicDisclosure::compare(const std::string& it
         r.facilityKind = row.facilityKind;
         r.district = row.district;
         r.price = publicPrice(row);
-        r.price.capFen = caps.of(row.item, row.district);
+        r.price.capFen = caps.of(row.item, row.district, row.facilityKind);
         out.push_back(std::move(r));
     }
     return out;
@@ -151,7 +156,7 @@ std::size_t PublicDisclosure::writeOpenData(std::ostream& out, bool json, const 
         for (const auto& row : page) {
             const auto& p = row.price;
             const auto* item = domain::findPriceItem(p.item);
-            const auto cap = caps.of(p.item, p.district);
+            const auto cap = caps.of(p.item, p.district, p.facilityKind);
             if (json) {
                 Poco::JSON::Object o(Poco::JSON_PRESERVE_KEY_ORDER);
                 o.set("facility_id", p.facilityId);

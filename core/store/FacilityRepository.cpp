@@ -160,11 +160,11 @@ Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const Page
     if (filter.status) q.where("status = " + q.bind(domain::toString(*filter.status)));
     if (filter.planAction) q.where("plan_action = " + q.bind(domain::toString(*filter.planAction)));
     if (!filter.q.empty()) {
-        const auto p = q.bindContains(filter.q);
-        const auto p2 = q.bindContains(filter.q);
-        const auto p3 = q.bindContains(filter.q);
-        q.where("(name LIKE " + p + " ESCAPE '!' OR code LIKE " + p2 + " ESCAPE '!' OR address LIKE " + p3 +
-                " ESCAPE '!')");
+        // Placeholders bound in the order they appear.
+        std::string condition = "(name LIKE " + q.bindContains(filter.q) + " ESCAPE '!'";
+        if (filter.searchCode) condition += " OR code LIKE " + q.bindContains(filter.q) + " ESCAPE '!'";
+        condition += " OR address LIKE " + q.bindContains(filter.q) + " ESCAPE '!')";
+        q.where(condition);
     }
     const int limit = q.paginate(page, "id");
 

@@ -19,6 +19,7 @@ struct FacilityFilter {
     std::optional<domain::FacilityStatus> status;
     std::optional<domain::PlanAction> planAction;
     std::string q; // substring of name, code or address
+    bool searchCode = true; // false: q matches name and address only (the public search: codes are internal)
 };
 
 class FacilityRepository {

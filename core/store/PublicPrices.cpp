@@ -58,6 +58,8 @@ std::vector<PublicPriceRow> PublicPrices::history(long long facilityId, const st
     q.where("f.status = 'operating'");
     q.where("p.displayed = 1");
     q.where("(p.effective_to IS NULL OR p.effective_to >= " + q.bind(since) + ")");
+    // A same-day correction ends the record it corrects before it began: that one was never in force.
+    q.where("(p.effective_to IS NULL OR p.effective_to >= p.effective_from)");
     q.append(" ORDER BY p.item, p.effective_from, p.id");
     return fetch(session.sql(), q);
 }

@@ -149,7 +149,7 @@ void finder(WebUi& ui, Request& req) {
 
 void facility(WebUi& ui, Request& req) {
     http::limitPublic(ui.api(), req.request());
-    const std::string today = domain::todayUtc();
+    const std::string today = ui.api().todayDate();
     const auto found = service::PublicDisclosure(ui.services()).facility(req.id(), today);
     std::map<std::string, std::vector<service::PublicPrice>> history;
     for (const auto& h : found.history) history[h.item].push_back(h);
@@ -189,7 +189,7 @@ void compare(WebUi& ui, Request& req) {
                     {"unknown_district", unknownDistrict},
                     {"asked", item.has_value()}};
     if (item) {
-        const auto rows = service::PublicDisclosure(ui.services()).compare(*item, district, domain::todayUtc());
+        const auto rows = service::PublicDisclosure(ui.services()).compare(*item, district, ui.api().todayDate());
         mstch::array list;
         int rank = 0;
         for (const auto& r : rows)

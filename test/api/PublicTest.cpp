@@ -66,6 +66,13 @@ const Planted& planted() {
         price(out.open, "goods.urn", 40000, "2026-01-01", true, "");
         price(out.open, "goods.urn", 42000, "2026-06-01", true, "LEAK-change-note");
         price(out.closed, "basic.cremation", 30000, "2026-01-01", true, "");
+        // A wreath price corrected the same day: the wrong one was never in force.
+        price(out.open, "goods.wreath", 10000, "2026-03-01", true, "");
+        price(out.open, "goods.wreath", 11000, "2026-03-01", true, "LEAK-correction-note");
+        // A cap on file for a market-priced item (urns at a funeral home): it does not apply there.
+        auto urnCap = referencePriceBody("goods.urn", 1000);
+        urnCap->set("district", kOwn);
+        BOOST_REQUIRE_EQUAL(as("admin").post("/api/v1/reference-prices", urnCap).status, 201);
         auto inspection = with(inspectionBody("facility", out.open), {{"notes", "LEAK-inspection-note"}});
         BOOST_REQUIRE_EQUAL(as("admin").post("/api/v1/inspections", inspection).status, 201);
         return out;
@@ -117,6 +124,10 @@ BOOST_AUTO_TEST_CASE(every_public_answer_holds_public_fields_only) {
         BOOST_TEST(r.status == 200, path << ": " << r.describe());
         expectPublic(path, r);
     }
+    // A facility's code is internal: searching for it finds nothing.
+    const auto code = as("admin").get("/api/v1/facilities/" + std::to_string(p.open)).str("code");
+    BOOST_TEST(anonymous("/api/v1/public/facilities?q=" + code).obj()->getArray("items")->size() == 0u, code);
+    BOOST_TEST(anonymous("/api/v1/public/facilities?q=" + WebSession::encode("公示测试")).obj()->getArray("items")->size() == 1u);
     // Closed facilities are not public; nor, of course, are records that do not exist.
     BOOST_TEST(anonymous("/api/v1/public/facilities/" + std::to_string(p.closed)).status == 404);
     BOOST_TEST(anonymous("/api/v1/public/facilities/99999999").status == 404);
@@ -204,6 +215,11 @@ BOOST_AUTO_TEST_CASE(a_facility_shows_its_displayed_prices_beside_the_cap_and_th
     BOOST_TEST(urn[0]->getValue<long long>("amount_fen") == 40000);
     BOOST_TEST(urn[0]->getValue<std::string>("effective_to") == "2026-05-31");
     BOOST_TEST(urn[1]->isNull("effective_to"));
+    BOOST_TEST(priceOf(prices, "goods.urn")->isNull("cap_fen"), "no cap applies to a market-priced item");
+    std::vector<long long> wreaths;
+    for (const auto& h : objectsOf(body->getArray("history")))
+        if (h->getValue<std::string>("item") == "goods.wreath") wreaths.push_back(h->getValue<long long>("amount_fen"));
+    BOOST_TEST(wreaths == std::vector<long long>{11000}, "the corrected price was never in force");
 }
 
 BOOST_AUTO_TEST_CASE(one_item_compared_cheapest_first_across_operating_facilities) {
@@ -286,6 +302,10 @@ BOOST_AUTO_TEST_CASE(behind_a_trusted_proxy_the_forwarded_client_is_limited_not_
     for (int i = 0; i < 200 && last.status != 429; ++i) last = send(flood("127.0.0.5", "198.51.100.7, 127.0.0.5"));
     BOOST_TEST(last.status == 429, "the forwarded client spent its requests");
     BOOST_TEST(send(flood("127.0.0.5", "198.51.100.8")).status == 200, "another client behind the same proxy is served");
+    // A client's own X-Forwarded-For line before the proxy's changes nothing either.
+    Request twoLines = flood("127.0.0.5", "203.0.113.250");
+    twoLines.headers.emplace_back("X-Forwarded-For", "198.51.100.7");
+    BOOST_TEST(send(twoLines).status == 429, "the proxy's line names the client");
     // Not the proxy: the header changes nothing, the peer is the client.
     int refused = 0;
     for (int i = 0; i < 200 && refused == 0; ++i)

@@ -7,7 +7,9 @@
   if (!el || !window.L) return;
   const points = JSON.parse(el.dataset.points || '[]');
   const map = L.map(el, { scrollWheelZoom: false });
-  L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution, maxZoom: 18 }).addTo(map);
+  // Leaflet writes the attribution as HTML: give it text.
+  const attribution = (el.dataset.attribution || '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  L.tileLayer(el.dataset.tiles, { attribution, maxZoom: 18 }).addTo(map);
   const bounds = [];
   for (const p of points) {
     const marker = L.marker([p.lat, p.lon], { title: p.name, alt: p.name, keyboard: true }).addTo(map);
