@@ -785,6 +785,13 @@ void HeadGate::run() {
                            "this address (http.max_connections_per_client); try again later");
                     continue;
                 }
+                // An answer goes out in several writes when it is larger than the response buffer (a page,
+                // a stylesheet): with Nagle's algorithm the last one waited for the client's delayed ACK,
+                // 40 ms on every kept-alive request (measured with curl, 0.04 s against 0.0002 s).
+                try {
+                    socket.setNoDelay(true);
+                } catch (const Poco::Exception&) {
+                }
                 Waiting w;
                 w.socket = socket;
                 w.deadline = now + headTimeout;
