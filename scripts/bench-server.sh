@@ -263,11 +263,12 @@ bench_public() {
   local -a auth_rps=() auth_p99=() json_rps=() json_p99=() page_rps=() page_p99=() bad=()
   load=$(load_now)
   bench_registry "$dir/db" 1
-  srv_start "$BENCH_DB" "$dir/server.log" --set public.requests_per_minute=0
+  srv_start "$BENCH_DB" "$dir/server.log" --set public.requests_per_minute=0 --set "public.cache_seconds=${BENCH_PUBLIC_CACHE:-10}"
   local base="http://127.0.0.1:$SRV_PORT"
   id=$(curl -fsS "$base/api/v1/public/facilities?limit=1" | sed -n 's/^{"items":\[{"id":\([0-9]*\).*/\1/p')
   [[ -n $id ]] || { echo "bench: no operating facility in the bench registry" >&2; srv_stop; return 1; }
-  local json_bytes page_bytes
+  local json_bytes page_bytes auth_bytes
+  auth_bytes=$(curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "$base/api/v1/facilities/$id" | wc -c)
   json_bytes=$(curl -fsS "$base/api/v1/public/facilities/$id" | wc -c)
   page_bytes=$(curl -fsS "$base/public/facilities/$id" | wc -c)
   for ((r = 1; r <= runs; r++)); do
@@ -295,11 +296,12 @@ bench_public() {
   {
     section_header "$load"
     echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh public\`; wrk -t2 -c$BENCH_CONNECTIONS -d$BENCH_DURATION --latency,"
-    echo "keep-alive, facility $id of the demo data; public.requests_per_minute=0; $runs runs each, interleaved."
+    echo "keep-alive, facility $id of the demo data; public.requests_per_minute=0, public.cache_seconds=${BENCH_PUBLIC_CACHE:-10};"
+    echo "$runs runs each, interleaved."
     echo
     echo "| read | body (bytes) | median requests/s | median p99 (ms) | vs. authenticated | runs (requests/s) |"
     echo "|---|---:|---:|---:|---:|---|"
-    echo "| \`GET /api/v1/facilities/$id\` with a token (baseline) | $(curl -fsS -H "Authorization: Bearer $BENCH_TOKEN" "$base/api/v1/facilities/$id" 2>/dev/null | wc -c || echo -) | $ar | $ap | 1.00 | ${auth_rps[*]} |"
+    echo "| \`GET /api/v1/facilities/$id\` with a token (baseline) | $auth_bytes | $ar | $ap | 1.00 | ${auth_rps[*]} |"
     echo "| \`GET /api/v1/public/facilities/$id\`, signed out (with its prices and 24 months) | $json_bytes | $jr | $jp | $(ratio "$jr" "$ar") | ${json_rps[*]} |"
     echo "| \`GET /public/facilities/$id\`, the page | $page_bytes | $pr | $pp | $(ratio "$pr" "$ar") | ${page_rps[*]} |"
     echo

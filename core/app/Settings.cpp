@@ -104,6 +104,8 @@ void readHttp(Reader& r, Settings& s) {
                                         "' is not an IP address (write the proxies' addresses, comma-separated)");
         limits.trustedProxies.push_back(ip.toString());
     }
+    limits.publicCacheSeconds =
+        narrow<int>(r.integer("public.cache_seconds", limits.publicCacheSeconds, 0, 300));
     limits.publicPerMinute =
         narrow<int>(r.integer("public.requests_per_minute", limits.publicPerMinute, 0, 1000000));
     gate.maxBodyBytes = limits.maxBodyBytes;

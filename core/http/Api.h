@@ -7,6 +7,7 @@
 #include "domain/BurialSite.h"
 #include "domain/Price.h"
 #include "http/RateLimiter.h"
+#include "http/ResponseCache.h"
 #include "http/Router.h"
 #include "service/Context.h"
 #include "store/BulkWriter.h"
@@ -45,6 +46,8 @@ struct ApiContext {
     /// Requests per client address to the public pages and API (built by addPublicRoutes from
     /// limits.publicPerMinute; the web's public pages share it).
     std::shared_ptr<RateLimiter> publicLimiter;
+    /// Public answers reused for public.cache_seconds (built with the limiter; the web's pages share it).
+    std::shared_ptr<ResponseCache> publicCache;
 
     /// What the use cases of core/service need, from the above.
     service::Context services() const {

@@ -23,6 +23,8 @@ struct HttpLimits {
     std::size_t maxBodyBytes = 1024 * 1024;       // JSON bodies
     std::size_t maxUploadBytes = 32 * 1024 * 1024; // CSV uploads
     int publicPerMinute = 120; // public.requests_per_minute: per client address on /public and /api/v1/public; 0: none
+    /// public.cache_seconds: how long a public answer is reused for the next signed-out visitors; 0: never.
+    int publicCacheSeconds = 10;
     /// http.trusted_proxies: peers whose X-Forwarded-For names the client (a reverse proxy in front).
     std::vector<std::string> trustedProxies;
 };

@@ -58,10 +58,22 @@ Object::Ptr priceJson(const service::PublicPrice& p, bool history) {
     return o;
 }
 
-void sendPublic(Exchange& ex, const Var& body) {
+const char* const kJson = "application/json; charset=utf-8";
+
+/// The answer for this URI as the last signed-out caller got it, if still fresh: sent, true.
+bool sendKept(ApiContext& context, Exchange& ex) {
+    const auto kept = context.publicCache->get(ex.request().getURI());
+    if (!kept) return false;
+    ex.sendCacheable(kJson, *kept, kMaxAgeSeconds);
+    return true;
+}
+
+void sendPublic(ApiContext& context, Exchange& ex, const Var& body) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(body, out);
-    ex.sendCacheable("application/json; charset=utf-8", out.str(), kMaxAgeSeconds);
+    const std::string text = out.str();
+    context.publicCache->put(ex.request().getURI(), text);
+    ex.sendCacheable(kJson, text, kMaxAgeSeconds);
 }
 
 } // namespace
@@ -91,11 +103,13 @@ void limitPublic(ApiContext& context, const Poco::Net::HTTPServerRequest& reques
 
 void addPublicRoutes(Router& router, ApiContext& context) {
     if (!context.publicLimiter) context.publicLimiter = std::make_shared<RateLimiter>(context.limits.publicPerMinute);
+    if (!context.publicCache) context.publicCache = std::make_shared<ResponseCache>(context.limits.publicCacheSeconds);
 
     router.add(
         "GET", "/api/v1/public/facilities",
         [&context](Exchange& ex) {
             limitPublic(context, ex.request());
+            if (sendKept(context, ex)) return;
             service::PublicFacilityFilter filter;
             filter.district = districtParam(ex);
             filter.kind = ex.queryEnum<domain::FacilityKind>("kind");
@@ -106,7 +120,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
             Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
             body->set("items", items);
             body->set("next_cursor", page.nextAfterId ? Var(Exchange::encodeCursor(*page.nextAfterId)) : Var());
-            sendPublic(ex, body);
+            sendPublic(context, ex, body);
         },
         false);
 
@@ -114,6 +128,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
         "GET", "/api/v1/public/facilities/{id}",
         [&context](Exchange& ex) {
             limitPublic(context, ex.request());
+            if (sendKept(context, ex)) return;
             const auto found = service::PublicDisclosure(context.services()).facility(ex.id(), context.todayDate());
             Object::Ptr body = facilityJson(found.facility);
             Array::Ptr prices = new Array, history = new Array;
@@ -121,7 +136,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
             for (const auto& p : found.history) history->add(priceJson(p, true));
             body->set("prices", prices);
             body->set("history", history);
-            sendPublic(ex, body);
+            sendPublic(context, ex, body);
         },
         false);
 
@@ -129,6 +144,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
         "GET", "/api/v1/public/prices",
         [&context](Exchange& ex) {
             limitPublic(context, ex.request());
+            if (sendKept(context, ex)) return;
             const auto item = ex.query("item");
             if (!item)
                 throw HttpError::badRequest("请用 item 指定要比较的价格项目(如 item=basic.cremation)",
@@ -151,7 +167,7 @@ void addPublicRoutes(Router& router, ApiContext& context) {
             Object::Ptr body = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
             body->set("item", *item);
             body->set("items", items);
-            sendPublic(ex, body);
+            sendPublic(context, ex, body);
         },
         false);
 

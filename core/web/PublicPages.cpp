@@ -105,6 +105,7 @@ std::string priceChart(const Request& req, const std::vector<service::PublicPric
 
 void finder(WebUi& ui, Request& req) {
     http::limitPublic(ui.api(), req.request());
+    if (ui.sendKeptPublic(req)) return;
     bool unknownDistrict = false;
     service::PublicFacilityFilter filter;
     filter.district = districtQuery(req, unknownDistrict);
@@ -149,6 +150,7 @@ void finder(WebUi& ui, Request& req) {
 
 void facility(WebUi& ui, Request& req) {
     http::limitPublic(ui.api(), req.request());
+    if (ui.sendKeptPublic(req)) return;
     const std::string today = ui.api().todayDate();
     const auto found = service::PublicDisclosure(ui.services()).facility(req.id(), today);
     std::map<std::string, std::vector<service::PublicPrice>> history;
@@ -181,6 +183,7 @@ void facility(WebUi& ui, Request& req) {
 
 void compare(WebUi& ui, Request& req) {
     http::limitPublic(ui.api(), req.request());
+    if (ui.sendKeptPublic(req)) return;
     bool unknownDistrict = false;
     const auto district = districtQuery(req, unknownDistrict);
     const auto item = req.query("item");

@@ -316,6 +316,17 @@ void WebUi::render(Request& req, const std::string& name, mstch::map view, int s
     response.send() << html;
 }
 
+std::string WebUi::publicKey(Request& req) { return "web:" + req.lang + ":" + req.request().getURI(); }
+
+bool WebUi::sendKeptPublic(Request& req) {
+    if (req.session || req.response().has("Set-Cookie") || !_api.publicCache) return false;
+    const auto kept = _api.publicCache->get(publicKey(req));
+    if (!kept) return false;
+    securityHeaders(req.response(), _mapOrigin); // the kept page may hold the map
+    req.sendCacheable("text/html; charset=utf-8", *kept, 300, true);
+    return true;
+}
+
 void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view, const std::string& titleKey,
                          bool withMap) {
     view["public_page"] = true;
@@ -325,7 +336,10 @@ void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view,
     const std::string html = page(req, name, std::move(view), titleKey);
     auto& response = req.response();
     securityHeaders(response, withMap ? _mapOrigin : "");
-    if (!personal) return req.sendCacheable("text/html; charset=utf-8", html, 300, true);
+    if (!personal) {
+        if (_api.publicCache) _api.publicCache->put(publicKey(req), html);
+        return req.sendCacheable("text/html; charset=utf-8", html, 300, true);
+    }
     response.setStatusAndReason(HTTPResponse::HTTP_OK);
     response.setContentType("text/html; charset=utf-8");
     response.set("Cache-Control", "no-store");

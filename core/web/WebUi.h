@@ -111,6 +111,9 @@ public:
     /// The same for a public page (no sign-in needed): cacheable with an ETag when nobody is signed in.
     void renderPublic(Request& request, const std::string& name, mstch::map view, const std::string& titleKey = "",
                       bool withMap = false);
+    /// The page as the last signed-out visitor got it, if still fresh (public.cache_seconds): sent, true.
+    /// Public pages ask first, before any query.
+    bool sendKeptPublic(Request& request);
     void redirect(Request& request, const std::string& location);
     /// Sets a cookie with the attributes every cookie of the UI has (Path=/, HttpOnly, SameSite=Strict,
     /// Secure per the setting); maxAge -1: a browser-session cookie, 0: delete.
@@ -119,6 +122,7 @@ public:
 private:
     std::string page(Request& request, const std::string& name, mstch::map view, const std::string& titleKey);
     void loadLeaflet();
+    static std::string publicKey(Request& request);
     void dispatch(Request& request, const http::Router::Match& match);
     void errorPage(Request& request, int status, const std::string& title, const std::string& detail);
     void problemPage(Request& request, const http::HttpError& error);

@@ -413,7 +413,9 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
                                         "auth.pbkdf2_iterations=1000", "--set",
                                         "plugins.dir=" REGISTRY_SOURCE_DIR "/test/api/plugins", "--set",
                                         // A reverse proxy's address, for the public limit's X-Forwarded-For test.
-                                        "http.trusted_proxies=127.0.0.5", "serve"};
+                                        "http.trusted_proxies=127.0.0.5", "--set",
+                                        // Short, so that PublicTest sees a kept answer replaced.
+                                        "public.cache_seconds=2", "serve"};
     Poco::Process::Env serverEnv{{"REGISTRY_DB_URL", _url}, {"REGISTRY_HTTP_PORT", std::to_string(_port)}};
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", args, _dir->path(), nullptr, nullptr, nullptr, serverEnv));
