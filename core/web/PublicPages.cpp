@@ -56,7 +56,13 @@ std::string itemName(const Request& req, const std::string& code) {
     return item ? (req.en() ? item->nameEn : item->nameZh) : code;
 }
 
-std::string unitLabel(const Request& req, const std::string& unit) { return req.en() ? unit : domain::unitZh(unit); }
+/// "每具" in Chinese; "body" for per_body in English (the page says "¥570.00 / body").
+std::string unitLabel(const Request& req, const std::string& unit) {
+    if (!req.en()) return domain::unitZh(unit);
+    std::string text = unit.rfind("per_", 0) == 0 ? unit.substr(4) : unit;
+    std::replace(text.begin(), text.end(), '_', ' ');
+    return text;
+}
 
 /// A district from the query, or none (an unknown code is no filter: the page says so).
 std::optional<std::string> districtQuery(const Request& req, bool& unknown) {
