@@ -61,10 +61,11 @@ std::string usage(const std::string& verb) {
                "is refused, or with --if-empty left as it is (exit status 0).\n";
     if (verb == "user")
         return "Usage:\n"
-               "  funeral-registry user add NAME --role admin|inspector|district_it|auditor [--district CODE]\n"
-               "                            [--display-name TEXT] [--password-stdin] [--if-absent]\n"
+               "  funeral-registry user add NAME --role admin|inspector|district_it|auditor|operator [--district CODE]\n"
+               "                            [--facility ID] [--display-name TEXT] [--password-stdin] [--if-absent]\n"
                "  funeral-registry user passwd NAME [--password-stdin]\n"
                "  funeral-registry user token NAME [--ttl-hours N]\n"
+               "An operator (--role operator) works for one facility, --facility ID, and its district is the facility's.\n"
                "Without --password-stdin a password is generated and printed once. 'user token' prints a bearer\n"
                "token and nothing else on standard output. With --if-absent, adding a user who exists already\n"
                "changes nothing and exits 0.\n";

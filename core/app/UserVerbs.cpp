@@ -11,6 +11,7 @@
 
 #include <Poco/NumberParser.h>
 
+#include <cstdlib>
 #include <iostream>
 
 namespace registry::app {
@@ -77,7 +78,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
     const auto who = service::commandLinePrincipal();
 
     if (action == "add") {
-        const auto a = parseUserArgs(args, {"--role", "--district", "--display-name"});
+        const auto a = parseUserArgs(args, {"--role", "--district", "--facility", "--display-name"});
         if (a.ifAbsent && users.findByUsername(who, a.name)) {
             std::cout << "user " << a.name << " exists already; left as it is\n";
             return EXIT_OK;
@@ -91,17 +92,26 @@ int RegistryApp::user(const std::vector<std::string>& args) {
                                         (roleText.empty() ? "" : " (got '" + roleText + "')"));
         u.role = *role;
         if (a.options.count("--district")) u.district = a.options.at("--district");
+        if (a.options.count("--facility")) {
+            const auto& text = a.options.at("--facility");
+            char* end = nullptr;
+            const long long id = std::strtoll(text.c_str(), &end, 10);
+            if (text.empty() || *end != '\0' || id <= 0)
+                throw std::invalid_argument("--facility must be a facility id, a positive number (got '" + text + "')");
+            u.facilityId = id;
+        }
         u.displayName = a.options.count("--display-name") ? a.options.at("--display-name") : a.name;
         const bool generated = !a.passwordStdin;
         const std::string password = generated ? generatedPassword() : readPassword();
         // Every problem at once: the user's fields and the password.
         try {
-            users.create(who, [&] { return service::Draft<service::UserDraft>{{u, password}, {}}; });
+            u = users.create(who, [&] { return service::Draft<service::UserDraft>{{u, password}, {}}; });
         } catch (const service::Invalid& e) {
             throw std::invalid_argument("cannot add user " + a.name + ": " + fieldErrorsText(e.errors()));
         }
         std::cout << "user " << a.name << " added (role " << domain::toString(u.role)
-                  << (u.district ? ", district " + *u.district : std::string(", citywide")) << ")\n";
+                  << (u.district ? ", district " + *u.district : std::string(", citywide"))
+                  << (u.facilityId ? ", facility " + std::to_string(*u.facilityId) : std::string()) << ")\n";
         if (generated) std::cout << "password: " << password << "\n";
         return EXIT_OK;
     }

@@ -14,6 +14,7 @@ struct Principal {
     std::string username;
     domain::Role role = domain::Role::Auditor;
     std::optional<std::string> district; // nullopt: citywide
+    std::optional<long long> facilityId; // an operator's facility (its district is the facility's)
     std::string tokenHash;               // of the credential in use, for sign-out
 };
 

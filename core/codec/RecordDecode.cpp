@@ -273,6 +273,7 @@ User decodeUser(const Object& body, Validator& errors, bool creating, std::optio
     u.displayName = r.text("display_name", false);
     if (auto role = r.enumeration<Role>("role", true)) u.role = *role;
     u.district = r.optionalText("district");
+    u.facilityId = r.integer("facility_id", false);
     if (auto active = r.boolean("active", false)) u.active = *active;
     password = r.optionalText("password");
     if (creating && !password) errors.add("password", "required", "password 为必填项", "password is required");

@@ -121,6 +121,7 @@ Object::Ptr toJson(const User& u) {
     o->set("display_name", u.displayName);
     o->set("role", toString(u.role));
     setOptional(*o, "district", u.district);
+    setOptional(*o, "facility_id", u.facilityId);
     o->set("active", u.active);
     o->set("version", u.version);
     o->set("created_at", u.createdAt);

@@ -83,11 +83,12 @@ const std::array<EnumEntry<InspectionResult>, 2> EnumTraits<InspectionResult>::e
     {InspectionResult::Pass, "pass", "合格", "Pass"},
     {InspectionResult::IssuesFound, "issues_found", "发现问题", "Issues found"},
 }};
-const std::array<EnumEntry<Role>, 4> EnumTraits<Role>::entries{{
+const std::array<EnumEntry<Role>, 5> EnumTraits<Role>::entries{{
     {Role::Admin, "admin", "管理员", "Administrator"},
     {Role::Inspector, "inspector", "监督检查人员", "Inspector"},
     {Role::DistrictIt, "district_it", "区信息技术人员", "District IT"},
     {Role::Auditor, "auditor", "审计人员", "Auditor"},
+    {Role::Operator, "operator", "经营单位人员", "Operator"},
 }};
 const std::array<EnumEntry<Severity>, 4> EnumTraits<Severity>::entries{{
     {Severity::Info, "info", "提示", "Info"},

@@ -47,7 +47,7 @@ enum class PriceRegime { GovernmentSet, GovernmentGuided, Market };
 enum class PriceSource { Inspection, SelfReport, Import };
 enum class SubjectType { Facility, BurialSite, Price };
 enum class InspectionResult { Pass, IssuesFound };
-enum class Role { Admin, Inspector, DistrictIt, Auditor };
+enum class Role { Admin, Inspector, DistrictIt, Auditor, Operator };
 enum class Severity { Info, Warning, Violation, Error };
 enum class FindingStatus { Open, Acknowledged, Resolved, Waived };
 enum class AuditStatus { Queued, Running, Succeeded, Failed, Cancelled };
@@ -66,7 +66,7 @@ REGISTRY_ENUM_TRAITS(PriceRegime, 3)
 REGISTRY_ENUM_TRAITS(PriceSource, 3)
 REGISTRY_ENUM_TRAITS(SubjectType, 3)
 REGISTRY_ENUM_TRAITS(InspectionResult, 2)
-REGISTRY_ENUM_TRAITS(Role, 4)
+REGISTRY_ENUM_TRAITS(Role, 5)
 REGISTRY_ENUM_TRAITS(Severity, 4)
 REGISTRY_ENUM_TRAITS(FindingStatus, 4)
 REGISTRY_ENUM_TRAITS(AuditStatus, 5)

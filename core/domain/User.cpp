@@ -15,6 +15,14 @@ FieldErrors validate(const User& u) {
     v.text("display_name", "显示名称", u.displayName, 100, false);
     // Given at all, it must be a district: "" is not "citywide" (that is null).
     if (u.district) v.district("district", *u.district, true);
+    if (u.role == Role::Operator && !u.facilityId)
+        v.add("facility_id", "required", "经营单位人员必须指定所属单位 facility_id",
+              "an operator needs facility_id, the facility it works for");
+    else if (u.role != Role::Operator && u.facilityId)
+        v.add("facility_id", "not_allowed", "只有经营单位人员(operator)属于某个单位",
+              "only an operator belongs to a facility");
+    else if (u.facilityId && *u.facilityId <= 0)
+        v.add("facility_id", "range", "facility_id 必须为正整数", "facility_id must be a positive integer");
     return v.take();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// A person who signs in: role and, optionally, the one district they work in.
+// A person who signs in: role and, optionally, the one district they work in; an operator also the one
+// facility it works for (and then its district is the facility's).
 
 #include "domain/Enums.h"
 #include "domain/FieldError.h"
@@ -16,6 +17,7 @@ struct User {
     std::string displayName;
     Role role = Role::Inspector;
     std::optional<std::string> district; // nullopt: citywide
+    std::optional<std::int64_t> facilityId; // operators only, and required for them
     bool active = true;
     std::int64_t version = 0;
     std::string createdAt;

@@ -70,6 +70,7 @@ std::optional<auth::Principal> Authenticator::authenticate(const std::string& to
     p.username = user->username;
     p.role = user->role;
     p.district = user->district;
+    p.facilityId = user->facilityId;
     p.tokenHash = hash;
     if (_settings.tokenCacheSeconds > 0) {
         // Kept no longer than the token lives (its expiry is a timestamp; the cache uses the steady clock).

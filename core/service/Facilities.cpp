@@ -8,14 +8,21 @@
 namespace registry::service {
 
 Page<domain::Facility> Facilities::list(const Principal& who, FacilityFilter filter, const PageRequest& page) {
-    filter.district = listScope(who, filter.district);
+    if (isOperator(who)) {
+        // Its own facility (when it matches the other filters), and never a district's list.
+        if (filter.district && filter.district != who.district) throw NotFound("facility");
+        filter.id = who.facilityId.value_or(0);
+        filter.district.reset();
+    } else {
+        filter.district = listScope(who, filter.district);
+    }
     return store::FacilityRepository(_c.db).list(filter, page);
 }
 
 domain::Facility Facilities::get(const Principal& who, long long id) {
     auto facility = store::FacilityRepository(_c.db).get(id);
     if (!facility) throw NotFound("facility");
-    require(who, Action::Read, facility->district);
+    requireFacility(who, Action::Read, facility->id, facility->district);
     return std::move(*facility);
 }
 

@@ -5,15 +5,36 @@
 
 namespace registry::service {
 
+namespace {
+/// The findings `who` may list: an operator's own facility's (asking for another district's finds none of
+/// it), anyone else's district's.
+void scope(const Principal& who, FindingFilter& filter) {
+    if (isOperator(who)) {
+        if (filter.district && filter.district != who.district) throw NotFound("finding");
+        filter.district = who.district;
+        filter.facilityId = who.facilityId.value_or(0);
+    } else {
+        filter.district = listScope(who, filter.district);
+    }
+}
+} // namespace
+
 Page<domain::Finding> Findings::list(const Principal& who, FindingFilter filter, const PageRequest& page) {
-    filter.district = listScope(who, filter.district);
+    scope(who, filter);
     return store::FindingRepository(_c.db).list(filter, page);
 }
 
 domain::Finding Findings::get(const Principal& who, long long id) {
-    auto finding = store::FindingRepository(_c.db).get(id);
+    store::FindingRepository findings(_c.db);
+    auto finding = findings.get(id);
     if (!finding) throw NotFound("finding");
-    require(who, Action::Read, finding->district);
+    if (isOperator(who)) {
+        const auto facility = findings.facilityOf(*finding);
+        if (!facility) throw NotFound("finding");
+        requireFacility(who, Action::Read, *facility, finding->district.value_or(""));
+    } else {
+        require(who, Action::Read, finding->district);
+    }
     return std::move(*finding);
 }
 
@@ -21,7 +42,7 @@ std::vector<domain::Finding> Findings::ofSubject(const Principal& who, domain::S
     FindingFilter filter;
     filter.subjectType = type;
     filter.subjectId = id;
-    filter.district = listScope(who, std::nullopt);
+    scope(who, filter);
     PageRequest page;
     page.limit = limit;
     return store::FindingRepository(_c.db).list(filter, page).items;

@@ -5,8 +5,15 @@
 
 namespace registry::service {
 
+void Imports::requireMayImport(const Principal& who) {
+    if (isOperator(who)) // its own facility's prices only (store::ImportOptions::facilityId)
+        requireFacility(who, Action::WriteRecord, who.facilityId.value_or(0), who.district.value_or(""));
+    else
+        requireOwn(who, Action::WriteRecord);
+}
+
 ImportResult Imports::importPrices(const Principal& who, const std::function<ImportRequest()>& source) {
-    requireOwn(who, Action::WriteRecord);
+    requireMayImport(who);
     auto request = source();
     ImportResult result;
     try {
@@ -20,6 +27,7 @@ ImportResult Imports::importPrices(const Principal& who, const std::function<Imp
     options.dryRun = request.dryRun;
     options.actor = who.username;
     options.district = who.district; // only its own district's facilities may be priced
+    if (isOperator(who)) options.facilityId = who.facilityId;
     options.strategy = _c.bulkStrategy;
     options.progress = request.progress;
     if (_c.checks) {

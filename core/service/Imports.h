@@ -48,6 +48,9 @@ public:
     /// Throws NotAllowed, Invalid (the file cannot be read in its encoding) or ImportRefused. `request`
     /// is asked for once the principal may import at all (so the file is not read for nothing).
     ImportResult importPrices(const Principal& who, const std::function<ImportRequest()>& request);
+    /// NotAllowed unless `who` may import prices at all: a role that writes records, or an operator (whose
+    /// rows are then its own facility's self-reports).
+    static void requireMayImport(const Principal& who);
 
 private:
     Context _c;

@@ -37,14 +37,14 @@ enum class Target {
     City,     // the city as a whole
 };
 
-/// The principal's scope: citywide (no district) or one district.
-enum class Scope { Citywide, District };
+/// The principal's scope: citywide (no district), one district, or one facility (an operator).
+enum class Scope { Citywide, District, Facility };
 
 struct Permission {
     domain::Role role;
     Scope scope;
     Action action;
-    bool district; // allowed on a district target
+    bool district; // allowed on a district target (Scope::Facility: on a record of the principal's facility)
     bool city;     // allowed on the citywide target
 };
 
@@ -53,7 +53,9 @@ const std::vector<Permission>& permissionTable();
 
 enum class Decision { Allow, NotFound, Forbidden };
 
-/// May `who` do `action` on a target of `district` (nullopt: the city as a whole)?
+/// May `who` do `action` on a target of `district` (nullopt: the city as a whole)? An operator is refused
+/// here whatever the target: it reaches records only through decideFacility, where the record's facility is
+/// known (so that a use case that forgets an operator refuses it rather than showing it its district).
 Decision decide(const Principal& who, Action action, const std::optional<std::string>& district);
 /// May `who` do `action` at all, on their own scope (their district, or the city when citywide)? For
 /// offering a button or a form before there is a record.
@@ -63,12 +65,21 @@ inline bool may(const Principal& who, Action action, const std::optional<std::st
 }
 inline bool mayOwn(const Principal& who, Action action) { return decideOwn(who, action) == Decision::Allow; }
 
+/// May `who` do `action` on a record of facility `facilityId` (in `district`)? An operator only on its own
+/// facility's records (another facility's are not found for reads, forbidden otherwise); anyone else as
+/// decide() on the district.
+Decision decideFacility(const Principal& who, Action action, long long facilityId, const std::string& district);
+void requireFacility(const Principal& who, Action action, long long facilityId, const std::string& district);
+/// An operator: bound to one facility, reached only through decideFacility.
+inline bool isOperator(const Principal& who) { return who.role == domain::Role::Operator; }
+
 /// Throws NotAllowed or NotFound (service/Refusal.h) unless the decision is Allow.
 void require(const Principal& who, Action action, const std::optional<std::string>& district);
 void requireOwn(const Principal& who, Action action);
 
 /// The district a list or export may show: the principal's own when they have one (`requested` naming
-/// another district is NotAllowed); for a citywide principal, what they asked for.
+/// another district is NotAllowed); for a citywide principal, what they asked for. An operator is
+/// NotAllowed: its lists are of its facility (the use cases that offer them narrow them first).
 std::optional<std::string> listScope(const Principal& who, const std::optional<std::string>& requested);
 
 } // namespace registry::service

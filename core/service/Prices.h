@@ -20,6 +20,11 @@ public:
     domain::PriceRecord get(const Principal& who, long long id);
     /// The facility decides the district: another district's facility is refused before any field talk.
     Written<domain::PriceRecord> create(const Principal& who, const DraftSource<domain::PriceRecord>& draft);
+    /// A facility's price list at once (an operator's filing, or an inspector's for it): every record
+    /// checked before any is stored, then all of them stored in one transaction, or none. The errors of the
+    /// record at index i name `prices[i].<field>`; a plugin's refusal of it, `prices[i]`.
+    std::vector<Written<domain::PriceRecord>> fileList(const Principal& who, long long facilityId,
+                                                       const DraftSource<std::vector<domain::PriceRecord>>& draft);
 
     /// A facility's current prices, and one item's history (newest first), for one it may read.
     std::vector<domain::PriceRecord> currentForFacility(const Principal& who, long long facilityId);

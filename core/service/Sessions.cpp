@@ -14,6 +14,7 @@ auth::Principal Session::principal() const {
     p.username = user.username;
     p.role = user.role;
     p.district = user.district;
+    p.facilityId = user.facilityId;
     p.tokenHash = tokenHash;
     return p;
 }

@@ -5,6 +5,7 @@
 #include "domain/Dates.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
+#include "store/FacilityRepository.h"
 
 namespace registry::service {
 
@@ -40,6 +41,21 @@ domain::User Users::get(const Principal& who, long long id) {
 }
 
 namespace {
+/// An operator's district is its facility's: given, it must be that one; not given, it becomes that one.
+/// Run after validation (the role and facility_id agree).
+void placeOperator(Context& c, domain::User& user) {
+    if (user.role != domain::Role::Operator || !user.facilityId) return;
+    const auto facility = store::FacilityRepository(c.db).get(*user.facilityId);
+    if (!facility)
+        throw Invalid({{"facility_id", "unknown", "单位不存在:" + std::to_string(*user.facilityId),
+                        "no facility " + std::to_string(*user.facilityId)}});
+    if (user.district && *user.district != facility->district)
+        throw Invalid({{"district", "operator_district",
+                        "经营单位人员的区县即其单位所在区县(" + facility->district + ")",
+                        "an operator's district is its facility's (" + facility->district + ")"}});
+    user.district = facility->district;
+}
+
 domain::FieldErrors validateDraft(const UserDraft& draft, domain::FieldErrors decodeErrors) {
     auto validation = domain::validate(draft.user);
     if (draft.password)
@@ -54,6 +70,7 @@ domain::User Users::create(const Principal& who, const DraftSource<UserDraft>& s
     failIfInvalid(validateDraft(draft.value, std::move(draft.decodeErrors)));
     if (!draft.value.password)
         throw Invalid({{"password", "required", "必须填写 password", "password is required"}});
+    placeOperator(_c, draft.value.user);
     require(who, Action::ManageUsers, draft.value.user.district);
     const auto passwordHash = hash(*draft.value.password);
     return storeWrite<domain::User>(
@@ -71,6 +88,7 @@ domain::User Users::update(const Principal& who, long long id, const DraftSource
     changed.id = current->id;
     changed.username = current->username;
     failIfInvalid(validateDraft(draft.value, std::move(draft.decodeErrors)));
+    placeOperator(_c, changed);
     require(who, Action::ManageUsers, changed.district); // never moved out of the admin's district
     // One transaction: the fields, the password, and the end of the user's sessions (store::UserRepository).
     const auto newHash = draft.value.password ? std::optional<std::string>(hash(*draft.value.password)) : std::nullopt;

@@ -155,6 +155,7 @@ std::vector<Facility> FacilityRepository::getMany(const std::vector<long long>& 
 Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
+    if (filter.id) q.where("id = " + q.bind(*filter.id));
     if (filter.district) q.where("district = " + q.bind(*filter.district));
     if (filter.kind) q.where("kind = " + q.bind(domain::toString(*filter.kind)));
     if (filter.status) q.where("status = " + q.bind(domain::toString(*filter.status)));
@@ -212,6 +213,9 @@ Facility FacilityRepository::update(const Facility& changed, long long expectedV
     if (st.get_affected_rows() != 1) throw Conflict<Facility>(*before);
     ChangeLog::append(sql, actor, "update", "facility", f.id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(f)));
+    // An operator's district is its facility's: a facility that moves takes its operators along.
+    if (before->district != f.district)
+        sql << "UPDATE users SET district = :district WHERE facility_id = :id", soci::use(f.district), soci::use(f.id);
     FindingRepository::reportWithRecord(sql, findings, f.id);
     tx.commit();
     return f;

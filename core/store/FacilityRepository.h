@@ -14,6 +14,7 @@
 namespace registry::store {
 
 struct FacilityFilter {
+    std::optional<long long> id; // just this facility (an operator's list)
     std::optional<std::string> district;
     std::optional<domain::FacilityKind> kind;
     std::optional<domain::FacilityStatus> status;

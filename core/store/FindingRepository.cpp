@@ -67,6 +67,21 @@ std::optional<Finding> FindingRepository::get(long long id) {
     return fetchOne(session.sql(), q);
 }
 
+std::optional<long long> FindingRepository::facilityOf(const Finding& finding) {
+    switch (finding.subjectType) {
+    case domain::SubjectType::Facility: return finding.subjectId;
+    case domain::SubjectType::BurialSite: return std::nullopt;
+    case domain::SubjectType::Price: break;
+    }
+    Database::Session session(_db);
+    long long facility = 0;
+    soci::indicator ind = soci::i_null;
+    const long long price = finding.subjectId;
+    session.sql() << "SELECT facility_id FROM price_records WHERE id = :id", soci::use(price), soci::into(facility, ind);
+    if (!session.sql().got_data() || ind != soci::i_ok) return std::nullopt;
+    return facility;
+}
+
 Page<Finding> FindingRepository::list(const FindingFilter& filter, const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);
@@ -78,6 +93,13 @@ Page<Finding> FindingRepository::list(const FindingFilter& filter, const PageReq
     if (filter.auditId) q.where("audit_id = " + q.bind(*filter.auditId));
     if (filter.subjectType) q.where("subject_type = " + q.bind(domain::toString(*filter.subjectType)));
     if (filter.subjectId) q.where("subject_id = " + q.bind(*filter.subjectId));
+    if (filter.facilityId) {
+        // Placeholders bound in the order they appear.
+        std::string condition = "((subject_type = 'facility' AND subject_id = " + q.bind(*filter.facilityId) + ")";
+        condition += " OR (subject_type = 'price' AND subject_id IN (SELECT id FROM price_records WHERE facility_id = " +
+                     q.bind(*filter.facilityId) + ")))";
+        q.where(condition);
+    }
     const int limit = q.paginate(page, "id");
     return makePage(fetchAll(session.sql(), q), limit);
 }

@@ -21,6 +21,8 @@ struct FindingFilter {
     std::optional<long long> auditId;
     std::optional<domain::SubjectType> subjectType;
     std::optional<long long> subjectId;
+    /// Findings about this facility or one of its price records (an operator's view).
+    std::optional<long long> facilityId;
 };
 
 class FindingRepository {
@@ -28,6 +30,9 @@ public:
     explicit FindingRepository(Database& db) : _db(db) {}
 
     std::optional<domain::Finding> get(long long id);
+    /// The facility a finding is about: its subject, or its subject price's facility; nullopt for a burial
+    /// site's.
+    std::optional<long long> facilityOf(const domain::Finding& finding);
     Page<domain::Finding> list(const FindingFilter& filter, const PageRequest& page);
 
     /// Records a finding reported by the checks on a write of its record: a new (plugin, rule, subject)

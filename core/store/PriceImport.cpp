@@ -109,7 +109,7 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
             problems.add(header.line, a, "缺少必需的列:" + a + (b.empty() ? "" : " 或 " + b),
                          "missing column: " + a + (b.empty() ? "" : " or " + b));
     };
-    need("facility_id", "facility_code");
+    if (!options.facilityId) need("facility_id", "facility_code");
     need("item", "");
     need("amount_fen", "amount_yuan");
     need("effective_from", "");
@@ -157,7 +157,21 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
         // Facility by id or by code.
         const std::string idText = cell(c, "facility_id"), codeText = cell(c, "facility_code");
         Poco::Int64 facilityId = 0;
-        if (!idText.empty()) {
+        if (options.facilityId) {
+            // An operator's own facility, or nothing: the same answer for another facility as for none, so
+            // that an operator learns nothing of other facilities.
+            const long long own = *options.facilityId;
+            const auto code = facilityByCode.find(codeText);
+            const bool named = (!idText.empty() && idText == std::to_string(own)) ||
+                               (!codeText.empty() && code != facilityByCode.end() && code->second == own);
+            if ((idText.empty() && codeText.empty()) || named) {
+                facilityId = own;
+            } else {
+                problems.add(line, idText.empty() ? "facility_code" : "facility_id", "只能报送本单位的价格",
+                             "you may only file prices of your own facility");
+                ok = false;
+            }
+        } else if (!idText.empty()) {
             if (!Poco::NumberParser::tryParse64(idText, facilityId) || !districtOfFacility.count(facilityId)) {
                 problems.add(line, "facility_id", "设施不存在:" + idText, "no facility with id " + idText);
                 ok = false;
@@ -234,7 +248,14 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
             }
         }
         const std::string source = cell(c, "source");
-        if (!source.empty()) {
+        if (options.facilityId) {
+            p.source = domain::PriceSource::SelfReport;
+            if (!source.empty() && source != domain::toString(p.source)) {
+                problems.add(line, "source", "单位报送的价格来源只能是 self_report(单位自报)",
+                             "an operator's prices are self_report, not " + source);
+                ok = false;
+            }
+        } else if (!source.empty()) {
             if (auto parsed = domain::parseEnum<domain::PriceSource>(source)) {
                 p.source = *parsed;
             } else {

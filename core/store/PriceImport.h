@@ -39,6 +39,9 @@ struct ImportOptions {
     std::string actor;
     /// Only facilities of this district may be priced (an inspector's own); nullopt: any.
     std::optional<std::string> district;
+    /// An operator's import: only this facility may be priced (the facility columns may then be left out,
+    /// and name it when given), and every row is a self-report (a `source` cell saying otherwise is a problem).
+    std::optional<long long> facilityId;
     BulkStrategy strategy = BulkStrategy::Auto;
     /// A validation hook run on each valid row (the plugins' blocking `validate`): a message refuses it.
     std::function<std::optional<std::string>(const domain::PriceRecord&)> validate;

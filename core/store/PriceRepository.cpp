@@ -85,16 +85,17 @@ std::optional<PriceRecord> fetchOne(soci::session& sql, SqlQuery& q) { return fi
 
 } // namespace
 
-PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor,
-                                    const std::vector<domain::Finding>& findings) {
+namespace {
+
+/// One record written within the caller's transaction: validated against what is stored (errors go to `v`,
+/// a validator of its own, and then nothing of it is written), the current record of its item superseded, the change logged, its
+/// findings stored.
+std::optional<PriceRecord> createIn(Database::Session& session, const PriceRecord& input, const std::string& actor,
+                                    const std::vector<domain::Finding>& findings, domain::Validator& v) {
+    auto& sql = session.sql();
     PriceRecord p = input;
     if (p.unit.empty()) p.unit = domain::defaultUnit(p.item);
-    domain::Validator v;
     for (auto& e : domain::validate(p)) v.add(std::move(e));
-
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
     // Lock the facility: concurrent prices for it queue here, so each sees the current record.
     if (p.facilityId > 0 && !loadFacility(session, p.facilityId, true))
         v.add("facility_id", "not_found", "所属设施不存在(编号 " + std::to_string(p.facilityId) + ")",
@@ -117,7 +118,7 @@ PriceRecord PriceRepository::create(const PriceRecord& input, const std::string&
                   "与现行价格同日生效视为更正,须填写更正说明",
                   "a price effective on the same day as the current one is a correction and needs a note");
     }
-    if (!v.ok()) throw ValidationFailed(v.take());
+    if (!v.ok()) return std::nullopt;
 
     p.createdAt = domain::nowTimestamp();
     p.recordedBy = actor;
@@ -155,9 +156,35 @@ PriceRecord PriceRepository::create(const PriceRecord& input, const std::string&
     }
     ChangeLog::append(sql, actor, "create", "price", p.id, std::nullopt, codec::stringify(codec::toJson(p)));
     FindingRepository::reportWithRecord(sql, findings, p.id);
-    tx.commit();
     return p;
 }
+
+} // namespace
+
+PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor,
+                                    const std::vector<domain::Finding>& findings) {
+    return createMany({{input, findings}}, actor).front();
+}
+
+std::vector<PriceRecord> PriceRepository::createMany(const std::vector<NewPrice>& prices, const std::string& actor) {
+    Database::Session session(_db);
+    Transaction tx(session);
+    domain::Validator v;
+    std::vector<PriceRecord> out;
+    for (std::size_t i = 0; i < prices.size(); ++i) {
+        domain::Validator one;
+        auto stored = createIn(session, prices[i].price, actor, prices[i].findings, one);
+        if (stored) out.push_back(std::move(*stored));
+        for (auto& e : one.take()) {
+            if (prices.size() > 1) e.field = "prices[" + std::to_string(i) + "]." + e.field;
+            v.add(std::move(e));
+        }
+    }
+    if (!v.ok()) throw ValidationFailed(v.take()); // the transaction rolls back: none of them is stored
+    tx.commit();
+    return out;
+}
+
 
 std::optional<PriceRecord> PriceRepository::get(long long id) {
     Database::Session session(_db);

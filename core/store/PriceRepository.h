@@ -31,6 +31,13 @@ public:
     /// `findings`: the checks' findings of the record as it will be stored, written in the same transaction.
     domain::PriceRecord create(const domain::PriceRecord& price, const std::string& actor,
                                const std::vector<domain::Finding>& findings = {});
+    /// Several records (a facility's price list) in one transaction: all of them, or none. An error of
+    /// the record at index i names its field `prices[i].<field>`.
+    struct NewPrice {
+        domain::PriceRecord price;
+        std::vector<domain::Finding> findings;
+    };
+    std::vector<domain::PriceRecord> createMany(const std::vector<NewPrice>& prices, const std::string& actor);
 
     std::optional<domain::PriceRecord> get(long long id);
     Page<domain::PriceRecord> list(const PriceFilter& filter, const PageRequest& page);

@@ -16,20 +16,22 @@ using domain::User;
 
 namespace {
 
-const char* const selectColumns = "SELECT id, username, display_name, role, district, active, version, created_at, "
-                                  "updated_at, password_hash, failed_logins, locked_until FROM users";
+const char* const selectColumns = "SELECT id, username, display_name, role, district, facility_id, active, version, "
+                                  "created_at, updated_at, password_hash, failed_logins, locked_until FROM users";
 
 std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
     Credentials c;
     std::string role, district, lockedUntil;
     int active = 1;
-    soci::indicator districtInd, lockedInd;
+    long long facilityId = 0;
+    soci::indicator districtInd, facilityInd, lockedInd;
     soci::statement st(sql);
     st.exchange(soci::into(c.user.id));
     st.exchange(soci::into(c.user.username));
     st.exchange(soci::into(c.user.displayName));
     st.exchange(soci::into(role));
     st.exchange(soci::into(district, districtInd));
+    st.exchange(soci::into(facilityId, facilityInd));
     st.exchange(soci::into(active));
     st.exchange(soci::into(c.user.version));
     st.exchange(soci::into(c.user.createdAt));
@@ -43,6 +45,7 @@ std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
     while (st.fetch()) {
         c.user.role = domain::parseEnum<domain::Role>(role).value_or(domain::Role::Auditor);
         c.user.district = districtInd == soci::i_ok ? std::optional<std::string>(district) : std::nullopt;
+        c.user.facilityId = facilityInd == soci::i_ok ? std::optional<std::int64_t>(facilityId) : std::nullopt;
         c.user.active = active != 0;
         c.lockedUntil = lockedInd == soci::i_ok ? std::optional<std::string>(lockedUntil) : std::nullopt;
         out.push_back(c);
@@ -108,13 +111,15 @@ User UserRepository::create(const User& input, const std::string& passwordHash, 
     const std::string role = domain::toString(u.role);
     std::string district = u.district.value_or("");
     soci::indicator districtInd = u.district ? soci::i_ok : soci::i_null;
+    long long facilityId = u.facilityId.value_or(0);
+    soci::indicator facilityInd = u.facilityId ? soci::i_ok : soci::i_null;
     int active = u.active ? 1 : 0;
     try {
-        sql << "INSERT INTO users (username, display_name, role, district, active, password_hash, failed_logins, "
-               "locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, :district, "
-               ":active, :hash, 0, NULL, 1, :created, :updated)",
+        sql << "INSERT INTO users (username, display_name, role, district, facility_id, active, password_hash, "
+               "failed_logins, locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, "
+               ":district, :facility, :active, :hash, 0, NULL, 1, :created, :updated)",
             soci::use(u.username), soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
-            soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
+            soci::use(facilityId, facilityInd), soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
     } catch (const soci::mysql_soci_error& e) {
         // Another instance created the same username after the check above (MySQL reads do not lock; on
         // SQLite the write transaction is exclusive, so the check already saw it). 1062: ER_DUP_ENTRY.
@@ -176,12 +181,14 @@ User UserRepository::update(const User& changed, long long expectedVersion, cons
     const std::string role = domain::toString(u.role);
     std::string district = u.district.value_or("");
     soci::indicator districtInd = u.district ? soci::i_ok : soci::i_null;
+    long long facilityId = u.facilityId.value_or(0);
+    soci::indicator facilityInd = u.facilityId ? soci::i_ok : soci::i_null;
     int active = u.active ? 1 : 0;
     soci::statement st = (sql.prepare << "UPDATE users SET display_name = :display, role = :role, district = :district, "
-                                         "active = :active, version = version + 1, updated_at = :updated "
-                                         "WHERE id = :id AND version = :v",
+                                         "facility_id = :facility, active = :active, version = version + 1, "
+                                         "updated_at = :updated WHERE id = :id AND version = :v",
                           soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
-                          soci::use(active), soci::use(u.updatedAt), soci::use(u.id), soci::use(expectedVersion));
+                          soci::use(facilityId, facilityInd), soci::use(active), soci::use(u.updatedAt), soci::use(u.id), soci::use(expectedVersion));
     st.execute(true);
     if (st.get_affected_rows() != 1) throw Conflict<User>(before->user);
     ChangeLog::append(sql, actor, "update", "user", u.id, codec::stringify(codec::toJson(before->user)),

@@ -83,6 +83,9 @@ double expectedPercent(const domain::PlanWindow& window) {
 std::string percentText(double p) { return std::to_string(static_cast<int>(std::floor(p + 0.5))) + "%"; }
 
 void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
+    // An operator's home is its facility: the city's and the district's counts are not its business.
+    if (service::isOperator(req.principal()))
+        return ui.redirect(req, "/facilities/" + std::to_string(req.principal().facilityId.value_or(0)));
     service::Dashboard dashboard(ui.services());
     const auto district = dashboard.scope(req.principal(), req.query("district"));
     const Tallies tallies = cache.get(ui.api().db, dashboard, req.principal(), district);

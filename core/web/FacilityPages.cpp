@@ -192,16 +192,26 @@ void detail(WebUi& ui, Request& req) {
     }
     auto findings = findingsOf(ui, req, domain::SubjectType::Facility, f.id);
     for (auto& finding : priceFindings) findings.push_back(finding);
+    // An operator sees its facility, prices and findings; the bureau's inspections and change log are not
+    // its to read.
+    const bool staff = !service::isOperator(req.principal());
     mstch::map view{
         {"facility", facilityView(req, f)},
         {"prices", current},
         {"has_prices", !current.empty()},
         {"findings", findings},
         {"has_findings", !findings.empty()},
-        {"inspections", inspectionsOf(ui, req, domain::SubjectType::Facility, f.id)},
-        {"history", historyView(ui, req, "facility", f.id, kFacilityLabels)},
+        {"staff", staff},
         {"may_write", service::may(req.principal(), Action::WriteRecord, f.district)},
+        {"may_file", service::decideFacility(req.principal(), Action::WriteRecord, f.id, f.district) ==
+                         service::Decision::Allow},
     };
+    if (staff) {
+        view["inspections"] = inspectionsOf(ui, req, domain::SubjectType::Facility, f.id);
+        view["history"] = historyView(ui, req, "facility", f.id, kFacilityLabels);
+    } else {
+        view["operator_hint"] = req.t("operator_home_hint");
+    }
     if (const auto msg = req.query("msg"); msg && (*msg == "created" || *msg == "saved" || *msg == "inspected"))
         view["notice"] = req.t("msg_" + *msg);
     mstch::map page{{"title", f.name}};
@@ -257,15 +267,8 @@ void priceEntry(WebUi& ui, Request& req) {
                 return service::Draft<domain::PriceRecord>{std::move(price), decodeErrors.take()};
             });
             // The checks of the saved record, at once: stored as findings and shown here in plain words.
-            mstch::array checks;
             bool violation = false;
-            for (const auto& c : created.checks) {
-                violation = violation || c.severity == domain::Severity::Violation;
-                checks.push_back(mstch::map{{"severity", enumLabel(req, c.severity)},
-                                            {"severity_code", domain::toString(c.severity)},
-                                            {"message", plainMessage(req, c.message)},
-                                            {"rule", c.plugin + " / " + c.rule}});
-            }
+            const auto checks = checksView(req, created.checks, violation);
             mstch::map view{{"price", priceView(req, created.record)}, {"facility", facilityView(req, f)},
                             {"checks", checks}, {"has_checks", !checks.empty()}, {"violation", violation}};
             return ui.render(req, "price_saved", view, 200, "price_saved_title");

@@ -31,8 +31,9 @@ mstch::map reportView(const Request& req, const service::ImportReport& report) {
 }
 
 void importForm(WebUi& ui, Request& req) {
-    service::requireOwn(req.principal(), Action::WriteRecord);
-    ui.render(req, "import", mstch::map{{"step_upload", true}}, 200, "import_title");
+    service::Imports::requireMayImport(req.principal());
+    ui.render(req, "import", mstch::map{{"step_upload", true}, {"operator", service::isOperator(req.principal())}}, 200,
+              "import_title");
 }
 
 /// Checks (dry run) or stores the file; the page shows every bad row, or what was (or would be) stored.
@@ -72,7 +73,7 @@ void runImport(WebUi& ui, Request& req, bool dryRun) {
 }
 
 void importPreview(WebUi& ui, Request& req) {
-    service::requireOwn(req.principal(), Action::WriteRecord);
+    service::Imports::requireMayImport(req.principal());
     if (req.upload.empty()) {
         mstch::map view{{"step_upload", true}, {"upload_error", req.t("err_import_no_file")}};
         return ui.render(req, "import", view, 422, "import_title");

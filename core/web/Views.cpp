@@ -206,4 +206,16 @@ mstch::array inspectionsOf(WebUi& ui, const Request& req, domain::SubjectType ty
     return out;
 }
 
+mstch::array checksView(const Request& req, const std::vector<plugins::Finding>& checks, bool& violation) {
+    mstch::array out;
+    for (const auto& c : checks) {
+        violation = violation || c.severity == domain::Severity::Violation;
+        out.push_back(mstch::map{{"severity", req.en() ? domain::enName(c.severity) : domain::zhName(c.severity)},
+                                 {"severity_code", domain::toString(c.severity)},
+                                 {"message", plainMessage(req, c.message)},
+                                 {"rule", c.plugin + " / " + c.rule}});
+    }
+    return out;
+}
+
 } // namespace registry::web

@@ -3,6 +3,7 @@
 
 #include "audit/Cron.h"
 #include "domain/Finding.h"
+#include "plugins/Plugin.h"
 #include "web/WebUi.h"
 
 #include <Poco/JSON/Object.h>
@@ -49,6 +50,10 @@ void showForm(WebUi& ui, Request& req, Form& form, const std::string& action, co
 /// changed take their value in `form`, so that re-applying keeps both people's changes.
 mstch::map conflictView(WebUi& ui, Request& req, Form& form, const std::string& entity, long long id,
                         long long expected, const Poco::JSON::Object& current, const std::string& changedBy);
+
+/// What the checks said of a record just written, as the saved pages show it; `violation` is set when one
+/// of them is a violation.
+mstch::array checksView(const Request& req, const std::vector<plugins::Finding>& checks, bool& violation);
 
 /// Findings and inspections of one record, as the detail pages show them.
 mstch::array findingsOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id);

@@ -181,6 +181,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
 
     addDashboardPages(*this);
     addFacilityPages(*this);
+    addPriceListPages(*this);
     addBurialSitePages(*this);
     addFindingPages(*this);
     addTransferPages(*this);
@@ -259,6 +260,8 @@ std::string WebUi::page(Request& req, const std::string& name, mstch::map view, 
             {"is_admin", service::mayOwn(principal, service::Action::ManageUsers)},
             {"may_plugins", service::mayOwn(principal, service::Action::ManagePlugins)},
             {"may_write", service::mayOwn(principal, service::Action::WriteRecord)},
+            {"staff", !service::isOperator(principal)},
+            {"operator_facility", user.facilityId ? std::to_string(*user.facilityId) : std::string()},
         };
     }
     const auto& all = templates();

@@ -155,6 +155,7 @@ private:
 // The pages, one function per area (in the files of the same name).
 void addDashboardPages(WebUi& ui);
 void addFacilityPages(WebUi& ui);
+void addPriceListPages(WebUi& ui);
 void addBurialSitePages(WebUi& ui);
 void addFindingPages(WebUi& ui);
 void addTransferPages(WebUi& ui);

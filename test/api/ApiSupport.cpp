@@ -612,7 +612,9 @@ WebSession::WebSession(const std::string& user) {
     BOOST_REQUIRE_MESSAGE(signedIn.status == 303 || signedIn.status == 302, user << " web sign-in: " << signedIn.describe());
     _session = cookieIn(signedIn, "registry_session");
     BOOST_REQUIRE(!_session.empty());
-    _csrf = csrfIn(get("/").body);
+    auto home = get("/");
+    if (home.status == 303) home = get(home.header("Location")); // an operator's home is its facility
+    _csrf = csrfIn(home.body);
 }
 
 Response WebSession::get(const std::string& path) { return raw("GET", path, ""); }

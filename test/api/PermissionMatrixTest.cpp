@@ -138,10 +138,14 @@ void expectStatus(const Who& w, const std::string& route, Target t, const Respon
     expectStatus(w, route, t, r, {ok});
 }
 
-Response putCurrent(const Who& w, const std::string& path,
+Response putCurrent(const Client& client, const std::string& path,
                     std::initializer_list<std::pair<std::string, Poco::Dynamic::Var>> changes) {
     const auto current = as("admin").get(path);
-    return as(w.user).put(path, with(current.obj(), changes), current.etag());
+    return client.put(path, with(current.obj(), changes), current.etag());
+}
+Response putCurrent(const Who& w, const std::string& path,
+                    std::initializer_list<std::pair<std::string, Poco::Dynamic::Var>> changes) {
+    return putCurrent(as(w.user), path, changes);
 }
 
 
@@ -438,6 +442,161 @@ BOOST_AUTO_TEST_CASE(managed_plugin_pages) {
     for (const auto& run : as("admin").all("/api/v1/audits"))
         if (run->getValue<std::string>("status") == "queued" || run->getValue<std::string>("status") == "running")
             finishedAudit(as("admin"), run->getValue<long long>("id"));
+}
+
+// An operator (API.md: the `operator` role) of the own district's facility: its facility, its prices and
+// their findings, filing prices for it; every other route of the matrix is 403 or 404, for the records of
+// a facility beside it in its own district as for another district's.
+BOOST_AUTO_TEST_CASE(operators) {
+    const auto& own = of(Target::Own);
+    const auto& other = of(Target::Other);
+    // A neighbour in its own district, with a price and a finding of its own.
+    Records sibling;
+    sibling.facility = createFacility("admin", kOwn, "矩阵邻馆").id();
+    const auto siblingPrice = as("admin").post(
+        "/api/v1/prices", with(priceBody(sibling.facility, "basic.cremation", 50000, "2024-01-01"), {{"displayed", false}}));
+    BOOST_REQUIRE_EQUAL(siblingPrice.status, 201);
+    sibling.price = siblingPrice.id();
+    sibling.finding = findingOf(sibling.price);
+    const auto made = as("admin").post("/api/v1/users", object({{"username", "mx_operator"},
+                                                               {"role", "operator"},
+                                                               {"facility_id", own.facility},
+                                                               {"password", kPassword}}));
+    BOOST_REQUIRE_MESSAGE(made.status == 201, made.describe());
+    const Who w{"mx_operator", Role::Auditor, true}; // its role for the messages only
+    const auto token = Server::instance().signIn(w.user);
+    BOOST_REQUIRE(!token.empty());
+    const Client op(token);
+    const auto t = Target::Own;
+    const auto each = [&](const std::function<void(const Records&, const std::string&)>& check) {
+        check(sibling, "sibling");
+        check(other, "other district");
+    };
+
+    // Its own: facility, price, the price's finding (the price is undisplayed: Haidian's rule flags it).
+    expectStatus(w, "GET own facility", t, op.get(pathOf("facilities", own.facility)), 200);
+    expectStatus(w, "GET own price", t, op.get(pathOf("prices", own.price)), 200);
+    expectStatus(w, "GET own finding", t, op.get(pathOf("findings", own.finding)), 200);
+    expectStatus(w, "GET /reference-prices/{id}", t, op.get(pathOf("reference-prices", own.reference)), 200);
+    expectStatus(w, "POST own price", t,
+                 op.post("/api/v1/prices", with(without(priceBody(own.facility, "basic.storage", 1000, "2024-01-01"),
+                                                        {"source"}),
+                                                {{"note", unique("矩阵")}})),
+                 201);
+    // Records of its district that are not its facility's, and of the other district.
+    for (const auto* records : {&own, &other})
+        for (const auto& path : {pathOf("burial-sites", records->site), pathOf("burial-sites", records->site) + "/progress",
+                                 pathOf("inspections", records->inspection), pathOf("audits", records->audit),
+                                 pathOf("audits", records->audit) + "/report"})
+            expectStatus(w, "GET " + path, t, op.get(path), {403, 404});
+    each([&](const Records& r, const std::string& which) {
+        expectStatus(w, "GET " + which + " facility", t, op.get(pathOf("facilities", r.facility)), 404);
+        expectStatus(w, "GET " + which + " price", t, op.get(pathOf("prices", r.price)), 404);
+        expectStatus(w, "GET " + which + " finding", t, op.get(pathOf("findings", r.finding)), 404);
+        expectStatus(w, "GET /prices?facility_id= " + which, t,
+                     op.get("/api/v1/prices?facility_id=" + std::to_string(r.facility)), 404);
+        expectStatus(w, "POST " + which + " price", t,
+                     op.post("/api/v1/prices", without(priceBody(r.facility, "basic.storage", 1000, "2024-01-01"), {"source"})),
+                     403);
+        expectStatus(w, "POST /findings/{id}/status " + which, t,
+                     op.post(pathOf("findings", r.finding) + "/status", object({{"status", "acknowledged"}, {"note", "x"}})),
+                     {403, 404});
+        const std::string csv = "facility_id,item,amount_fen,effective_from,displayed,bundled\n" +
+                                std::to_string(r.facility) + ",basic.storage,1200,2030-01-01,true,false\n";
+        expectStatus(w, "POST /import/prices " + which, t,
+                     op.postRaw("/api/v1/import/prices?dry_run=true", csv, "text/csv"), 422);
+    });
+    expectStatus(w, "POST /findings/{id}/status own", t,
+                 op.post(pathOf("findings", own.finding) + "/status", object({{"status", "acknowledged"}, {"note", "x"}})),
+                 403);
+    expectStatus(w, "POST /import/prices own", t,
+                 op.postRaw("/api/v1/import/prices?dry_run=true",
+                            "facility_id,item,amount_fen,effective_from,displayed,bundled\n" +
+                                std::to_string(own.facility) + ",basic.storage,1200,2030-01-01,true,false\n",
+                            "text/csv"),
+                 200);
+    // Lists: its own facility's, or refused.
+    const auto facilities = op.all("/api/v1/facilities");
+    BOOST_TEST(facilities.size() == 1u);
+    for (const auto& f : facilities) BOOST_TEST(f->getValue<long long>("id") == own.facility);
+    BOOST_TEST(!op.all("/api/v1/prices").empty());
+    for (const auto& p : op.all("/api/v1/prices")) BOOST_TEST(p->getValue<long long>("facility_id") == own.facility);
+    const auto findings = op.all("/api/v1/findings");
+    BOOST_TEST(!findings.empty());
+    for (const auto& f : findings) {
+        const auto subject = f->getValue<long long>("subject_id");
+        const auto type = f->getValue<std::string>("subject_type");
+        const long long facility =
+            type == "price" ? as("admin").get(pathOf("prices", subject)).num("facility_id") : type == "facility" ? subject : 0;
+        BOOST_TEST(facility == own.facility, stringify(f));
+    }
+    for (const auto& f : op.all("/api/v1/findings")) BOOST_TEST(f->getValue<long long>("id") != sibling.finding);
+    for (const char* list : {"/api/v1/burial-sites", "/api/v1/inspections", "/api/v1/audits", "/api/v1/users",
+                             "/api/v1/changes", "/api/v1/plugins"})
+        expectStatus(w, std::string("GET ") + list, t, op.get(list), 403);
+    for (const char* kind : {"facilities", "burial-sites", "prices", "findings"})
+        expectStatus(w, std::string("GET /export/") + kind, t, op.get(std::string("/api/v1/export/") + kind), 403);
+    // Every write that is not a price of its own.
+    for (const auto target : {Target::Own, Target::Other}) {
+        const std::string d = districtOf(target);
+        const auto& r = of(target);
+        expectStatus(w, "POST /facilities", target, op.post("/api/v1/facilities", facilityBody(d, unique("矩阵新设施"))), 403);
+        expectStatus(w, "POST /burial-sites", target, op.post("/api/v1/burial-sites", burialSiteBody(d)), 403);
+        expectStatus(w, "POST /inspections", target, op.post("/api/v1/inspections", inspectionBody("facility", r.facility)),
+                     403);
+        expectStatus(w, "PUT /facilities/{id}", target,
+                     putCurrent(op, pathOf("facilities", r.facility), {{"notes", unique("改")}}), 403);
+        expectStatus(w, "PUT /burial-sites/{id}", target,
+                     putCurrent(op, pathOf("burial-sites", r.site), {{"village", unique("改")}}), 403);
+        expectStatus(w, "POST /burial-sites/{id}/progress", target,
+                     op.post(pathOf("burial-sites", r.site) + "/progress",
+                             object({{"date", "2024-05-01"}, {"graves_handled", 1}, {"note", "x"}})),
+                     403);
+        expectStatus(w, "POST /audits", target, op.post("/api/v1/audits", object({{"district", d}})), 403);
+        expectStatus(w, "POST /audits/{id}/cancel", target, op.post(pathOf("audits", r.audit) + "/cancel", object({})),
+                     {403, 404});
+        auto reference = referencePriceBody("basic.storage", 9000);
+        reference->set("district", d);
+        expectStatus(w, "POST /reference-prices", target, op.post("/api/v1/reference-prices", reference), 403);
+        expectStatus(w, "PUT /users/{id}", target, putCurrent(op, pathOf("users", r.user), {{"display_name", "x"}}), 403);
+        expectStatus(w, "POST /users", target,
+                     op.post("/api/v1/users", object({{"username", unique("mxop")}, {"role", "operator"},
+                                                      {"facility_id", own.facility}, {"password", kPassword}})),
+                     403);
+    }
+    expectStatus(w, "POST /plugins/reload", t, op.post("/api/v1/plugins/reload", object({})), 403);
+    expectStatus(w, "POST /plugins", t, op.post("/api/v1/plugins", pluginSubmission(Target::Own, unique("3.0."))), 403);
+    expectStatus(w, "GET /plugins/{name}/versions", t, op.get("/api/v1/plugins/" + pluginOf(Target::Own) + "/versions"),
+                 {403, 404});
+
+    // The web forms: its facility and price list; nothing else.
+    WebSession web(w.user);
+    const auto page = [](long long id, const std::string& rest = "") { return "/facilities/" + std::to_string(id) + rest; };
+    expectStatus(w, "web GET /", t, web.get("/"), 303);
+    expectStatus(w, "web GET own facility", t, web.get(page(own.facility)), 200);
+    expectStatus(w, "web GET own price list", t, web.get(page(own.facility, "/price-list")), 200);
+    expectStatus(w, "web GET /import", t, web.get("/import"), 200);
+    expectStatus(w, "web GET /findings", t, web.get("/findings"), 200);
+    expectStatus(w, "web GET own facility edit", t, web.get(page(own.facility, "/edit")), 403);
+    expectStatus(w, "web GET own price form", t, web.get(page(own.facility, "/prices/new")), 403);
+    expectStatus(w, "web GET own inspection form", t, web.get(page(own.facility, "/inspections/new")), 403);
+    each([&](const Records& r, const std::string& which) {
+        expectStatus(w, "web GET " + which + " facility", t, web.get(page(r.facility)), 404);
+        expectStatus(w, "web GET " + which + " price list", t, web.get(page(r.facility, "/price-list")), 404);
+        expectStatus(w, "web POST " + which + " price list", t,
+                     web.post(page(r.facility, "/price-list"), "effective_from=2031-01-01&amount_basic.storage=10"), 404);
+        expectStatus(w, "web GET " + which + " price", t, web.get("/prices/" + std::to_string(r.price)), 404);
+    });
+    const auto list = web.get("/facilities");
+    expectStatus(w, "web GET /facilities", t, list, 200);
+    BOOST_TEST(list.body.find("矩阵设施 own") != std::string::npos);
+    BOOST_TEST(list.body.find("矩阵邻馆") == std::string::npos, "its list is its own facility");
+    for (const char* path : {"/burial-sites", "/audits", "/exports", "/users", "/plugins", "/facilities/new"})
+        expectStatus(w, std::string("web GET ") + path, t, web.get(path), 403);
+    expectStatus(w, "web POST /findings/status", t,
+                 web.post("/findings/status", "ids=" + std::to_string(own.finding) +
+                                                  "&action_status=acknowledged&action_note=web&back=%2Ffindings"),
+                 403);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
