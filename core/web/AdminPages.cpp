@@ -3,11 +3,15 @@
 #include "codec/RecordDecode.h"
 #include "codec/RecordJson.h"
 #include "service/Refusal.h"
+#include "service/Facilities.h"
 #include "service/PluginVersions.h"
 #include "service/Plugins.h"
 #include "service/Users.h"
 #include "web/Forms.h"
 #include "web/Views.h"
+
+#include <Poco/NumberParser.h>
+#include <Poco/String.h>
 
 namespace registry::web {
 namespace {
@@ -143,8 +147,30 @@ Form userForm(const Request& req) {
         {"display_name", "display_name", FieldKind::Text, false, {}, ""},
         {"role", "role", FieldKind::Select, true, enumOptions<domain::Role>(req, true), ""},
         {"district", "user_district", FieldKind::Select, false, districtOptions(req, false), "hint_user_district"},
+        {"facility_id", "user_facility", FieldKind::Text, false, {}, "hint_user_facility"},
         {"password", "password", FieldKind::Password, true, {}, "hint_password"},
     });
+}
+
+/// The facility field takes what people see on a facility's page: its code (F-110108-0007), or its number.
+/// A code that names no facility the admin can see is left as it is, for the error to name it.
+void facilityByCode(WebUi& ui, Request& req, Poco::JSON::Object& body) {
+    if (!body.has("facility_id")) return;
+    const auto text = Poco::trim(body.getValue<std::string>("facility_id"));
+    Poco::Int64 id = 0;
+    if (Poco::NumberParser::tryParse64(text, id)) {
+        body.set("facility_id", static_cast<long long>(id));
+        return;
+    }
+    service::FacilityFilter filter;
+    filter.q = text;
+    service::PageRequest page;
+    page.limit = 20;
+    for (const auto& f : service::Facilities(ui.services()).list(req.principal(), filter, page).items)
+        if (f.code == text) {
+            body.set("facility_id", static_cast<long long>(f.id));
+            return;
+        }
 }
 
 void usersPage(WebUi& ui, Request& req, Form form, int status) {
@@ -155,6 +181,7 @@ void usersPage(WebUi& ui, Request& req, Form form, int status) {
                                   {"display_name", u.displayName},
                                   {"role", enumLabel(req, u.role)},
                                   {"district", u.district ? districtName(req, *u.district) : req.t("citywide")},
+                                  {"facility", u.facilityId ? std::to_string(*u.facilityId) : std::string()},
                                   {"active", u.active}});
     mstch::map view{{"rows", rows}, {"next", nextPageLink(req, users.nextAfterId)}, {"action", std::string("/users")}};
     if (req.query("msg") == std::optional<std::string>("created")) view["notice"] = req.t("msg_user_created");
@@ -170,7 +197,9 @@ void addUser(WebUi& ui, Request& req) {
             form.fillFrom(req);
             domain::Validator decodeErrors;
             service::UserDraft draft;
-            draft.user = codec::decodeUser(*form.toJson(), decodeErrors, true, draft.password);
+            auto body = form.toJson();
+            facilityByCode(ui, req, *body);
+            draft.user = codec::decodeUser(*body, decodeErrors, true, draft.password);
             return service::Draft<service::UserDraft>{std::move(draft), decodeErrors.take()};
         });
         return ui.redirect(req, "/users?msg=created");

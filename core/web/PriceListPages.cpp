@@ -39,6 +39,12 @@ std::string numberText(double value) {
     return text;
 }
 
+/// "1980.00": an amount as the user edits it (no currency sign, no grouping).
+std::string amountText(long long fen) {
+    const std::string cents = std::to_string(100 + fen % 100).substr(1);
+    return std::to_string(fen / 100) + "." + cents;
+}
+
 /// The rows as the facility's current prices fill them.
 std::vector<Row> rowsOnFile(const std::map<std::string, domain::PriceRecord>& current) {
     std::vector<Row> rows;
@@ -47,7 +53,7 @@ std::vector<Row> rowsOnFile(const std::map<std::string, domain::PriceRecord>& cu
         row.item = &item;
         if (const auto found = current.find(item.code); found != current.end()) {
             const auto& p = found->second;
-            row.amount = yuan(p.amountFen);
+            row.amount = amountText(p.amountFen);
             row.displayed = p.displayed;
             row.bundled = p.bundled;
             if (p.areaM2) row.area = numberText(*p.areaM2);
@@ -60,7 +66,7 @@ std::vector<Row> rowsOnFile(const std::map<std::string, domain::PriceRecord>& cu
 
 std::string fieldName(const char* what, const Row& row) { return std::string(what) + "_" + row.item->code; }
 
-mstch::array rowsView(const Request& req, const std::vector<Row>& rows,
+mstch::array rowsView(const Request& req, const domain::Facility& facility, const std::vector<Row>& rows,
                       const std::map<std::string, domain::PriceRecord>& current) {
     mstch::array out;
     for (const auto& row : rows) {
@@ -73,7 +79,7 @@ mstch::array rowsView(const Request& req, const std::vector<Row>& rows,
             {"id", "pl-" + item.code},
             {"name", req.en() ? item.nameEn : item.nameZh},
             {"unit", req.en() ? item.unit : domain::unitZh(item.unit)},
-            {"regime", enumLabel(req, item.regime)},
+            {"regime", enumLabel(req, domain::effectiveRegime(item, facility.kind))},
             {"amount", row.amount},
             {"displayed", row.displayed},
             {"bundled", row.bundled},
@@ -215,7 +221,7 @@ void priceList(WebUi& ui, Request& req) {
         for (const auto& e : row.errors)
             errors.push_back(mstch::map{{"text", (req.en() ? row.item->nameEn : row.item->nameZh) + ":" + e},
                                         {"href", "#pl-" + row.item->code}});
-    view["rows"] = rowsView(req, rows, current);
+    view["rows"] = rowsView(req, facility, rows, current);
     view["form_errors"] = errors;
     view["form_error_count"] = errors.empty() ? std::string() : std::to_string(errors.size());
     view["self_report"] = service::isOperator(who);

@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(every_value_has_one_entry_and_a_distinct_code) {
     checkComplete("PriceSource", PriceSource::Import);
     checkComplete("SubjectType", SubjectType::Price);
     checkComplete("InspectionResult", InspectionResult::IssuesFound);
-    checkComplete("Role", Role::Auditor);
+    checkComplete("Role", Role::Operator);
     checkComplete("Severity", Severity::Error);
     checkComplete("FindingStatus", FindingStatus::Waived);
     checkComplete("AuditStatus", AuditStatus::Cancelled);
@@ -117,7 +117,7 @@ BOOST_AUTO_TEST_CASE(price_and_workflow_codes_are_those_of_the_api) {
                boost::test_tools::per_element());
     BOOST_TEST(codesOf<InspectionResult>() == (Codes{"pass", "issues_found"}),
                boost::test_tools::per_element());
-    BOOST_TEST(codesOf<Role>() == (Codes{"admin", "inspector", "district_it", "auditor"}),
+    BOOST_TEST(codesOf<Role>() == (Codes{"admin", "inspector", "district_it", "auditor", "operator"}),
                boost::test_tools::per_element());
     BOOST_TEST(codesOf<Severity>() == (Codes{"info", "warning", "violation", "error"}),
                boost::test_tools::per_element());

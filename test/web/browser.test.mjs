@@ -584,6 +584,76 @@ try {
     await adminContext.close();
   });
 
+  await step('an operator files its price list, sees the violation and its finding, and reaches no other facility', async () => {
+    // The administrator makes the account with the facility's code, as its page shows it.
+    const adminContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    trackDocuments(admin);
+    await signIn(admin, 'city_admin');
+    await admin.goto(facilityUrl);
+    const code = (await admin.locator('dl.facts dd').first().innerText()).trim();
+    assert.match(code, /^F-110108-/);
+    await admin.goto(`${base}/users`);
+    await admin.getByLabel('用户名').fill('hd_operator');
+    await admin.getByLabel('角色').selectOption('operator');
+    await admin.getByLabel('所属单位').fill(code);
+    await admin.getByLabel('密码').fill(password);
+    await Promise.all([admin.waitForNavigation(), admin.getByRole('button', { name: '添加用户' }).click()]);
+    const facilityId = new URL(facilityUrl).pathname.split('/').pop();
+    assert.match(await admin.locator('tbody').innerText(), new RegExp(`hd_operator\\s+经营单位人员\\s+海淀区\\s+${facilityId}\\s`));
+    await adminContext.close();
+
+    const opContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const op = await opContext.newPage();
+    trackDocuments(op);
+    await signIn(op, 'hd_operator');
+    assert.equal(new URL(op.url()).pathname, new URL(facilityUrl).pathname, 'an operator lands on its facility');
+    assert.equal(await op.getByRole('link', { name: '首页概览' }).count(), 0, 'no dashboard for an operator');
+    assert.equal(await op.locator('#h-inspections').count(), 0, 'the bureau\'s inspections are not its to read');
+    await checkPage(op, 'operator-home');
+    await op.getByRole('link', { name: '报送价格表' }).first().click();
+    // What is on file is filled in; cremation was entered today, so a change today is a correction.
+    assert.equal(await op.getByRole('textbox', { name: '遗体火化' }).inputValue(), '1980.00');
+    await op.getByRole('textbox', { name: '遗体火化' }).fill('2500');
+    await op.getByRole('textbox', { name: '骨灰盒' }).fill('1200');
+    await Promise.all([op.waitForNavigation(), op.getByRole('button', { name: '报送价格表' }).click()]);
+    assert.match(await op.locator('#error-summary').innerText(), /遗体火化:.*更正说明/);
+    assert.equal(await op.getByRole('textbox', { name: '骨灰盒' }).inputValue(), '1200', 'what was typed is kept');
+    await checkPage(op, 'price-list-errors');
+    await op.getByLabel('说明').fill('调整火化收费');
+    await Promise.all([op.waitForNavigation(), op.getByRole('button', { name: '报送价格表' }).click()]);
+    const result = await op.locator('#checks-result').innerText();
+    assert.match(result, /部分价格违反规定/);
+    const filed = await op.locator('tbody').innerText();
+    assert.match(filed, /遗体火化\s+¥2,500\.00/);
+    assert.match(filed, /超过政府定价上限/);
+    assert.match(filed, /骨灰盒\s+¥1,200\.00[^\n]*未发现问题/);
+    await checkPage(op, 'price-list-saved');
+    await op.getByRole('link', { name: '返回设施页面' }).click();
+    assert.match(await op.locator('#h-prices + table').innerText(), /遗体火化\s+¥2,500\.00/);
+    await op.getByRole('link', { name: '问题清单' }).click();
+    assert.match(await op.locator('tbody').innerText(), /超过政府定价上限/);
+    await checkPage(op, 'operator-findings');
+    // Another facility of its own district: not found.
+    const other = await fetch(`${base}/api/v1/public/facilities?district=110108`).then((r) => r.json());
+    const otherId = other.items.map((f) => f.id).find((id) => `${base}/facilities/${id}` !== facilityUrl);
+    for (const url of [`${base}/facilities/${otherId}`, `${base}/facilities/${otherId}/price-list`]) {
+      const r = await op.goto(url);
+      assert.equal(r.status(), 404, `${url} is not found for this operator`);
+    }
+    assert.equal((await op.goto(`${base}/burial-sites`)).status(), 403);
+    await opContext.close();
+
+    // An inspector then sees a higher cremation price on site than was filed: the bundled rule says so.
+    await page.goto(facilityUrl);
+    await page.getByRole('link', { name: '录入价格' }).click();
+    await page.getByLabel('收费项目').selectOption('basic.cremation');
+    await page.getByLabel('金额(元)').fill('2600');
+    await page.getByLabel('说明').fill('现场检查所见');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
+    assert.match(await page.locator('#checks-result').innerText(), /检查所见 2600\.00 元高于单位自 \S+ 起备案的 2500\.00 元/);
+  });
+
   await step('signing out ends the session', async () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '退出登录' }).click()]);
     assert.match(await page.locator('.alert.ok').innerText(), /您已安全退出/);
