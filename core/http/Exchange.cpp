@@ -214,9 +214,12 @@ std::string clientAddress(const Poco::Net::HTTPServerRequest& request, const Htt
 
 void Exchange::sendCacheable(const std::string& contentType, const std::string& body, int maxAgeSeconds,
                              bool varyOnCookie) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(body);
-    const std::string etag = "\"" + Poco::DigestEngine::digestToHex(engine.digest()).substr(0, 32) + "\"";
+    sendCacheable(contentType, Kept{body, contentTag(body)}, maxAgeSeconds, varyOnCookie);
+}
+
+void Exchange::sendCacheable(const std::string& contentType, const Kept& kept, int maxAgeSeconds, bool varyOnCookie) {
+    const auto& etag = kept.etag;
+    const auto& body = kept.body;
     _response.set("ETag", etag);
     _response.set("Cache-Control", "public, max-age=" + std::to_string(maxAgeSeconds));
     if (varyOnCookie) _response.set("Vary", "Cookie");

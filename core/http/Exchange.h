@@ -2,6 +2,7 @@
 // One request and its response as a handler sees them: path and query parameters, the JSON body (with
 // the content-type, size and syntax checks of API.md), the signed-in principal, and ways to answer.
 
+#include "http/ResponseCache.h"
 #include "auth/Access.h"
 #include "http/HttpError.h"
 #include "store/Page.h"
@@ -78,6 +79,8 @@ public:
     /// `varyOnCookie`: the body depends on the language cookie (the public pages).
     void sendCacheable(const std::string& contentType, const std::string& body, int maxAgeSeconds,
                        bool varyOnCookie = false);
+    /// The same for a body whose ETag is known (http::Kept).
+    void sendCacheable(const std::string& contentType, const Kept& kept, int maxAgeSeconds, bool varyOnCookie = false);
     /// A body that is not JSON (CSV, HTML), sent whole.
     void sendText(int status, const std::string& contentType, const std::string& body);
 

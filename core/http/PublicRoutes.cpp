@@ -71,9 +71,7 @@ bool sendKept(ApiContext& context, Exchange& ex) {
 void sendPublic(ApiContext& context, Exchange& ex, const Var& body) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(body, out);
-    const std::string text = out.str();
-    context.publicCache->put(ex.request().getURI(), text);
-    ex.sendCacheable(kJson, text, kMaxAgeSeconds);
+    ex.sendCacheable(kJson, *context.publicCache->put(ex.request().getURI(), out.str()), kMaxAgeSeconds);
 }
 
 } // namespace

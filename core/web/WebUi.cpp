@@ -340,7 +340,8 @@ void WebUi::renderPublic(Request& req, const std::string& name, mstch::map view,
     auto& response = req.response();
     securityHeaders(response, withMap ? _mapOrigin : "");
     if (!personal) {
-        if (_api.publicCache) _api.publicCache->put(publicKey(req), html);
+        if (_api.publicCache)
+            return req.sendCacheable("text/html; charset=utf-8", *_api.publicCache->put(publicKey(req), html), 300, true);
         return req.sendCacheable("text/html; charset=utf-8", html, 300, true);
     }
     response.setStatusAndReason(HTTPResponse::HTTP_OK);

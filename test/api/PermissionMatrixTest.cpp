@@ -575,6 +575,7 @@ BOOST_AUTO_TEST_CASE(operators) {
     expectStatus(w, "web GET /", t, web.get("/"), 303);
     expectStatus(w, "web GET own facility", t, web.get(page(own.facility)), 200);
     expectStatus(w, "web GET own price list", t, web.get(page(own.facility, "/price-list")), 200);
+    expectStatus(w, "web GET own price", t, web.get("/prices/" + std::to_string(own.price)), 200);
     expectStatus(w, "web GET /import", t, web.get("/import"), 200);
     expectStatus(w, "web GET /findings", t, web.get("/findings"), 200);
     expectStatus(w, "web GET own facility edit", t, web.get(page(own.facility, "/edit")), 403);
