@@ -179,14 +179,19 @@ void addPublicRoutes(Router& router, ApiContext& context) {
             if (format != "csv" && format != "json")
                 throw HttpError::badRequest("format 须为 csv 或 json", "format must be csv or json");
             const std::string today = context.todayDate();
-            auto& response = ex.response();
-            response.setChunkedTransferEncoding(true);
-            response.setContentType(format == "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8");
-            response.set("Content-Disposition",
-                         "attachment; filename=\"beijing-funeral-prices-" + today + "." + format + "\"");
-            response.set("Cache-Control", "public, max-age=3600");
-            std::ostream& out = response.send();
-            service::PublicDisclosure(context.services()).writeOpenData(out, format == "json", today);
+            ex.response().set("Content-Disposition",
+                              "attachment; filename=\"beijing-funeral-prices-" + today + "." + format + "\"");
+            const char* type = format == "csv" ? "text/csv; charset=utf-8" : kJson;
+            // Written whole before anything is sent, so that a failure while reading is an error answer,
+            // not a truncated file; kept like every public answer, so a crowd downloading costs one build.
+            const std::string key = "export " + format + " " + today;
+            auto kept = context.publicCache->get(key);
+            if (!kept) {
+                std::ostringstream out;
+                service::PublicDisclosure(context.services()).writeOpenData(out, format == "json", today);
+                kept = context.publicCache->put(key, out.str());
+            }
+            ex.sendCacheable(type, *kept, 3600);
         },
         false);
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
+#include <vector>
 
 namespace registry::http {
 
@@ -38,11 +40,15 @@ void RateLimiter::prune(Clock::time_point now) {
         else
             ++it;
     }
-    while (_buckets.size() >= _maxAddresses) {
-        auto oldest = std::min_element(_buckets.begin(), _buckets.end(),
-                                       [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
-        _buckets.erase(oldest);
-    }
+    if (_buckets.size() < _maxAddresses) return;
+    // Still full of clients that spent tokens recently: the tenth heard from longest ago goes at once, so
+    // that a flood of new addresses costs one scan per tenth of the table, not one per address.
+    std::vector<std::pair<Clock::time_point, std::string>> byAge;
+    byAge.reserve(_buckets.size());
+    for (const auto& [address, bucket] : _buckets) byAge.emplace_back(bucket.at, address);
+    const std::size_t drop = std::max<std::size_t>(1, _buckets.size() / 10);
+    std::nth_element(byAge.begin(), byAge.begin() + static_cast<std::ptrdiff_t>(drop - 1), byAge.end());
+    for (std::size_t i = 0; i < drop; ++i) _buckets.erase(byAge[i].second);
 }
 
 } // namespace registry::http

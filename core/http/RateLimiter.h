@@ -17,7 +17,7 @@ public:
     using Clock = std::chrono::steady_clock;
 
     /// `perMinute` 0: every request is allowed. At most `maxAddresses` are tracked; past that, the ones
-    /// whose buckets are full again are forgotten, and then the oldest.
+    /// whose buckets are full again are forgotten, and then the tenth heard from longest ago.
     explicit RateLimiter(int perMinute, std::size_t maxAddresses = 100000);
 
     /// Spends `cost` requests of `address` (at most a minute's worth); nullopt when allowed, else the whole

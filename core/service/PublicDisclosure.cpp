@@ -94,9 +94,10 @@ PublicFacilityPrices PublicDisclosure::facility(long long id, const std::string&
     out.facility = publicFacility(*facility);
     Caps caps(_c.db, today);
     for (const auto& row : store::PublicPrices(_c.db).history(id, domain::addDays(today, -kHistoryDays))) {
+        if (row.effectiveFrom > today) continue; // filed to begin later: not a price anyone pays yet
         PublicPrice price = publicPrice(row);
         out.history.push_back(price);
-        if (!row.effectiveTo) { // the current record (a superseded one always has its end date)
+        if (!row.effectiveTo || *row.effectiveTo >= today) { // the one in force today
             price.capFen = caps.of(row.item, row.district, row.facilityKind);
             out.prices.push_back(std::move(price));
         }
@@ -115,7 +116,7 @@ std::vector<PublicComparisonRow> PublicDisclosure::compare(const std::string& it
                         "no such price item (see /api/v1/price-items)"}});
     Caps caps(_c.db, today);
     std::vector<PublicComparisonRow> out;
-    for (const auto& row : store::PublicPrices(_c.db).current(item, district, kMaxComparisonRows)) {
+    for (const auto& row : store::PublicPrices(_c.db).current(item, district, today, kMaxComparisonRows)) {
         PublicComparisonRow r;
         r.facilityId = row.facilityId;
         r.facilityName = row.facilityName;
@@ -125,6 +126,14 @@ std::vector<PublicComparisonRow> PublicDisclosure::compare(const std::string& it
         r.price.capFen = caps.of(row.item, row.district, row.facilityKind);
         out.push_back(std::move(r));
     }
+    // Cheapest first only among prices of one unit: those in the catalogue's unit first, then each other
+    // unit by itself (a price per square metre is not cheaper than one per plot).
+    const std::string unit = domain::defaultUnit(item);
+    std::stable_sort(out.begin(), out.end(), [&unit](const PublicComparisonRow& a, const PublicComparisonRow& b) {
+        const bool aOther = a.price.unit != unit, bOther = b.price.unit != unit;
+        if (aOther != bOther) return !aOther;
+        return aOther && a.price.unit < b.price.unit;
+    });
     return out;
 }
 
@@ -151,7 +160,7 @@ std::size_t PublicDisclosure::writeOpenData(std::ostream& out, bool json, const 
     std::size_t written = 0;
     long long after = 0;
     for (;;) {
-        const auto page = prices.exportPage(after, 1000);
+        const auto page = prices.exportPage(today, after, 1000);
         if (page.empty()) break;
         for (const auto& row : page) {
             const auto& p = row.price;

@@ -54,7 +54,7 @@ struct PublicFacilityFilter {
     std::string q; // part of the name or the address
 };
 
-/// The most rows a comparison lists (cheapest first).
+/// The most rows a comparison lists (cheapest first within each unit, the catalogue's unit first).
 constexpr std::size_t kMaxComparisonRows = 2000;
 /// How far back a facility's price history reaches: 24 months.
 constexpr int kHistoryDays = 730;
@@ -70,9 +70,9 @@ public:
     std::vector<PublicComparisonRow> compare(const std::string& item, const std::optional<std::string>& district,
                                              const std::string& today);
 
-    /// Open data: every current displayed price at an operating facility with the facility's public
+    /// Open data: every displayed price in force today at an operating facility with the facility's public
     /// fields and today's cap, as CSV (UTF-8 with BOM, formula cells neutralised, for Excel) or as a JSON
-    /// array, streamed page by page. Returns the number of rows written.
+    /// array, read page by page. Returns the number of rows written.
     std::size_t writeOpenData(std::ostream& out, bool json, const std::string& today);
 
 private:

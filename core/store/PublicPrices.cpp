@@ -36,14 +36,25 @@ std::vector<PublicPriceRow> fetch(soci::session& sql, SqlQuery& q) {
     return out;
 }
 
+/// The records in force on `today`: begun, not ended. Such a record is the current one of its item, or the
+/// one a current record that begins later replaced; saying so lets the database use the index of current
+/// records instead of reading every record's dates. (A chain of two records that both begin later shows
+/// nothing for that item until the first of them begins.)
+void inForceOn(SqlQuery& q, const std::string& today) {
+    q.where("p.effective_from <= " + q.bind(today));
+    q.where("(p.effective_to IS NULL OR p.effective_to >= " + q.bind(today) + ")");
+    q.where("(p.superseded_by IS NULL OR p.superseded_by IN (SELECT n.id FROM price_records n WHERE "
+            "n.superseded_by IS NULL AND n.effective_from > " + q.bind(today) + "))");
+}
+
 } // namespace
 
 std::vector<PublicPriceRow> PublicPrices::current(const std::string& item, const std::optional<std::string>& district,
-                                                  std::size_t limit) {
+                                                  const std::string& today, std::size_t limit) {
     Database::Session session(_db);
     SqlQuery q(kColumns);
     q.where("p.item = " + q.bind(item));
-    q.where("p.superseded_by IS NULL");
+    inForceOn(q, today);
     q.where("p.displayed = 1");
     q.where("f.status = 'operating'");
     if (district) q.where("f.district = " + q.bind(*district));
@@ -64,12 +75,13 @@ std::vector<PublicPriceRow> PublicPrices::history(long long facilityId, const st
     return fetch(session.sql(), q);
 }
 
-std::vector<PublicExportRow> PublicPrices::exportPage(long long afterPriceId, std::size_t limit) {
+std::vector<PublicExportRow> PublicPrices::exportPage(const std::string& today, long long afterPriceId,
+                                                     std::size_t limit) {
     Database::Session session(_db);
     SqlQuery q("SELECT p.id, f.id, f.name, f.kind, f.district, p.item, p.amount_fen, p.unit, p.effective_from, "
                "f.address, f.operator, f.lat, f.lon FROM price_records p JOIN facilities f ON f.id = p.facility_id");
     q.where("p.id > " + q.bind(afterPriceId));
-    q.where("p.superseded_by IS NULL");
+    inForceOn(q, today);
     q.where("p.displayed = 1");
     q.where("f.status = 'operating'");
     q.append(" ORDER BY p.id LIMIT " + std::to_string(limit));

@@ -37,18 +37,18 @@ class PublicPrices {
 public:
     explicit PublicPrices(Database& db) : _db(db) {}
 
-    /// The current displayed price of `item` at every operating facility (of `district`), cheapest first,
-    /// then by facility name; at most `limit` rows.
+    /// The displayed price of `item` in force on `today` at every operating facility (of `district`),
+    /// cheapest first, then by facility name; at most `limit` rows.
     std::vector<PublicPriceRow> current(const std::string& item, const std::optional<std::string>& district,
-                                        std::size_t limit);
+                                        const std::string& today, std::size_t limit);
 
     /// The displayed price records of operating facility `facilityId` in force on `since` or later (the
     /// current ones included), by item, then by date. Empty for a facility that is not operating.
     std::vector<PublicPriceRow> history(long long facilityId, const std::string& since);
 
-    /// Every current displayed price at an operating facility, by price id after `afterPriceId`, at most
-    /// `limit` rows: the open-data export, page by page.
-    std::vector<PublicExportRow> exportPage(long long afterPriceId, std::size_t limit);
+    /// Every displayed price in force on `today` at an operating facility, by price id after
+    /// `afterPriceId`, at most `limit` rows: the open-data export, page by page.
+    std::vector<PublicExportRow> exportPage(const std::string& today, long long afterPriceId, std::size_t limit);
 
 private:
     Database& _db;

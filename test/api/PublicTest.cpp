@@ -6,6 +6,7 @@
 
 #include "ApiSupport.h"
 
+#include <Poco/JSON/Parser.h>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -241,6 +242,60 @@ BOOST_AUTO_TEST_CASE(one_item_compared_cheapest_first_across_operating_facilitie
     // Nobody's undisplayed price is compared.
     for (const auto& row : objectsOf(anonymous("/api/v1/public/prices?item=basic.transport").obj()->getArray("items")))
         BOOST_TEST(row->getValue<long long>("facility_id") != p.open);
+}
+
+// "Current" is what is in force today: a price filed to begin later is not shown before it begins, and
+// the one it replaces is, on the facility's page, in the comparison and in the open data.
+BOOST_AUTO_TEST_CASE(a_price_filed_to_begin_later_is_not_shown_before_it_begins) {
+    const auto facility = createFacility("admin", kOther, "远期调价殡仪馆").id();
+    for (const auto& [fen, from] : std::vector<std::pair<long long, std::string>>{{50000, "2025-01-01"}, {70000, "2099-01-01"}}) {
+        const auto r = as("admin").post("/api/v1/prices", priceBody(facility, "basic.cremation", fen, from));
+        BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    }
+    const auto page = anonymous("/api/v1/public/facilities/" + std::to_string(facility));
+    BOOST_REQUIRE_EQUAL(page.status, 200);
+    const auto cremation = priceOf(page.obj()->getArray("prices"), "basic.cremation");
+    BOOST_REQUIRE(cremation);
+    BOOST_TEST(cremation->getValue<long long>("amount_fen") == 50000);
+    for (const auto& h : objectsOf(page.obj()->getArray("history")))
+        BOOST_TEST(h->getValue<std::string>("effective_from") != "2099-01-01", "not in force yet");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100)); // public.cache_seconds=2 in these tests
+    bool compared = false;
+    for (const auto& row : objectsOf(anonymous("/api/v1/public/prices?item=basic.cremation&district=" + std::string(kOther))
+                                         .obj()->getArray("items")))
+        if (row->getValue<long long>("facility_id") == facility) {
+            compared = true;
+            BOOST_TEST(row->getValue<long long>("amount_fen") == 50000);
+        }
+    BOOST_TEST(compared);
+    const auto open = anonymous("/api/v1/public/export?format=json");
+    BOOST_REQUIRE_EQUAL(open.status, 200);
+    const auto rows = Poco::JSON::Parser().parse(open.body).extract<JsonArray>();
+    int listed = 0;
+    for (const auto& row : objectsOf(rows))
+        if (row->getValue<long long>("facility_id") == facility) {
+            ++listed;
+            BOOST_TEST(row->getValue<long long>("amount_fen") == 50000);
+        }
+    BOOST_TEST(listed == 1);
+}
+
+// Cheapest first among prices of one unit: a price per square metre is not cheaper than one per plot.
+BOOST_AUTO_TEST_CASE(a_comparison_ranks_prices_of_one_unit_together) {
+    const std::string district = "110109"; // Mentougou: only this test's cemeteries
+    const auto plot = createFacility("admin", district, "按穴计价公墓").id();
+    const auto area = createFacility("admin", district, "按面积计价公墓").id();
+    auto perPlot = priceBody(plot, "cemetery.plot", 3000000, "2025-01-01");
+    auto perArea = with(priceBody(area, "cemetery.plot", 800000, "2025-01-01"), {{"unit", "per_m2"}});
+    for (const auto& body : {perPlot, perArea}) {
+        const auto r = as("admin").post("/api/v1/prices", body);
+        BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    }
+    const auto r = anonymous("/api/v1/public/prices?item=cemetery.plot&district=" + district);
+    BOOST_REQUIRE_EQUAL(r.status, 200);
+    std::vector<std::string> units;
+    for (const auto& row : objectsOf(r.obj()->getArray("items"))) units.push_back(row->getValue<std::string>("unit"));
+    BOOST_TEST(units == (std::vector<std::string>{"per_plot", "per_m2"}), "the catalogue's unit first");
 }
 
 BOOST_AUTO_TEST_CASE(public_answers_are_cacheable_and_mistakes_are_clear) {
