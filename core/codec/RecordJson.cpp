@@ -2,6 +2,7 @@
 
 #include "codec/RecordFields.h"
 
+#include <Poco/JSONString.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
@@ -54,6 +55,68 @@ private:
     Object& _object;
 };
 
+/// A sink that writes JSON text: the same bytes as Poco's Stringifier makes of the JsonSink's object
+/// (strings through Poco::toJSON, numbers through Var's conversion, as the Stringifier does).
+class JsonTextSink {
+public:
+    explicit JsonTextSink(std::string& out) : _out(out) { _out += '{'; }
+    void close() { _out += '}'; }
+    void text(const char* key, std::string_view value) {
+        name(key);
+        _out += Poco::toJSON(std::string(value), Poco::JSON_WRAP_STRINGS);
+    }
+    void integer(const char* key, std::int64_t value) {
+        name(key);
+        _out += std::to_string(value);
+    }
+    void number(const char* key, double value) {
+        name(key);
+        _out += Poco::Dynamic::Var(value).convert<std::string>();
+    }
+    void boolean(const char* key, bool value) {
+        name(key);
+        _out += value ? "true" : "false";
+    }
+    void null(const char* key) {
+        name(key);
+        _out += "null";
+    }
+    template <class F> void object(const char* key, F&& fields) {
+        name(key);
+        JsonTextSink inner(_out);
+        fields(inner);
+        inner.close();
+    }
+    void textList(const char* key, const std::vector<std::string_view>& values) {
+        name(key);
+        _out += '[';
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (i) _out += ',';
+            _out += Poco::toJSON(std::string(values[i]), Poco::JSON_WRAP_STRINGS);
+        }
+        _out += ']';
+    }
+
+private:
+    void name(const char* key) {
+        if (!_first) _out += ',';
+        _first = false;
+        _out += Poco::toJSON(key, Poco::JSON_WRAP_STRINGS);
+        _out += ':';
+    }
+    std::string& _out;
+    bool _first = true;
+};
+
+template <class Record> std::string fieldsText(const Record& record) {
+    std::string out;
+    out.reserve(1024);
+    JsonTextSink sink(out);
+    writeFields(record, sink);
+    sink.close();
+    return out;
+}
+
 template <class Record> Object::Ptr fieldsObject(const Record& record) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     JsonSink sink(*o);
@@ -64,8 +127,10 @@ template <class Record> Object::Ptr fieldsObject(const Record& record) {
 } // namespace
 
 Object::Ptr toJson(const Facility& f) { return fieldsObject(f); }
+std::string toJsonText(const Facility& f) { return fieldsText(f); }
 
 Object::Ptr toJson(const BurialSite& s) { return fieldsObject(s); }
+std::string toJsonText(const BurialSite& s) { return fieldsText(s); }
 
 Object::Ptr toJson(const ProgressEntry& e) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -81,6 +146,7 @@ Object::Ptr toJson(const ProgressEntry& e) {
 }
 
 Object::Ptr toJson(const PriceRecord& p) { return fieldsObject(p); }
+std::string toJsonText(const PriceRecord& p) { return fieldsText(p); }
 
 Object::Ptr toJson(const ReferencePrice& r) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -31,7 +31,7 @@ void addBurialSiteRoutes(Router& router, ApiContext& context) {
 
     router.add("GET", "/api/v1/burial-sites/{id}", [&context](Exchange& ex) {
         const auto site = service::BurialSites(context.services()).get(ex.principal(), ex.id());
-        ex.sendRecord(200, codec::toJson(site), site.version);
+        ex.sendRecordText(200, codec::toJsonText(site), site.version);
     });
 
     router.add("PUT", "/api/v1/burial-sites/{id}", [&context](Exchange& ex) {

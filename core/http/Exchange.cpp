@@ -171,7 +171,15 @@ const auth::Principal& Exchange::principal() const {
 void Exchange::sendJson(int status, const Poco::Dynamic::Var& body) {
     std::ostringstream out;
     Poco::JSON::Stringifier::stringify(body, out);
-    const std::string text = out.str();
+    sendJsonText(status, out.str());
+}
+
+void Exchange::sendRecordText(int status, const std::string& json, long long version) {
+    _response.set("ETag", "\"" + std::to_string(version) + "\"");
+    sendJsonText(status, json);
+}
+
+void Exchange::sendJsonText(int status, const std::string& text) {
     _response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
     _response.setContentType("application/json; charset=utf-8");
     _response.set("Cache-Control", "no-store");

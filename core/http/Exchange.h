@@ -71,6 +71,8 @@ public:
     void sendJson(int status, const Poco::Dynamic::Var& body);
     /// A record with its ETag.
     void sendRecord(int status, const Poco::JSON::Object::Ptr& record, long long version);
+    /// The same for a record already written as JSON text (codec::toJsonText).
+    void sendRecordText(int status, const std::string& json, long long version);
     /// {"items": [...], "next_cursor": ...}
     void sendPage(const Poco::JSON::Array::Ptr& items, const std::optional<long long>& nextAfterId);
     void sendNoContent();
@@ -87,6 +89,7 @@ public:
     static std::string encodeCursor(long long afterId);
 
 private:
+    void sendJsonText(int status, const std::string& text);
     Poco::Net::HTTPServerRequest& _request;
     Poco::Net::HTTPServerResponse& _response;
     std::map<std::string, std::string> _pathParams;

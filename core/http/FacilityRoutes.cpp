@@ -31,7 +31,7 @@ void addFacilityRoutes(Router& router, ApiContext& context) {
 
     router.add("GET", "/api/v1/facilities/{id}", [&context](Exchange& ex) {
         const auto facility = service::Facilities(context.services()).get(ex.principal(), ex.id());
-        ex.sendRecord(200, codec::toJson(facility), facility.version);
+        ex.sendRecordText(200, codec::toJsonText(facility), facility.version);
     });
 
     router.add("PUT", "/api/v1/facilities/{id}", [&context](Exchange& ex) {

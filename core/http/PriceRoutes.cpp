@@ -20,7 +20,7 @@ void addPriceRoutes(Router& router, ApiContext& context) {
 
     router.add("GET", "/api/v1/prices/{id}", [&context](Exchange& ex) {
         const auto price = service::Prices(context.services()).get(ex.principal(), ex.id());
-        ex.sendRecord(200, codec::toJson(price), price.version);
+        ex.sendRecordText(200, codec::toJsonText(price), price.version);
     });
 
     router.add("POST", "/api/v1/prices", [&context](Exchange& ex) {
