@@ -3,7 +3,9 @@
 #include "service/RecordChecks.h"
 #include "service/AsStored.h"
 #include "service/Permissions.h"
+#include "service/Authenticator.h"
 #include "service/StoreErrors.h"
+#include "store/UserRepository.h"
 
 namespace registry::service {
 
@@ -68,6 +70,9 @@ Written<domain::Facility> Facilities::update(const Principal& who, long long id,
     auto updated = storeWrite<domain::Facility>([&] {
         return store::FacilityRepository(_c.db).update(draft.value, draft.expectedVersion, who.username, verdict.toStore);
     });
+    // Its operators moved with it: no cached principal keeps the old district.
+    if (updated.district != current.district && _c.authenticator)
+        for (const auto id : store::UserRepository(_c.db).operatorsOf(updated.id)) _c.authenticator->forgetUser(id);
     return {std::move(updated), std::move(verdict.reported)};
 }
 

@@ -10,8 +10,9 @@ namespace {
 /// it), anyone else's district's.
 void scope(const Principal& who, FindingFilter& filter) {
     if (isOperator(who)) {
+        // Its facility's findings, wherever they were first seen (a facility may have moved district since).
         if (filter.district && filter.district != who.district) throw NotFound("finding");
-        filter.district = who.district;
+        filter.district.reset();
         filter.facilityId = who.facilityId.value_or(0);
     } else {
         filter.district = listScope(who, filter.district);

@@ -94,7 +94,14 @@ Written<domain::PriceRecord> Prices::create(const Principal& who, const DraftSou
     auto draft = source();
     auto& price = draft.value;
     if (isOperator(who)) {
-        // Its own facility only, before any talk of fields; another (or none) is refused alike.
+        // Its own facility (left out: its own), before any talk of fields; another is refused.
+        if (price.facilityId <= 0) {
+            price.facilityId = who.facilityId.value_or(0);
+            auto& errors = draft.decodeErrors;
+            errors.erase(std::remove_if(errors.begin(), errors.end(),
+                                        [](const auto& e) { return e.field == "facility_id" && e.code == "required"; }),
+                         errors.end());
+        }
         requireFacility(who, Action::WriteRecord, price.facilityId, who.district.value_or(""));
     } else if (price.facilityId > 0) {
         if (const auto district = facilityDistrict(_c, price.facilityId))

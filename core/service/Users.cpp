@@ -43,12 +43,15 @@ domain::User Users::get(const Principal& who, long long id) {
 namespace {
 /// An operator's district is its facility's: given, it must be that one; not given, it becomes that one.
 /// Run after validation (the role and facility_id agree).
-void placeOperator(Context& c, domain::User& user) {
+/// A district admin hears the same of another district's facility as of one that does not exist.
+void placeOperator(Context& c, const Principal& who, domain::User& user) {
     if (user.role != domain::Role::Operator || !user.facilityId) return;
     const auto facility = store::FacilityRepository(c.db).get(*user.facilityId);
-    if (!facility)
-        throw Invalid({{"facility_id", "unknown", "单位不存在:" + std::to_string(*user.facilityId),
-                        "no facility " + std::to_string(*user.facilityId)}});
+    const std::string id = std::to_string(*user.facilityId);
+    if (!facility || (who.district && facility->district != *who.district))
+        throw Invalid({who.district ? domain::FieldError{"facility_id", "unknown", "本区没有这个单位:" + id,
+                                                         "no facility " + id + " in your district"}
+                                    : domain::FieldError{"facility_id", "unknown", "单位不存在:" + id, "no facility " + id}});
     if (user.district && *user.district != facility->district)
         throw Invalid({{"district", "operator_district",
                         "经营单位人员的区县即其单位所在区县(" + facility->district + ")",
@@ -70,7 +73,7 @@ domain::User Users::create(const Principal& who, const DraftSource<UserDraft>& s
     failIfInvalid(validateDraft(draft.value, std::move(draft.decodeErrors)));
     if (!draft.value.password)
         throw Invalid({{"password", "required", "必须填写 password", "password is required"}});
-    placeOperator(_c, draft.value.user);
+    placeOperator(_c, who, draft.value.user);
     require(who, Action::ManageUsers, draft.value.user.district);
     const auto passwordHash = hash(*draft.value.password);
     return storeWrite<domain::User>(
@@ -88,7 +91,7 @@ domain::User Users::update(const Principal& who, long long id, const DraftSource
     changed.id = current->id;
     changed.username = current->username;
     failIfInvalid(validateDraft(draft.value, std::move(draft.decodeErrors)));
-    placeOperator(_c, changed);
+    placeOperator(_c, who, changed);
     require(who, Action::ManageUsers, changed.district); // never moved out of the admin's district
     // One transaction: the fields, the password, and the end of the user's sessions (store::UserRepository).
     const auto newHash = draft.value.password ? std::optional<std::string>(hash(*draft.value.password)) : std::nullopt;

@@ -213,9 +213,22 @@ Facility FacilityRepository::update(const Facility& changed, long long expectedV
     if (st.get_affected_rows() != 1) throw Conflict<Facility>(*before);
     ChangeLog::append(sql, actor, "update", "facility", f.id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(f)));
-    // An operator's district is its facility's: a facility that moves takes its operators along.
-    if (before->district != f.district)
-        sql << "UPDATE users SET district = :district WHERE facility_id = :id", soci::use(f.district), soci::use(f.id);
+    // An operator's district is its facility's: a facility that moves takes its operators along, each
+    // change a new version of the user, in the change log.
+    if (before->district != f.district) {
+        std::vector<long long> operators;
+        long long userId = 0;
+        soci::statement st = (sql.prepare << "SELECT id FROM users WHERE facility_id = :id", soci::use(f.id),
+                              soci::into(userId));
+        st.execute();
+        while (st.fetch()) operators.push_back(userId);
+        for (const auto id : operators) {
+            sql << "UPDATE users SET district = :district, version = version + 1, updated_at = :now WHERE id = :id",
+                soci::use(f.district), soci::use(f.updatedAt), soci::use(id);
+            ChangeLog::append(sql, actor, "move_with_facility", "user", id,
+                              "{\"district\":\"" + before->district + "\"}", "{\"district\":\"" + f.district + "\"}");
+        }
+    }
     FindingRepository::reportWithRecord(sql, findings, f.id);
     tx.commit();
     return f;

@@ -162,9 +162,10 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
             // that an operator learns nothing of other facilities.
             const long long own = *options.facilityId;
             const auto code = facilityByCode.find(codeText);
-            const bool named = (!idText.empty() && idText == std::to_string(own)) ||
-                               (!codeText.empty() && code != facilityByCode.end() && code->second == own);
-            if ((idText.empty() && codeText.empty()) || named) {
+            // Each facility cell given must name its own facility; none given means its own.
+            const bool idOwn = idText.empty() || idText == std::to_string(own);
+            const bool codeOwn = codeText.empty() || (code != facilityByCode.end() && code->second == own);
+            if (idOwn && codeOwn) {
                 facilityId = own;
             } else {
                 problems.add(line, idText.empty() ? "facility_code" : "facility_id", "只能报送本单位的价格",

@@ -163,10 +163,11 @@ std::optional<PriceRecord> createIn(Database::Session& session, const PriceRecor
 
 PriceRecord PriceRepository::create(const PriceRecord& input, const std::string& actor,
                                     const std::vector<domain::Finding>& findings) {
-    return createMany({{input, findings}}, actor).front();
+    return createMany({{input, findings}}, actor, false).front();
 }
 
-std::vector<PriceRecord> PriceRepository::createMany(const std::vector<NewPrice>& prices, const std::string& actor) {
+std::vector<PriceRecord> PriceRepository::createMany(const std::vector<NewPrice>& prices, const std::string& actor,
+                                                     bool indexFields) {
     Database::Session session(_db);
     Transaction tx(session);
     domain::Validator v;
@@ -176,7 +177,7 @@ std::vector<PriceRecord> PriceRepository::createMany(const std::vector<NewPrice>
         auto stored = createIn(session, prices[i].price, actor, prices[i].findings, one);
         if (stored) out.push_back(std::move(*stored));
         for (auto& e : one.take()) {
-            if (prices.size() > 1) e.field = "prices[" + std::to_string(i) + "]." + e.field;
+            if (indexFields) e.field = "prices[" + std::to_string(i) + "]." + e.field;
             v.add(std::move(e));
         }
     }

@@ -32,12 +32,13 @@ public:
     domain::PriceRecord create(const domain::PriceRecord& price, const std::string& actor,
                                const std::vector<domain::Finding>& findings = {});
     /// Several records (a facility's price list) in one transaction: all of them, or none. An error of
-    /// the record at index i names its field `prices[i].<field>`.
+    /// the record at index i names its field `prices[i].<field>` (with `indexFields`; else `<field>`).
     struct NewPrice {
         domain::PriceRecord price;
         std::vector<domain::Finding> findings;
     };
-    std::vector<domain::PriceRecord> createMany(const std::vector<NewPrice>& prices, const std::string& actor);
+    std::vector<domain::PriceRecord> createMany(const std::vector<NewPrice>& prices, const std::string& actor,
+                                                bool indexFields = true);
 
     std::optional<domain::PriceRecord> get(long long id);
     Page<domain::PriceRecord> list(const PriceFilter& filter, const PageRequest& page);

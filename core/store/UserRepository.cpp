@@ -150,6 +150,17 @@ std::optional<Credentials> UserRepository::findByUsername(const std::string& use
 
 Page<User> UserRepository::list(const PageRequest& page) { return list(std::nullopt, page); }
 
+std::vector<long long> UserRepository::operatorsOf(long long facilityId) {
+    Database::Session session(_db);
+    std::vector<long long> out;
+    long long id = 0;
+    soci::statement st = (session.sql().prepare << "SELECT id FROM users WHERE facility_id = :f", soci::use(facilityId),
+                          soci::into(id));
+    st.execute();
+    while (st.fetch()) out.push_back(id);
+    return out;
+}
+
 Page<User> UserRepository::list(const std::optional<std::string>& district, const PageRequest& page) {
     Database::Session session(_db);
     SqlQuery q(selectColumns);

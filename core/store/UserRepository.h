@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace registry::store {
 
@@ -36,6 +37,8 @@ public:
     std::optional<domain::User> get(long long id);
     std::optional<Credentials> findByUsername(const std::string& username);
     Page<domain::User> list(const PageRequest& page);
+    /// The ids of the operators of a facility.
+    std::vector<long long> operatorsOf(long long facilityId);
     /// Only the users of `district` when given (a district admin's view).
     Page<domain::User> list(const std::optional<std::string>& district, const PageRequest& page);
     /// Throws NotFound, ValidationFailed or Conflict<User>. With `newPasswordHash`, the password changes in

@@ -133,8 +133,10 @@ std::optional<domain::PriceRecord> postedRecord(const Request& req, Row& row, do
     const auto found = current.find(p.item);
     if (found != current.end() && row.errors.empty()) {
         const auto& c = found->second;
+        // The area as the form showed it: a stored area with more decimals than the form shows is unchanged.
+        const auto shown = [](const std::optional<double>& a) { return a ? numberText(*a) : std::string(); };
         if (c.amountFen == p.amountFen && c.displayed == p.displayed && c.bundled == p.bundled &&
-            c.areaM2 == p.areaM2 && c.termYears == p.termYears)
+            shown(c.areaM2) == shown(p.areaM2) && c.termYears == p.termYears)
             return std::nullopt; // unchanged: nothing to file
     }
     return p;

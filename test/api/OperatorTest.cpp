@@ -63,8 +63,16 @@ BOOST_AUTO_TEST_CASE(accounts_belong_to_one_facility_and_its_district) {
     // A district admin makes operators of its district's facilities only.
     const auto otherFacility = createFacility("admin", kOther, "外区账户测试殡仪馆").id();
     BOOST_TEST(as("adminh").post("/api/v1/users", operatorBody(unique("op"), facility)).status == 201);
+    // Another district's facility is, to a district admin, no facility at all: it learns nothing of it.
     const auto outside = as("adminh").post("/api/v1/users", operatorBody(unique("op"), otherFacility));
-    BOOST_TEST(outside.status == 403, outside.describe());
+    const auto nowhere = as("adminh").post("/api/v1/users", operatorBody(unique("op"), 99999999));
+    BOOST_TEST(outside.status == 422, outside.describe());
+    BOOST_TEST(outside.body.find(kOther) == std::string::npos, "the other district is not named");
+    BOOST_TEST(nowhere.status == 422);
+    for (const auto* r : {&outside, &nowhere}) {
+        const bool says = r->body.find("本区没有这个单位") != std::string::npos;
+        BOOST_TEST(says, r->body);
+    }
 
     // An operator is never citywide (a district left out is its facility's), and keeps its facility only
     // as long as it is an operator.
@@ -108,11 +116,12 @@ BOOST_AUTO_TEST_CASE(an_operators_prices_are_self_reports_and_it_sees_their_find
     const auto sibling = createFacility("admin", kOwn, "自报价格邻馆").id();
     const auto op = newOperator(own);
 
-    // Left out, source is self_report; an inspection it is not.
-    auto body = without(priceBody(own, "basic.storage", 5000, "2024-02-01"), {"source"});
+    // Left out, source is self_report (and the facility its own); an inspection it is not.
+    auto body = without(priceBody(own, "basic.storage", 5000, "2024-02-01"), {"source", "facility_id"});
     const auto filed = op.post("/api/v1/prices", body);
     BOOST_REQUIRE_MESSAGE(filed.status == 201, filed.describe());
     BOOST_TEST(filed.str("source") == "self_report");
+    BOOST_TEST(filed.num("facility_id") == own);
     const auto claimed = op.post("/api/v1/prices", priceBody(own, "basic.cremation", 5000, "2024-02-01"));
     BOOST_TEST(claimed.status == 422, "a body saying source inspection: " << claimed.describe());
     BOOST_TEST(claimed.body.find("self_report") != std::string::npos);
@@ -175,6 +184,13 @@ BOOST_AUTO_TEST_CASE(an_operator_imports_its_price_list_without_facility_columns
         const bool says = r.body.find("本单位") != std::string::npos;
         BOOST_TEST(says, r.body);
     }
+    // Both facility cells given: both must name its own.
+    const auto mixed = op.postRaw("/api/v1/import/prices",
+                                  "facility_id,facility_code,item,amount_fen,effective_from,displayed,bundled\n" +
+                                      std::to_string(own) + "," + as("admin").get(pathOf("facilities", sibling)).str("code") +
+                                      ",basic.storage,100,2024-04-01,true,false\n",
+                                  "text/csv");
+    BOOST_TEST(mixed.status == 422, mixed.describe());
     const auto inspected = op.postRaw("/api/v1/import/prices",
                                       header + std::to_string(own) + ",basic.storage,100,2024-04-01,true,false,inspection\n",
                                       "text/csv");
@@ -186,13 +202,24 @@ BOOST_AUTO_TEST_CASE(an_operator_imports_its_price_list_without_facility_columns
 BOOST_AUTO_TEST_CASE(a_facility_that_moves_takes_its_operators_along) {
     const auto facility = createFacility("admin", kOwn, "迁址殡仪馆");
     const auto op = newOperator(facility.id());
+    // A finding seen while it was in Haidian (an undisplayed price: Haidian's test rule).
+    const auto hidden = as("admin").post("/api/v1/prices", with(priceBody(facility.id(), "goods.urn", 80000, "2024-02-01"),
+                                                               {{"displayed", false}}));
+    BOOST_REQUIRE_EQUAL(hidden.status, 201);
+    BOOST_REQUIRE(op.count("/api/v1/findings") >= 1);
+    const auto before = op.count("/api/v1/findings");
+    BOOST_TEST(op.get("/api/v1/me").str("district") == kOwn, "read once: its principal may be kept now");
     const auto current = as("admin").get(pathOf("facilities", facility.id()));
     const auto moved = as("admin").put(pathOf("facilities", facility.id()), with(current.obj(), {{"district", kOther}}),
                                        current.etag());
     BOOST_REQUIRE_MESSAGE(moved.status == 200, moved.describe());
     const auto me = op.get("/api/v1/me");
     BOOST_TEST(me.str("district") == kOther, me.describe());
+    BOOST_TEST(me.num("version") == 2, "a new version of the user");
     BOOST_TEST(op.get(pathOf("facilities", facility.id())).status == 200, "still its own facility");
+    BOOST_TEST(op.count("/api/v1/findings") == before, "its findings from before the move are still its");
+    BOOST_TEST(as("admin").count("/api/v1/changes?entity=user&entity_id=" + std::to_string(me.id())) >= 2,
+               "the move is in the user's change log");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
