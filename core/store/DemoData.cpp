@@ -294,6 +294,10 @@ DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
         }
         const long long firstId = priceId + 1;
         priceId += static_cast<long long>(starts.size());
+        // Drawn newest first; written once the chain is whole, so that an inspection that follows the
+        // facility's own filing can see what was filed: nine in ten find the filed price (the tenth is what
+        // common.filed-price-mismatch is for).
+        std::vector<std::vector<BulkValue>> rows(starts.size());
         for (int k = static_cast<int>(starts.size()) - 1; k >= 0; --k) {
             const long long id = firstId + k;
             long long amount = base == 0 ? (rng.chance(10) ? 500000 : 0) : base * (90 + rng.between(0, 25)) / 100;
@@ -307,10 +311,20 @@ DemoDataReport loadDemoData(Database& db, const DemoDataOptions& options) {
                 area = rng.chance(10) ? 2.5 : 0.8 + static_cast<double>(rng.below(3)) / 10.0;
                 term = rng.chance(5) ? 50LL : 20LL;
             }
-            writer->addRow({id, chain.facilityId, chain.item, amount, unit, starts[static_cast<std::size_t>(k)], to,
-                            rng.chance(95) ? 1LL : 0LL, rng.chance(3) ? 1LL : 0LL, area, term,
-                            toString(rng.chance(70) ? PriceSource::Inspection : PriceSource::SelfReport),
-                            std::string(""), supersededBy, std::string("demo"), now, 1LL});
+            rows[static_cast<std::size_t>(k)] = {id, chain.facilityId, chain.item, amount, unit,
+                                                  starts[static_cast<std::size_t>(k)], to, rng.chance(95) ? 1LL : 0LL,
+                                                  rng.chance(3) ? 1LL : 0LL, area, term,
+                                                  toString(rng.chance(70) ? PriceSource::Inspection : PriceSource::SelfReport),
+                                                  std::string(""), supersededBy, std::string("demo"), now, 1LL};
+        }
+        constexpr std::size_t amountColumn = 3, sourceColumn = 11;
+        const std::string inspection = toString(PriceSource::Inspection), selfReport = toString(PriceSource::SelfReport);
+        for (std::size_t k = 1; k < rows.size(); ++k)
+            if (rows[k][sourceColumn] == BulkValue(inspection) && rows[k - 1][sourceColumn] == BulkValue(selfReport) &&
+                (firstId + static_cast<long long>(k)) % 10 != 0)
+                rows[k][amountColumn] = rows[k - 1][amountColumn];
+        for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+            writer->addRow(*it);
             ++report.prices;
         }
         tick(starts.size());
