@@ -16,6 +16,43 @@ JsonReader::JsonReader(const Object& object, Validator& errors) : _object(object
 
 bool JsonReader::present(const std::string& field) const { return _object.has(field) && !_object.isNull(field); }
 
+std::vector<long long> JsonReader::idList(const std::string& field, bool required) {
+    _seen.insert(field);
+    std::vector<long long> out;
+    if (!present(field)) {
+        if (required) missing(field);
+        return out;
+    }
+    const auto value = _object.get(field);
+    if (value.type() != typeid(Poco::JSON::Array::Ptr)) {
+        typeError(field, "编号数组", "an array of ids");
+        return out;
+    }
+    const auto array = value.extract<Poco::JSON::Array::Ptr>();
+    if (array->size() > 1000) {
+        _errors.add(field, "too_many", field + " 最多 1000 项", field + " has at most 1000 items");
+        return out;
+    }
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const auto item = array->get(static_cast<unsigned>(i));
+        long long id = 0;
+        bool ok = item.isInteger() && !item.isBoolean();
+        if (ok) {
+            try {
+                id = item.convert<Poco::Int64>();
+            } catch (const Poco::Exception&) {
+                ok = false;
+            }
+        }
+        if (!ok || id <= 0) {
+            _errors.add(field, "type", field + " 的每一项须为正整数编号", field + " must hold positive whole-number ids");
+            return {};
+        }
+        out.push_back(id);
+    }
+    return out;
+}
+
 void JsonReader::typeError(const std::string& field, const std::string& zhType, const std::string& enType) {
     _errors.add(field, "type", field + " 的类型错误,应为" + zhType, field + " must be " + enType);
 }
@@ -264,6 +301,39 @@ Inspection decodeInspection(const Object& body, Validator& errors) {
     r.ignore({"id", "version", "created_at", "district", "inspector"});
     r.rejectUnknown();
     return i;
+}
+
+Notice decodeNotice(const Object& body, Validator& errors) {
+    JsonReader r(body, errors);
+    Notice n;
+    if (auto type = r.enumeration<SubjectType>("subject_type", true)) n.subjectType = *type;
+    if (auto id = r.integer("subject_id", true)) n.subjectId = *id;
+    for (const auto id : r.idList("finding_ids", true)) n.findingIds.push_back(id);
+    n.requirements = r.text("requirements", true);
+    n.deadline = r.text("deadline", true);
+    r.ignore({"id", "number", "district", "status", "overdue", "version", "created_at", "updated_at"});
+    r.rejectUnknown();
+    return n;
+}
+
+NoticeResponse decodeNoticeResponse(const Object& body, Validator& errors) {
+    JsonReader r(body, errors);
+    NoticeResponse out;
+    out.text = r.text("text", true);
+    for (const auto id : r.idList("attachment_ids", false)) out.attachmentIds.push_back(id);
+    r.rejectUnknown();
+    return out;
+}
+
+NoticeVerification decodeNoticeVerification(const Object& body, Validator& errors) {
+    JsonReader r(body, errors);
+    NoticeVerification out;
+    out.result = r.enumeration<VerificationResult>("result", true);
+    out.note = r.text("note", false);
+    out.deadline = r.optionalText("deadline");
+    for (const auto id : r.idList("attachment_ids", false)) out.attachmentIds.push_back(id);
+    r.rejectUnknown();
+    return out;
 }
 
 User decodeUser(const Object& body, Validator& errors, bool creating, std::optional<std::string>& password) {

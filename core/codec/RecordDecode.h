@@ -9,6 +9,7 @@
 #include "domain/FieldError.h"
 #include "domain/Inspection.h"
 #include "domain/Price.h"
+#include "domain/Notice.h"
 #include "domain/User.h"
 
 #include <Poco/JSON/Object.h>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace registry::codec {
 
@@ -29,6 +31,8 @@ public:
     std::optional<long long> integer(const std::string& field, bool required);
     std::optional<double> number(const std::string& field, bool required);
     std::optional<bool> boolean(const std::string& field, bool required);
+    /// An array of positive whole numbers (ids); empty when absent or null.
+    std::vector<long long> idList(const std::string& field, bool required);
     template <class E> std::optional<E> enumeration(const std::string& field, bool required);
     /// A nested object, or nullptr (absent or null; a field error when it is another type).
     Poco::JSON::Object::Ptr object(const std::string& field);
@@ -54,6 +58,9 @@ domain::ProgressEntry decodeProgressEntry(const Poco::JSON::Object& body, domain
 domain::PriceRecord decodePriceRecord(const Poco::JSON::Object& body, domain::Validator& errors);
 domain::ReferencePrice decodeReferencePrice(const Poco::JSON::Object& body, domain::Validator& errors);
 domain::Inspection decodeInspection(const Poco::JSON::Object& body, domain::Validator& errors);
+domain::Notice decodeNotice(const Poco::JSON::Object& body, domain::Validator& errors);
+domain::NoticeResponse decodeNoticeResponse(const Poco::JSON::Object& body, domain::Validator& errors);
+domain::NoticeVerification decodeNoticeVerification(const Poco::JSON::Object& body, domain::Validator& errors);
 
 /// A user and, when given, the password. On create the password is required.
 domain::User decodeUser(const Poco::JSON::Object& body, domain::Validator& errors, bool creating,

@@ -180,6 +180,35 @@ Object::Ptr toJson(const Inspection& i) {
     return o;
 }
 
+Object::Ptr toJson(const Notice& n) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", n.id);
+    o->set("number", n.number);
+    o->set("district", n.district);
+    o->set("subject_type", toString(n.subjectType));
+    o->set("subject_id", n.subjectId);
+    Poco::JSON::Array::Ptr findings = new Poco::JSON::Array;
+    for (const auto id : n.findingIds) findings->add(static_cast<Poco::Int64>(id));
+    o->set("finding_ids", findings);
+    o->set("requirements", n.requirements);
+    o->set("deadline", n.deadline);
+    o->set("status", toString(n.status));
+    o->set("overdue", n.isOverdue);
+    o->set("issued_by", n.issuedBy);
+    o->set("issued_on", n.issuedOn);
+    o->set("response_text", n.responseText);
+    o->set("responded_by", n.respondedBy);
+    setOptional(*o, "responded_at", n.respondedAt);
+    setOptionalEnum(*o, "result", n.result);
+    o->set("verification_note", n.verificationNote);
+    o->set("verified_by", n.verifiedBy);
+    setOptional(*o, "verified_at", n.verifiedAt);
+    o->set("version", n.version);
+    o->set("created_at", n.createdAt);
+    o->set("updated_at", n.updatedAt);
+    return o;
+}
+
 Object::Ptr toJson(const User& u) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("id", u.id);

@@ -9,6 +9,7 @@
 #include "domain/Finding.h"
 #include "domain/Inspection.h"
 #include "domain/Price.h"
+#include "domain/Notice.h"
 #include "domain/User.h"
 
 #include <Poco/JSON/Object.h>
@@ -29,6 +30,8 @@ Poco::JSON::Object::Ptr toJson(const domain::PriceRecord& price);
 Poco::JSON::Object::Ptr toJson(const domain::ReferencePrice& reference);
 Poco::JSON::Object::Ptr toJson(const domain::Inspection& inspection);
 Poco::JSON::Object::Ptr toJson(const domain::User& user);
+/// A notice; `overdue` as the reader's use case set it (domain::Notice::isOverdue).
+Poco::JSON::Object::Ptr toJson(const domain::Notice& notice);
 Poco::JSON::Object::Ptr toJson(const domain::Finding& finding);
 Poco::JSON::Object::Ptr toJson(const domain::AuditRun& run);
 Poco::JSON::Object::Ptr toJson(const domain::FieldError& error, bool english);

@@ -113,6 +113,15 @@ const std::array<EnumEntry<AuditTrigger>, 2> EnumTraits<AuditTrigger>::entries{{
     {AuditTrigger::Schedule, "schedule", "定时", "Scheduled"},
     {AuditTrigger::Manual, "manual", "手动", "Manual"},
 }};
+const std::array<EnumEntry<NoticeStatus>, 3> EnumTraits<NoticeStatus>::entries{{
+    {NoticeStatus::Issued, "issued", "已下达", "Issued"},
+    {NoticeStatus::Responded, "responded", "已答复", "Responded"},
+    {NoticeStatus::Verified, "verified", "已验收", "Verified"},
+}};
+const std::array<EnumEntry<VerificationResult>, 2> EnumTraits<VerificationResult>::entries{{
+    {VerificationResult::Rectified, "rectified", "已整改", "Rectified"},
+    {VerificationResult::NotRectified, "not_rectified", "未整改", "Not rectified"},
+}};
 // clang-format on
 
 } // namespace registry::domain

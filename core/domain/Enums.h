@@ -52,6 +52,9 @@ enum class Severity { Info, Warning, Violation, Error };
 enum class FindingStatus { Open, Acknowledged, Resolved, Waived };
 enum class AuditStatus { Queued, Running, Succeeded, Failed, Cancelled };
 enum class AuditTrigger { Schedule, Manual };
+// A rectification notice: issued → responded → verified, or back to issued with a new deadline.
+enum class NoticeStatus { Issued, Responded, Verified };
+enum class VerificationResult { Rectified, NotRectified };
 
 REGISTRY_ENUM_TRAITS(FacilityKind, 7)
 REGISTRY_ENUM_TRAITS(FacilityStatus, 5)
@@ -71,6 +74,8 @@ REGISTRY_ENUM_TRAITS(Severity, 4)
 REGISTRY_ENUM_TRAITS(FindingStatus, 4)
 REGISTRY_ENUM_TRAITS(AuditStatus, 5)
 REGISTRY_ENUM_TRAITS(AuditTrigger, 2)
+REGISTRY_ENUM_TRAITS(NoticeStatus, 3)
+REGISTRY_ENUM_TRAITS(VerificationResult, 2)
 #undef REGISTRY_ENUM_TRAITS
 
 template <class E> const EnumEntry<E>& entryOf(E value) {

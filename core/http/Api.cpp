@@ -15,6 +15,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addBurialSiteRoutes(*router, context);
     addPriceRoutes(*router, context);
     addInspectionRoutes(*router, context);
+    addNoticeRoutes(*router, context);
     addFindingRoutes(*router, context);
     addUserRoutes(*router, context);
     addTransferRoutes(*router, context);

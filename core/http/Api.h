@@ -71,6 +71,7 @@ void addFacilityRoutes(Router& router, ApiContext& context);
 void addBurialSiteRoutes(Router& router, ApiContext& context);
 void addPriceRoutes(Router& router, ApiContext& context);
 void addInspectionRoutes(Router& router, ApiContext& context);
+void addNoticeRoutes(Router& router, ApiContext& context);
 void addFindingRoutes(Router& router, ApiContext& context);
 void addUserRoutes(Router& router, ApiContext& context);
 void addTransferRoutes(Router& router, ApiContext& context);

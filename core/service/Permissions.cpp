@@ -29,6 +29,9 @@ std::vector<Permission> buildTable() {
     both(Role::Admin, Action::ManagePlugins, true, true, false);
     both(Role::Admin, Action::RunAudit, true, true, false);
 
+    for (const auto role : {Role::Admin, Role::Inspector})
+        for (const auto action : {Action::IssueNotice, Action::AnswerNotice, Action::VerifyNotice})
+            both(role, action, true, false, false);
     both(Role::Inspector, Action::WriteRecord, true, false, false);
     both(Role::Inspector, Action::AcceptBurialSite, true, false, false);
     both(Role::Inspector, Action::ChangeFindingStatus, true, false, false);
@@ -41,6 +44,7 @@ std::vector<Permission> buildTable() {
 
     t.push_back({Role::Operator, Scope::Facility, Action::Read, true, false});
     t.push_back({Role::Operator, Scope::Facility, Action::WriteRecord, true, false});
+    t.push_back({Role::Operator, Scope::Facility, Action::AnswerNotice, true, false});
     return t;
 }
 

@@ -29,6 +29,9 @@ enum class Action {
     ManageUsers,         // the target is the user's district (a user without one is citywide)
     ManagePlugins,       // reload, and (later) submit/activate a district's plugins; common.* is citywide
     RunAudit,            // start or cancel an audit of a district, or of the city
+    IssueNotice,         // a rectification notice to a facility or a burial site of the district
+    AnswerNotice,        // the unit's answer (its operator, or an inspector on its behalf)
+    VerifyNotice,        // the re-inspection's verdict
 };
 
 /// What an action is done to, as the table sees it.

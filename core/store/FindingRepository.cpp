@@ -183,6 +183,13 @@ Finding FindingRepository::setStatus(long long id, domain::FindingStatus status,
     Database::Session session(_db);
     auto& sql = session.sql();
     Transaction tx(session);
+    auto f = setStatusIn(sql, id, status, note, actor);
+    tx.commit();
+    return f;
+}
+
+Finding FindingRepository::setStatusIn(soci::session& sql, long long id, domain::FindingStatus status,
+                                       const std::string& note, const std::string& actor) {
     SqlQuery q(selectColumns);
     q.where("id = " + q.bind(id));
     q.append(forUpdate(sql));
@@ -199,7 +206,6 @@ Finding FindingRepository::setStatus(long long id, domain::FindingStatus status,
         soci::use(text), soci::use(note), soci::use(actor), soci::use(id);
     ChangeLog::append(sql, actor, "set_status", "finding", id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(f)));
-    tx.commit();
     return f;
 }
 

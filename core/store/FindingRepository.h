@@ -48,6 +48,9 @@ public:
     /// An inspector's status change. Throws NotFound, ValidationFailed (a waiver without a note).
     domain::Finding setStatus(long long id, domain::FindingStatus status, const std::string& note,
                               const std::string& actor);
+    /// The same within the caller's open transaction on `sql` (a verified notice resolves its findings).
+    static domain::Finding setStatusIn(soci::session& sql, long long id, domain::FindingStatus status,
+                                       const std::string& note, const std::string& actor);
 
 private:
     static domain::Finding reportIn(soci::session& sql, const domain::Finding& finding);

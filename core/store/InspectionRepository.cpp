@@ -7,6 +7,7 @@
 #include "store/Errors.h"
 #include "store/FacilityRepository.h"
 #include "store/SqlQuery.h"
+#include "store/Subjects.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -55,12 +56,7 @@ Inspection InspectionRepository::create(const Inspection& input, const std::stri
     auto& sql = session.sql();
     Transaction tx(session);
     if (!v.has("subject_id") && !v.has("subject_type")) {
-        std::optional<std::string> district;
-        if (i.subjectType == domain::SubjectType::Facility) {
-            if (auto f = loadFacility(session, i.subjectId)) district = f->district;
-        } else if (auto s = loadBurialSite(session, i.subjectId)) {
-            district = s->district;
-        }
+        const auto district = subjectDistrict(session, i.subjectType, i.subjectId);
         if (district)
             i.district = *district;
         else

@@ -74,6 +74,8 @@ BOOST_AUTO_TEST_CASE(every_value_has_one_entry_and_a_distinct_code) {
     checkComplete("FindingStatus", FindingStatus::Waived);
     checkComplete("AuditStatus", AuditStatus::Cancelled);
     checkComplete("AuditTrigger", AuditTrigger::Manual);
+    checkComplete("NoticeStatus", NoticeStatus::Verified);
+    checkComplete("VerificationResult", VerificationResult::NotRectified);
 }
 
 BOOST_AUTO_TEST_CASE(facility_codes_are_those_of_the_domain_brief) {

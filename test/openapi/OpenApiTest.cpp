@@ -231,6 +231,8 @@ BOOST_AUTO_TEST_CASE(enumerations_are_the_domains) {
         {"Role", domainValues<domain::Role>()},
         {"Severity", domainValues<domain::Severity>()},
         {"FindingStatus", domainValues<domain::FindingStatus>()},
+        {"NoticeStatus", domainValues<domain::NoticeStatus>()},
+        {"VerificationResult", domainValues<domain::VerificationResult>()},
     };
     for (const auto& [name, values] : enums)
         BOOST_CHECK_MESSAGE(strings(schema(name)->getArray("enum")) == values,
@@ -254,6 +256,7 @@ BOOST_AUTO_TEST_CASE(record_schemas_have_every_field_the_server_sends) {
         {"User", codec::toJson(domain::User{})},
         {"Finding", codec::toJson(domain::Finding{})},
         {"AuditRun", codec::toJson(domain::AuditRun{})},
+        {"Notice", codec::toJson(domain::Notice{})},
         {"FieldError", codec::toJson(domain::FieldError{}, false)},
     };
     for (const auto& [name, sent] : records) {
@@ -278,6 +281,9 @@ BOOST_AUTO_TEST_CASE(request_schemas_are_what_the_decoders_accept_and_require) {
         {"InspectionInput", [](const Object& b, domain::Validator& e) { codec::decodeInspection(b, e); }},
         {"UserCreate", [&](const Object& b, domain::Validator& e) { codec::decodeUser(b, e, true, password); }},
         {"UserUpdate", [&](const Object& b, domain::Validator& e) { codec::decodeUser(b, e, false, password); }},
+        {"NoticeInput", [](const Object& b, domain::Validator& e) { codec::decodeNotice(b, e); }},
+        {"NoticeResponseInput", [](const Object& b, domain::Validator& e) { codec::decodeNoticeResponse(b, e); }},
+        {"NoticeVerificationInput", [](const Object& b, domain::Validator& e) { codec::decodeNoticeVerification(b, e); }},
     };
     const auto fieldsWith = [](const domain::FieldErrors& errors, const std::string& code) {
         std::set<std::string> out;

@@ -1,0 +1,46 @@
+#pragma once
+// Rectification notices and the findings they name. Each step (issue, response, verification) is one
+// transaction with its change-log entry; a verification that finds the notice rectified resolves its
+// findings in the same transaction.
+
+#include "domain/Notice.h"
+#include "store/Database.h"
+#include "store/Page.h"
+
+#include <optional>
+#include <string>
+
+namespace registry::store {
+
+struct NoticeFilter {
+    std::optional<std::string> district;
+    std::optional<domain::NoticeStatus> status;
+    std::optional<domain::SubjectType> subjectType;
+    std::optional<long long> subjectId;
+    /// Only those past their deadline on this day and not verified.
+    std::optional<std::string> overdueOn;
+};
+
+class NoticeRepository {
+public:
+    explicit NoticeRepository(Database& db) : _db(db) {}
+
+    /// Issues a notice on `today` (its year numbers it): the subject must exist (its district is the
+    /// notice's), every finding must be an open or acknowledged finding about the subject (a facility's
+    /// own, or one of its prices'). Throws ValidationFailed, nothing stored.
+    domain::Notice issue(const domain::Notice& notice, const std::string& today, const std::string& actor);
+    std::optional<domain::Notice> get(long long id);
+    Page<domain::Notice> list(const NoticeFilter& filter, const PageRequest& page);
+
+    /// The unit's answer: issued → responded. Throws NotFound, or Conflict<Notice> when the notice is not
+    /// waiting for an answer.
+    domain::Notice respond(long long id, const domain::NoticeResponse& response, const std::string& actor);
+    /// The verdict: rectified → verified (its findings resolved); not rectified → issued again with the new
+    /// deadline. Throws NotFound, or Conflict<Notice> when the notice is verified already.
+    domain::Notice verify(long long id, const domain::NoticeVerification& verification, const std::string& actor);
+
+private:
+    Database& _db;
+};
+
+} // namespace registry::store
