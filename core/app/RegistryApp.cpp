@@ -259,7 +259,10 @@ int RegistryApp::serve() {
     // Audits: this instance's audit thread, and the schedule, shared with every instance on the database.
     auto schedule = s.schedule;
     const std::string zone = schedule.timeZone;
-    auto today = [zone] { return service::localDate(zone); };
+    // clock.today fixes the date (tests of deadlines, training); otherwise the real date in audit.timezone.
+    auto today = [zone, fixed = s.clockToday] { return fixed.empty() ? service::localDate(zone) : fixed; };
+    if (!s.clockToday.empty())
+        Poco::Logger::get("registry").warning("clock.today is set: this server takes %s as today", s.clockToday);
     service::RecordChecks recordChecks(*db, pluginHost, today);
     // Runs are marked with this instance's name, stable across restarts (hostname:port unless
     // audit.instance_id names it), so that a restarted instance knows the runs it left unfinished.

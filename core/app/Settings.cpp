@@ -216,6 +216,9 @@ void readAudit(Reader& r, Settings& s) {
     s.auditWorkers = narrow<int>(r.integer("audit.workers", std::min(cores, 64LL), 1, 64));
     s.auditStaleAfterSeconds = narrow<int>(r.integer("audit.stale_after_s", s.auditStaleAfterSeconds, 10, 86400));
     s.web.timeZone = schedule.timeZone; // pages show times as the audit schedule reads them
+    s.clockToday = r.text("clock.today", s.clockToday);
+    if (!s.clockToday.empty() && !domain::parseDate(s.clockToday))
+        bad("clock.today", "must be a date YYYY-MM-DD, or empty for the real date (got '" + s.clockToday + "')");
     if (!schedule.enabled()) return; // "off": the time zone is not looked at
     try {
         audit::CronExpression::parse(schedule.schedule);

@@ -56,6 +56,7 @@ struct Settings {
     // --- audit.*
     service::Scheduler::Settings schedule; // its instanceId is left empty: serve names the instance
     std::string auditInstanceId;         // "" means hostname:http.port
+    std::string clockToday;              // clock.today: a fixed "today" (tests, training); "" the real date
     int auditWorkers = 0;                // 0 until loaded: then the number of processor cores unless set
     int auditStaleAfterSeconds = 300;
 
