@@ -184,7 +184,13 @@ void detail(WebUi& ui, Request& req) {
         {"inspections", inspectionsOf(ui, req, domain::SubjectType::BurialSite, s.id)},
         {"history", historyView(ui, req, "burial_site", s.id, kSiteLabels)},
         {"may_write", service::may(req.principal(), Action::WriteRecord, s.district)},
+        {"may_issue", service::may(req.principal(), Action::IssueNotice, s.district)},
+        {"subject_type", std::string("burial_site")},
+        {"subject_id", std::to_string(s.id)},
     };
+    const auto notices = noticesOf(ui, req, domain::SubjectType::BurialSite, s.id);
+    view["has_notices"] = !notices.empty();
+    view["notices"] = notices;
     if (const auto msg = req.query("msg");
         msg && (*msg == "created" || *msg == "saved" || *msg == "inspected" || *msg == "progress"))
         view["notice"] = req.t("msg_" + *msg);

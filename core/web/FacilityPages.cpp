@@ -206,6 +206,12 @@ void detail(WebUi& ui, Request& req) {
         {"may_file", service::decideFacility(req.principal(), Action::WriteRecord, f.id, f.district) ==
                          service::Decision::Allow},
     };
+    view["may_issue"] = service::may(req.principal(), Action::IssueNotice, f.district);
+    view["subject_type"] = std::string("facility");
+    view["subject_id"] = std::to_string(f.id);
+    const auto notices = noticesOf(ui, req, domain::SubjectType::Facility, f.id);
+    view["has_notices"] = !notices.empty();
+    view["notices"] = notices;
     if (staff) {
         view["inspections"] = inspectionsOf(ui, req, domain::SubjectType::Facility, f.id);
         view["history"] = historyView(ui, req, "facility", f.id, kFacilityLabels);

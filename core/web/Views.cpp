@@ -1,5 +1,7 @@
 #include "web/Views.h"
 
+#include "service/Notices.h"
+
 #include "domain/Dates.h"
 #include "domain/PriceItem.h"
 #include "service/Changes.h"
@@ -215,6 +217,23 @@ mstch::array checksView(const Request& req, const std::vector<plugins::Finding>&
                                  {"message", plainMessage(req, c.message)},
                                  {"rule", c.plugin + " / " + c.rule}});
     }
+    return out;
+}
+
+mstch::array noticesOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id) {
+    service::NoticeFilter filter;
+    filter.subjectType = type;
+    filter.subjectId = id;
+    service::PageRequest page;
+    page.limit = 50;
+    mstch::array out;
+    for (const auto& n : service::Notices(ui.services(), ui.api().todayDate()).list(req.principal(), filter, false, page).items)
+        out.push_back(mstch::map{{"id", std::to_string(n.id)},
+                                 {"number", n.number},
+                                 {"status", req.en() ? domain::enName(n.status) : domain::zhName(n.status)},
+                                 {"deadline", n.deadline},
+                                 {"overdue", n.isOverdue},
+                                 {"status_code", domain::toString(n.status)}});
     return out;
 }
 

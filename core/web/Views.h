@@ -58,5 +58,7 @@ mstch::array checksView(const Request& req, const std::vector<plugins::Finding>&
 /// Findings and inspections of one record, as the detail pages show them.
 mstch::array findingsOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id);
 mstch::array inspectionsOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id);
+/// The rectification notices of one facility or burial site (number, status, deadline, overdue).
+mstch::array noticesOf(WebUi& ui, const Request& req, domain::SubjectType type, long long id);
 
 } // namespace registry::web

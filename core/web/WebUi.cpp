@@ -182,6 +182,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     addDashboardPages(*this);
     addFacilityPages(*this);
     addPriceListPages(*this);
+    addNoticePages(*this);
     addBurialSitePages(*this);
     addFindingPages(*this);
     addTransferPages(*this);

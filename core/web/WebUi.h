@@ -156,6 +156,7 @@ private:
 void addDashboardPages(WebUi& ui);
 void addFacilityPages(WebUi& ui);
 void addPriceListPages(WebUi& ui);
+void addNoticePages(WebUi& ui);
 void addBurialSitePages(WebUi& ui);
 void addFindingPages(WebUi& ui);
 void addTransferPages(WebUi& ui);

@@ -233,7 +233,7 @@ try {
     await checkPage(page, 'price-saved-violation');
     await page.getByRole('link', { name: '返回设施页面' }).click();
     assert.match(await page.locator('#h-prices + table').innerText(), /遗体火化\s+¥1,980\.00/);
-    assert.match(await page.locator('#h-findings + table').innerText(), /违规/);
+    assert.match(await page.locator('section[aria-labelledby="h-findings"] table').innerText(), /违规/);
   });
 
   await step('a stale edit shows what changed meanwhile and can be re-applied', async () => {
@@ -652,6 +652,66 @@ try {
     await page.getByLabel('说明').fill('现场检查所见');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '保存' }).click()]);
     assert.match(await page.locator('#checks-result').innerText(), /检查所见 2600\.00 元高于单位自 \S+ 起备案的 2500\.00 元/);
+  });
+
+  await step('an inspector issues a notice from two findings and prints it; the operator answers; it is verified', async () => {
+    await page.goto(facilityUrl);
+    const boxes = page.locator('input[name="finding_ids"]');
+    assert.ok(await boxes.count() >= 2, 'two open findings to choose from');
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '对选中的问题下达整改通知' }).click()]);
+    assert.equal(await page.locator('#h-notice-findings + table tbody tr').count(), 2);
+    await page.getByLabel('整改要求').fill('');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '下达通知' }).click()]);
+    assert.equal(await page.getByLabel('整改要求').getAttribute('aria-invalid'), 'true', 'requirements are needed');
+    await checkPage(page, 'notice-form-errors');
+    await page.getByLabel('整改要求').fill('一、遗体火化收费恢复至政府定价以内；\n二、在服务大厅公示全部收费项目。');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '下达通知' }).click()]);
+    assert.match(await page.locator('.alert.ok').innerText(), /整改通知书已下达/);
+    const noticeUrl = page.url().split('?')[0];
+    const number = await page.locator('h1').innerText();
+    assert.match(number, /^京民殡整〔\d{4}〕110108-\d{4}号$/);
+    assert.match(await page.locator('#notice-status').innerText(), /已下达/);
+    assert.equal(await page.locator('#h-notice-findings + table tbody tr').count(), 2);
+    await checkPage(page, 'notice-issued');
+
+    // The A4 page: Chinese, the bureau's header, the number, the findings, a signature block; print to PDF.
+    await page.getByRole('link', { name: '打印通知书' }).click();
+    const sheet = await page.locator('.print-notice').innerText();
+    for (const text of ['北京市民政局', '整改通知书', number, '被通知单位：海淀区测试殡仪服务站', '遗体火化', '整改期限', '签字'])
+      assert.ok(sheet.includes(text), `the printed notice shows ${text}`);
+    await checkPage(page, 'notice-print');
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('header.top').isVisible(), false, 'no navigation on paper');
+    const pdf = await page.pdf({ format: 'A4', path: path.join(shots, 'notice.pdf') });
+    assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+    assert.ok(pdf.length > 10000, `a PDF of ${pdf.length} bytes`);
+    await page.emulateMedia({ media: 'screen' });
+
+    // The facility's operator answers it.
+    const opContext = await browser.newContext({ bypassCSP: true, locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+    const op = await opContext.newPage();
+    trackDocuments(op);
+    await signIn(op, 'hd_operator');
+    await op.getByRole('link', { name: '整改通知' }).click();
+    await op.getByRole('link', { name: number }).click();
+    await op.getByRole('textbox', { name: '整改情况' }).fill('火化收费已调回 550 元，价目表已在大厅张贴。');
+    await Promise.all([op.waitForNavigation(), op.getByRole('button', { name: '提交答复' }).click()]);
+    assert.match(await op.locator('#notice-status').innerText(), /已答复/);
+    assert.equal(await op.getByRole('button', { name: '提交验收结果' }).count(), 0, 'an operator does not verify');
+    await checkPage(op, 'notice-answered');
+    await opContext.close();
+
+    // Re-inspected: rectified, and its findings are resolved.
+    await page.goto(noticeUrl);
+    await page.getByLabel('验收结果').selectOption('rectified');
+    await page.getByLabel('验收意见').fill('复查合格');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '提交验收结果' }).click()]);
+    assert.match(await page.locator('#notice-status').innerText(), /已验收/);
+    const rows = await page.locator('#h-notice-findings + table tbody').innerText();
+    assert.equal((rows.match(/已解决/g) || []).length, 2, rows);
+    await checkPage(page, 'notice-verified');
   });
 
   await step('signing out ends the session', async () => {
