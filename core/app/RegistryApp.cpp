@@ -286,6 +286,7 @@ int RegistryApp::serve() {
     api.audits = &audits;
     api.reportHtml = web::reportHtml;
     api.today = today;
+    api.attachments = s.attachments;
     const http::HttpLimits& limits = api.limits;
     std::shared_ptr<const http::Router> router = http::buildRouter(api);
 

@@ -232,10 +232,24 @@ void readAudit(Reader& r, Settings& s) {
     }
 }
 
+void readAttachments(Reader& r, Settings& s) {
+    auto& a = s.attachments;
+    a.dir = r.text("attachments.dir", a.dir);
+    if (a.dir.empty()) bad("attachments.dir", "must name a folder (got '')");
+    const long long mb = r.integer("attachments.max_mb", narrow<long long>(a.maxBytes / (1024 * 1024)), 1, 1024);
+    a.maxBytes = narrow<std::size_t>(mb * 1024 * 1024);
+    // A larger file would reach a worker unread (http.max_upload_bytes decides what the gate reads).
+    if (a.maxBytes > s.httpLimits.maxUploadBytes)
+        bad("attachments.max_mb", "must be at most http.max_upload_bytes (" +
+                                      std::to_string(s.httpLimits.maxUploadBytes / (1024 * 1024)) + " MB; got " +
+                                      std::to_string(mb) + ")");
+}
+
 Settings read(Reader& r) {
     Settings s;
     readHttp(r, s);
     readDatabase(r, s);
+    readAttachments(r, s);
     readPlanAuthWeb(r, s);
     readPlugins(r, s);
     readAudit(r, s);

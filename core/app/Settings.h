@@ -10,6 +10,7 @@
 #include "http/Exchange.h"
 #include "http/HeadGate.h"
 #include "plugins/Limits.h"
+#include "store/AttachmentFiles.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
 #include "web/WebUi.h"
@@ -41,6 +42,9 @@ struct Settings {
     store::DatabaseOptions database; // pool, timeouts
     bool autoMigrate = true;
     store::BulkStrategy bulkWriter = store::BulkStrategy::Auto;
+
+    // --- attachments.*
+    store::AttachmentSettings attachments;
 
     // --- plan.*, auth.*, web.*
     domain::PlanWindow planWindow;

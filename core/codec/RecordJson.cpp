@@ -180,6 +180,19 @@ Object::Ptr toJson(const Inspection& i) {
     return o;
 }
 
+Object::Ptr toJson(const domain::Attachment& a) {
+    Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    o->set("id", a.id);
+    o->set("sha256", a.sha256);
+    o->set("content_type", a.contentType);
+    o->set("bytes", a.bytes);
+    o->set("file_name", a.fileName);
+    o->set("uploaded_by", a.uploadedBy);
+    o->set("uploaded_at", a.uploadedAt);
+    setOptionalEnum(*o, "purpose", a.purpose);
+    return o;
+}
+
 Object::Ptr toJson(const Notice& n) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("id", n.id);
@@ -203,6 +216,9 @@ Object::Ptr toJson(const Notice& n) {
     o->set("verification_note", n.verificationNote);
     o->set("verified_by", n.verifiedBy);
     setOptional(*o, "verified_at", n.verifiedAt);
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& a : n.attachments) files->add(toJson(a));
+    o->set("attachments", files);
     o->set("version", n.version);
     o->set("created_at", n.createdAt);
     o->set("updated_at", n.updatedAt);

@@ -30,6 +30,8 @@ Poco::JSON::Object::Ptr toJson(const domain::PriceRecord& price);
 Poco::JSON::Object::Ptr toJson(const domain::ReferencePrice& reference);
 Poco::JSON::Object::Ptr toJson(const domain::Inspection& inspection);
 Poco::JSON::Object::Ptr toJson(const domain::User& user);
+/// An attachment's description (never its bytes); `purpose` null until a write names it.
+Poco::JSON::Object::Ptr toJson(const domain::Attachment& attachment);
 /// A notice; `overdue` as the reader's use case set it (domain::Notice::isOverdue).
 Poco::JSON::Object::Ptr toJson(const domain::Notice& notice);
 Poco::JSON::Object::Ptr toJson(const domain::Finding& finding);

@@ -4,6 +4,7 @@
 // and year; the unit answers (responded); the inspector verifies it (its findings resolved) or sets a new
 // deadline (back to issued). Past its deadline and not verified it is overdue.
 
+#include "domain/Attachment.h"
 #include "domain/Enums.h"
 #include "domain/FieldError.h"
 
@@ -32,6 +33,8 @@ struct Notice {
     std::optional<std::string> verifiedAt;
     std::int64_t version = 1;
     std::string createdAt, updatedAt;
+    /// The evidence of its answers and verifications, in upload order.
+    std::vector<Attachment> attachments;
     bool isOverdue = false; // as of the reader's today: set by the use cases (service::Notices), not stored
 };
 

@@ -16,6 +16,7 @@ std::shared_ptr<Router> buildRouter(ApiContext& context) {
     addPriceRoutes(*router, context);
     addInspectionRoutes(*router, context);
     addNoticeRoutes(*router, context);
+    addAttachmentRoutes(*router, context);
     addFindingRoutes(*router, context);
     addUserRoutes(*router, context);
     addTransferRoutes(*router, context);

@@ -48,6 +48,8 @@ struct ApiContext {
     std::shared_ptr<RateLimiter> publicLimiter;
     /// Public answers reused for public.cache_seconds (built with the limiter; the web's pages share it).
     std::shared_ptr<ResponseCache> publicCache;
+    /// attachments.dir and attachments.max_mb.
+    store::AttachmentSettings attachments{};
 
     /// What the use cases of core/service need, from the above.
     service::Context services() const {
@@ -56,6 +58,7 @@ struct ApiContext {
         c.plugins = plugins;
         c.checks = checks;
         c.audits = audits;
+        c.attachments = attachments;
         return c;
     }
 };
@@ -72,6 +75,7 @@ void addBurialSiteRoutes(Router& router, ApiContext& context);
 void addPriceRoutes(Router& router, ApiContext& context);
 void addInspectionRoutes(Router& router, ApiContext& context);
 void addNoticeRoutes(Router& router, ApiContext& context);
+void addAttachmentRoutes(Router& router, ApiContext& context);
 void addFindingRoutes(Router& router, ApiContext& context);
 void addUserRoutes(Router& router, ApiContext& context);
 void addTransferRoutes(Router& router, ApiContext& context);

@@ -34,6 +34,12 @@ HttpError problemOf(const service::Refusal& refusal, const std::string& uri) {
     case RefusalKind::Unavailable:
         return HttpError({HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "此功能未启用", "Not available here",
                           refusal.messageZh(), refusal.messageEn(), {}});
+    case RefusalKind::TooLarge:
+        return HttpError({HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "文件过大", "File too large",
+                          refusal.messageZh(), refusal.messageEn(), refusal.errors()});
+    case RefusalKind::UnsupportedMedia:
+        return HttpError({HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE, "文件类型不支持", "Unsupported file type",
+                          refusal.messageZh(), refusal.messageEn(), refusal.errors()});
     }
     return HttpError::badRequest(refusal.messageZh(), refusal.messageEn());
 }

@@ -5,6 +5,7 @@
 #include "codec/RecordJson.h"
 #include "http/Exchange.h"
 #include "plugins/Plugin.h"
+#include "service/Attachments.h"
 #include "service/Context.h"
 #include "service/Refusal.h"
 
@@ -37,6 +38,10 @@ template <class T> void sendPageOf(Exchange& ex, const store::Page<T>& page) {
     for (const auto& item : page.items) items->add(codec::toJson(item));
     ex.sendPage(items, page.nextAfterId);
 }
+
+/// An attachment's bytes with its checked type, never to be rendered as this site's page (nosniff, a
+/// sandboxing CSP); images inline unless `download`, PDFs always as a download.
+void sendAttachment(Exchange& exchange, const service::StoredAttachment& stored, bool download);
 
 /// The `district` query parameter, checked to be a district code (400 otherwise).
 std::optional<std::string> districtParam(const Exchange& exchange);

@@ -5,6 +5,7 @@
 #include "auth/Access.h"
 #include "domain/BurialSite.h"
 #include "plugins/Plugin.h"
+#include "store/AttachmentFiles.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
 #include "store/Page.h"
@@ -37,6 +38,8 @@ struct Context {
     service::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins.
     service::AuditService* audits = nullptr;
+    /// Where attachments' bytes live and how large one may be (attachments.*).
+    store::AttachmentSettings attachments{};
 };
 
 /// A record as a front end decoded it from a request or a form: the value, the errors of decoding (a

@@ -22,6 +22,8 @@ enum class RefusalKind {
     Conflict,        // a stale version, or a state that does not allow it; carries the current record
     RefusedByPlugin, // a district rule's validate hook said no
     Unavailable,     // a part this server runs without (plugins, audits); try another instance or later
+    TooLarge,        // an upload over its size limit
+    UnsupportedMedia, // an upload whose content is not one of the allowed types, or not the type it said
 };
 
 class Refusal : public std::runtime_error {
@@ -74,6 +76,13 @@ public:
 class Unavailable : public Refusal {
 public:
     Unavailable(std::string zh, std::string en) : Refusal(RefusalKind::Unavailable, std::move(zh), std::move(en)) {}
+};
+
+/// An upload refused for its size or its type; `errors` name the field ("content").
+class UploadRefused : public Refusal {
+public:
+    UploadRefused(RefusalKind kind, domain::FieldError error)
+        : Refusal(kind, error.messageZh, error.messageEn, {error}) {}
 };
 
 /// A stale version (or a state that forbids the change): `current` is the record as it now stands.

@@ -2,6 +2,7 @@
 
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
+#include "store/AttachmentRepository.h"
 #include "store/ChangeLog.h"
 #include "store/CodeSequence.h"
 #include "store/Errors.h"
@@ -78,6 +79,8 @@ std::vector<Notice> fetchAll(soci::session& sql, SqlQuery& q) {
         links.prepareInto(ls);
         ls.execute();
         while (ls.fetch()) byId[noticeId]->findingIds.push_back(findingId);
+        for (auto& [owner, files] : AttachmentRepository::ownedBy(sql, "notice", ids))
+            byId[owner]->attachments = std::move(files);
     }
     return out;
 }
@@ -148,6 +151,14 @@ void update(soci::session& sql, const Notice& n, long long expectedVersion) {
          soci::use(expectedVersion));
     st.execute(true);
     if (st.get_affected_rows() != 1) throw Conflict<Notice>(n);
+}
+
+/// Attaches the uploads named by an answer or a verdict, and lists them on the notice as now stored.
+void attach(soci::session& sql, Notice& n, const std::vector<std::int64_t>& ids, domain::AttachmentPurpose purpose,
+            const std::string& actor) {
+    if (ids.empty()) return;
+    AttachmentRepository::attachIn(sql, ids, "notice", n.id, n.district, purpose, actor);
+    n.attachments = std::move(AttachmentRepository::ownedBy(sql, "notice", {n.id})[n.id]);
 }
 
 } // namespace
@@ -243,6 +254,7 @@ Notice NoticeRepository::respond(long long id, const domain::NoticeResponse& res
     n.respondedAt = n.updatedAt = domain::nowTimestamp();
     update(sql, n, before->version);
     n.version = before->version + 1;
+    attach(sql, n, response.attachmentIds, domain::AttachmentPurpose::NoticeResponse, actor);
     ChangeLog::append(sql, actor, "respond", "notice", id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(n)));
     tx.commit();
@@ -271,6 +283,7 @@ Notice NoticeRepository::verify(long long id, const domain::NoticeVerification& 
     }
     update(sql, n, before->version);
     n.version = before->version + 1;
+    attach(sql, n, verification.attachmentIds, domain::AttachmentPurpose::NoticeVerification, actor);
     ChangeLog::append(sql, actor, "verify", "notice", id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(n)));
     if (rectified)

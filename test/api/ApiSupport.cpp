@@ -386,6 +386,8 @@ Server& Server::instance() {
     return *g_server;
 }
 
+std::string Server::workDir() const { return _dir->path(); }
+
 void Server::stopIfStarted() {
     delete g_server;
     g_server = nullptr;
@@ -415,7 +417,9 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
                                         // A reverse proxy's address, for the public limit's X-Forwarded-For test.
                                         "http.trusted_proxies=127.0.0.5", "--set",
                                         // Short, so that PublicTest sees a kept answer replaced.
-                                        "public.cache_seconds=2", "serve"};
+                                        "public.cache_seconds=2", "--set",
+                                        // Small, so that AttachmentTest sends a file over it cheaply.
+                                        "attachments.max_mb=1", "serve"};
     Poco::Process::Env serverEnv{{"REGISTRY_DB_URL", _url}, {"REGISTRY_HTTP_PORT", std::to_string(_port)}};
     _process = std::make_unique<Poco::ProcessHandle>(
         Poco::Process::launch("/bin/sh", args, _dir->path(), nullptr, nullptr, nullptr, serverEnv));

@@ -145,6 +145,8 @@ public:
     /// A new sign-in over HTTP; "" when it did not answer 200.
     std::string signIn(const std::string& user, const std::string& password = kPassword) const;
     std::string backend() const { return _backend; }
+    /// The folder the server runs in (its attachments are under data/attachments).
+    std::string workDir() const;
     /// The server's process id (its sandbox processes are its children).
     int pid() const;
     /// The last lines of the server's log (for failure messages).

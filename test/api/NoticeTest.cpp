@@ -10,6 +10,9 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Timespan.h>
 
+#include <Poco/DirectoryIterator.h>
+#include <Poco/File.h>
+
 #include <regex>
 
 using namespace registry::apitest;
@@ -57,6 +60,29 @@ Client operatorOf(long long facility) {
                                                             {"facility_id", facility}, {"password", kPassword}}));
     BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
     return Client(Server::instance().signIn(name));
+}
+
+/// A small JPEG's first bytes and then anything: the type is told by the start.
+std::string jpeg(std::size_t size = 2000, char fill = 'j') {
+    std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11);
+    bytes.resize(size, fill);
+    return bytes;
+}
+
+/// How many files the server keeps under attachments.dir.
+std::size_t storedFiles() {
+    Poco::File root(Server::instance().workDir() + "/data/attachments");
+    if (!root.exists()) return 0;
+    std::size_t n = 0;
+    std::vector<std::string> folders;
+    root.list(folders);
+    for (const auto& f : folders) {
+        std::vector<std::string> files;
+        Poco::File(root.path() + "/" + f).list(files);
+        for (const auto& name : files)
+            if (name.size() == 64) ++n; // not a half-written ".part"
+    }
+    return n;
 }
 
 } // namespace
@@ -179,6 +205,95 @@ BOOST_AUTO_TEST_CASE(notices_stay_in_their_district_and_facility) {
         BOOST_TEST(n->getValue<long long>("id") != issued.id());
     BOOST_TEST(as("insp").get("/api/v1/notices?overdue=maybe").status == 400);
     BOOST_TEST(as("insp").get("/api/v1/notices?district=" + std::string(kOther)).status == 403);
+}
+
+BOOST_AUTO_TEST_CASE(evidence_is_checked_stored_attached_and_served_only_to_readers) {
+    const auto f = flagged("附件殡仪馆");
+    const auto issued = as("insp").post("/api/v1/notices", noticeBody(f.facility, {f.finding}));
+    BOOST_REQUIRE_EQUAL(issued.status, 201);
+    const auto path = pathOf("notices", issued.id());
+    const auto op = operatorOf(f.facility);
+    const auto before = storedFiles();
+
+    // Refused, with nothing stored: a type that is not allowed, a content that is not its declared type,
+    // an empty file, one over attachments.max_mb (1 in the tests).
+    const auto html = op.postRaw("/api/v1/attachments", "<html><script>alert(1)</script></html>", "text/html");
+    BOOST_TEST(html.status == 415, html.describe());
+    BOOST_TEST(html.body.find("JPEG") != std::string::npos, "says what is accepted");
+    const auto disguised = op.postRaw("/api/v1/attachments", "<html>not a picture</html>", "image/jpeg");
+    BOOST_TEST(disguised.status == 415, disguised.describe());
+    const auto mismatch = op.postRaw("/api/v1/attachments", jpeg(), "application/pdf");
+    BOOST_TEST(mismatch.status == 415, mismatch.describe());
+    BOOST_TEST(mismatch.body.find("image/jpeg") != std::string::npos, "names the content's type");
+    BOOST_TEST(op.postRaw("/api/v1/attachments", "", "image/png").status == 415);
+    const auto big = op.postRaw("/api/v1/attachments", jpeg(1024 * 1024 + 1), "image/jpeg");
+    BOOST_TEST(big.status == 413, big.describe());
+    BOOST_TEST(big.body.find("1 MB") != std::string::npos, "says the limit");
+    BOOST_TEST(as("aud").postRaw("/api/v1/attachments", jpeg(), "image/jpeg").status == 403, "an auditor uploads nothing");
+    BOOST_TEST(Server::instance().anonymous().postRaw("/api/v1/attachments", jpeg(), "image/jpeg").status == 401);
+    BOOST_TEST(storedFiles() == before, "no refused upload left a file");
+
+    // The operator's photo: stored with its SHA-256, its own until an answer names it.
+    const auto photo = op.postRaw("/api/v1/attachments?name=" + std::string("%E5%A4%A7%E5%8E%85.jpg"), jpeg(3000), "image/jpeg");
+    BOOST_REQUIRE_MESSAGE(photo.status == 201, photo.describe());
+    BOOST_TEST(photo.str("content_type") == "image/jpeg");
+    BOOST_TEST(photo.obj()->getValue<Poco::Int64>("bytes") == 3000);
+    BOOST_TEST(photo.str("sha256").size() == 64u);
+    BOOST_TEST(photo.str("file_name") == "大厅.jpg");
+    BOOST_TEST(storedFiles() == before + 1);
+    const auto file = "/api/v1/attachments/" + std::to_string(photo.id());
+    BOOST_TEST(op.get(file).status == 200, "its uploader reads it");
+    BOOST_TEST(as("insp").get(file).status == 404, "nobody else, before it is attached");
+    // Another user cannot attach it; a made-up id is refused; nothing changes.
+    const auto stolen = as("insp").post(path + "/response", with(object({{"text", "x"}}), {{"attachment_ids", [&] {
+        JsonArray ids = new Poco::JSON::Array;
+        ids->add(photo.id());
+        return ids;
+    }()}}));
+    BOOST_TEST(stolen.status == 422, stolen.describe());
+    BOOST_TEST(as("insp").get(path).str("status") == "issued");
+
+    JsonArray ids = new Poco::JSON::Array;
+    ids->add(photo.id());
+    const auto answered = op.post(path + "/response", with(object({{"text", "已张贴价目表,见照片。"}}), {{"attachment_ids", ids}}));
+    BOOST_REQUIRE_MESSAGE(answered.status == 200, answered.describe());
+    const auto listed = answered.obj()->getArray("attachments");
+    BOOST_REQUIRE_EQUAL(listed->size(), 1u);
+    BOOST_TEST(listed->getObject(0)->getValue<long long>("id") == photo.id());
+    BOOST_TEST(listed->getObject(0)->getValue<std::string>("purpose") == "notice_response");
+    BOOST_TEST(as("insp").get(path).obj()->getArray("attachments")->size() == 1u, "read back with the notice");
+
+    // Now whoever reads the notice reads it, as what it is, never as a page of the site.
+    const auto served = as("insp").get(file);
+    BOOST_REQUIRE_EQUAL(served.status, 200);
+    BOOST_TEST(served.body == jpeg(3000));
+    BOOST_TEST(served.header("Content-Type") == "image/jpeg");
+    BOOST_TEST(served.header("X-Content-Type-Options") == "nosniff");
+    BOOST_TEST(served.header("Content-Disposition").find("inline; filename=") == 0u);
+    BOOST_TEST(served.header("Content-Disposition").find("UTF-8''%E5%A4%A7%E5%8E%85.jpg") != std::string::npos);
+    BOOST_TEST(served.header("Content-Security-Policy").find("sandbox") != std::string::npos);
+    BOOST_TEST(as("insp").get(file + "?download=true").header("Content-Disposition").find("attachment;") == 0u);
+    BOOST_TEST(as("aud").get(file).status == 200, "an auditor reads every district");
+    BOOST_TEST(as("insp105").get(file).status == 404, "another district's inspector");
+    BOOST_TEST(operatorOf(flagged("附件邻馆").facility).get(file).status == 404, "another facility's operator");
+    BOOST_TEST(as("insp").get("/api/v1/attachments/99999999").status == 404);
+    // Attached once for good: a second answer cannot take it again.
+    const auto again = as("insp").post(path + "/verify", with(object({{"result", "not_rectified"}, {"note", "复查"},
+                                                                      {"deadline", daysAhead(30)}}),
+                                                               {{"attachment_ids", ids}}));
+    BOOST_TEST(again.status == 422, again.describe());
+
+    // A scan of the re-inspection (a PDF) goes with the verdict and is always a download.
+    const auto scan = as("insp").postRaw("/api/v1/attachments?name=scan.pdf", "%PDF-1.4\n%fake but typed\n", "application/pdf");
+    BOOST_REQUIRE_MESSAGE(scan.status == 201, scan.describe());
+    JsonArray scanIds = new Poco::JSON::Array;
+    scanIds->add(scan.id());
+    const auto verified = as("insp").post(path + "/verify", with(object({{"result", "rectified"}}), {{"attachment_ids", scanIds}}));
+    BOOST_REQUIRE_MESSAGE(verified.status == 200, verified.describe());
+    BOOST_TEST(verified.obj()->getArray("attachments")->size() == 2u);
+    const auto pdf = op.get("/api/v1/attachments/" + std::to_string(scan.id()));
+    BOOST_TEST(pdf.status == 200, "the unit sees the verdict's evidence");
+    BOOST_TEST(pdf.header("Content-Disposition").find("attachment;") == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -66,6 +66,8 @@ BOOST_AUTO_TEST_CASE(a_verdict_of_not_rectified_needs_a_note_and_a_new_deadline)
     v.deadline = "2027-01-31";
     BOOST_TEST(validate(v, "2026-12-06").empty());
     v.attachmentIds = {1};
+    BOOST_TEST(validate(v, "2026-12-06").empty(), "which uploads exist is the store's to say");
+    v.attachmentIds = {0};
     BOOST_TEST(fieldsOf(validate(v, "2026-12-06")) == std::set<std::string>{"attachment_ids"});
     NoticeResponse r;
     BOOST_TEST(fieldsOf(validate(r)) == std::set<std::string>{"text"});
