@@ -12,6 +12,8 @@ REGISTRY_APT_PACKAGES=(
   # libraries linked by the service and its tests
   libpoco-dev libsoci-dev libmysqlcppconn-dev liblua5.4-dev lua5.4
   libboost-test-dev libmariadb-dev libsqlite3-dev libmstch-dev
+  # XLSX exports (core/codec/Xlsx.cpp)
+  libxlsxwriter-dev
   # the seccomp filter of the plugin sandbox processes (core/plugins/Worker.cpp)
   libseccomp-dev
   # time zones of the audit schedule: date/tz.h and the IANA database it reads
