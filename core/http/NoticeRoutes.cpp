@@ -12,15 +12,9 @@ void addNoticeRoutes(Router& router, ApiContext& context) {
     const auto notices = [&context] { return service::Notices(context.services(), context.todayDate()); };
 
     router.add("GET", "/api/v1/notices", [notices](Exchange& ex) {
-        service::NoticeFilter filter;
-        filter.district = districtParam(ex);
-        filter.status = ex.queryEnum<domain::NoticeStatus>("status");
-        filter.subjectType = ex.queryEnum<domain::SubjectType>("subject_type");
-        filter.subjectId = ex.queryId("subject_id");
-        const auto overdue = ex.query("overdue");
-        if (overdue && *overdue != "true" && *overdue != "false")
-            throw HttpError::badRequest("查询参数 overdue 须为 true 或 false", "query parameter overdue must be true or false");
-        sendPageOf(ex, notices().list(ex.principal(), filter, overdue == std::optional<std::string>("true"), ex.page()));
+        service::NoticeTiming timing;
+        const auto filter = noticeFilterParams(ex, timing);
+        sendPageOf(ex, notices().list(ex.principal(), filter, timing, ex.page()));
     });
 
     router.add("GET", "/api/v1/notices/{id}", [notices](Exchange& ex) {

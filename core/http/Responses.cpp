@@ -65,4 +65,21 @@ std::optional<std::string> districtParam(const Exchange& exchange) {
     return district;
 }
 
+service::NoticeFilter noticeFilterParams(const Exchange& ex, service::NoticeTiming& timing) {
+    service::NoticeFilter filter;
+    filter.district = districtParam(ex);
+    filter.status = ex.queryEnum<domain::NoticeStatus>("status");
+    filter.subjectType = ex.queryEnum<domain::SubjectType>("subject_type");
+    filter.subjectId = ex.queryId("subject_id");
+    filter.openOnly = ex.queryFlag("open");
+    timing.overdue = ex.queryFlag("overdue");
+    if (const auto days = ex.queryId("due_within_days")) {
+        if (*days < 1 || *days > service::maxDueWithinDays)
+            throw HttpError::badRequest("查询参数 due_within_days 须为 1 到 366 之间的整数",
+                                        "query parameter due_within_days must be an integer from 1 to 366");
+        timing.dueWithinDays = static_cast<int>(*days);
+    }
+    return filter;
+}
+
 } // namespace registry::http

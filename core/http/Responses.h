@@ -7,6 +7,7 @@
 #include "plugins/Plugin.h"
 #include "service/Attachments.h"
 #include "service/Context.h"
+#include "service/Notices.h"
 #include "service/Refusal.h"
 
 #include <vector>
@@ -45,5 +46,9 @@ void sendAttachment(Exchange& exchange, const service::StoredAttachment& stored,
 
 /// The `district` query parameter, checked to be a district code (400 otherwise).
 std::optional<std::string> districtParam(const Exchange& exchange);
+
+/// The filters of GET /api/v1/notices (and of its export): district, status, subject_type, subject_id,
+/// open, and into `timing` overdue and due_within_days. 400 for a malformed one.
+service::NoticeFilter noticeFilterParams(const Exchange& exchange, service::NoticeTiming& timing);
 
 } // namespace registry::http

@@ -1,5 +1,6 @@
 #include "service/Notices.h"
 
+#include "domain/Dates.h"
 #include "service/Inspections.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
@@ -47,7 +48,7 @@ domain::Notice Notices::issue(const Principal& who, const DraftSource<domain::No
 
 domain::Notice Notices::get(const Principal& who, long long id) { return load(who, id, Action::Read); }
 
-Page<domain::Notice> Notices::list(const Principal& who, NoticeFilter filter, bool overdue, const PageRequest& page) {
+NoticeFilter Notices::scope(const Principal& who, NoticeFilter filter, const NoticeTiming& timing) const {
     if (isOperator(who)) {
         if (filter.district && filter.district != who.district) throw NotFound("notice");
         if ((filter.subjectType && filter.subjectType != domain::SubjectType::Facility) ||
@@ -59,10 +60,26 @@ Page<domain::Notice> Notices::list(const Principal& who, NoticeFilter filter, bo
     } else {
         filter.district = listScope(who, filter.district);
     }
-    if (overdue) filter.overdueOn = _today;
-    auto found = store::NoticeRepository(_c.db).list(filter, page);
+    if (timing.overdue) filter.overdueOn = _today;
+    if (timing.dueWithinDays) {
+        if (*timing.dueWithinDays < 1 || *timing.dueWithinDays > maxDueWithinDays)
+            throw Invalid({{"due_within_days", "range", "due_within_days 须在 1 到 366 之间",
+                            "due_within_days must be from 1 to 366"}});
+        filter.dueFrom = _today;
+        filter.dueBefore = domain::addDays(_today, *timing.dueWithinDays);
+    }
+    return filter;
+}
+
+Page<domain::Notice> Notices::listScoped(const NoticeFilter& scoped, const PageRequest& page) {
+    auto found = store::NoticeRepository(_c.db).list(scoped, page);
     for (auto& n : found.items) n = dated(std::move(n));
     return found;
+}
+
+Page<domain::Notice> Notices::list(const Principal& who, NoticeFilter filter, const NoticeTiming& timing,
+                                   const PageRequest& page) {
+    return listScoped(scope(who, std::move(filter), timing), page);
 }
 
 domain::Notice Notices::respond(const Principal& who, long long id, const DraftSource<domain::NoticeResponse>& source) {

@@ -8,11 +8,21 @@
 #include "service/Permissions.h"
 #include "store/NoticeRepository.h"
 
+#include <optional>
 #include <string>
 
 namespace registry::service {
 
 using NoticeFilter = store::NoticeFilter;
+
+/// What a list asks for relative to the reader's today. Both leave verified notices out.
+struct NoticeTiming {
+    /// Past the deadline.
+    bool overdue = false;
+    /// Deadline from today through today + N - 1 (7: this week's); 1 to maxDueWithinDays.
+    std::optional<int> dueWithinDays;
+};
+constexpr int maxDueWithinDays = 366;
 
 class Notices {
 public:
@@ -21,8 +31,14 @@ public:
     /// The subject decides the district: another district's subject is refused before any field talk.
     domain::Notice issue(const Principal& who, const DraftSource<domain::Notice>& draft);
     domain::Notice get(const Principal& who, long long id);
-    /// `overdue`: only those past their deadline today and not verified.
-    Page<domain::Notice> list(const Principal& who, NoticeFilter filter, bool overdue, const PageRequest& page);
+    /// The filter as `who` may list it, with `timing` turned into dates: an operator's is its own
+    /// facility's (another facility or district is NotFound), a district user's its district (another is
+    /// NotAllowed). The one scoping of notice lists: the list and the export both go through it.
+    NoticeFilter scope(const Principal& who, NoticeFilter filter, const NoticeTiming& timing) const;
+    /// One page of a filter that `scope` returned, each notice dated on today.
+    Page<domain::Notice> listScoped(const NoticeFilter& scoped, const PageRequest& page);
+    Page<domain::Notice> list(const Principal& who, NoticeFilter filter, const NoticeTiming& timing,
+                              const PageRequest& page);
     /// Conflict when the notice is not waiting for an answer (responded or verified).
     domain::Notice respond(const Principal& who, long long id, const DraftSource<domain::NoticeResponse>& draft);
     /// Conflict when the notice is verified already.

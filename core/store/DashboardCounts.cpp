@@ -39,9 +39,30 @@ std::vector<DistrictSiteProgress> siteProgress(soci::session& sql, const std::op
     return out;
 }
 
+std::vector<DistrictNoticeCounts> noticeCounts(soci::session& sql, const std::optional<std::string>& district,
+                                               const NoticeDays& days) {
+    SqlQuery q("SELECT district, COUNT(*), SUM(CASE WHEN deadline < ");
+    q.append(q.bind(days.today) + " THEN 1 ELSE 0 END), SUM(CASE WHEN deadline >= " + q.bind(days.today) +
+             " AND deadline < " + q.bind(days.dueBefore) + " THEN 1 ELSE 0 END) FROM notices");
+    q.where("status <> 'verified'");
+    if (district) q.where("district = " + q.bind(*district));
+    q.append(" GROUP BY district ORDER BY district");
+    DistrictNoticeCounts row;
+    soci::statement st(sql);
+    st.exchange(soci::into(row.district));
+    st.exchange(soci::into(row.open));
+    st.exchange(soci::into(row.overdue));
+    st.exchange(soci::into(row.dueSoon));
+    q.prepareInto(st);
+    st.execute();
+    std::vector<DistrictNoticeCounts> out;
+    while (st.fetch()) out.push_back(row);
+    return out;
+}
+
 } // namespace
 
-DashboardTallies DashboardCounts::tallies(const std::optional<std::string>& district) {
+DashboardTallies DashboardCounts::tallies(const std::optional<std::string>& district, const NoticeDays& days) {
     Database::Session session(_db);
     auto& sql = session.sql();
     DashboardTallies t;
@@ -49,6 +70,7 @@ DashboardTallies DashboardCounts::tallies(const std::optional<std::string>& dist
     t.planActions = countBy(sql, "facilities", "plan_action", "", district);
     t.openSeverities = countBy(sql, "findings", "severity", "status IN ('open', 'acknowledged')", district);
     t.sites = siteProgress(sql, district);
+    t.notices = noticeCounts(sql, district, days);
     return t;
 }
 

@@ -230,10 +230,10 @@ Page<Notice> NoticeRepository::list(const NoticeFilter& filter, const PageReques
     if (filter.status) q.where("status = " + q.bind(domain::toString(*filter.status)));
     if (filter.subjectType) q.where("subject_type = " + q.bind(domain::toString(*filter.subjectType)));
     if (filter.subjectId) q.where("subject_id = " + q.bind(*filter.subjectId));
-    if (filter.overdueOn) {
-        q.where("status <> 'verified'");
-        q.where("deadline < " + q.bind(*filter.overdueOn));
-    }
+    if (filter.overdueOn || filter.openOnly || filter.dueFrom || filter.dueBefore) q.where("status <> 'verified'");
+    if (filter.overdueOn) q.where("deadline < " + q.bind(*filter.overdueOn));
+    if (filter.dueFrom) q.where("deadline >= " + q.bind(*filter.dueFrom));
+    if (filter.dueBefore) q.where("deadline < " + q.bind(*filter.dueBefore));
     const int limit = q.paginate(page, "id");
     return makePage(fetchAll(session.sql(), q), limit);
 }

@@ -19,6 +19,10 @@ struct NoticeFilter {
     std::optional<long long> subjectId;
     /// Only those past their deadline on this day and not verified.
     std::optional<std::string> overdueOn;
+    /// Only those not verified (issued or responded).
+    bool openOnly = false;
+    /// Only those not verified whose deadline is from `dueFrom` on and before `dueBefore` (YYYY-MM-DD).
+    std::optional<std::string> dueFrom, dueBefore;
 };
 
 class NoticeRepository {

@@ -1,5 +1,6 @@
 // The dashboard: per district, facilities by kind and plan action, burial-site progress against the
-// three-year plan (inline SVG bars), open findings by severity and the last audit.
+// three-year plan (inline SVG bars), rectification notices (open, overdue, due within a week; each count a
+// link to the filtered notice list), open findings by severity and the last audit.
 
 #include "domain/Dates.h"
 #include "domain/District.h"
@@ -43,10 +44,10 @@ public:
     explicit TallyCache(int seconds) : _ttl(std::chrono::seconds(seconds)) {}
 
     Tallies get(store::Database& db, service::Dashboard& dashboard, const auth::Principal& who,
-                const std::optional<std::string>& district) {
+                const std::optional<std::string>& district, const std::string& today) {
         const auto now = std::chrono::steady_clock::now();
         const std::uint64_t commits = db.commits(); // read before counting: a write meanwhile stales it
-        const std::string scope = district.value_or("");
+        const std::string scope = district.value_or("") + "@" + today; // notices are counted on a day
         if (_ttl.count() > 0) {
             std::lock_guard<std::mutex> lock(_mutex);
             const auto found = _entries.find(scope);
@@ -69,7 +70,7 @@ private:
     };
     std::chrono::steady_clock::duration _ttl;
     std::mutex _mutex;
-    std::map<std::string, Entry> _entries; // at most 17 scopes
+    std::map<std::string, Entry> _entries; // 17 scopes a day
 };
 
 /// Share of the plan window gone by today, 0–100.
@@ -82,18 +83,46 @@ double expectedPercent(const domain::PlanWindow& window) {
 
 std::string percentText(double p) { return std::to_string(static_cast<int>(std::floor(p + 0.5))) + "%"; }
 
+/// One row per district in scope (every district for the city, zeros included), each count with the link
+/// to the notice list that shows exactly those notices.
+mstch::array noticeRows(const Request& req, const std::optional<std::string>& scope,
+                        const std::vector<store::DistrictNoticeCounts>& counts) {
+    mstch::array rows;
+    for (const auto& d : domain::districts()) {
+        if (scope && *scope != d.code) continue;
+        store::DistrictNoticeCounts n;
+        for (const auto& c : counts)
+            if (c.district == d.code) n = c;
+        const std::string list = "/notices?district=" + std::string(d.code);
+        rows.push_back(mstch::map{
+            {"district", districtName(req, d.code)},
+            {"open", std::to_string(n.open)},
+            {"overdue", std::to_string(n.overdue)},
+            {"due_soon", std::to_string(n.dueSoon)},
+            {"has_overdue", n.overdue > 0},
+            {"open_link", list + "&open=true"},
+            {"overdue_link", list + "&overdue=true"},
+            {"due_soon_link", list + "&due_within_days=" + std::to_string(service::Dashboard::dueSoonDays)},
+        });
+    }
+    return rows;
+}
+
 void dashboard(WebUi& ui, Request& req, TallyCache& cache) {
     // An operator's home is its facility: the city's and the district's counts are not its business.
     if (service::isOperator(req.principal()))
         return ui.redirect(req, "/facilities/" + std::to_string(req.principal().facilityId.value_or(0)));
-    service::Dashboard dashboard(ui.services());
+    const std::string today = ui.api().todayDate(); // as service::Notices dates notices
+    service::Dashboard dashboard(ui.services(), today);
     const auto district = dashboard.scope(req.principal(), req.query("district"));
-    const Tallies tallies = cache.get(ui.api().db, dashboard, req.principal(), district);
+    const Tallies tallies = cache.get(ui.api().db, dashboard, req.principal(), district, today);
     mstch::map view;
     view["scope"] = district ? districtName(req, *district) : req.t("citywide");
     view["kinds"] = countRows<domain::FacilityKind>(req, tallies.facilityKinds);
     view["plan_actions"] = countRows<domain::PlanAction>(req, tallies.planActions);
     view["severities"] = countRows<domain::Severity>(req, tallies.openSeverities);
+    view["notices"] = noticeRows(req, district, tallies.notices);
+    view["today"] = today;
 
     // The bars: one per district, handled graves against all graves; the marker is where the plan
     // should be by today if the work went evenly across the window.

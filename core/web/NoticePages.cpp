@@ -13,7 +13,10 @@
 #include "web/Forms.h"
 #include "web/Views.h"
 
+#include "http/Responses.h"
+
 #include <Poco/NumberParser.h>
+#include <Poco/URI.h>
 
 namespace registry::web {
 namespace {
@@ -134,11 +137,22 @@ void issue(WebUi& ui, Request& req) {
     ui.render(req, "notice_form", view, status);
 }
 
+/// "/exports/notices?format=...&" with the list's filters, so the download is the list as shown.
+std::string exportLink(Request& req, const std::string& format) {
+    Poco::URI uri("/exports/notices");
+    Poco::URI::QueryParameters params{{"format", format}};
+    for (const auto& [k, v] : Poco::URI(req.request().getURI()).getQueryParameters())
+        if (k != "cursor" && k != "limit" && k != "lang" && k != "format" && !v.empty()) params.emplace_back(k, v);
+    uri.setQueryParameters(params);
+    return uri.getPathAndQuery();
+}
+
 void list(WebUi& ui, Request& req) {
-    service::NoticeFilter filter;
-    filter.status = req.queryEnum<domain::NoticeStatus>("status");
-    const bool overdue = req.query("overdue") == std::optional<std::string>("true");
-    const auto page = notices(ui).list(req.principal(), filter, overdue, req.page());
+    // The API's filters (the dashboard links here with district, open, overdue or due_within_days).
+    service::NoticeTiming timing;
+    const auto filter = http::noticeFilterParams(req, timing);
+    const bool overdue = timing.overdue;
+    const auto page = notices(ui).list(req.principal(), filter, timing, req.page());
     mstch::array rows;
     for (const auto& n : page.items) rows.push_back(noticeView(ui, req, n));
     mstch::array statuses{mstch::map{{"value", std::string()}, {"label", req.t("choose_none")}, {"selected", !filter.status}}};
@@ -146,7 +160,14 @@ void list(WebUi& ui, Request& req) {
         statuses.push_back(mstch::map{{"value", std::string(e.code)},
                                       {"label", std::string(req.en() ? e.en : e.zh)},
                                       {"selected", filter.status == e.value}});
+    mstch::array districts;
+    for (const auto& [code, label] : districtOptions(req, false))
+        districts.push_back(mstch::map{{"value", code}, {"label", label}, {"selected", filter.district == code}});
     mstch::map view{{"rows", rows}, {"empty", rows.empty()}, {"statuses", statuses}, {"overdue", overdue},
+                    {"districts", districts}, {"may_choose_district", !service::isOperator(req.principal())},
+                    {"open", filter.openOnly},
+                    {"due_within_days", timing.dueWithinDays ? std::to_string(*timing.dueWithinDays) : std::string()},
+                    {"export_csv", exportLink(req, "csv")}, {"export_xlsx", exportLink(req, "xlsx")},
                     {"next", nextPageLink(req, page.nextAfterId)}};
     ui.render(req, "notice_list", view, 200, "notices_title");
 }

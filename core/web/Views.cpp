@@ -227,7 +227,7 @@ mstch::array noticesOf(WebUi& ui, const Request& req, domain::SubjectType type, 
     service::PageRequest page;
     page.limit = 50;
     mstch::array out;
-    for (const auto& n : service::Notices(ui.services(), ui.api().todayDate()).list(req.principal(), filter, false, page).items)
+    for (const auto& n : service::Notices(ui.services(), ui.api().todayDate()).list(req.principal(), filter, {}, page).items)
         out.push_back(mstch::map{{"id", std::to_string(n.id)},
                                  {"number", n.number},
                                  {"status", req.en() ? domain::enName(n.status) : domain::zhName(n.status)},

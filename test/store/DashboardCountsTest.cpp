@@ -1,5 +1,6 @@
 // The dashboard's counts on a small registry: facilities by kind and plan action, open findings by severity,
-// burial-site progress per district, and the last audit of a scope (citywide runs count for every district).
+// burial-site progress per district, rectification notices per district on a given day, and the last audit
+// of a scope (citywide runs count for every district).
 
 #include "StoreTestSupport.h"
 
@@ -8,6 +9,7 @@
 #include "store/DashboardCounts.h"
 #include "store/FacilityRepository.h"
 #include "store/FindingRepository.h"
+#include "store/NoticeRepository.h"
 
 using namespace registry;
 using namespace registry::test;
@@ -18,6 +20,8 @@ using domain::Severity;
 namespace {
 
 const std::string haidian = "110108", chaoyang = "110105";
+/// The day the notice counts are taken on, and the end of its week (7 days, today included).
+const store::NoticeDays days{"2026-06-01", "2026-06-08"};
 
 domain::Facility facility(const std::string& district, FacilityKind kind, PlanAction action) {
     auto f = sampleFacility("设施", district, kind);
@@ -79,7 +83,7 @@ BOOST_AUTO_TEST_CASE(counts_of_the_city_and_of_one_district) {
     Registry registry(t.db());
     store::DashboardCounts counts(t.db());
 
-    const auto city = counts.tallies(std::nullopt);
+    const auto city = counts.tallies(std::nullopt, days);
     BOOST_TEST((city.facilityKinds == store::CountsByKey{{"operating_cemetery", 2}, {"columbarium", 1}}));
     BOOST_TEST((city.planActions == store::CountsByKey{{"retain", 2}, {"close", 1}}));
     BOOST_TEST((city.openSeverities == store::CountsByKey{{"violation", 1}, {"warning", 1}, {"info", 1}}));
@@ -95,7 +99,7 @@ BOOST_AUTO_TEST_CASE(counts_of_the_city_and_of_one_district) {
     BOOST_TEST(city.sites[1].handled == 4);
     BOOST_TEST(city.sites[1].sitesDone == 1);
 
-    const auto one = counts.tallies(haidian);
+    const auto one = counts.tallies(haidian, days);
     BOOST_TEST((one.facilityKinds == store::CountsByKey{{"operating_cemetery", 1}, {"columbarium", 1}}));
     BOOST_TEST((one.planActions == store::CountsByKey{{"retain", 1}, {"close", 1}}));
     BOOST_TEST((one.openSeverities == store::CountsByKey{{"violation", 1}, {"warning", 1}}));
@@ -103,10 +107,71 @@ BOOST_AUTO_TEST_CASE(counts_of_the_city_and_of_one_district) {
     BOOST_TEST(one.sites[0].district == haidian);
     BOOST_TEST(one.sites[0].handled == 4);
 
-    const auto empty = counts.tallies(std::string("110101"));
+    const auto empty = counts.tallies(std::string("110101"), days);
     BOOST_TEST(empty.facilityKinds.empty());
     BOOST_TEST(empty.openSeverities.empty());
     BOOST_TEST(empty.sites.empty());
+}
+
+BOOST_AUTO_TEST_CASE(notices_per_district_open_overdue_and_due_this_week) {
+    TestDatabase t;
+    store::FacilityRepository facilities(t.db());
+    const auto a = facilities.create(facility(haidian, FacilityKind::OperatingCemetery, PlanAction::Retain), actor);
+    const auto c = facilities.create(facility(chaoyang, FacilityKind::OperatingCemetery, PlanAction::Retain), actor);
+    store::FindingRepository findings(t.db());
+    const auto f1 = findings.report(finding("a", Severity::Violation, a.id, haidian));
+    const auto f2 = findings.report(finding("b", Severity::Violation, a.id, haidian));
+    const auto f3 = findings.report(finding("c", Severity::Violation, c.id, chaoyang));
+    store::NoticeRepository notices(t.db());
+    const auto issue = [&](long long facility, long long findingId, const std::string& deadline) {
+        domain::Notice n;
+        n.subjectType = domain::SubjectType::Facility;
+        n.subjectId = facility;
+        n.findingIds = {findingId};
+        n.requirements = "限期整改";
+        n.deadline = deadline;
+        return notices.issue(n, "2026-01-05", actor); // issued long before the day counted on
+    };
+    issue(a.id, f1.id, "2026-05-31");                           // overdue by a day
+    const auto answered = issue(a.id, f1.id, "2026-06-01");     // due today: not overdue yet
+    notices.respond(answered.id, {"已整改", {}}, actor);        // answered, still open
+    issue(a.id, f1.id, "2026-06-07");                           // the week's last day
+    issue(a.id, f1.id, "2026-06-08");                           // next week: open only
+    const auto verified = issue(a.id, f2.id, "2026-05-01");     // past, but verified: counted nowhere
+    domain::NoticeVerification done;
+    done.result = domain::VerificationResult::Rectified;
+    notices.verify(verified.id, done, actor);
+    issue(c.id, f3.id, "2026-05-30");
+
+    store::DashboardCounts counts(t.db());
+    const auto city = counts.tallies(std::nullopt, days).notices;
+    BOOST_TEST_REQUIRE(city.size() == 2u);
+    BOOST_TEST(city[0].district == chaoyang);
+    BOOST_TEST(city[0].open == 1);
+    BOOST_TEST(city[0].overdue == 1);
+    BOOST_TEST(city[0].dueSoon == 0);
+    BOOST_TEST(city[1].district == haidian);
+    BOOST_TEST(city[1].open == 4);
+    BOOST_TEST(city[1].overdue == 1);
+    BOOST_TEST(city[1].dueSoon == 2);
+    const auto one = counts.tallies(haidian, days).notices;
+    BOOST_TEST_REQUIRE(one.size() == 1u);
+    BOOST_TEST(one[0].district == haidian);
+    BOOST_TEST(counts.tallies(std::string("110101"), days).notices.empty());
+
+    // The list's filters select the same notices as the counts.
+    store::NoticeFilter overdue;
+    overdue.district = haidian;
+    overdue.overdueOn = days.today;
+    BOOST_TEST(notices.list(overdue, {}).items.size() == 1u);
+    store::NoticeFilter dueSoon;
+    dueSoon.district = haidian;
+    dueSoon.dueFrom = days.today;
+    dueSoon.dueBefore = days.dueBefore;
+    BOOST_TEST(notices.list(dueSoon, {}).items.size() == 2u);
+    store::NoticeFilter open;
+    open.openOnly = true;
+    BOOST_TEST(notices.list(open, {}).items.size() == 5u);
 }
 
 BOOST_AUTO_TEST_CASE(last_audit_of_a_scope) {
