@@ -86,10 +86,14 @@ std::string usage(const std::string& verb) {
                "unit, area_m2, term_years, source, note. Every row is checked; all rows are stored or none, and\n"
                "every bad row is listed. --dry-run checks and stores nothing.\n";
     if (verb == "export")
-        return "Usage: funeral-registry export facilities|burial-sites|prices|findings [--format csv|geojson|json]\n"
-               "                              [--district CODE] [--output FILE]\n"
-               "Writes the list to standard output (or FILE): CSV in UTF-8 with BOM (opens in Excel), GeoJSON\n"
-               "(facilities and burial sites), or JSON.\n";
+        return "Usage: funeral-registry export facilities|burial-sites|prices|findings|notices\n"
+               "                              [--format csv|xlsx|geojson|json] [--district CODE] [--output FILE]\n"
+               "                              notices only: [--status issued|responded|verified] [--open]\n"
+               "                                            [--overdue] [--due-within-days N]\n"
+               "Writes the list to standard output (or FILE): CSV in UTF-8 with BOM (opens in Excel), XLSX (one\n"
+               "worksheet for Excel), GeoJSON (facilities and burial sites), or JSON. Notices are dated on\n"
+               "clock.today, or today in audit.timezone: --overdue is past the deadline and not verified,\n"
+               "--due-within-days N a deadline from today through the next N-1 days, --open not verified.\n";
     if (verb == "audit")
         return "Usage:\n"
                "  funeral-registry audit [--district CODE]\n"

@@ -14,6 +14,7 @@
 #include "store/Database.h"
 
 #include <Poco/FileStream.h>
+#include <Poco/NumberParser.h>
 #include <Poco/StreamCopier.h>
 
 #include <fstream>
@@ -95,11 +96,16 @@ int RegistryApp::importVerb(const std::vector<std::string>& args) {
 }
 
 int RegistryApp::exportVerb(const std::vector<std::string>& args) {
-    if (args.empty()) throw std::invalid_argument("export needs facilities, burial-sites, prices or findings");
+    if (args.empty()) throw std::invalid_argument(std::string("export needs one of ") + service::exportKindNames);
     service::ExportRequest request;
     const auto kind = service::parseExportKind(args[0]);
-    if (!kind) throw std::invalid_argument("export: unknown list '" + args[0] + "' (facilities, burial-sites, prices, findings)");
+    if (!kind)
+        throw std::invalid_argument("export: unknown list '" + args[0] + "' (" + service::exportKindNames + ")");
     request.kind = *kind;
+    const auto noticesOnly = [&](const std::string& option) {
+        if (request.kind != service::ExportKind::Notices)
+            throw std::invalid_argument(option + " is an option of 'export notices'");
+    };
     std::string output;
     std::optional<std::string> district;
     for (std::size_t i = 1; i < args.size(); ++i) {
@@ -110,7 +116,9 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
         if (args[i] == "--format") {
             const auto text = value("--format");
             const auto format = service::parseExportFormat(text);
-            if (!format) throw std::invalid_argument("--format must be csv, geojson or json (got '" + text + "')");
+            if (!format)
+                throw std::invalid_argument(std::string("--format must be one of ") + service::exportFormatNames +
+                                            " (got '" + text + "')");
             request.format = *format;
         } else if (args[i] == "--district") {
             district = value("--district");
@@ -118,6 +126,26 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
                 throw std::invalid_argument("--district must be a Beijing district code such as 110108");
         } else if (args[i] == "--output") {
             output = value("--output");
+        } else if (args[i] == "--status") {
+            noticesOnly("--status");
+            const auto text = value("--status");
+            request.notices.status = domain::parseEnum<domain::NoticeStatus>(text);
+            if (!request.notices.status)
+                throw std::invalid_argument("--status must be one of " + domain::allowedValues<domain::NoticeStatus>() +
+                                            " (got '" + text + "')");
+        } else if (args[i] == "--open") {
+            noticesOnly("--open");
+            request.notices.openOnly = true;
+        } else if (args[i] == "--overdue") {
+            noticesOnly("--overdue");
+            request.noticeTiming.overdue = true;
+        } else if (args[i] == "--due-within-days") {
+            noticesOnly("--due-within-days");
+            const auto text = value("--due-within-days");
+            int days = 0;
+            if (!Poco::NumberParser::tryParse(text, days) || days < 1 || days > service::maxDueWithinDays)
+                throw std::invalid_argument("--due-within-days must be a whole number from 1 to 366 (got '" + text + "')");
+            request.noticeTiming.dueWithinDays = days;
         } else {
             throw std::invalid_argument("export: unexpected argument '" + args[i] + "' (see export --help)");
         }
@@ -126,7 +154,10 @@ int RegistryApp::exportVerb(const std::vector<std::string>& args) {
         throw std::invalid_argument("GeoJSON is for facilities and burial sites, which have a location");
     request.district = district;
     auto db = openDatabase(settings().autoMigrate);
-    service::Exports exports(service::Context{*db, settings().planWindow});
+    // Notices are dated as the server dates them: clock.today, or today in audit.timezone.
+    const std::string today =
+        settings().clockToday.empty() ? service::localDate(settings().schedule.timeZone) : settings().clockToday;
+    service::Exports exports(service::Context{*db, settings().planWindow}, today);
     request = exports.authorize(service::commandLinePrincipal(), std::move(request));
     std::size_t count = 0;
     if (output.empty()) {

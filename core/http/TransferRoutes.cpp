@@ -1,4 +1,4 @@
-// Import of price lists (CSV as Excel saves it) and exports of the lists as CSV, GeoJSON or JSON.
+// Import of price lists (CSV as Excel saves it) and exports of the lists as CSV, XLSX, GeoJSON or JSON.
 
 #include "codec/Csv.h"
 #include "http/Api.h"
@@ -74,29 +74,37 @@ void addTransferRoutes(Router& router, ApiContext& context) {
 
     router.add("GET", "/api/v1/export/{kind}", [&context](Exchange& ex) {
         const auto kind = service::parseExportKind(ex.pathParam("kind"));
-        if (!kind) throw HttpError::notFound(ex.request().getURI());
+        // An unknown list is a path that does not exist: 404, naming the lists that do.
+        if (!kind)
+            throw HttpError({Poco::Net::HTTPResponse::HTTP_NOT_FOUND, "没有这种导出", "No such export",
+                             std::string("可导出的列表:") + service::exportKindNames,
+                             std::string("the lists to export are: ") + service::exportKindNames, {}});
         const auto format = service::parseExportFormat(ex.query("format").value_or("csv"));
-        if (!format) throw HttpError::badRequest("format 须为 csv、geojson 或 json", "format must be csv, geojson or json");
+        if (!format)
+            throw HttpError::badRequest(std::string("format 须为以下之一:") + service::exportFormatNames,
+                                        std::string("format must be one of: ") + service::exportFormatNames);
         if (!service::formatSupported(*kind, *format))
-            throw HttpError::badRequest("价格和问题记录没有位置,不能导出为 GeoJSON",
-                                        "prices and findings have no location: GeoJSON is for facilities and burial sites");
+            throw HttpError::badRequest("价格、问题和整改通知没有位置,不能导出为 GeoJSON(可用 csv、json、xlsx)",
+                                        "prices, findings and notices have no location: GeoJSON is for facilities and "
+                                        "burial sites (use csv, json or xlsx)");
         service::ExportRequest request;
         request.kind = *kind;
         request.format = *format;
         request.district = districtParam(ex);
-        request.facilities.kind = ex.queryEnum<domain::FacilityKind>("kind");
-        request.facilities.status = ex.queryEnum<domain::FacilityStatus>("status");
-        request.facilities.planAction = ex.queryEnum<domain::PlanAction>("plan_action");
-        request.facilities.q = ex.query("q").value_or("");
+        // Each list's own filters only: `status` and `kind` mean something else in each.
+        if (*kind == service::ExportKind::Facilities) {
+            request.facilities.kind = ex.queryEnum<domain::FacilityKind>("kind");
+            request.facilities.status = ex.queryEnum<domain::FacilityStatus>("status");
+            request.facilities.planAction = ex.queryEnum<domain::PlanAction>("plan_action");
+            request.facilities.q = ex.query("q").value_or("");
+        }
         if (*kind == service::ExportKind::BurialSites) {
-            request.facilities = {};
             request.burialSites.kind = ex.queryEnum<domain::BurialSiteKind>("kind");
             request.burialSites.status = ex.queryEnum<domain::BurialSiteStatus>("status");
             request.burialSites.measure = ex.queryEnum<domain::Measure>("measure");
             request.burialSites.overdueOnly = ex.queryFlag("overdue");
         }
         if (*kind == service::ExportKind::Findings) {
-            request.facilities = {};
             request.findings.severity = ex.queryEnum<domain::Severity>("severity");
             request.findings.status = ex.queryEnum<domain::FindingStatus>("status");
             request.findings.plugin = ex.query("plugin");
@@ -106,19 +114,25 @@ void addTransferRoutes(Router& router, ApiContext& context) {
             request.findings.subjectId = ex.queryId("subject_id");
         }
         if (*kind == service::ExportKind::Prices) {
-            request.facilities = {};
             request.prices.facilityId = ex.queryId("facility_id");
             request.prices.item = ex.query("item");
             request.prices.currentOnly = ex.queryFlag("current");
         }
-        request = service::Exports(context.services()).authorize(ex.principal(), std::move(request));
-        auto& response = ex.response();
-        response.setChunkedTransferEncoding(true);
-        response.setContentType(service::contentType(*format));
-        response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
-        response.set("Cache-Control", "no-store");
-        std::ostream& out = response.send();
-        service::Exports(context.services()).write(request, out);
+        if (*kind == service::ExportKind::Notices) {
+            request.notices = noticeFilterParams(ex, request.noticeTiming);
+        }
+        service::Exports exports(context.services(), context.todayDate());
+        request = exports.authorize(ex.principal(), std::move(request));
+        // The headers go out with the first byte: a refusal found while an XLSX workbook is being made
+        // (too many rows) is still a problem document.
+        exports.write(request, [&]() -> std::ostream& {
+            auto& response = ex.response();
+            response.setChunkedTransferEncoding(true);
+            response.setContentType(service::contentType(*format));
+            response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
+            response.set("Cache-Control", "no-store");
+            return response.send();
+        });
     });
 }
 

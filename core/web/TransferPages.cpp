@@ -1,8 +1,9 @@
 // Import of a price list (CSV, UTF-8 or GBK as Excel saves it) with a preview of every bad row before
-// anything is stored, and exports (CSV for Excel, GeoJSON) downloaded with the session instead of a
-// bearer token, written by the API's own exporter (http/Export.h).
+// anything is stored, and exports (CSV and XLSX for Excel, GeoJSON) downloaded with the session instead of
+// a bearer token, written by the API's own exporter (service/Exports.h).
 
 #include "codec/Csv.h"
+#include "http/Responses.h"
 #include "service/Refusal.h"
 #include "service/Exports.h"
 #include "service/Imports.h"
@@ -86,10 +87,10 @@ void exportsPage(WebUi& ui, Request& req) {
     mstch::array links;
     const std::vector<std::pair<std::string, std::string>> kinds{
         {"facilities", "nav_facilities"}, {"burial-sites", "nav_burial_sites"}, {"prices", "export_prices"},
-        {"findings", "nav_findings"}};
+        {"findings", "nav_findings"}, {"notices", "nav_notices"}};
     for (const auto& [kind, label] : kinds) {
         mstch::array formats;
-        for (const auto* format : {"csv", "geojson"}) {
+        for (const auto* format : {"xlsx", "csv", "geojson"}) {
             const auto k = service::parseExportKind(kind);
             const auto f = service::parseExportFormat(format);
             if (!service::formatSupported(*k, *f)) continue;
@@ -109,18 +110,24 @@ void download(WebUi& ui, Request& req) {
     const auto format = service::parseExportFormat(req.query("format").value_or("csv"));
     if (!format || !service::formatSupported(*kind, *format))
         throw http::HttpError::badRequest("不支持这种导出格式", "this export format is not offered");
-    service::Exports exports(ui.services());
+    service::Exports exports(ui.services(), ui.api().todayDate());
     service::ExportRequest request;
     request.kind = *kind;
     request.format = *format;
+    // The notices list page links here with its filters (district, status, open, overdue, due_within_days).
+    if (*kind == service::ExportKind::Notices) {
+        request.notices = http::noticeFilterParams(req, request.noticeTiming);
+        request.district = request.notices.district;
+    }
     request = exports.authorize(req.principal(), std::move(request));
-    auto& response = req.response();
-    response.setChunkedTransferEncoding(true);
-    response.setContentType(service::contentType(*format));
-    response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
-    response.set("Cache-Control", "no-store");
-    std::ostream& out = response.send();
-    exports.write(request, out);
+    exports.write(request, [&]() -> std::ostream& {
+        auto& response = req.response();
+        response.setChunkedTransferEncoding(true);
+        response.setContentType(service::contentType(*format));
+        response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
+        response.set("Cache-Control", "no-store");
+        return response.send();
+    });
 }
 
 } // namespace
