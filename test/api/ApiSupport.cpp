@@ -681,4 +681,50 @@ std::string pathOf(const std::string& collection, long long id) {
     return "/api/v1/" + collection + "/" + std::to_string(id);
 }
 
+std::string formEncode(const std::string& value) {
+    std::string out;
+    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]%", out);
+    return out;
+}
+
+std::string setCookie(const Response& r, const std::string& name) {
+    for (const auto& [header, value] : r.headers) {
+        if (Poco::icompare(header, "Set-Cookie") != 0 || value.rfind(name + "=", 0) != 0) continue;
+        return value.substr(name.size() + 1, value.find(';') - name.size() - 1);
+    }
+    return "";
+}
+
+WebSignIn webSignIn(const std::string& user, const std::string& password, const std::string& next) {
+    Request page;
+    page.path = "/login";
+    const auto login = send(page);
+    BOOST_REQUIRE_EQUAL(login.status, 200);
+    const std::string loginCookie = setCookie(login, "registry_login");
+    const std::string marker = "name=\"_csrf\" value=\"";
+    const auto at = login.body.find(marker);
+    BOOST_REQUIRE(!loginCookie.empty());
+    BOOST_REQUIRE(at != std::string::npos);
+    const std::string csrf = login.body.substr(at + marker.size(), login.body.find('"', at + marker.size()) -
+                                                                        at - marker.size());
+    Request post;
+    post.method = "POST";
+    post.path = "/login";
+    post.contentType = "application/x-www-form-urlencoded";
+    post.headers.emplace_back("Cookie", "registry_login=" + loginCookie);
+    post.body = "_csrf=" + formEncode(csrf) + "&username=" + formEncode(user) + "&password=" + formEncode(password) +
+                "&next=" + formEncode(next);
+    WebSignIn out;
+    out.answer = send(post);
+    out.session = setCookie(out.answer, "registry_session");
+    return out;
+}
+
+Response webGet(const std::string& session, const std::string& path) {
+    Request r;
+    r.path = path;
+    r.headers.emplace_back("Cookie", "registry_session=" + session);
+    return send(r);
+}
+
 } // namespace registry::apitest

@@ -217,4 +217,18 @@ private:
 /// "/api/v1/facilities/7" for a record answer.
 std::string pathOf(const std::string& collection, long long id);
 
+
+/// The web UI as a browser uses it (test/api/WebSessionTest.cpp, the dashboard's test).
+std::string formEncode(const std::string& value);
+/// The value of cookie `name` set by a response ("" when it sets none).
+std::string setCookie(const Response& r, const std::string& name);
+struct WebSignIn {
+    Response answer;
+    std::string session; // the session cookie's value
+};
+/// What a browser does: opens /login (a cookie-bound CSRF token), then posts the form with `next`.
+WebSignIn webSignIn(const std::string& user, const std::string& password, const std::string& next = "/");
+/// GET `path` with a session cookie.
+Response webGet(const std::string& session, const std::string& path = "/");
+
 } // namespace registry::apitest
