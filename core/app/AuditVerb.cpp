@@ -5,6 +5,7 @@
 #include "app/RegistryApp.h"
 
 #include "audit/AuditReport.h"
+#include "service/Alerts.h"
 #include "service/Scheduler.h"
 #include "domain/District.h"
 #include "plugins/PluginHost.h"
@@ -118,7 +119,10 @@ int RegistryApp::auditVerb(const std::vector<std::string>& args) {
 
     const std::string zone = settings().schedule.timeZone;
     const std::string runner = Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id()) + ":cli";
-    service::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return service::localDate(zone); }));
+    // With mail.smtp_url, the districts' alerts are recorded here and sent by a server.
+    const service::Alerts alerts;
+    service::AuditService here(*db, host, auditServiceSettings(runner, [zone] { return service::localDate(zone); },
+                                                               settings().mail.enabled() ? &alerts : nullptr));
     Progress progress("audit");
     const auto run = service::Audits(service::Context{*db, settings().planWindow})
                          .runHere(service::commandLinePrincipal(), here, district, [&](long long done, long long total) {

@@ -62,7 +62,8 @@ std::string usage(const std::string& verb) {
     if (verb == "user")
         return "Usage:\n"
                "  funeral-registry user add NAME --role admin|inspector|district_it|auditor|operator [--district CODE]\n"
-               "                            [--facility ID] [--display-name TEXT] [--password-stdin] [--if-absent]\n"
+               "                            [--facility ID] [--display-name TEXT] [--email ADDRESS]\n"
+               "                            [--password-stdin] [--if-absent]\n"
                "  funeral-registry user passwd NAME [--password-stdin]\n"
                "  funeral-registry user token NAME [--ttl-hours N]\n"
                "An operator (--role operator) works for one facility, --facility ID, and its district is the facility's.\n"

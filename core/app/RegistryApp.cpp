@@ -3,7 +3,9 @@
 #include "app/Progress.h"
 #include "app/PluginWatcher.h"
 #include "service/PluginVersions.h"
+#include "service/Alerts.h"
 #include "service/AuditService.h"
+#include "service/MailSender.h"
 #include "service/RecordChecks.h"
 #include "service/Scheduler.h"
 #include "service/Authenticator.h"
@@ -215,11 +217,13 @@ int RegistryApp::demoData(const std::vector<std::string>& args) {
 }
 
 service::AuditServiceSettings RegistryApp::auditServiceSettings(const std::string& instanceId,
-                                                              std::function<std::string()> today) {
+                                                              std::function<std::string()> today,
+                                                              const service::Alerts* alerts) {
     service::AuditServiceSettings settings;
     settings.runner.workers = this->settings().auditWorkers;
     settings.runner.instanceId = instanceId;
     settings.runner.bulkStrategy = this->settings().bulkWriter;
+    settings.runner.alerts = alerts;
     settings.staleAfterSeconds = this->settings().auditStaleAfterSeconds;
     settings.today = std::move(today);
     return settings;
@@ -269,7 +273,15 @@ int RegistryApp::serve() {
     std::string runner = s.auditInstanceId;
     if (runner.empty()) runner = Poco::Environment::nodeName() + ":" + std::to_string(port);
     schedule.instanceId = runner; // the same name in the lease
-    service::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today));
+    // Mail alerts (mail.smtp_url): requests and audits record them in the outbox, the sender's thread
+    // sends them and looks for notices gone overdue. Without the setting, neither exists.
+    std::unique_ptr<service::MailSender> mailSender;
+    service::Alerts alerts([&mailSender] {
+        if (mailSender) mailSender->wake();
+    });
+    const service::Alerts* mailAlerts = s.mail.enabled() ? &alerts : nullptr;
+    if (mailAlerts) mailSender = std::make_unique<service::MailSender>(*db, s.mail, alerts, today);
+    service::AuditService audits(*db, pluginHost, auditServiceSettings(runner, today, mailAlerts));
     audits.start();
     std::unique_ptr<service::Scheduler> scheduler;
     scheduler = std::make_unique<service::Scheduler>(*db, schedule, [&audits, &scheduler](const std::string& slot) {
@@ -284,6 +296,7 @@ int RegistryApp::serve() {
     api.plugins = &pluginHost;
     api.checks = &recordChecks;
     api.audits = &audits;
+    api.alerts = mailAlerts;
     api.reportHtml = web::reportHtml;
     api.today = today;
     api.attachments = s.attachments;
@@ -307,6 +320,7 @@ int RegistryApp::serve() {
         new web::SiteHandlerFactory(std::make_unique<http::RequestHandlerFactory>(router, authenticator, limits), webUi),
         threads, socket, params, s.headGate);
     server.start();
+    if (mailSender) mailSender->start();
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();
     Poco::Logger::get("registry").information("stopping");
@@ -314,6 +328,7 @@ int RegistryApp::serve() {
     threads.joinAll();
     audits.stop(); // cancels an audit in progress, scheduled or not
     scheduler->stop();
+    if (mailSender) mailSender->stop();
     return EXIT_OK;
 }
 

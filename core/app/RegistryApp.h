@@ -65,7 +65,9 @@ private:
     /// Loads plugins.dir into `host`; says on stderr what did not load.
     // quietWhenNone: the caller reports "nothing loaded" itself (the audit verb refuses to run).
     plugins::LoadReport loadPlugins(plugins::PluginHost& host, store::Database& db, bool quietWhenNone = false);
-    service::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today);
+    /// `alerts`: the mail to record when an audit opens violations (null: none).
+    service::AuditServiceSettings auditServiceSettings(const std::string& instanceId, std::function<std::string()> today,
+                                                       const service::Alerts* alerts);
 
     CommandLine _commandLine;
     std::optional<Settings> _settings;

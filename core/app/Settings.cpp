@@ -2,6 +2,7 @@
 
 #include "audit/Cron.h"
 #include "domain/Dates.h"
+#include "domain/User.h"
 
 #include <Poco/Net/IPAddress.h>
 #include <Poco/NumberParser.h>
@@ -245,6 +246,25 @@ void readAttachments(Reader& r, Settings& s) {
                                       std::to_string(mb) + ")");
 }
 
+void readMail(Reader& r, Settings& s) {
+    auto& m = s.mail;
+    try {
+        m.parseUrl(r.text("mail.smtp_url", m.smtpUrl));
+    } catch (const std::invalid_argument& e) {
+        bad("mail.smtp_url", e.what());
+    }
+    m.from = r.text("mail.from", m.from);
+    // A sender may be at a bare host name (the default registry@localhost): only the dot is not required.
+    const bool bareHost = m.from.find('@') != std::string::npos && m.from.find('.', m.from.find('@')) == std::string::npos;
+    if (!domain::plausibleEmail(bareHost ? m.from + ".local" : m.from))
+        bad("mail.from", "must be one address such as registry@example.cn (got '" + m.from + "')");
+    m.pollSeconds = narrow<int>(r.integer("mail.poll_seconds", m.pollSeconds, 1, 3600));
+    m.overdueCheckSeconds = narrow<int>(r.integer("mail.overdue_check_seconds", m.overdueCheckSeconds, 1, 86400));
+    m.retrySeconds = narrow<int>(r.integer("mail.retry_seconds", m.retrySeconds, 1, 3600));
+    m.maxAttempts = narrow<int>(r.integer("mail.max_attempts", m.maxAttempts, 1, 1000));
+    m.timeoutSeconds = narrow<int>(r.integer("mail.timeout_s", m.timeoutSeconds, 1, 300));
+}
+
 Settings read(Reader& r) {
     Settings s;
     readHttp(r, s);
@@ -253,6 +273,7 @@ Settings read(Reader& r) {
     readPlanAuthWeb(r, s);
     readPlugins(r, s);
     readAudit(r, s);
+    readMail(r, s);
     return s;
 }
 

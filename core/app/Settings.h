@@ -4,6 +4,7 @@
 // file, then REGISTRY_DB_URL / REGISTRY_HTTP_PORT, then --set) by Settings::load. etc/registry.properties
 // documents each one; a test (test/app/SettingsTest.cpp) keeps the two in step.
 
+#include "service/MailSender.h"
 #include "service/Scheduler.h"
 #include "service/Authenticator.h"
 #include "domain/BurialSite.h"
@@ -63,6 +64,9 @@ struct Settings {
     std::string clockToday;              // clock.today: a fixed "today" (tests, training); "" the real date
     int auditWorkers = 0;                // 0 until loaded: then the number of processor cores unless set
     int auditStaleAfterSeconds = 300;
+
+    // --- mail.*
+    service::MailSettings mail; // mail.smtp_url "" (the default): no mail, nothing recorded
 
     /// Reads and checks every setting. Throws std::invalid_argument "setting KEY: what is wrong (got 'VALUE')"
     /// for the first value out of its range or not of its type.

@@ -78,7 +78,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
     const auto who = service::commandLinePrincipal();
 
     if (action == "add") {
-        const auto a = parseUserArgs(args, {"--role", "--district", "--facility", "--display-name"});
+        const auto a = parseUserArgs(args, {"--role", "--district", "--facility", "--display-name", "--email"});
         if (a.ifAbsent && users.findByUsername(who, a.name)) {
             std::cout << "user " << a.name << " exists already; left as it is\n";
             return EXIT_OK;
@@ -101,6 +101,7 @@ int RegistryApp::user(const std::vector<std::string>& args) {
             u.facilityId = id;
         }
         u.displayName = a.options.count("--display-name") ? a.options.at("--display-name") : a.name;
+        if (a.options.count("--email") && !a.options.at("--email").empty()) u.email = a.options.at("--email");
         const bool generated = !a.passwordStdin;
         const std::string password = generated ? generatedPassword() : readPassword();
         // Every problem at once: the user's fields and the password.
@@ -111,7 +112,8 @@ int RegistryApp::user(const std::vector<std::string>& args) {
         }
         std::cout << "user " << a.name << " added (role " << domain::toString(u.role)
                   << (u.district ? ", district " + *u.district : std::string(", citywide"))
-                  << (u.facilityId ? ", facility " + std::to_string(*u.facilityId) : std::string()) << ")\n";
+                  << (u.facilityId ? ", facility " + std::to_string(*u.facilityId) : std::string())
+                  << (u.email ? ", email " + *u.email : std::string()) << ")\n";
         if (generated) std::cout << "password: " << password << "\n";
         return EXIT_OK;
     }

@@ -344,6 +344,9 @@ User decodeUser(const Object& body, Validator& errors, bool creating, std::optio
     if (auto role = r.enumeration<Role>("role", true)) u.role = *role;
     u.district = r.optionalText("district");
     u.facilityId = r.integer("facility_id", false);
+    // "" (an emptied form field) is no address, as null is.
+    u.email = r.optionalText("email");
+    if (u.email && u.email->empty()) u.email.reset();
     if (auto active = r.boolean("active", false)) u.active = *active;
     password = r.optionalText("password");
     if (creating && !password) errors.add("password", "required", "password 为必填项", "password is required");

@@ -233,6 +233,7 @@ Object::Ptr toJson(const User& u) {
     o->set("role", toString(u.role));
     setOptional(*o, "district", u.district);
     setOptional(*o, "facility_id", u.facilityId);
+    setOptional(*o, "email", u.email);
     o->set("active", u.active);
     o->set("version", u.version);
     o->set("created_at", u.createdAt);

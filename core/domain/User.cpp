@@ -23,7 +23,23 @@ FieldErrors validate(const User& u) {
               "only an operator belongs to a facility");
     else if (u.facilityId && *u.facilityId <= 0)
         v.add("facility_id", "range", "facility_id 必须为正整数", "facility_id must be a positive integer");
+    if (u.email && !plausibleEmail(*u.email))
+        v.add("email", "format", "电子邮箱格式不正确(如 name@example.cn,不含空格)",
+              "email must be an address such as name@example.cn, without spaces");
     return v.take();
+}
+
+bool plausibleEmail(const std::string& email) {
+    if (email.empty() || email.size() > 254) return false;
+    for (unsigned char c : email)
+        if (c <= ' ' || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '(' || c == ')' || c == ',' ||
+            c == ';' || c == ':' || c == '[' || c == ']' || c == '\\')
+            return false;
+    const auto at = email.find('@');
+    if (at == std::string::npos || at == 0 || email.find('@', at + 1) != std::string::npos) return false;
+    const std::string domain = email.substr(at + 1);
+    const auto dot = domain.find('.');
+    return dot != std::string::npos && dot > 0 && domain.back() != '.' && domain.find("..") == std::string::npos;
 }
 
 std::optional<FieldError> checkPassword(const std::string& password) {

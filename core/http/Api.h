@@ -33,6 +33,8 @@ struct ApiContext {
     service::RecordChecks* checks = nullptr;
     /// Audits run by this server; null without plugins (the audit routes then answer 503).
     service::AuditService* audits = nullptr;
+    /// Mail alerts; null without mail.smtp_url.
+    const service::Alerts* alerts = nullptr;
     /// An audit report (audit::reportJson) as a standalone HTML page in `lang` ("zh" or "en"), for
     /// ?format=html. The page's template and labels are the web UI's, so the app wires this to
     /// web::reportHtml (http cannot depend on web); null only where no route renders HTML (tests).
@@ -59,6 +61,7 @@ struct ApiContext {
         c.checks = checks;
         c.audits = audits;
         c.attachments = attachments;
+        c.alerts = alerts;
         return c;
     }
 };

@@ -1,5 +1,7 @@
 #include "service/AuditRunner.h"
 
+#include "service/Alerts.h"
+
 #include "service/RecordChecks.h"
 #include "service/StorePluginData.h"
 #include "domain/Dates.h"
@@ -418,6 +420,10 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
             if (pluginRun.skipped(plugin.name)) merge.skippedPlugins.push_back(plugin.name);
         merge.recordsPerDistrict = shared.perDistrict;
         if (const auto previous = runs.previousSucceeded(run)) merge.previousAuditId = previous->id;
+        if (const Alerts* alerts = _settings.alerts)
+            merge.alert = [alerts, auditId](const std::string& district, long long count) {
+                return alerts->auditViolations(auditId, district, count);
+            };
         const auto mergeAt = Clock::now();
         const auto counts = store::mergeAuditFindings(_db, merge);
         if (!counts) { // cancelled while it merged
@@ -427,6 +433,7 @@ domain::AuditRun AuditRunner::run(long long auditId, const Progress& progress) {
                             std::to_string(shared.checked.load()) + " records");
             return *runs.get(auditId);
         }
+        if (_settings.alerts) _settings.alerts->wake();
         log.information("audit " + std::to_string(auditId) + " succeeded: " + std::to_string(shared.checked.load()) +
                         " records, " + std::to_string(counts->findingsNew) + " new findings, " +
                         std::to_string(counts->findingsResolved) + " resolved, " +

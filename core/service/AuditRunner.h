@@ -16,6 +16,8 @@
 
 namespace registry::service {
 
+class Alerts;
+
 struct RunnerSettings {
     int workers = 2;                 // audit.workers: threads evaluating records
     int batchRows = 500;             // records read per query (store::maxPageLimit at most)
@@ -23,6 +25,8 @@ struct RunnerSettings {
     int progressIntervalMs = 1000;   // how often progress and the heartbeat are written
     std::string instanceId;          // this server instance, written as the run's runner
     store::BulkStrategy bulkStrategy = store::BulkStrategy::Auto;
+    /// Mail to the districts where an audit opens violations; null: none (no mail.smtp_url).
+    const Alerts* alerts = nullptr;
 };
 
 class AuditRunner {

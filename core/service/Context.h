@@ -19,6 +19,7 @@ class PluginHost;
 
 namespace registry::service {
 
+class Alerts;
 class AuditService;
 class Authenticator;
 class RecordChecks;
@@ -40,6 +41,8 @@ struct Context {
     service::AuditService* audits = nullptr;
     /// Where attachments' bytes live and how large one may be (attachments.*).
     store::AttachmentSettings attachments{};
+    /// Mail alerts; null when mail.smtp_url is not set (then no mail is recorded).
+    const service::Alerts* alerts = nullptr;
 };
 
 /// A record as a front end decoded it from a request or a form: the value, the errors of decoding (a

@@ -1,6 +1,7 @@
 #include "service/Notices.h"
 
 #include "domain/Dates.h"
+#include "service/Alerts.h"
 #include "service/Inspections.h"
 #include "service/Permissions.h"
 #include "service/StoreErrors.h"
@@ -89,8 +90,13 @@ domain::Notice Notices::respond(const Principal& who, long long id, const DraftS
                                        "the notice is " + domain::toString(current.status) + "; it takes no answer now");
     auto draft = source();
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validate(draft.value)));
-    return dated(storeWrite<domain::Notice>(
-        [&] { return store::NoticeRepository(_c.db).respond(id, draft.value, who.username); }));
+    // The district's users are told in the answer's own transaction.
+    std::optional<store::MailDraft> alert;
+    if (_c.alerts) alert = _c.alerts->noticeAnswered(current, draft.value, who.username);
+    auto answered = dated(storeWrite<domain::Notice>(
+        [&] { return store::NoticeRepository(_c.db).respond(id, draft.value, who.username, alert); }));
+    if (_c.alerts) _c.alerts->wake();
+    return answered;
 }
 
 domain::Notice Notices::verify(const Principal& who, long long id, const DraftSource<domain::NoticeVerification>& source) {

@@ -284,6 +284,18 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
         stringify(summaryObject(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts));
     const std::string now = domain::nowTimestamp();
 
+    // The violations this audit opens, per district, for the alerts (counted before they are inserted).
+    std::map<std::string, long long> newViolations;
+    if (merge.alert) {
+        SqlQuery q(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
+                   sameFinding);
+        q.where("r.audit_id = " + q.bind(auditId));
+        q.where("r.severity = 'violation'");
+        q.where(opensFinding);
+        q.append(" GROUP BY COALESCE(r.district, '')");
+        newViolations = fetchCounts(sql, q);
+    }
+
     // Findings reported again. `status` is assigned first: MySQL evaluates SET left to right with the
     // values already assigned, SQLite with the old ones; first, both see the old plugin_version. SQLite's
     // UPDATE ... FROM cannot alias its target, so there `findings` stands where MySQL has f.
@@ -332,6 +344,8 @@ std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& me
     }
 
     sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+    for (const auto& [district, count] : newViolations)
+        if (!district.empty() && count > 0) MailOutbox::enqueueIn(sql, merge.alert(district, count));
     // Last, so that a cancel request racing with the merge either comes first (and is seen here: the
     // transaction is dropped) or finds the run succeeded (and is refused with 409).
     if (!markSucceeded(sql, auditId, counts, summary, now)) return std::nullopt; // rolled back by tx

@@ -9,7 +9,9 @@
 #include "store/AuditRunRepository.h"
 #include "store/BulkWriter.h"
 #include "store/Database.h"
+#include "store/MailOutbox.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +36,9 @@ struct AuditMerge {
     std::vector<std::string> skippedPlugins;       // plugins that failed too often: their findings are kept
     std::map<std::string, long long> recordsPerDistrict;
     std::optional<long long> previousAuditId;      // the last succeeded audit of the same scope
+    /// The mail for a district where this audit opens `count` violations (new findings of severity
+    /// violation); recorded in the merge's transaction. Null: no mail.
+    std::function<MailDraft(const std::string& district, long long count)> alert;
 };
 
 /// The end of a successful audit, in one transaction:

@@ -238,7 +238,8 @@ Page<Notice> NoticeRepository::list(const NoticeFilter& filter, const PageReques
     return makePage(fetchAll(session.sql(), q), limit);
 }
 
-Notice NoticeRepository::respond(long long id, const domain::NoticeResponse& response, const std::string& actor) {
+Notice NoticeRepository::respond(long long id, const domain::NoticeResponse& response, const std::string& actor,
+                                 const std::optional<MailDraft>& alert) {
     auto errors = domain::validate(response);
     if (!errors.empty()) throw ValidationFailed(std::move(errors));
     Database::Session session(_db);
@@ -257,8 +258,27 @@ Notice NoticeRepository::respond(long long id, const domain::NoticeResponse& res
     attach(sql, n, response.attachmentIds, domain::AttachmentPurpose::NoticeResponse, actor);
     ChangeLog::append(sql, actor, "respond", "notice", id, codec::stringify(codec::toJson(*before)),
                       codec::stringify(codec::toJson(n)));
+    if (alert) {
+        MailDraft mail = *alert;
+        mail.eventKey += ":" + std::to_string(n.version);
+        MailOutbox::enqueueIn(sql, mail);
+    }
     tx.commit();
     return n;
+}
+
+std::vector<Notice> NoticeRepository::overdueWithoutAlert(const std::string& today, int limit) {
+    Database::Session session(_db);
+    auto& sql = session.sql();
+    const std::string key = session.backend() == Backend::MySql
+                                ? "CONCAT('notice-overdue:', notices.id, ':', notices.deadline)"
+                                : "'notice-overdue:' || notices.id || ':' || notices.deadline";
+    SqlQuery q(selectColumns);
+    q.where("status <> 'verified'");
+    q.where("deadline < " + q.bind(today));
+    q.where("NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.event_key = " + key + ")");
+    q.append(" ORDER BY id LIMIT " + std::to_string(limit));
+    return fetchAll(sql, q);
 }
 
 Notice NoticeRepository::verify(long long id, const domain::NoticeVerification& verification, const std::string& actor) {

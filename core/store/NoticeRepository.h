@@ -5,6 +5,7 @@
 
 #include "domain/Notice.h"
 #include "store/Database.h"
+#include "store/MailOutbox.h"
 #include "store/Page.h"
 
 #include <optional>
@@ -37,11 +38,17 @@ public:
     Page<domain::Notice> list(const NoticeFilter& filter, const PageRequest& page);
 
     /// The unit's answer: issued → responded. Throws NotFound, or Conflict<Notice> when the notice is not
-    /// waiting for an answer.
-    domain::Notice respond(long long id, const domain::NoticeResponse& response, const std::string& actor);
+    /// waiting for an answer. With `alert`, that mail is recorded in the same transaction, its event key
+    /// ending in ":" and the notice's new version (each answer is its own event).
+    domain::Notice respond(long long id, const domain::NoticeResponse& response, const std::string& actor,
+                           const std::optional<MailDraft>& alert = std::nullopt);
     /// The verdict: rectified → verified (its findings resolved); not rectified → issued again with the new
     /// deadline. Throws NotFound, or Conflict<Notice> when the notice is verified already.
     domain::Notice verify(long long id, const domain::NoticeVerification& verification, const std::string& actor);
+
+    /// Notices overdue on `today` (past their deadline, not verified) for which no mail
+    /// "notice-overdue:<id>:<deadline>" is recorded yet, oldest first, at most `limit`.
+    std::vector<domain::Notice> overdueWithoutAlert(const std::string& today, int limit);
 
 private:
     Database& _db;

@@ -17,14 +17,14 @@ using domain::User;
 namespace {
 
 const char* const selectColumns = "SELECT id, username, display_name, role, district, facility_id, active, version, "
-                                  "created_at, updated_at, password_hash, failed_logins, locked_until FROM users";
+                                  "created_at, updated_at, password_hash, failed_logins, locked_until, email FROM users";
 
 std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
     Credentials c;
-    std::string role, district, lockedUntil;
+    std::string role, district, lockedUntil, email;
     int active = 1;
     long long facilityId = 0;
-    soci::indicator districtInd, facilityInd, lockedInd;
+    soci::indicator districtInd, facilityInd, lockedInd, emailInd;
     soci::statement st(sql);
     st.exchange(soci::into(c.user.id));
     st.exchange(soci::into(c.user.username));
@@ -39,6 +39,7 @@ std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
     st.exchange(soci::into(c.passwordHash));
     st.exchange(soci::into(c.failedLogins));
     st.exchange(soci::into(lockedUntil, lockedInd));
+    st.exchange(soci::into(email, emailInd));
     q.prepareInto(st);
     st.execute();
     std::vector<Credentials> out;
@@ -48,6 +49,7 @@ std::vector<Credentials> fetchAll(soci::session& sql, SqlQuery& q) {
         c.user.facilityId = facilityInd == soci::i_ok ? std::optional<std::int64_t>(facilityId) : std::nullopt;
         c.user.active = active != 0;
         c.lockedUntil = lockedInd == soci::i_ok ? std::optional<std::string>(lockedUntil) : std::nullopt;
+        c.user.email = emailInd == soci::i_ok && !email.empty() ? std::optional<std::string>(email) : std::nullopt;
         out.push_back(c);
     }
     return out;
@@ -114,12 +116,15 @@ User UserRepository::create(const User& input, const std::string& passwordHash, 
     long long facilityId = u.facilityId.value_or(0);
     soci::indicator facilityInd = u.facilityId ? soci::i_ok : soci::i_null;
     int active = u.active ? 1 : 0;
+    std::string email = u.email.value_or("");
+    soci::indicator emailInd = u.email ? soci::i_ok : soci::i_null;
     try {
-        sql << "INSERT INTO users (username, display_name, role, district, facility_id, active, password_hash, "
+        sql << "INSERT INTO users (username, display_name, role, district, facility_id, email, active, password_hash, "
                "failed_logins, locked_until, version, created_at, updated_at) VALUES (:username, :display, :role, "
-               ":district, :facility, :active, :hash, 0, NULL, 1, :created, :updated)",
+               ":district, :facility, :email, :active, :hash, 0, NULL, 1, :created, :updated)",
             soci::use(u.username), soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
-            soci::use(facilityId, facilityInd), soci::use(active), soci::use(passwordHash), soci::use(u.createdAt), soci::use(u.updatedAt);
+            soci::use(facilityId, facilityInd), soci::use(email, emailInd), soci::use(active), soci::use(passwordHash),
+            soci::use(u.createdAt), soci::use(u.updatedAt);
     } catch (const soci::mysql_soci_error& e) {
         // Another instance created the same username after the check above (MySQL reads do not lock; on
         // SQLite the write transaction is exclusive, so the check already saw it). 1062: ER_DUP_ENTRY.
@@ -195,11 +200,14 @@ User UserRepository::update(const User& changed, long long expectedVersion, cons
     long long facilityId = u.facilityId.value_or(0);
     soci::indicator facilityInd = u.facilityId ? soci::i_ok : soci::i_null;
     int active = u.active ? 1 : 0;
+    std::string email = u.email.value_or("");
+    soci::indicator emailInd = u.email ? soci::i_ok : soci::i_null;
     soci::statement st = (sql.prepare << "UPDATE users SET display_name = :display, role = :role, district = :district, "
-                                         "facility_id = :facility, active = :active, version = version + 1, "
-                                         "updated_at = :updated WHERE id = :id AND version = :v",
+                                         "facility_id = :facility, email = :email, active = :active, "
+                                         "version = version + 1, updated_at = :updated WHERE id = :id AND version = :v",
                           soci::use(u.displayName), soci::use(role), soci::use(district, districtInd),
-                          soci::use(facilityId, facilityInd), soci::use(active), soci::use(u.updatedAt), soci::use(u.id), soci::use(expectedVersion));
+                          soci::use(facilityId, facilityInd), soci::use(email, emailInd), soci::use(active),
+                          soci::use(u.updatedAt), soci::use(u.id), soci::use(expectedVersion));
     st.execute(true);
     if (st.get_affected_rows() != 1) throw Conflict<User>(before->user);
     ChangeLog::append(sql, actor, "update", "user", u.id, codec::stringify(codec::toJson(before->user)),

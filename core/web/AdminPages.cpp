@@ -148,6 +148,7 @@ Form userForm(const Request& req) {
         {"role", "role", FieldKind::Select, true, enumOptions<domain::Role>(req, true), ""},
         {"district", "user_district", FieldKind::Select, false, districtOptions(req, false), "hint_user_district"},
         {"facility_id", "user_facility", FieldKind::Text, false, {}, "hint_user_facility"},
+        {"email", "user_email", FieldKind::Text, false, {}, "hint_user_email"},
         {"password", "password", FieldKind::Password, true, {}, "hint_password"},
     });
 }
@@ -182,6 +183,7 @@ void usersPage(WebUi& ui, Request& req, Form form, int status) {
                                   {"role", enumLabel(req, u.role)},
                                   {"district", u.district ? districtName(req, *u.district) : req.t("citywide")},
                                   {"facility", u.facilityId ? std::to_string(*u.facilityId) : std::string()},
+                                  {"email", u.email.value_or("")},
                                   {"active", u.active}});
     mstch::map view{{"rows", rows}, {"next", nextPageLink(req, users.nextAfterId)}, {"action", std::string("/users")}};
     if (req.query("msg") == std::optional<std::string>("created")) view["notice"] = req.t("msg_user_created");

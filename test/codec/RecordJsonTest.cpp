@@ -373,8 +373,9 @@ BOOST_AUTO_TEST_CASE(user_fields_and_no_secrets) {
     u.active = true;
     u.version = 1;
     auto wire = roundTrip(toJson(u));
-    BOOST_TEST((namesOf(wire) == Names{"id", "username", "display_name", "role", "district", "facility_id", "active",
-                                       "version", "created_at", "updated_at"}));
+    BOOST_TEST((namesOf(wire) == Names{"id", "username", "display_name", "role", "district", "facility_id", "email",
+                                       "active", "version", "created_at", "updated_at"}));
+    BOOST_TEST(wire->isNull("email"), "null without an address");
     BOOST_TEST(wire->isNull("facility_id"), "null for every role but operator");
     BOOST_TEST(wire->getValue<std::string>("role") == "district_it");
     BOOST_TEST(wire->getValue<std::string>("district") == "110117");

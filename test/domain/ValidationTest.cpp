@@ -636,6 +636,26 @@ BOOST_AUTO_TEST_CASE(district_must_be_a_beijing_district) {
     BOOST_TEST(validate(u).empty());
 }
 
+BOOST_AUTO_TEST_CASE(emails_are_plain_addresses_that_cannot_reach_another_header) {
+    User u;
+    u.username = "wang";
+    for (const char* good : {"wang@example.cn", "li.si+alerts@mca.beijing.gov.cn", "a@b.cn"}) {
+        u.email = good;
+        BOOST_TEST(validate(u).empty(), good << ": " << describe(validate(u)));
+    }
+    for (const std::string& bad :
+         {std::string("wang"), std::string("wang@"), std::string("@example.cn"), std::string("wang@example"),
+          std::string("wang@example."), std::string("wang@@example.cn"), std::string("wang @example.cn"),
+          std::string("wang@example.cn\r\nBcc: x@evil.cn"), std::string("a@example.cn, b@example.cn"),
+          std::string("王@example.cn"), std::string("<wang@example.cn>"), std::string("wang@example..cn"),
+          std::string(""), repeat("a", 250) + "@b.cn"}) {
+        u.email = bad;
+        expectError(validate(u), "email", "format");
+    }
+    u.email.reset(); // none
+    BOOST_TEST(validate(u).empty());
+}
+
 BOOST_AUTO_TEST_CASE(passwords) {
     const auto tooShort = checkPassword("short");
     BOOST_TEST_REQUIRE(tooShort.has_value());
