@@ -20,7 +20,7 @@ REGISTRY_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata
   # databases: SQLite for the default setup, MariaDB for the MySQL tests
   sqlite3 mariadb-server mariadb-client
-  # a real SMTP server on loopback for the mail alerts' test (test/app/MailTest.cpp, Debian's python3)
+  # a real SMTP server on loopback for the mail alerts' test (test/fault/MailTest.cpp, Debian's python3)
   python3-aiosmtpd
   # the web UI's browser test (test/web): Debian's chromium, a Chinese font for its screenshots, and Java
   # for the Nu Html Checker (vnu.jar)
