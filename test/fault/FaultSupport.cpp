@@ -3,12 +3,15 @@
 #include "app/RunProgram.h"
 #include "support/TestDatabase.h"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
 
 #include <boost/test/unit_test.hpp>
 
@@ -65,6 +68,18 @@ Answer call(int port, const std::string& method, const std::string& path, const 
         }
     }
     return a;
+}
+
+std::string body(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members) {
+    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    for (const auto& [k, v] : members) o->set(k, v);
+    return stringify(o);
+}
+
+std::string daysAhead(int days) {
+    Poco::DateTime day;
+    day += Poco::Timespan(days, 0, 0, 0, 0);
+    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
 }
 
 Registry::Registry(std::string url) : _dir(std::make_unique<TempDirHolder>()), _url(std::move(url)) {

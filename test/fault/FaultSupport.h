@@ -7,6 +7,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Process.h>
 
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,10 @@ Answer call(int port, const std::string& method, const std::string& path, const 
 
 std::string stringify(const Poco::Dynamic::Var& value);
 JsonObject parseObject(const std::string& text);
+/// A JSON object of these members, in this order, as text.
+std::string body(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members);
+/// The date `days` from the real today (UTC), YYYY-MM-DD.
+std::string daysAhead(int days);
 
 /// A database on the test backend with the users `admin` (citywide), `insp` (inspector of Haidian, 110108)
 /// and `hd_it` (district IT of Haidian) added by the CLI, and bearer tokens for each.

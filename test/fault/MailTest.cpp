@@ -32,18 +32,6 @@ using namespace registry::faulttest;
 
 namespace {
 
-std::string daysAhead(int days) {
-    Poco::DateTime day;
-    day += Poco::Timespan(days, 0, 0, 0, 0);
-    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
-}
-
-std::string body(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members) {
-    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [k, v] : members) o->set(k, v);
-    return stringify(o);
-}
-
 /// One received mail: its headers (names in lower case, folded lines joined).
 struct Mail {
     std::map<std::string, std::string> headers;
@@ -67,7 +55,8 @@ public:
     int port() const { return _port; }
 
     void start() {
-        Poco::File(_dir).createDirectories();
+        // A Maildir: Python's mailbox creates its tmp/new/cur only in a folder it creates itself.
+        for (const char* sub : {"/tmp", "/new", "/cur"}) Poco::File(_dir + sub).createDirectories();
         Poco::Process::Args args{"-m", "aiosmtpd", "-n", "-l", "127.0.0.1:" + std::to_string(_port),
                                  "-c", "aiosmtpd.handlers.Mailbox", _dir};
         _process = std::make_unique<Poco::ProcessHandle>(Poco::Process::launch("/usr/bin/python3", args));

@@ -13,18 +13,6 @@ using namespace registry::faulttest;
 
 namespace {
 
-std::string daysAhead(int days) {
-    Poco::DateTime day;
-    day += Poco::Timespan(days, 0, 0, 0, 0);
-    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
-}
-
-std::string body(std::initializer_list<std::pair<const char*, Poco::Dynamic::Var>> members) {
-    JsonObject o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    for (const auto& [k, v] : members) o->set(k, v);
-    return stringify(o);
-}
-
 bool listed(int port, const std::string& token, const std::string& path, long long id) {
     for (const auto& n : listAll(port, token, path))
         if (n->getValue<long long>("id") == id) return true;
