@@ -18,6 +18,11 @@ namespace {
 
 using service::Action;
 
+std::string uploadedName(const Request& req) {
+    const auto* file = req.file("file");
+    return file ? file->fileName : std::string();
+}
+
 mstch::map reportView(const Request& req, const service::ImportReport& report) {
     mstch::array problems;
     for (const auto& p : report.problems)
@@ -45,7 +50,7 @@ void runImport(WebUi& ui, Request& req, bool dryRun) {
             service::ImportRequest request;
             request.dryRun = dryRun;
             if (dryRun) {
-                request.bytes = req.upload;
+                if (const auto* file = req.file("file")) request.bytes = file->content;
                 if (const auto name = req.field("encoding"); !name.empty() && name != "auto")
                     request.encoding = codec::parseTextEncoding(name);
             } else {
@@ -56,7 +61,7 @@ void runImport(WebUi& ui, Request& req, bool dryRun) {
         });
         view = reportView(req, result.report);
         if (dryRun) {
-            view["file_name"] = req.uploadFileName;
+            view["file_name"] = uploadedName(req);
             view["csv"] = result.text; // carried to the confirmation, checked again there
             return ui.render(req, "import", view, 200, "import_preview_title");
         }
@@ -65,7 +70,7 @@ void runImport(WebUi& ui, Request& req, bool dryRun) {
     } catch (const service::ImportRefused& e) {
         view = reportView(req, e.report());
         view["step_upload"] = true;
-        if (dryRun) view["file_name"] = req.uploadFileName;
+        if (dryRun) view["file_name"] = uploadedName(req);
         return ui.render(req, "import", view, 422, "import_preview_title");
     } catch (const service::Invalid&) {
         view["upload_error"] = req.t("err_import_encoding");
@@ -75,7 +80,7 @@ void runImport(WebUi& ui, Request& req, bool dryRun) {
 
 void importPreview(WebUi& ui, Request& req) {
     service::Imports::requireMayImport(req.principal());
-    if (req.upload.empty()) {
+    if (const auto* file = req.file("file"); !file || file->content.empty()) {
         mstch::map view{{"step_upload", true}, {"upload_error", req.t("err_import_no_file")}};
         return ui.render(req, "import", view, 422, "import_title");
     }

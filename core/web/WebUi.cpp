@@ -36,7 +36,7 @@ const std::string kSessionCookie = "registry_session";
 const std::string kLoginCookie = "registry_login";
 const std::string kLangCookie = "registry_lang";
 
-/// Keeps the one file of a multipart form (the price list CSV).
+/// Keeps every file part of a multipart form, by field and in posted order (a field may hold several).
 class UploadHandler : public Poco::Net::PartHandler {
 public:
     explicit UploadHandler(Request& request) : _request(request) {}
@@ -44,11 +44,10 @@ public:
         std::string disposition;
         Poco::Net::NameValueCollection params;
         Poco::Net::MessageHeader::splitParameters(header.get("Content-Disposition", ""), disposition, params);
-        _request.uploadFileName = params.get("filename", "");
+        Request::UploadedFile file{params.get("filename", ""), header.get("Content-Type", ""), {}};
         // StreamCopier reads the part to its boundary only; `out << stream.rdbuf()` lost the parts after it.
-        _request.upload.clear();
-        Poco::StreamCopier::copyToString(stream, _request.upload);
-        _request.files[params.get("name", "")] = {_request.uploadFileName, _request.upload};
+        Poco::StreamCopier::copyToString(stream, file.content);
+        _request.files[params.get("name", "")].push_back(std::move(file));
     }
 
 private:
@@ -98,7 +97,18 @@ std::string Request::field(const std::string& name) const { return form.get(name
 
 const Request::UploadedFile* Request::file(const std::string& name) const {
     const auto found = files.find(name);
-    return found == files.end() || found->second.fileName.empty() ? nullptr : &found->second;
+    if (found == files.end()) return nullptr;
+    for (const auto& f : found->second)
+        if (!f.fileName.empty()) return &f;
+    return nullptr;
+}
+
+std::vector<const Request::UploadedFile*> Request::filesOf(const std::string& name) const {
+    std::vector<const UploadedFile*> out;
+    if (const auto found = files.find(name); found != files.end())
+        for (const auto& f : found->second)
+            if (!f.fileName.empty()) out.push_back(&f);
+    return out;
 }
 
 const audit::TimeZone& Request::timeZone() const {

@@ -65,13 +65,15 @@ public:
     const Session& signedInSession() const; // throws 401 page when signed out (never, behind the dispatcher)
 
     Poco::Net::HTMLForm form; // the POSTed fields
-    std::string uploadFileName, upload; // the last uploaded file of a multipart form (the price list)
     struct UploadedFile {
-        std::string fileName, content;
+        std::string fileName, contentType, content; // contentType: as the browser declared it
     };
-    /// The file chosen for the form field `name`; null when none was (a file input left empty sends no name).
+    /// The first file chosen for the form field `name`; null when none was (a file input left empty sends
+    /// a part without a file name).
     const UploadedFile* file(const std::string& name) const;
-    std::map<std::string, UploadedFile> files; // by form field
+    /// Every file chosen for `name` (an <input type="file" multiple>), in posted order.
+    std::vector<const UploadedFile*> filesOf(const std::string& name) const;
+    std::map<std::string, std::vector<UploadedFile>> files; // the parts of a multipart form, by field
     std::string field(const std::string& name) const;
     std::vector<std::string> fieldValues(const std::string& name) const;
     std::string path; // without the query
