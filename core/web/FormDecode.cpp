@@ -24,7 +24,9 @@ std::vector<std::string> postedFieldValues(const PostedFields& posted, const std
 std::map<std::string, std::string> postedValues(const std::vector<FieldSpec>& fields, const PostedFields& posted) {
     std::map<std::string, std::string> values;
     for (const auto& f : fields) {
-        if (f.kind == FieldKind::Checkbox) {
+        if (f.kind == FieldKind::Files) {
+            values[f.name] = "";
+        } else if (f.kind == FieldKind::Checkbox) {
             values[f.name] = postedField(posted, f.name).empty() ? "" : "true";
         } else if (f.kind == FieldKind::MultiCheck) {
             std::string joined;

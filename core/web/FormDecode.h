@@ -14,14 +14,16 @@
 
 namespace registry::web {
 
-enum class FieldKind { Text, TextArea, Integer, Number, Date, Select, Checkbox, MultiCheck, Password };
+/// Files: an <input type="file" multiple>, whose files are not among the posted fields (Request::filesOf).
+enum class FieldKind { Text, TextArea, Integer, Number, Date, Select, Checkbox, MultiCheck, Password, Files };
 
 struct FieldSpec {
     std::string name;     // the API's field name, also the form field's
     std::string labelKey; // catalogue key of the label
     FieldKind kind = FieldKind::Text;
     bool required = false;
-    std::vector<std::pair<std::string, std::string>> options; // value, label (Select)
+    /// value, label (Select, MultiCheck); for Files, the types the browser offers to choose (value alone)
+    std::vector<std::pair<std::string, std::string>> options;
     std::string hintKey;
 };
 
@@ -34,7 +36,8 @@ std::string postedField(const PostedFields& posted, const std::string& name);
 std::vector<std::string> postedFieldValues(const PostedFields& posted, const std::string& name);
 
 /// The form's values as the user posted them, one per field: trimmed (not a text area's or a password's),
-/// a ticked checkbox "true" and an unticked one "", a multi-check's ticked values joined with commas.
+/// a ticked checkbox "true" and an unticked one "", a multi-check's ticked values joined with commas; a
+/// file field has none.
 std::map<std::string, std::string> postedValues(const std::vector<FieldSpec>& fields, const PostedFields& posted);
 
 /// The JSON object the API would receive from these values: typed numbers where they parse (else the

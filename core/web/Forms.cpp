@@ -124,6 +124,13 @@ void Form::into(const Request& req, mstch::map& view) const {
         case FieldKind::Date: m["is_input"] = true; m["type"] = std::string("date"); break;
         case FieldKind::Password: m["is_input"] = true; m["type"] = std::string("password"); break;
         case FieldKind::Text: m["is_input"] = true; m["type"] = std::string("text"); break;
+        case FieldKind::Files: {
+            std::string accept;
+            for (const auto& [type, unused] : f.options) accept += (accept.empty() ? "" : ",") + type;
+            m["is_file"] = true;
+            m["accept"] = accept;
+            break;
+        }
         }
         if (f.kind == FieldKind::Select || f.kind == FieldKind::MultiCheck) {
             const auto chosen = splitList(v);
