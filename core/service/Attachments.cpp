@@ -34,8 +34,7 @@ std::string megabytes(std::size_t bytes) { return std::to_string(bytes / (1024 *
 
 } // namespace
 
-domain::Attachment Attachments::upload(const Principal& who, const std::string& declaredType,
-                                       const std::string& fileName, const std::string& content) {
+std::string Attachments::check(const Principal& who, const std::string& declaredType, const std::string& content) const {
     if (isOperator(who)) {
         if (!who.facilityId) requireOwn(who, Action::AnswerNotice); // refuses
     } else {
@@ -63,7 +62,12 @@ domain::Attachment Attachments::upload(const Principal& who, const std::string& 
                                  ")不符",
                              "the declared type (" + (declared.empty() ? std::string("none") : declared) +
                                  ") does not match the content (" + *sniffed + ")"});
+    return *sniffed;
+}
 
+domain::Attachment Attachments::upload(const Principal& who, const std::string& declaredType,
+                                       const std::string& fileName, const std::string& content) {
+    const std::string sniffed = check(who, declaredType, content);
     store::AttachmentRepository rows(_c.db);
     forgetAbandoned();
     if (rows.pendingOf(who.username) >= kMaxPendingPerUser)
@@ -74,9 +78,9 @@ domain::Attachment Attachments::upload(const Principal& who, const std::string& 
 
     domain::Attachment a;
     a.sha256 = store::AttachmentFiles::sha256(content);
-    a.contentType = *sniffed;
+    a.contentType = sniffed;
     a.bytes = static_cast<std::int64_t>(content.size());
-    a.fileName = domain::cleanFileName(fileName, *sniffed);
+    a.fileName = domain::cleanFileName(fileName, sniffed);
     a.uploadedBy = who.username;
     a.uploadedAt = domain::nowTimestamp();
     const store::AttachmentFiles files(_c.attachments.dir);
@@ -111,7 +115,7 @@ void Attachments::forgetAbandoned() {
     }
 }
 
-StoredAttachment Attachments::get(const Principal& who, long long id) {
+domain::Attachment Attachments::describe(const Principal& who, long long id) {
     auto a = store::AttachmentRepository(_c.db).get(id);
     if (!a) throw NotFound("attachment");
     if (!a->ownerType) {
@@ -125,8 +129,13 @@ StoredAttachment Attachments::get(const Principal& who, long long id) {
     } else {
         throw NotFound("attachment");
     }
+    return *a;
+}
+
+StoredAttachment Attachments::get(const Principal& who, long long id) {
+    const auto a = describe(who, id);
     try {
-        return {*a, store::AttachmentFiles(_c.attachments.dir).read(a->sha256)};
+        return {a, store::AttachmentFiles(_c.attachments.dir).read(a.sha256)};
     } catch (const std::exception& e) {
         Poco::Logger::get("registry.attachments").error("attachment %Ld: %s", static_cast<long long>(id),
                                                          std::string(e.what()));

@@ -25,8 +25,14 @@ public:
     /// nothing stored.
     domain::Attachment upload(const Principal& who, const std::string& declaredType, const std::string& fileName,
                               const std::string& content);
+    /// Refuses as upload would for who the uploader is and what the file is (all but the pending count),
+    /// storing nothing; returns the content's type. For a front end that takes several files at once and
+    /// stores none of them when one is refused.
+    std::string check(const Principal& who, const std::string& declaredType, const std::string& content) const;
     /// Its description and bytes; NotFound for anyone who may not read the record it is attached to.
     StoredAttachment get(const Principal& who, long long id);
+    /// Its description alone, on the same terms as get.
+    domain::Attachment describe(const Principal& who, long long id);
 
     /// Uploads no write named may wait this long (then they are forgotten) and number this many a user.
     static constexpr int kPendingHours = 24;
