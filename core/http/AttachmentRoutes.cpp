@@ -26,11 +26,21 @@ void sendAttachment(Exchange& ex, const service::StoredAttachment& stored, bool 
     for (const char c : a.fileName) ascii += (static_cast<unsigned char>(c) < 0x80 && c != '\\') ? c : '_';
     response.set("Content-Disposition", std::string(inlined ? "inline" : "attachment") + "; filename=\"" + ascii +
                                             "\"; filename*=UTF-8''" + encoded);
+    // The bytes never change (content-addressed); only who may see them does. So nothing shared keeps them,
+    // and a browser asks again each time (a 304 costs no transfer): a kept copy would show them, without
+    // asking, to the next person signed in on the same browser.
+    response.set("Cache-Control", "private, no-cache");
+    const std::string etag = "\"" + a.sha256 + "\"";
+    response.set("ETag", etag);
+    const std::string wanted = ex.request().get("If-None-Match", "");
+    if (!wanted.empty() && wanted.find(etag) != std::string::npos) {
+        response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
+        response.setContentLength(0);
+        response.send();
+        return;
+    }
     response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_OK);
     response.setContentType(a.contentType);
-    // The bytes never change (content-addressed); only who may see them does, so nothing shared keeps them.
-    response.set("Cache-Control", "private, max-age=3600");
-    response.set("ETag", "\"" + a.sha256 + "\"");
     response.setContentLength(static_cast<std::streamsize>(stored.content.size()));
     response.send() << stored.content;
 }

@@ -41,7 +41,8 @@ template <class T> void sendPageOf(Exchange& ex, const store::Page<T>& page) {
 }
 
 /// An attachment's bytes with its checked type, never to be rendered as this site's page (nosniff, a
-/// sandboxing CSP); images inline unless `download`, PDFs always as a download.
+/// sandboxing CSP); images inline unless `download`, PDFs always as a download. Kept by no cache without
+/// asking again (304 when If-None-Match names its ETag).
 void sendAttachment(Exchange& exchange, const service::StoredAttachment& stored, bool download);
 
 /// The `district` query parameter, checked to be a district code (400 otherwise).

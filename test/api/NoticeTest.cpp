@@ -273,6 +273,15 @@ BOOST_AUTO_TEST_CASE(evidence_is_checked_stored_attached_and_served_only_to_read
     BOOST_TEST(served.header("Content-Disposition").find("UTF-8''%E5%A4%A7%E5%8E%85.jpg") != std::string::npos);
     BOOST_TEST(served.header("Content-Security-Policy").find("sandbox") != std::string::npos);
     BOOST_TEST(as("insp").get(file + "?download=true").header("Content-Disposition").find("attachment;") == 0u);
+    // No cache keeps it without asking (who may read it can change); asked again unchanged: 304, no body.
+    BOOST_TEST(served.header("Cache-Control") == "private, no-cache");
+    Request revalidate;
+    revalidate.path = file;
+    revalidate.headers.emplace_back("If-None-Match", served.header("ETag"));
+    const auto unchanged = as("insp").send(revalidate);
+    BOOST_TEST(unchanged.status == 304, unchanged.describe());
+    BOOST_TEST(unchanged.body.empty());
+    BOOST_TEST(as("insp105").send(revalidate).status == 404, "the ETag opens nothing");
     BOOST_TEST(as("aud").get(file).status == 200, "an auditor reads every district");
     BOOST_TEST(as("insp105").get(file).status == 404, "another district's inspector");
     BOOST_TEST(operatorOf(flagged("附件邻馆").facility).get(file).status == 404, "another facility's operator");
