@@ -1,6 +1,6 @@
 // Rectification notices on the web: issue one from the findings ticked on a facility's or a burial site's
-// page, the list (open, overdue), a notice's page with the unit's answer and the inspector's verdict, and
-// the A4 page to print and hand over (/notices/{id}/print).
+// page, the list (open, overdue), a notice's page with the unit's answer and the inspector's verdict (each
+// with its evidence files, Evidence.h), and the A4 page to print and hand over (/notices/{id}/print).
 
 #include "domain/Dates.h"
 #include "domain/District.h"
@@ -10,6 +10,7 @@
 #include "service/Notices.h"
 #include "service/Permissions.h"
 #include "service/Refusal.h"
+#include "web/Evidence.h"
 #include "web/Forms.h"
 #include "web/Views.h"
 
@@ -42,6 +43,8 @@ std::string subjectName(WebUi& ui, const Request& req, const domain::Notice& n) 
 }
 
 mstch::map noticeView(WebUi& ui, const Request& req, const domain::Notice& n) {
+    const auto responseFiles = attachmentsView(n.attachments, domain::AttachmentPurpose::NoticeResponse);
+    const auto verificationFiles = attachmentsView(n.attachments, domain::AttachmentPurpose::NoticeVerification);
     return mstch::map{{"id", std::to_string(n.id)},
                       {"number", n.number},
                       {"district", districtName(req, n.district)},
@@ -60,7 +63,12 @@ mstch::map noticeView(WebUi& ui, const Request& req, const domain::Notice& n) {
                       {"result", n.result ? enumLabel(req, *n.result) : std::string()},
                       {"verification_note", n.verificationNote},
                       {"verified_by", n.verifiedBy},
-                      {"finding_count", std::to_string(n.findingIds.size())}};
+                      {"finding_count", std::to_string(n.findingIds.size())},
+                      {"response_files", responseFiles},
+                      {"has_response_files", !responseFiles.empty()},
+                      {"verification_files", verificationFiles},
+                      {"has_verification_files", !verificationFiles.empty()},
+                      {"has_files", !n.attachments.empty()}};
 }
 
 /// The findings a notice names, as far as `who` may read them.
@@ -81,11 +89,20 @@ Form issueForm() {
     return Form({{"requirements", "notice_requirements", FieldKind::TextArea, true, {}, "hint_notice_requirements"},
                  {"deadline", "notice_deadline", FieldKind::Date, true, {}, ""}});
 }
-Form responseForm() { return Form({{"text", "notice_response_text", FieldKind::TextArea, true, {}, ""}}); }
+Form responseForm() {
+    return Form({{"text", "notice_response_text", FieldKind::TextArea, true, {}, ""},
+                 evidenceField("response_files", "evidence_files")});
+}
 Form verifyForm(const Request& req) {
     return Form({{"result", "notice_result", FieldKind::Select, true, enumOptions<domain::VerificationResult>(req, true), ""},
                  {"note", "notice_verification_note", FieldKind::TextArea, false, {}, "hint_notice_verification_note"},
-                 {"deadline", "notice_new_deadline", FieldKind::Date, false, {}, "hint_notice_new_deadline"}});
+                 {"deadline", "notice_new_deadline", FieldKind::Date, false, {}, "hint_notice_new_deadline"},
+                 evidenceField("verification_files", "verification_evidence_files")});
+}
+
+/// What the store and the upload call the evidence, as the form names its file field.
+std::map<std::string, std::string> evidenceErrors(const std::string& field) {
+    return {{"attachment_ids", field}, {"content", field}};
 }
 
 /// The form to issue a notice for the ticked findings (first post, from a subject's page), or the notice
@@ -172,8 +189,11 @@ void list(WebUi& ui, Request& req) {
     ui.render(req, "notice_list", view, 200, "notices_title");
 }
 
+/// The notice's page; after a refused answer or verdict (`step`), its form as posted, with the uploads it
+/// stored offered again (`kept`).
 void detail(WebUi& ui, Request& req, const std::string& step = "", Form answer = responseForm(),
-            Form verdict = Form({}), int status = 200, const std::string& problem = "") {
+            Form verdict = Form({}), int status = 200, const std::string& problem = "",
+            const Evidence* kept = nullptr) {
     const auto n = notices(ui).get(req.principal(), req.id());
     const auto& who = req.principal();
     // A burial site's notice has no operator: facility 0 is nobody's.
@@ -197,6 +217,7 @@ void detail(WebUi& ui, Request& req, const std::string& step = "", Form answer =
     verdict.into(req, verdictView);
     view["answer_fields"] = answerView["fields"];
     view["verdict_fields"] = verdictView["fields"];
+    if (kept) view[step == "answer" ? "answer_kept" : "verdict_kept"] = kept->keptField();
     if (step == "answer" && answerView.count("form_errors")) {
         view["form_errors"] = answerView["form_errors"];
         view["form_error_count"] = answerView["form_error_count"];
@@ -207,37 +228,44 @@ void detail(WebUi& ui, Request& req, const std::string& step = "", Form answer =
     ui.render(req, "notice_detail", view, status);
 }
 
+/// The answer with its evidence: every file checked before any is stored, then stored, then named by the
+/// answer in its transaction. A refused file stores nothing; a refused answer attaches nothing, and the
+/// files it stored come back ticked on the form.
 void answer(WebUi& ui, Request& req) {
     Form form = responseForm();
     form.fillFrom(req);
+    Evidence evidence(ui, req, "response_files");
     try {
         notices(ui).respond(req.principal(), req.id(), [&] {
-            return service::Draft<domain::NoticeResponse>{{form.value("text"), {}}, {}};
+            return service::Draft<domain::NoticeResponse>{{form.value("text"), evidence.upload()}, {}};
         });
         return ui.redirect(req, "/notices/" + std::to_string(req.id()) + "?msg=answered");
     } catch (const service::Invalid& e) {
-        form.addErrors(req, e.errors());
-        detail(ui, req, "answer", std::move(form), Form({}), 422);
+        form.addErrors(req, e.errors(), evidenceErrors("response_files"));
+        detail(ui, req, "answer", std::move(form), Form({}), 422, "", &evidence);
     } catch (const service::Conflict<domain::Notice>& e) {
         detail(ui, req, "answer", responseForm(), Form({}), 409, req.en() ? e.messageEn() : e.messageZh());
     }
 }
 
+/// The verdict with its evidence, as answer() takes an answer's.
 void verify(WebUi& ui, Request& req) {
     Form form = verifyForm(req);
     form.fillFrom(req);
+    Evidence evidence(ui, req, "verification_files");
     try {
         notices(ui).verify(req.principal(), req.id(), [&] {
             domain::NoticeVerification v;
             v.result = domain::parseEnum<domain::VerificationResult>(form.value("result"));
             v.note = form.value("note");
             if (!form.value("deadline").empty()) v.deadline = form.value("deadline");
+            v.attachmentIds = evidence.upload();
             return service::Draft<domain::NoticeVerification>{std::move(v), {}};
         });
         return ui.redirect(req, "/notices/" + std::to_string(req.id()) + "?msg=verified");
     } catch (const service::Invalid& e) {
-        form.addErrors(req, e.errors());
-        detail(ui, req, "verify", responseForm(), std::move(form), 422);
+        form.addErrors(req, e.errors(), evidenceErrors("verification_files"));
+        detail(ui, req, "verify", responseForm(), std::move(form), 422, "", &evidence);
     } catch (const service::Conflict<domain::Notice>& e) {
         detail(ui, req, "verify", responseForm(), verifyForm(req), 409, req.en() ? e.messageEn() : e.messageZh());
     }

@@ -199,6 +199,7 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
     addAdminPages(*this);
     addPublicPages(*this);
     addAuditPages(*this);
+    addAttachmentPages(*this);
 }
 
 bool WebUi::handles(const std::string& path) {

@@ -165,5 +165,6 @@ void addTransferPages(WebUi& ui);
 void addAdminPages(WebUi& ui);
 void addPublicPages(WebUi& ui); // /public/: price disclosure, no sign-in
 void addAuditPages(WebUi& ui);
+void addAttachmentPages(WebUi& ui); // /attachments/{id}: the evidence of notices (Evidence.cpp)
 
 } // namespace registry::web

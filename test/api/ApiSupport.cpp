@@ -635,6 +635,13 @@ std::string WebSession::encode(const std::string& text) {
 
 Response WebSession::postMultipart(const std::string& path, const std::map<std::string, std::string>& fields,
                                    const std::map<std::string, std::pair<std::string, std::string>>& files) {
+    std::vector<File> parts;
+    for (const auto& [name, file] : files) parts.push_back({name, file.first, "application/octet-stream", file.second});
+    return postFiles(path, {fields.begin(), fields.end()}, parts);
+}
+
+Response WebSession::postFiles(const std::string& path, const std::vector<std::pair<std::string, std::string>>& fields,
+                               const std::vector<File>& files) {
     const std::string boundary = "----registry-test-boundary-7f3a";
     std::string body;
     auto part = [&](const std::string& disposition, const std::string& content) {
@@ -642,9 +649,8 @@ Response WebSession::postMultipart(const std::string& path, const std::map<std::
     };
     part("name=\"_csrf\"", _csrf);
     for (const auto& [name, value] : fields) part("name=\"" + name + "\"", value);
-    for (const auto& [name, file] : files)
-        part("name=\"" + name + "\"; filename=\"" + file.first + "\"\r\nContent-Type: application/octet-stream",
-             file.second);
+    for (const auto& f : files)
+        part("name=\"" + f.field + "\"; filename=\"" + f.name + "\"\r\nContent-Type: " + f.type, f.content);
     body += "--" + boundary + "--\r\n";
     return raw("POST", path, body, "multipart/form-data; boundary=" + boundary);
 }

@@ -205,8 +205,18 @@ public:
     /// field → (file name, content); the CSRF token added.
     Response postMultipart(const std::string& path, const std::map<std::string, std::string>& fields,
                            const std::map<std::string, std::pair<std::string, std::string>>& files);
+    /// One file of a multipart post, with the type a browser declares for it (by its name's extension).
+    struct File {
+        std::string field, name, type, content;
+    };
+    /// The same with several files per field (an <input type="file" multiple>) and their declared types;
+    /// `fields` may repeat a name (ticked boxes).
+    Response postFiles(const std::string& path, const std::vector<std::pair<std::string, std::string>>& fields,
+                       const std::vector<File>& files);
     /// A form field's value, URL-encoded.
     static std::string encode(const std::string& text);
+    /// The session cookie's value, for requests the helpers do not make.
+    const std::string& sessionCookie() const { return _session; }
 
 private:
     Response raw(const std::string& method, const std::string& path, const std::string& body,

@@ -54,18 +54,28 @@ JsonObject noticeBody(long long facility, std::initializer_list<long long> findi
                    {"requirements", "限期整改：在服务大厅公示全部收费项目和标准。"}, {"deadline", deadline}});
 }
 
-Client operatorOf(long long facility) {
+/// A new operator of `facility`; its user name.
+std::string newOperator(long long facility) {
     const auto name = unique("nop");
     const auto r = as("admin").post("/api/v1/users", object({{"username", name}, {"role", "operator"},
                                                             {"facility_id", facility}, {"password", kPassword}}));
     BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
-    return Client(Server::instance().signIn(name));
+    return name;
 }
+
+Client operatorOf(long long facility) { return Client(Server::instance().signIn(newOperator(facility))); }
 
 /// A small JPEG's first bytes and then anything: the type is told by the start.
 std::string jpeg(std::size_t size = 2000, char fill = 'j') {
     std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11);
     bytes.resize(size, fill);
+    return bytes;
+}
+
+/// A PNG's signature and its first chunk's header (IHDR), then anything.
+std::string png(std::size_t size = 1500) {
+    std::string bytes("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", 16);
+    bytes.resize(size, 'p');
     return bytes;
 }
 
@@ -303,6 +313,156 @@ BOOST_AUTO_TEST_CASE(evidence_is_checked_stored_attached_and_served_only_to_read
     const auto pdf = op.get("/api/v1/attachments/" + std::to_string(scan.id()));
     BOOST_TEST(pdf.status == 200, "the unit sees the verdict's evidence");
     BOOST_TEST(pdf.header("Content-Disposition").find("attachment;") == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// The same evidence through the web forms: a form's files go through the API's upload (its checks, its
+// limits), the answer or verdict names them, and /attachments/{id} serves them to the notice's readers.
+BOOST_AUTO_TEST_SUITE(NoticePages)
+
+namespace {
+/// The ids of a notice's attachments with `purpose`, as the API lists them.
+std::vector<long long> attachmentsOf(const std::string& notice, const std::string& purpose) {
+    std::vector<long long> out;
+    const auto listed = as("admin").get(notice).obj()->getArray("attachments");
+    for (std::size_t i = 0; listed && i < listed->size(); ++i)
+        if (listed->getObject(i)->getValue<std::string>("purpose") == purpose)
+            out.push_back(listed->getObject(i)->getValue<long long>("id"));
+    return out;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(an_answer_with_photos_attaches_them_and_the_page_shows_them) {
+    const auto f = flagged("网页附件殡仪馆");
+    const auto issued = as("insp").post("/api/v1/notices", noticeBody(f.facility, {f.finding}));
+    BOOST_REQUIRE_EQUAL(issued.status, 201);
+    const auto page = "/notices/" + std::to_string(issued.id());
+    WebSession op(newOperator(f.facility));
+    const auto form = op.get(page);
+    BOOST_REQUIRE_EQUAL(form.status, 200);
+    BOOST_TEST(form.body.find("action=\"" + page + "/response\" enctype=\"multipart/form-data\"") != std::string::npos);
+    // (mstch writes a slash in an attribute as &#x2F;, which the browser reads as "/".)
+    BOOST_TEST(form.body.find("type=\"file\" id=\"f-response_files\" name=\"response_files\" multiple "
+                              "accept=\"image&#x2F;jpeg,image&#x2F;png,application&#x2F;pdf\"") != std::string::npos);
+
+    const auto before = storedFiles();
+    const auto answered = op.postFiles(page + "/response", {{"text", "价目表已张贴,见照片。"}},
+                                       {{"response_files", "大厅.png", "image/png", png(2048)},
+                                        {"response_files", "门口.jpg", "image/jpeg", jpeg(4000, 'w')}});
+    BOOST_REQUIRE_MESSAGE(answered.status == 303, answered.describe().substr(0, 2000));
+    BOOST_TEST(answered.header("Location") == page + "?msg=answered");
+    BOOST_TEST(storedFiles() == before + 2);
+    const auto ids = attachmentsOf(pathOf("notices", issued.id()), "notice_response");
+    BOOST_REQUIRE_EQUAL(ids.size(), 2u);
+
+    const auto shown = op.get(page);
+    const auto photo = "/attachments/" + std::to_string(ids[0]);
+    BOOST_TEST(shown.body.find("<img src=\"" + photo + "\" alt=\"\" loading=\"lazy\">") != std::string::npos, shown.body);
+    BOOST_TEST(shown.body.find("大厅.png(2 KB)") != std::string::npos);
+
+    // Served from the web as from the API: the same check, the same headers.
+    WebSession insp("insp");
+    const auto served = insp.get(photo);
+    BOOST_REQUIRE_EQUAL(served.status, 200);
+    BOOST_TEST(served.body == png(2048));
+    BOOST_TEST(served.header("Content-Type") == "image/png");
+    BOOST_TEST(served.header("X-Content-Type-Options") == "nosniff");
+    BOOST_TEST(served.header("Content-Security-Policy").find("sandbox") != std::string::npos);
+    BOOST_TEST(served.header("Content-Disposition").find("inline; filename=") == 0u);
+    BOOST_TEST(served.header("ETag").size() == 66u);
+    BOOST_TEST(insp.get(photo + "?download=true").header("Content-Disposition").find("attachment;") == 0u);
+    // Asked for again each time, so that a browser shows it to nobody signed in after; unchanged: 304.
+    BOOST_TEST(served.header("Cache-Control") == "private, no-cache");
+    Request again;
+    again.path = photo;
+    again.headers = {{"Cookie", "registry_session=" + insp.sessionCookie()}, {"If-None-Match", served.header("ETag")}};
+    const auto unchanged = send(again);
+    BOOST_TEST(unchanged.status == 304, unchanged.describe().substr(0, 300));
+    BOOST_TEST(unchanged.body.empty());
+
+    // The inspector's verdict with a scan; the print page names every file.
+    const auto verified = insp.postFiles(page + "/verify", {{"result", "rectified"}},
+                                         {{"verification_files", "复查.pdf", "application/pdf", "%PDF-1.4\n%scan\n"}});
+    BOOST_REQUIRE_MESSAGE(verified.status == 303, verified.describe().substr(0, 2000));
+    const auto scans = attachmentsOf(pathOf("notices", issued.id()), "notice_verification");
+    BOOST_REQUIRE_EQUAL(scans.size(), 1u);
+    const auto after = insp.get(page).body;
+    BOOST_TEST(after.find("<a href=\"/attachments/" + std::to_string(scans[0]) + "?download=true\">复查.pdf</a>") != std::string::npos);
+    const auto print = insp.get(page + "/print").body;
+    for (const std::string name : {"大厅.png", "门口.jpg", "复查.pdf"})
+        BOOST_TEST(print.find(name) != std::string::npos, name << " on the printed notice");
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_file_stores_nothing_and_the_form_says_why) {
+    const auto f = flagged("网页拒收殡仪馆");
+    const auto issued = as("insp").post("/api/v1/notices", noticeBody(f.facility, {f.finding}));
+    BOOST_REQUIRE_EQUAL(issued.status, 201);
+    const auto notice = pathOf("notices", issued.id());
+    const auto page = "/notices/" + std::to_string(issued.id());
+    WebSession op(newOperator(f.facility));
+    const auto before = storedFiles();
+
+    // A text file named .jpg beside a good photo, and a photo over attachments.max_mb (1 in the tests):
+    // each named with its reason, neither file stored, the notice unanswered.
+    const auto refused = op.postFiles(page + "/response", {{"text", "已整改。"}},
+                                      {{"response_files", "好照片.jpg", "image/jpeg", jpeg()},
+                                       {"response_files", "说明.jpg", "image/jpeg", "这不是照片\n"},
+                                       {"response_files", "大图.jpg", "image/jpeg", jpeg(1024 * 1024 + 1)}});
+    BOOST_TEST(refused.status == 422, refused.describe().substr(0, 300));
+    BOOST_TEST(refused.body.find("说明.jpg:只接受 JPEG、PNG 或 PDF 文件") != std::string::npos, refused.body);
+    BOOST_TEST(refused.body.find("大图.jpg:文件不能超过 1 MB") != std::string::npos);
+    BOOST_TEST(refused.body.find("好照片.jpg:") == std::string::npos, "the good one is not blamed");
+    BOOST_TEST(refused.body.find("name=\"response_files\" multiple accept=\"image&#x2F;jpeg,image&#x2F;png,application&#x2F;pdf\" "
+                                 "aria-describedby=\"h-response_files e-response_files\" aria-invalid=\"true\"") != std::string::npos);
+    BOOST_TEST(refused.body.find("已整改。") != std::string::npos, "the text typed is kept");
+    BOOST_TEST(storedFiles() == before, "no file of a refused form is stored");
+    BOOST_TEST(as("insp").get(notice).str("status") == "issued");
+    BOOST_TEST(attachmentsOf(notice, "notice_response").empty());
+
+    // A good file with an answer that is refused (no text): stored but attached to nothing, and offered
+    // again ticked, so that the next try sends it without choosing it again.
+    const auto noText = op.postFiles(page + "/response", {{"text", ""}}, {{"response_files", "整改后.png", "image/png", png()}});
+    BOOST_TEST(noText.status == 422, noText.describe().substr(0, 300));
+    BOOST_TEST(as("insp").get(notice).str("status") == "issued");
+    BOOST_TEST(attachmentsOf(notice, "notice_response").empty(), "a refused answer attaches nothing");
+    const std::regex kept(R"re(name="attachment_ids" value="([0-9]+)" checked> <label for="[^"]+">整改后\.png)re");
+    std::smatch m;
+    BOOST_REQUIRE_MESSAGE(std::regex_search(noText.body, m, kept), noText.body);
+    const auto again = op.postFiles(page + "/response", {{"text", "已整改,照片见上次上传。"}, {"attachment_ids", m[1]}}, {});
+    BOOST_REQUIRE_MESSAGE(again.status == 303, again.describe().substr(0, 2000));
+    BOOST_TEST(attachmentsOf(notice, "notice_response") == std::vector<long long>{std::stoll(m[1])});
+    BOOST_TEST(storedFiles() == before + 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_web_attachment_is_not_found_for_another_district_and_needs_a_session) {
+    const auto f = flagged("网页邻区殡仪馆");
+    const auto issued = as("insp").post("/api/v1/notices", noticeBody(f.facility, {f.finding}));
+    BOOST_REQUIRE_EQUAL(issued.status, 201);
+    const auto page = "/notices/" + std::to_string(issued.id());
+    WebSession insp("insp");
+    const auto answered = insp.postFiles(page + "/response", {{"text", "代为答复。"}},
+                                         {{"response_files", "现场.jpg", "image/jpeg", jpeg()}});
+    BOOST_REQUIRE_MESSAGE(answered.status == 303, answered.describe().substr(0, 2000));
+    const auto ids = attachmentsOf(pathOf("notices", issued.id()), "notice_response");
+    BOOST_REQUIRE_EQUAL(ids.size(), 1u);
+    const auto file = "/attachments/" + std::to_string(ids[0]);
+    BOOST_TEST(insp.get(file).status == 200);
+    const auto other = WebSession("insp105").get(file);
+    BOOST_TEST(other.status == 404, other.describe().substr(0, 300));
+    BOOST_TEST(other.body.find(jpeg()) == std::string::npos);
+    // Knowing its ETag does not help: who may read it is decided before any 304.
+    Request guess;
+    guess.path = file;
+    guess.headers = {{"Cookie", "registry_session=" + WebSession("insp105").sessionCookie()},
+                     {"If-None-Match", insp.get(file).header("ETag")}};
+    BOOST_TEST(send(guess).status == 404);
+    BOOST_TEST(WebSession("insp105").get(page).status == 404, "nor its notice");
+    Request anonymous;
+    anonymous.path = file;
+    const auto signedOut = send(anonymous);
+    BOOST_TEST(signedOut.status == 303);
+    BOOST_TEST(signedOut.header("Location").rfind("/login?next=", 0) == 0u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
@@ -129,6 +130,37 @@ async function httpSession(username) {
   return { cookie, csrf };
 }
 
+/** A real PNG of `width`×`height` (RGB, one colour), for the evidence upload: browsers must decode it. */
+function tinyPng(width, height) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc32 = (bytes) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x3c)]);
+  const pixels = zlib.deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header),
+    chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
 function post(session, url, fields) {
   return fetch(`${base}${url}`, {
     method: 'POST', redirect: 'manual',
@@ -157,6 +189,7 @@ try {
   const facilityName = '海淀区测试殡仪服务站<script>window.__xss=1</script>';
   let facilityUrl = '';
   let siteUrl = '';
+  let evidenceUrl = ''; // the operator's photo, /attachments/{id}
 
   await step('signed out, any page leads to the sign-in form; a wrong password is refused', async () => {
     await page.goto(`${base}/facilities`);
@@ -697,18 +730,47 @@ try {
     await op.getByRole('link', { name: '整改通知' }).click();
     await op.getByRole('link', { name: number }).click();
     await op.getByRole('textbox', { name: '整改情况' }).fill('火化收费已调回 550 元，价目表已在大厅张贴。');
+    // First with a text file renamed .jpg: refused, saying why, and the notice is not answered.
+    const evidence = op.getByLabel('证明材料（照片或 PDF）');
+    await evidence.setInputFiles({ name: '价目表.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('这是文字，不是照片\n') });
+    await Promise.all([op.waitForNavigation(), op.getByRole('button', { name: '提交答复' }).click()]);
+    assert.match(await op.locator('#e-response_files').innerText(), /价目表\.jpg:只接受 JPEG、PNG 或 PDF 文件/);
+    assert.match(await op.locator('#error-summary').innerText(), /证明材料/);
+    assert.match(await op.locator('#notice-status').innerText(), /已下达/);
+    assert.equal(await op.locator('.evidence img').count(), 0, 'nothing attached');
+    await checkPage(op, 'notice-answer-refused-file');
+    // Then with a real photo: the answer has it, shown as a thumbnail that the browser decodes.
+    assert.match(await op.getByRole('textbox', { name: '整改情况' }).inputValue(), /火化收费已调回/, 'the text is kept');
+    await op.getByLabel('证明材料（照片或 PDF）').setInputFiles({ name: '大厅价目表.png', mimeType: 'image/png', buffer: tinyPng(48, 32) });
     await Promise.all([op.waitForNavigation(), op.getByRole('button', { name: '提交答复' }).click()]);
     assert.match(await op.locator('#notice-status').innerText(), /已答复/);
     assert.equal(await op.getByRole('button', { name: '提交验收结果' }).count(), 0, 'an operator does not verify');
+    const thumb = op.locator('.evidence img');
+    assert.equal(await thumb.count(), 1);
+    await thumb.scrollIntoViewIfNeeded();
+    await op.waitForFunction(() => { const i = document.querySelector('.evidence img'); return i.complete && i.naturalWidth > 0; });
+    assert.equal(await thumb.evaluate((i) => i.naturalWidth), 48, 'the photo itself, scaled by the browser');
+    assert.match(await op.locator('.evidence').innerText(), /大厅价目表\.png/);
+    evidenceUrl = await thumb.getAttribute('src');
     await checkPage(op, 'notice-answered');
     await opContext.close();
 
-    // Re-inspected: rectified, and its findings are resolved.
+    // Re-inspected: rectified, with the re-inspection's scan, and its findings are resolved.
     await page.goto(noticeUrl);
+    await page.locator('.evidence img').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => { const i = document.querySelector('.evidence img'); return i.complete && i.naturalWidth > 0; });
     await page.getByLabel('验收结果').selectOption('rectified');
     await page.getByLabel('验收意见').fill('复查合格');
+    await page.getByLabel('复查材料（照片或 PDF）').setInputFiles({ name: '复查记录.pdf', mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n') });
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: '提交验收结果' }).click()]);
     assert.match(await page.locator('#notice-status').innerText(), /已验收/);
+    const scan = page.getByRole('link', { name: '复查记录.pdf' });
+    assert.match(await scan.getAttribute('href'), /^\/attachments\/\d+\?download=true$/);
+    const download = await page.request.get(new URL(await scan.getAttribute('href'), base).href);
+    assert.equal(download.status(), 200);
+    assert.equal(download.headers()['content-type'], 'application/pdf');
+    assert.match(download.headers()['content-disposition'], /^attachment;/);
     const rows = await page.locator('#h-notice-findings + table tbody').innerText();
     assert.equal((rows.match(/已解决/g) || []).length, 2, rows);
     await checkPage(page, 'notice-verified');
@@ -729,6 +791,8 @@ try {
       assert.equal(r.status(), 404, `${url} is not found for another district`);
     }
     await checkPage(page, 'other-district-not-found');
+    assert.match(evidenceUrl, /^\/attachments\/\d+$/);
+    assert.equal((await page.goto(`${base}${evidenceUrl}`)).status(), 404, 'nor the evidence of its notices');
     const edit = await page.goto(`${facilityUrl}/edit`);
     assert.equal(edit.status(), 403);
     assert.match(await page.locator('.alert.error').innerText(), /只能操作本区/);
