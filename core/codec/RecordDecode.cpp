@@ -239,6 +239,7 @@ ProgressEntry decodeProgressEntry(const Object& body, Validator& errors) {
     if (auto n = r.integer("graves_handled", true)) e.gravesHandled = *n;
     e.status = r.enumeration<BurialSiteStatus>("status", false);
     e.note = r.text("note", false);
+    for (const auto id : r.idList("attachment_ids", false)) e.attachmentIds.push_back(id);
     r.rejectUnknown();
     return e;
 }
@@ -298,7 +299,8 @@ Inspection decodeInspection(const Object& body, Validator& errors) {
         i.checklistJson = out.str();
     }
     i.notes = r.text("notes", false);
-    r.ignore({"id", "version", "created_at", "district", "inspector"});
+    for (const auto id : r.idList("attachment_ids", false)) i.attachmentIds.push_back(id);
+    r.ignore({"id", "version", "created_at", "district", "inspector", "attachments"});
     r.rejectUnknown();
     return i;
 }

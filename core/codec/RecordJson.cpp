@@ -132,6 +132,14 @@ std::string toJsonText(const Facility& f) { return fieldsText(f); }
 Object::Ptr toJson(const BurialSite& s) { return fieldsObject(s); }
 std::string toJsonText(const BurialSite& s) { return fieldsText(s); }
 
+namespace {
+Poco::JSON::Array::Ptr attachmentsJson(const std::vector<domain::Attachment>& attachments) {
+    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
+    for (const auto& a : attachments) files->add(toJson(a));
+    return files;
+}
+} // namespace
+
 Object::Ptr toJson(const ProgressEntry& e) {
     Object::Ptr o = new Object(Poco::JSON_PRESERVE_KEY_ORDER);
     o->set("id", e.id);
@@ -142,6 +150,7 @@ Object::Ptr toJson(const ProgressEntry& e) {
     o->set("note", e.note);
     o->set("recorded_by", e.recordedBy);
     o->set("created_at", e.createdAt);
+    o->set("attachments", attachmentsJson(e.attachments));
     return o;
 }
 
@@ -177,6 +186,7 @@ Object::Ptr toJson(const Inspection& i) {
     o->set("inspector", i.inspector);
     o->set("created_at", i.createdAt);
     o->set("version", i.version);
+    o->set("attachments", attachmentsJson(i.attachments));
     return o;
 }
 
@@ -216,9 +226,7 @@ Object::Ptr toJson(const Notice& n) {
     o->set("verification_note", n.verificationNote);
     o->set("verified_by", n.verifiedBy);
     setOptional(*o, "verified_at", n.verifiedAt);
-    Poco::JSON::Array::Ptr files = new Poco::JSON::Array;
-    for (const auto& a : n.attachments) files->add(toJson(a));
-    o->set("attachments", files);
+    o->set("attachments", attachmentsJson(n.attachments));
     o->set("version", n.version);
     o->set("created_at", n.createdAt);
     o->set("updated_at", n.updatedAt);

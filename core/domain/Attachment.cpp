@@ -8,6 +8,8 @@ std::string toString(AttachmentPurpose purpose) {
     switch (purpose) {
     case AttachmentPurpose::NoticeResponse: return "notice_response";
     case AttachmentPurpose::NoticeVerification: return "notice_verification";
+    case AttachmentPurpose::Inspection: return "inspection";
+    case AttachmentPurpose::Progress: return "progress";
     }
     return "notice_response";
 }
@@ -15,7 +17,18 @@ std::string toString(AttachmentPurpose purpose) {
 std::optional<AttachmentPurpose> parseAttachmentPurpose(std::string_view text) {
     if (text == "notice_response") return AttachmentPurpose::NoticeResponse;
     if (text == "notice_verification") return AttachmentPurpose::NoticeVerification;
+    if (text == "inspection") return AttachmentPurpose::Inspection;
+    if (text == "progress") return AttachmentPurpose::Progress;
     return std::nullopt;
+}
+
+void checkAttachmentIds(Validator& v, const std::vector<std::int64_t>& ids) {
+    if (ids.size() > 20) v.add("attachment_ids", "too_many", "一次最多附 20 个附件", "at most 20 attachments at a time");
+    for (const auto id : ids)
+        if (id <= 0) {
+            v.add("attachment_ids", "invalid", "附件编号须为正整数", "attachment ids are positive integers");
+            break;
+        }
 }
 
 std::optional<std::string> sniffContentType(std::string_view c) {

@@ -2,6 +2,8 @@
 // An evidence file (API.md, Attachments): a photo or a scan, uploaded first and then named by the write it
 // supports (a notice's answer or verification). Its type is what its bytes are, not what the client said.
 
+#include "domain/FieldError.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,7 +13,7 @@
 namespace registry::domain {
 
 /// What an attachment supports once a write has named it.
-enum class AttachmentPurpose { NoticeResponse, NoticeVerification };
+enum class AttachmentPurpose { NoticeResponse, NoticeVerification, Inspection, Progress };
 std::string toString(AttachmentPurpose purpose);
 std::optional<AttachmentPurpose> parseAttachmentPurpose(std::string_view text);
 
@@ -23,7 +25,7 @@ struct Attachment {
     std::string fileName; // as the client named it (shown, never used as a path)
     std::string uploadedBy, uploadedAt;
     /// The record it is attached to; none until a write names it.
-    std::optional<std::string> ownerType; // "notice"
+    std::optional<std::string> ownerType; // "notice", "inspection" or "progress" (a burial site's entry)
     std::int64_t ownerId = 0;
     std::optional<AttachmentPurpose> purpose;
     std::optional<std::string> district; // the owner's, once attached
@@ -31,6 +33,10 @@ struct Attachment {
 
 /// The type the content is, by its first bytes: "image/jpeg", "image/png", "application/pdf", or nullopt.
 std::optional<std::string> sniffContentType(std::string_view content);
+
+/// The ids a write names in `attachment_ids` (at most 20, positive). Which uploads exist and are the
+/// writer's is the store's to say (store::AttachmentRepository::attachIn).
+void checkAttachmentIds(Validator& v, const std::vector<std::int64_t>& ids);
 
 /// The allowed types, as Content-Type values.
 const std::vector<std::string>& attachmentTypes();

@@ -57,6 +57,7 @@ FieldErrors validate(const ProgressEntry& e, const BurialSite& site) {
     if (e.status)
         if (auto err = checkStatusChange(site.status, *e.status)) v.add(*err);
     v.text("note", "说明", e.note, 2000, false);
+    checkAttachmentIds(v, e.attachmentIds);
     return v.take();
 }
 

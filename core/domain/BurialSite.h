@@ -2,6 +2,7 @@
 // Historical burial sites and scattered graves under the three-year rectification plan, and the
 // append-only log of their progress.
 
+#include "domain/Attachment.h"
 #include "domain/Enums.h"
 #include "domain/FieldError.h"
 
@@ -44,6 +45,10 @@ struct ProgressEntry {
     std::string note;
     std::string recordedBy;
     std::string createdAt;
+    /// Photos of the work (graves moved, the ground restored): named by id when the entry is appended,
+    /// listed when it is read.
+    std::vector<std::int64_t> attachmentIds;
+    std::vector<Attachment> attachments;
 };
 
 /// The three-year rectification window; a setting (default 2022-01-01 to 2024-12-31).

@@ -16,6 +16,7 @@ FieldErrors validate(const Inspection& i) {
     v.text("notes", "检查记录", i.notes, 4000, false);
     if (i.checklistJson.size() > 64 * 1024)
         v.add("checklist", "too_long", "检查清单过大(不超过 64 KiB)", "checklist must be at most 64 KiB");
+    checkAttachmentIds(v, i.attachmentIds);
     return v.take();
 }
 

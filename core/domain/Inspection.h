@@ -1,11 +1,13 @@
 #pragma once
 // An inspection (监督检查) of a facility or a burial site.
 
+#include "domain/Attachment.h"
 #include "domain/Enums.h"
 #include "domain/FieldError.h"
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace registry::domain {
 
@@ -21,6 +23,9 @@ struct Inspection {
     std::string inspector;
     std::string createdAt;
     std::int64_t version = 1;
+    /// Photos and scans taken at the inspection: named by id when it is recorded, listed when it is read.
+    std::vector<std::int64_t> attachmentIds;
+    std::vector<Attachment> attachments;
 };
 
 FieldErrors validate(const Inspection& inspection);

@@ -21,15 +21,6 @@ void deadlineFrom(Validator& v, const std::optional<std::string>& deadline, cons
         v.add("deadline", "too_far", "整改期限不能超过两年", "deadline must be within two years");
 }
 
-/// Which uploads exist and are the writer's is the store's to say (AttachmentRepository::attachIn).
-void attachmentCount(Validator& v, const std::vector<std::int64_t>& ids) {
-    if (ids.size() > 20) v.add("attachment_ids", "too_many", "一次最多附 20 个附件", "at most 20 attachments at a time");
-    for (const auto id : ids)
-        if (id <= 0) {
-            v.add("attachment_ids", "invalid", "附件编号须为正整数", "attachment ids are positive integers");
-            break;
-        }
-}
 } // namespace
 
 FieldErrors validateNew(const Notice& n, const std::string& today) {
@@ -49,7 +40,7 @@ FieldErrors validateNew(const Notice& n, const std::string& today) {
 FieldErrors validate(const NoticeResponse& r) {
     Validator v;
     v.text("text", "整改情况", r.text, 4000, true);
-    attachmentCount(v, r.attachmentIds);
+    checkAttachmentIds(v, r.attachmentIds);
     return v.take();
 }
 
@@ -63,7 +54,7 @@ FieldErrors validate(const NoticeVerification& r, const std::string& today) {
     } else if (r.deadline) {
         v.add("deadline", "not_allowed", "已整改的通知不再设整改期限", "a rectified notice takes no new deadline");
     }
-    attachmentCount(v, r.attachmentIds);
+    checkAttachmentIds(v, r.attachmentIds);
     return v.take();
 }
 

@@ -1,6 +1,8 @@
 #include "service/Attachments.h"
 
 #include "domain/Dates.h"
+#include "service/BurialSites.h"
+#include "service/Inspections.h"
 #include "service/Notices.h"
 #include "service/Refusal.h"
 #include "service/Permissions.h"
@@ -120,14 +122,24 @@ domain::Attachment Attachments::describe(const Principal& who, long long id) {
     if (!a) throw NotFound("attachment");
     if (!a->ownerType) {
         if (a->uploadedBy != who.username) throw NotFound("attachment");
-    } else if (*a->ownerType == "notice") {
+    } else {
+        // Whoever reads the record it is attached to reads it; anyone else is told it does not exist.
         try {
-            Notices(_c, "").get(who, a->ownerId); // reads it, or refuses as the notice would
+            if (*a->ownerType == "notice")
+                Notices(_c, "").get(who, a->ownerId);
+            else if (*a->ownerType == "inspection")
+                Inspections(_c).get(who, a->ownerId);
+            else if (const auto site = *a->ownerType == "progress"
+                                           ? store::BurialSiteRepository(_c.db, _c.window).siteOfProgress(a->ownerId)
+                                           : std::nullopt)
+                BurialSites(_c).get(who, *site);
+            else
+                throw NotFound("attachment");
         } catch (const NotFound&) {
             throw NotFound("attachment");
+        } catch (const NotAllowed&) {
+            throw NotFound("attachment");
         }
-    } else {
-        throw NotFound("attachment");
     }
     return *a;
 }

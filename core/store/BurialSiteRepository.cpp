@@ -1,5 +1,7 @@
 #include "store/BurialSiteRepository.h"
 
+#include "store/AttachmentRepository.h"
+
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
 #include "store/ChangeLog.h"
@@ -225,6 +227,9 @@ std::pair<ProgressEntry, BurialSite> BurialSiteRepository::appendProgress(const 
         soci::use(e.siteId), soci::use(e.date), soci::use(e.gravesHandled), soci::use(status, statusInd),
         soci::use(e.note), soci::use(e.recordedBy), soci::use(e.createdAt);
     e.id = Database::lastInsertId(sql, "burial_site_progress");
+    AttachmentRepository::attachIn(sql, e.attachmentIds, "progress", e.id, before->district,
+                                   domain::AttachmentPurpose::Progress, actor);
+    e.attachments = std::move(AttachmentRepository::ownedBy(sql, "progress", {e.id})[e.id]);
 
     BurialSite after = *before;
     after.gravesHandled += e.gravesHandled;
@@ -255,11 +260,24 @@ std::vector<ProgressEntry> BurialSiteRepository::progress(long long siteId) {
                           soci::into(e.createdAt), soci::use(siteId));
     st.execute();
     std::vector<ProgressEntry> out;
+    std::vector<long long> ids;
     while (st.fetch()) {
         e.status = statusInd == soci::i_ok ? domain::parseEnum<domain::BurialSiteStatus>(status) : std::nullopt;
         out.push_back(e);
+        ids.push_back(e.id);
     }
+    auto files = AttachmentRepository::ownedBy(sql, "progress", ids);
+    for (auto& entry : out) entry.attachments = std::move(files[entry.id]);
     return out;
+}
+
+std::optional<long long> BurialSiteRepository::siteOfProgress(long long entryId) {
+    Database::Session session(_db);
+    long long site = 0;
+    soci::indicator ind{};
+    session.sql() << "SELECT site_id FROM burial_site_progress WHERE id = :id", soci::into(site, ind), soci::use(entryId);
+    if (!session.sql().got_data() || ind != soci::i_ok) return std::nullopt;
+    return site;
 }
 
 } // namespace registry::store

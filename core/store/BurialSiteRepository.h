@@ -48,6 +48,8 @@ public:
                                                                         const std::string& actor,
                                                                         const std::vector<domain::Finding>& findings = {});
     std::vector<domain::ProgressEntry> progress(long long siteId);
+    /// The site a progress entry belongs to; nullopt when there is no such entry.
+    std::optional<long long> siteOfProgress(long long entryId);
 
     const domain::PlanWindow& window() const { return _window; }
 

@@ -2,6 +2,7 @@
 
 #include "codec/RecordJson.h"
 #include "domain/Dates.h"
+#include "store/AttachmentRepository.h"
 #include "store/BurialSiteRepository.h"
 #include "store/ChangeLog.h"
 #include "store/Errors.h"
@@ -38,11 +39,15 @@ std::vector<Inspection> fetchAll(soci::session& sql, SqlQuery& q) {
     q.prepareInto(st);
     st.execute();
     std::vector<Inspection> out;
+    std::vector<long long> ids;
     while (st.fetch()) {
         i.subjectType = domain::parseEnum<domain::SubjectType>(subjectType).value_or(domain::SubjectType::Facility);
         i.result = domain::parseEnum<domain::InspectionResult>(result).value_or(domain::InspectionResult::Pass);
         out.push_back(i);
+        ids.push_back(i.id);
     }
+    auto files = AttachmentRepository::ownedBy(sql, "inspection", ids);
+    for (auto& inspection : out) inspection.attachments = std::move(files[inspection.id]);
     return out;
 }
 
@@ -84,6 +89,9 @@ Inspection InspectionRepository::create(const Inspection& input, const std::stri
         soci::use(subjectType), soci::use(i.subjectId), soci::use(i.district), soci::use(i.date), soci::use(result),
         soci::use(i.checklistJson), soci::use(i.notes), soci::use(i.inspector), soci::use(i.createdAt);
     i.id = Database::lastInsertId(sql, "inspections");
+    AttachmentRepository::attachIn(sql, i.attachmentIds, "inspection", i.id, i.district,
+                                   domain::AttachmentPurpose::Inspection, actor);
+    i.attachments = std::move(AttachmentRepository::ownedBy(sql, "inspection", {i.id})[i.id]);
     ChangeLog::append(sql, actor, "create", "inspection", i.id, std::nullopt, codec::stringify(codec::toJson(i)));
     tx.commit();
     return i;

@@ -543,6 +543,12 @@ JsonObject referencePriceBody(const std::string& item, long long capFen) {
                    {"basis", "京发改〔2024〕测试号"}});
 }
 
+std::string jpeg(std::size_t size, char fill) {
+    std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11);
+    bytes.resize(size, fill);
+    return bytes;
+}
+
 JsonObject inspectionBody(const std::string& subjectType, long long subjectId) {
     return object({{"subject_type", subjectType},
                    {"subject_id", subjectId},

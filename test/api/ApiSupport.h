@@ -174,6 +174,9 @@ JsonObject facilityBody(const std::string& district, const std::string& name = "
 JsonObject burialSiteBody(const std::string& district, long long graveCount = 10);
 JsonObject priceBody(long long facilityId, const std::string& item, long long amountFen, const std::string& from);
 JsonObject referencePriceBody(const std::string& item, long long capFen);
+/// A small JPEG's first bytes and then anything (`fill`): an upload's type is told by its start. Files are
+/// stored once per content, so a test that counts stored files uses a size or `fill` no other test uses.
+std::string jpeg(std::size_t size = 2000, char fill = 'j');
 JsonObject inspectionBody(const std::string& subjectType, long long subjectId);
 
 /// Creates a record as `user` and returns its answer (checked to be 201).

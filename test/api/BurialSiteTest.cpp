@@ -237,4 +237,32 @@ BOOST_AUTO_TEST_CASE(lists_filter_by_kind_status_measure_and_overdue) {
         BOOST_TEST(admin.get(base + q).status == 400, q);
 }
 
+BOOST_AUTO_TEST_CASE(progress_entries_keep_their_photos_for_those_who_read_the_site) {
+    const auto site = createBurialSite("insp", kOwn, 4).id();
+    const auto insp = as("insp");
+    const auto photo = insp.postRaw("/api/v1/attachments?name=moved.jpg", jpeg(2000, 'B'), "image/jpeg");
+    BOOST_REQUIRE_MESSAGE(photo.status == 201, photo.describe());
+    Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+    ids->add(photo.id());
+    const std::string path = pathOf("burial-sites", site) + "/progress";
+
+    // A refused entry attaches nothing: the upload stays the writer's for the next try.
+    const auto tooMany = insp.post(path, with(progress(9), {{"attachment_ids", ids}}));
+    BOOST_TEST(tooMany.status == 422, tooMany.describe());
+    BOOST_TEST(tooMany.hasError("graves_handled", "exceeds_total"), tooMany.describe());
+
+    const auto r = insp.post(path, with(progress(2), {{"attachment_ids", ids}}));
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    BOOST_REQUIRE_EQUAL(r.obj()->getArray("attachments")->size(), 1u);
+    BOOST_TEST(r.obj()->getArray("attachments")->getObject(0)->getValue<std::string>("purpose") == "progress");
+    const auto log = insp.get(path);
+    BOOST_REQUIRE_EQUAL(log.status, 200);
+    BOOST_TEST(log.items()->getObject(0)->getArray("attachments")->size() == 1u, "listed with the entry");
+
+    const auto file = "/api/v1/attachments/" + std::to_string(photo.id());
+    BOOST_TEST(insp.get(file).status == 200);
+    BOOST_TEST(as("aud").get(file).status == 200, "an auditor reads every site");
+    BOOST_TEST(as("insp105").get(file).status == 404);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -65,13 +65,6 @@ std::string newOperator(long long facility) {
 
 Client operatorOf(long long facility) { return Client(Server::instance().signIn(newOperator(facility))); }
 
-/// A small JPEG's first bytes and then anything: the type is told by the start.
-std::string jpeg(std::size_t size = 2000, char fill = 'j') {
-    std::string bytes("\xFF\xD8\xFF\xE0\x00\x10JFIF\x00", 11);
-    bytes.resize(size, fill);
-    return bytes;
-}
-
 /// A PNG's signature and its first chunk's header (IHDR), then anything.
 std::string png(std::size_t size = 1500) {
     std::string bytes("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR", 16);
