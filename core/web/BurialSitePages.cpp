@@ -9,6 +9,7 @@
 #include "service/BurialSites.h"
 #include "service/Permissions.h"
 #include "web/Forms.h"
+#include "web/Evidence.h"
 #include "web/Views.h"
 
 #include <Poco/NumberParser.h>
@@ -167,7 +168,9 @@ mstch::array progressView(const Request& req, const std::vector<domain::Progress
                                  {"graves_handled", std::to_string(e.gravesHandled)},
                                  {"status", e.status ? enumLabel(req, *e.status) : std::string("")},
                                  {"note", e.note},
-                                 {"recorded_by", e.recordedBy}});
+                                 {"recorded_by", e.recordedBy},
+                                 {"files", attachmentsView(e.attachments, domain::AttachmentPurpose::Progress)},
+                                 {"has_files", !e.attachments.empty()}});
     return out;
 }
 
@@ -210,26 +213,31 @@ void progressEntry(WebUi& ui, Request& req) {
         {"graves_handled", "graves_handled_now", FieldKind::Integer, true, {}, "hint_graves_handled_now"},
         {"status", "progress_status", FieldKind::Select, false, statuses, ""},
         {"note", "note", FieldKind::TextArea, false, {}, ""},
+        evidenceField("files", "evidence_photos"),
     });
     const std::string title = req.t("progress_new_title") + " " + site.code;
-    mstch::map view{{"title", title}, {"site", siteView(req, site)}};
+    mstch::map view{{"title", title}, {"site", siteView(req, site)}, {"multipart", true}};
     if (req.request().getMethod() == "GET") {
         form.set("date", domain::todayUtc());
         return showForm(ui, req, form, base + "/progress/new", base, "", 200, view);
     }
+    // Its photos as a notice's answer takes them (Evidence.h): all checked before any is stored.
+    Evidence evidence(ui, req, "files");
     try {
         service::BurialSites(ui.services()).appendProgress(req.principal(), site.id, [&] {
             form.fillFrom(req);
             domain::Validator decodeErrors;
             auto entry = codec::decodeProgressEntry(*form.toJson(), decodeErrors);
+            entry.attachmentIds = evidence.upload();
             return service::Draft<domain::ProgressEntry>{std::move(entry), decodeErrors.take()};
         });
         return ui.redirect(req, base + "?msg=progress");
     } catch (const service::Invalid& e) {
-        form.addErrors(req, e.errors());
+        form.addErrors(req, e.errors(), evidenceErrors("files"));
     } catch (const service::RefusedByPlugin& e) {
         form.addError("", req.t("refused_by_rule") + e.messageZh());
     }
+    view["kept"] = evidence.keptField();
     showForm(ui, req, form, base + "/progress/new", base, "", 422, view);
 }
 

@@ -82,6 +82,10 @@ mstch::array attachmentsView(const std::vector<domain::Attachment>& all, domain:
     return out;
 }
 
+std::map<std::string, std::string> evidenceErrors(const std::string& field) {
+    return {{"attachment_ids", field}, {"content", field}};
+}
+
 std::string sizeText(std::int64_t bytes) {
     if (bytes < 1024) return std::to_string(bytes) + " B";
     if (bytes < 1024 * 1024) return std::to_string((bytes + 512) / 1024) + " KB";

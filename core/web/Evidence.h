@@ -11,6 +11,7 @@
 #include <mstch/mstch.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ private:
 /// The files of `all` with `purpose`, as a page lists them: an image as a thumbnail linking to it, a PDF as
 /// a link to download it, each with its name and size.
 mstch::array attachmentsView(const std::vector<domain::Attachment>& all, domain::AttachmentPurpose purpose);
+
+/// What the store and the upload call the evidence (attachment_ids, content), as the form names its file
+/// field: for Form::addErrors, so that a refused file is named beside its input.
+std::map<std::string, std::string> evidenceErrors(const std::string& field);
 
 /// "12 KB", "1.5 MB": a file's size for people.
 std::string sizeText(std::int64_t bytes);

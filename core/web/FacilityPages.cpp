@@ -14,6 +14,7 @@
 #include "service/Permissions.h"
 #include "service/Prices.h"
 #include "web/Forms.h"
+#include "web/Evidence.h"
 #include "web/Views.h"
 
 #include <Poco/JSON/Parser.h>
@@ -325,9 +326,12 @@ void inspection(WebUi& ui, Request& req, domain::SubjectType type) {
         {"date", "inspection_date", FieldKind::Date, true, {}, ""},
         {"result", "inspection_result", FieldKind::Select, true, enumOptions<domain::InspectionResult>(req, true), ""},
         {"notes", "notes", FieldKind::TextArea, false, {}, "hint_inspection_notes"},
+        evidenceField("files", "evidence_photos"),
     });
     std::map<std::string, std::string> answers;
     std::string checklistError;
+    // Photos taken at the inspection, as a notice's answer takes them (Evidence.h).
+    Evidence evidence(ui, req, "files");
     if (req.request().getMethod() == "GET") {
         form.set("date", domain::todayUtc());
         form.set("result", "pass");
@@ -351,13 +355,14 @@ void inspection(WebUi& ui, Request& req, domain::SubjectType type) {
             service::Inspections(ui.services()).create(req.principal(), [&] {
                 domain::Validator decodeErrors;
                 auto record = codec::decodeInspection(*body, decodeErrors);
+                record.attachmentIds = evidence.upload();
                 // An unanswered checklist line is an error of the form, shown with the record's own.
                 if (!checklistError.empty()) decodeErrors.add("checklist", "required", checklistError, checklistError);
                 return service::Draft<domain::Inspection>{std::move(record), decodeErrors.take()};
             });
             return ui.redirect(req, back + "?msg=inspected");
         } catch (const service::Invalid& e) {
-            form.addErrors(req, e.errors());
+            form.addErrors(req, e.errors(), evidenceErrors("files"));
         }
     }
     mstch::array checks;
@@ -374,7 +379,8 @@ void inspection(WebUi& ui, Request& req, domain::SubjectType type) {
     mstch::map view{{"title", req.t("inspection_new_title") + ":" + name},
                     {"checks", checks},
                     {"action", back + "/inspections/new"},
-                    {"cancel", back}};
+                    {"cancel", back},
+                    {"kept", evidence.keptField()}};
     form.into(req, view);
     ui.render(req, "inspection_form", view, form.ok() ? 200 : 422);
 }

@@ -100,10 +100,6 @@ Form verifyForm(const Request& req) {
                  evidenceField("verification_files", "verification_evidence_files")});
 }
 
-/// What the store and the upload call the evidence, as the form names its file field.
-std::map<std::string, std::string> evidenceErrors(const std::string& field) {
-    return {{"attachment_ids", field}, {"content", field}};
-}
 
 /// The form to issue a notice for the ticked findings (first post, from a subject's page), or the notice
 /// issued (second post, with requirements and deadline).

@@ -1,5 +1,7 @@
 #include "web/Views.h"
 
+#include "web/Evidence.h"
+
 #include "service/Notices.h"
 
 #include "domain/Dates.h"
@@ -203,7 +205,9 @@ mstch::array inspectionsOf(WebUi& ui, const Request& req, domain::SubjectType ty
                                  {"issues", i.result == domain::InspectionResult::IssuesFound},
                                  {"inspector", i.inspector},
                                  {"notes", i.notes},
-                                 {"checks", checks}});
+                                 {"checks", checks},
+                                 {"files", attachmentsView(i.attachments, domain::AttachmentPurpose::Inspection)},
+                                 {"has_files", !i.attachments.empty()}});
     }
     return out;
 }
