@@ -42,14 +42,14 @@ struct ApiContext {
 
     /// Today's date where the registry is (audit.timezone): caps in force and the 24 months of the public
     /// pages are counted from it. Null: the UTC date (tests).
-    std::function<std::string()> today;
+    std::function<std::string()> today{};
     std::string todayDate() const;
 
     /// Requests per client address to the public pages and API (built by addPublicRoutes from
     /// limits.publicPerMinute; the web's public pages share it).
-    std::shared_ptr<RateLimiter> publicLimiter;
+    std::shared_ptr<RateLimiter> publicLimiter{};
     /// Public answers reused for public.cache_seconds (built with the limiter; the web's pages share it).
-    std::shared_ptr<ResponseCache> publicCache;
+    std::shared_ptr<ResponseCache> publicCache{};
     /// attachments.dir and attachments.max_mb.
     store::AttachmentSettings attachments{};
 
