@@ -168,7 +168,16 @@ BOOST_AUTO_TEST_CASE(what_a_notice_names_is_checked) {
     expectInvalid(noticeBody(f.facility, {f.finding}, "明天"), "deadline");
     expectInvalid(with(noticeBody(f.facility, {f.finding}), {{"requirements", ""}}), "requirements");
     expectInvalid(with(noticeBody(f.facility, {f.finding}), {{"subject_id", 99999999}}), "subject_id");
-    expectInvalid(with(noticeBody(f.facility, {f.finding}), {{"subject_type", "burial_site"}}), "subject_id");
+    // Facilities and burial sites are numbered apart: a facility's id may well be some burial site's (one of
+    // another district's, after the BurialSites suite), so an unknown site is named by an id none has.
+    expectInvalid(with(noticeBody(f.facility, {f.finding}),
+                       {{"subject_type", "burial_site"}, {"subject_id", 99999999}}),
+                  "subject_id");
+    // A site that exists is the subject then, and the facility's finding is not one of its.
+    const auto site = createBurialSite("admin", kOwn).id();
+    expectInvalid(
+        with(noticeBody(f.facility, {f.finding}), {{"subject_type", "burial_site"}, {"subject_id", site}}),
+        "finding_ids");
     expectInvalid(with(noticeBody(f.facility, {f.finding}), {{"colour", "red"}}), "colour");
     // A resolved finding is not ordered corrected again.
     BOOST_REQUIRE_EQUAL(as("admin").post(pathOf("findings", other.finding) + "/status",
