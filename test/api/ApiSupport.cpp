@@ -3,6 +3,8 @@
 #include "app/RunProgram.h"
 #include "support/TestDatabase.h"
 
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Net/HTTPClientSession.h>
@@ -12,6 +14,7 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
+#include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
 #include <boost/test/unit_test.hpp>
@@ -691,6 +694,12 @@ Response finishedAudit(const Client& client, long long id) {
 
 std::string pathOf(const std::string& collection, long long id) {
     return "/api/v1/" + collection + "/" + std::to_string(id);
+}
+
+std::string daysAhead(int days) {
+    Poco::DateTime day;
+    day += Poco::Timespan(days, 0, 0, 0, 0);
+    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
 }
 
 std::string formEncode(const std::string& value) {

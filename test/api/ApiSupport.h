@@ -229,7 +229,8 @@ private:
 
 /// "/api/v1/facilities/7" for a record answer.
 std::string pathOf(const std::string& collection, long long id);
-
+/// A day `days` from today (UTC; the server's today in audit.timezone is at most a day apart), YYYY-MM-DD.
+std::string daysAhead(int days);
 
 /// The web UI as a browser uses it (test/api/WebSessionTest.cpp, the dashboard's test).
 std::string formEncode(const std::string& value);

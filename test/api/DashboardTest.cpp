@@ -6,21 +6,11 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/Timespan.h>
-
 #include <regex>
 
 using namespace registry::apitest;
 
 namespace {
-
-std::string daysAhead(int days) {
-    Poco::DateTime day;
-    day += Poco::Timespan(days, 0, 0, 0, 0);
-    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
-}
 
 struct NoticeRow {
     long long open = -1, overdue = -1, dueSoon = -1;

@@ -6,22 +6,12 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/Timespan.h>
-
 using namespace registry::apitest;
 using registry::testing::xlsxSheet;
 
 namespace {
 
 const std::string xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-std::string daysAhead(int days) {
-    Poco::DateTime day;
-    day += Poco::Timespan(days, 0, 0, 0, 0);
-    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
-}
 
 /// The worksheet of an XLSX answer, after checking that it is one.
 std::string sheetOf(const Response& r, const std::string& fileName) {

@@ -6,10 +6,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/Timespan.h>
-
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 
@@ -19,13 +15,6 @@ using namespace registry::apitest;
 using Poco::Dynamic::Var;
 
 namespace {
-
-/// A day `days` from today (UTC; the server's today in audit.timezone is at most a day apart).
-std::string daysAhead(int days) {
-    Poco::DateTime day;
-    day += Poco::Timespan(days, 0, 0, 0, 0);
-    return Poco::DateTimeFormatter::format(day, "%Y-%m-%d");
-}
 
 int counter = 0;
 std::string unique(const std::string& prefix) { return prefix + std::to_string(++counter); }
