@@ -1,5 +1,6 @@
 -- A Haidian rule used by the API tests: refuses absurd basic-service prices at entry, and flags prices
--- that are not displayed.
+-- that are not displayed; and, for the permission-matrix test, burial sites whose responsible unit is its
+-- marker (a burial site's finding to issue a notice from).
 return {
   name = "haidian.api-test-rules",
   version = "1.0.0",
@@ -18,6 +19,11 @@ return {
       if not p.displayed then
         ctx.finding{ rule = "price.not_displayed", severity = "violation",
                      message = "价格未公示(" .. p.facility_name .. ")" }
+      end
+    end,
+    burial_site = function(s, ctx)
+      if s.responsible_unit == "permission-matrix" then
+        ctx.finding{ rule = "site.marked", severity = "warning", message = "权限矩阵测试标记(" .. s.code .. ")" }
       end
     end,
   },
