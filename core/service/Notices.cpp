@@ -39,12 +39,17 @@ domain::Notice Notices::issue(const Principal& who, const DraftSource<domain::No
     bool subjectDecoded = notice.subjectId > 0 && notice.subjectType != domain::SubjectType::Price;
     for (const auto& e : draft.decodeErrors)
         subjectDecoded = subjectDecoded && e.field != "subject_id" && e.field != "subject_type";
-    if (subjectDecoded)
-        if (const auto district = Inspections(_c).subjectDistrict(notice.subjectType, notice.subjectId))
-            require(who, Action::IssueNotice, district);
+    if (subjectDecoded) requireIssuer(who, notice.subjectType, notice.subjectId);
     failIfInvalid(mergeErrors(std::move(draft.decodeErrors), domain::validateNew(notice, _today)));
     return dated(storeWrite<domain::Notice>(
         [&] { return store::NoticeRepository(_c.db).issue(notice, _today, who.username); }));
+}
+
+void Notices::requireIssuer(const Principal& who, domain::SubjectType type, long long subjectId) const {
+    requireOwn(who, Action::IssueNotice);
+    if (subjectId <= 0 || type == domain::SubjectType::Price) return;
+    if (const auto district = Inspections(_c).subjectDistrict(type, subjectId))
+        require(who, Action::IssueNotice, district);
 }
 
 domain::Notice Notices::get(const Principal& who, long long id) { return load(who, id, Action::Read); }

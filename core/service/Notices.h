@@ -30,6 +30,10 @@ public:
 
     /// The subject decides the district: another district's subject is refused before any field talk.
     domain::Notice issue(const Principal& who, const DraftSource<domain::Notice>& draft);
+    /// May `who` issue a notice to this subject (NotAllowed otherwise, another district's subject too)? For
+    /// the form before the notice; a subject that does not exist is left to the fields' validation of
+    /// issue().
+    void requireIssuer(const Principal& who, domain::SubjectType type, long long subjectId) const;
     domain::Notice get(const Principal& who, long long id);
     /// The filter as `who` may list it, with `timing` turned into dates: an operator's is its own
     /// facility's (another facility or district is NotFound), a district user's its district (another is

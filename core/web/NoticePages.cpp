@@ -135,7 +135,7 @@ void issue(WebUi& ui, Request& req) {
             status = 422;
         }
     } else {
-        service::requireOwn(req.principal(), Action::IssueNotice);
+        notices(ui).requireIssuer(req.principal(), *type, subject);
         form.set("deadline", domain::addDays(ui.api().todayDate(), 30));
     }
     mstch::array hidden;
