@@ -2,14 +2,17 @@
 // with a district, inspector citywide and with a district, district_it, auditor) × every route of API.md
 // × a record of the user's own district, of another district, and a citywide one (a citywide audit, a
 // citywide reference price, a user without a district), through the HTTP API, and the pages of the web
-// forms that change something. The expectations are written here from API.md, not read from the
-// product's table, so that a wrong row there fails here.
+// forms that change something; rectification notices and their evidence too, and an operator apart. The
+// expectations are written here from API.md, not read from the product's table, so that a wrong row there
+// fails here.
 
 #include "api/ApiSupport.h"
+#include "support/XlsxRead.h"
 
 #include <boost/test/unit_test.hpp>
 
 #include <functional>
+#include <set>
 
 using namespace registry::apitest;
 
@@ -43,21 +46,85 @@ bool reaches(const Who& w, Target t) { return !w.hasDistrict || t == Target::Own
 
 /// The answer to a read of a record: another district's is 404 for a district user.
 int readStatus(const Who& w, Target t) { return w.hasDistrict && t == Target::Other ? 404 : 200; }
-/// A write that `may` allows: `ok`; otherwise 404 when the record is hidden from the user, else 403.
+/// A write that `may` allows: `ok`; otherwise 403.
 int writeStatus(bool may, int ok) { return may ? ok : 403; }
+
+// Rectification notices (API.md): issued by an "inspector or admin of the district"; answered by "the
+// facility's operator, or an inspector on its behalf"; verified by an "inspector"; an admin does all.
+bool issuesNotices(const Who& w) {
+    return w.role == Role::Admin || w.role == Role::Inspector;
+}
+bool answersNotices(const Who& w) {
+    return w.role == Role::Admin || w.role == Role::Inspector;
+}
+bool verifiesNotices(const Who& w) {
+    return w.role == Role::Admin || w.role == Role::Inspector;
+}
+/// Evidence is "attached to inspections, progress entries, notice responses and verifications": whoever
+/// writes one of those uploads it (an operator too, for its answers).
+bool uploadsEvidence(const Who& w) {
+    return writesRecords(w);
+}
+/// A step on a notice: another district's notice is not found for a district user, as its read is.
+int noticeStepStatus(const Who& w, Target t, bool may, int ok) {
+    return readStatus(w, t) == 404 ? 404 : may && reaches(w, t) ? ok : 403;
+}
 
 // Records of both districts and of the city, made once by the citywide admin.
 struct Records {
     long long facility = 0, site = 0, price = 0, inspection = 0, finding = 0, audit = 0, reference = 0, user = 0;
+    // The site's own finding, and an issued notice to the facility (its price's finding) and to the site.
+    long long siteFinding = 0, notice = 0, siteNotice = 0;
 };
 struct World {
     Records own, other, city;
 };
 
-long long findingOf(long long priceId) {
-    const auto items = as("admin").all("/api/v1/findings?subject_type=price&subject_id=" + std::to_string(priceId));
-    BOOST_REQUIRE(!items.empty());
+/// What both districts' test plugins flag (test/api/plugins): a price's note, a site's responsible unit.
+constexpr const char* kMarker = "permission-matrix";
+
+long long findingOf(const std::string& subjectType, long long subjectId) {
+    const auto items = as("admin").all("/api/v1/findings?subject_type=" + subjectType +
+                                       "&subject_id=" + std::to_string(subjectId));
+    BOOST_REQUIRE_MESSAGE(!items.empty(), "no finding of " << subjectType << " " << subjectId);
     return items.front()->getValue<long long>("id");
+}
+
+JsonObject noticeBody(const std::string& subjectType, long long subjectId, long long finding) {
+    return object({{"subject_type", subjectType},
+                   {"subject_id", subjectId},
+                   {"finding_ids", array({finding})},
+                   {"requirements", "权限矩阵:限期公示收费标准"},
+                   {"deadline", daysAhead(60)}});
+}
+/// A notice issued by the citywide admin: its id.
+long long newNotice(const std::string& subjectType, long long subjectId, long long finding) {
+    const auto r = as("admin").post("/api/v1/notices", noticeBody(subjectType, subjectId, finding));
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    return r.id();
+}
+long long newFacilityNotice(const Records& r) {
+    return newNotice("facility", r.facility, r.finding);
+}
+long long newSiteNotice(const Records& r) {
+    return newNotice("burial_site", r.site, r.siteFinding);
+}
+
+JsonArray idsOf(std::initializer_list<long long> ids) {
+    JsonArray out = new Poco::JSON::Array;
+    for (const auto id : ids)
+        out->add(id);
+    return out;
+}
+JsonObject answerBody(std::initializer_list<long long> attachments = {}) {
+    return object({{"text", "已整改,见附件。"}, {"attachment_ids", idsOf(attachments)}});
+}
+/// Not rectified, with a new deadline: the notice is issued again and its findings stay open for the next.
+JsonObject verdictBody(std::initializer_list<long long> attachments = {}) {
+    return object({{"result", "not_rectified"},
+                   {"note", "复查未合格"},
+                   {"deadline", daysAhead(90)},
+                   {"attachment_ids", idsOf(attachments)}});
 }
 
 long long newUser(const std::string& name, const std::optional<std::string>& district) {
@@ -88,14 +155,21 @@ long long newReference(const std::optional<std::string>& district) {
 Records makeRecords(const std::string& district, const std::string& tag) {
     Records r;
     r.facility = createFacility("admin", district, "矩阵设施 " + tag).id();
-    r.site = createBurialSite("admin", district, 1000).id();
-    // Undisplayed (Haidian's test rule flags it) and marked (Chaoyang's): a finding in each district.
+    // A marked site, and a price undisplayed (Haidian's test rule flags it) and marked (Chaoyang's): a
+    // finding of each in each district.
+    const auto site = as("admin").post("/api/v1/burial-sites",
+                                       with(burialSiteBody(district, 1000), {{"responsible_unit", kMarker}}));
+    BOOST_REQUIRE_MESSAGE(site.status == 201, site.describe());
+    r.site = site.id();
+    r.siteFinding = findingOf("burial_site", r.site);
     auto price = with(priceBody(r.facility, "basic.cremation", 50000, "2024-01-01"),
-                      {{"displayed", false}, {"note", "permission-matrix"}});
+                      {{"displayed", false}, {"note", kMarker}});
     const auto p = as("admin").post("/api/v1/prices", price);
     BOOST_REQUIRE_MESSAGE(p.status == 201, p.describe());
     r.price = p.id();
-    r.finding = findingOf(r.price);
+    r.finding = findingOf("price", r.price);
+    r.notice = newFacilityNotice(r);
+    r.siteNotice = newSiteNotice(r);
     const auto i = as("admin").post("/api/v1/inspections", inspectionBody("facility", r.facility));
     BOOST_REQUIRE_EQUAL(i.status, 201);
     r.inspection = i.id();
@@ -183,6 +257,112 @@ const std::string& baseVersion() {
 std::string versionPath(Target t, const std::string& version) {
     return "/api/v1/plugins/" + pluginOf(t) + "/versions/" + version;
 }
+
+// --- rectification notices and their evidence -------------------------------------------------------------
+
+std::string numberOf(long long notice) {
+    return as("admin").get(pathOf("notices", notice)).str("number");
+}
+
+std::set<long long> idsIn(const std::vector<JsonObject>& items) {
+    std::set<long long> out;
+    for (const auto& item : items)
+        out.insert(item->getValue<long long>("id"));
+    return out;
+}
+
+/// A 1×1 grey PNG, as a phone's photo would start (signature, IHDR first).
+const std::string& png() {
+    static const unsigned char bytes[] = {
+        0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0x00,
+        0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x00, 0x00, 0x00, 0x00, 0x3a, 0x7e, 0x9b, 0x55, 0x00,
+        0x00, 0x00, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01,
+        0x48, 0xaf, 0xa4, 0x71, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+    static const std::string text(reinterpret_cast<const char*>(bytes), sizeof bytes);
+    return text;
+}
+const std::string scanPdf = "%PDF-1.4\n%permission matrix\n";
+
+/// An upload by `by`, checked to be stored: its id.
+long long upload(const Client& by, const std::string& content, const std::string& type) {
+    const auto r = by.postRaw("/api/v1/attachments?name=matrix", content, type);
+    BOOST_REQUIRE_MESSAGE(r.status == 201, r.describe());
+    return r.id();
+}
+std::string attachmentPath(long long id) {
+    return "/api/v1/attachments/" + std::to_string(id);
+}
+
+/// A photo that `by` uploads and names in its answer to `notice`: the photo's id.
+long long answeredWithPhoto(const Client& by, long long notice) {
+    const auto photo = upload(by, png(), "image/png");
+    const auto r = by.post(pathOf("notices", notice) + "/response", answerBody({photo}));
+    BOOST_REQUIRE_MESSAGE(r.status == 200, r.describe());
+    return photo;
+}
+
+/// Evidence on a target's notices, attached by the citywide admin: a photo with the answer to a facility's
+/// notice and a scan with its verdict, a photo with the answer to the burial site's notice.
+struct Evidence {
+    long long answer = 0, verdict = 0, site = 0;
+};
+Evidence evidenceFor(const Records& r) {
+    Evidence out;
+    const auto admin = as("admin");
+    const auto notice = newFacilityNotice(r);
+    out.answer = answeredWithPhoto(admin, notice);
+    out.verdict = upload(admin, scanPdf, "application/pdf");
+    const auto v = admin.post(pathOf("notices", notice) + "/verify", verdictBody({out.verdict}));
+    BOOST_REQUIRE_MESSAGE(v.status == 200, v.describe());
+    out.site = answeredWithPhoto(admin, newSiteNotice(r));
+    return out;
+}
+const Evidence& evidenceOf(Target t) {
+    static const Evidence own = evidenceFor(of(Target::Own));
+    static const Evidence other = evidenceFor(of(Target::Other));
+    return t == Target::Own ? own : other;
+}
+
+/// An operator (API.md: the `operator` role) of the own district's facility, and a neighbour facility in its
+/// own district with a price, its finding and a notice of its own: made once, for the operator cases.
+struct OperatorWorld {
+    Records sibling;
+    Who who{"mx_operator", Role::Auditor, true}; // its role for the messages only
+    Client client;
+};
+const OperatorWorld& operatorWorld() {
+    static const OperatorWorld ow = [] {
+        OperatorWorld out;
+        out.sibling.facility = createFacility("admin", kOwn, "矩阵邻馆").id();
+        const auto price = as("admin").post(
+            "/api/v1/prices", with(priceBody(out.sibling.facility, "basic.cremation", 50000, "2024-01-01"),
+                                   {{"displayed", false}}));
+        BOOST_REQUIRE_EQUAL(price.status, 201);
+        out.sibling.price = price.id();
+        out.sibling.finding = findingOf("price", out.sibling.price);
+        out.sibling.notice = newFacilityNotice(out.sibling);
+        const auto made = as("admin").post("/api/v1/users", object({{"username", out.who.user},
+                                                                    {"role", "operator"},
+                                                                    {"facility_id", of(Target::Own).facility},
+                                                                    {"password", kPassword}}));
+        BOOST_REQUIRE_MESSAGE(made.status == 201, made.describe());
+        const auto token = Server::instance().signIn(out.who.user);
+        BOOST_REQUIRE(!token.empty());
+        out.client = Client(token);
+        return out;
+    }();
+    return ow;
+}
+
+/// What the operator cases name: both districts' records, the neighbour, the operator and its client.
+struct OperatorCase {
+    const Records& own = of(Target::Own);
+    const Records& other = of(Target::Other);
+    const Records& sibling = operatorWorld().sibling;
+    const Who w = operatorWorld().who;
+    const Client& op = operatorWorld().client;
+    const Target t = Target::Own;
+};
 
 } // namespace
 
@@ -447,27 +627,7 @@ BOOST_AUTO_TEST_CASE(managed_plugin_pages) {
 // An operator (API.md: the `operator` role) of the own district's facility: its facility, its prices and
 // their findings, filing prices for it; every other route of the matrix is 403 or 404, for the records of
 // a facility beside it in its own district as for another district's.
-BOOST_AUTO_TEST_CASE(operators) {
-    const auto& own = of(Target::Own);
-    const auto& other = of(Target::Other);
-    // A neighbour in its own district, with a price and a finding of its own.
-    Records sibling;
-    sibling.facility = createFacility("admin", kOwn, "矩阵邻馆").id();
-    const auto siblingPrice = as("admin").post(
-        "/api/v1/prices", with(priceBody(sibling.facility, "basic.cremation", 50000, "2024-01-01"), {{"displayed", false}}));
-    BOOST_REQUIRE_EQUAL(siblingPrice.status, 201);
-    sibling.price = siblingPrice.id();
-    sibling.finding = findingOf(sibling.price);
-    const auto made = as("admin").post("/api/v1/users", object({{"username", "mx_operator"},
-                                                               {"role", "operator"},
-                                                               {"facility_id", own.facility},
-                                                               {"password", kPassword}}));
-    BOOST_REQUIRE_MESSAGE(made.status == 201, made.describe());
-    const Who w{"mx_operator", Role::Auditor, true}; // its role for the messages only
-    const auto token = Server::instance().signIn(w.user);
-    BOOST_REQUIRE(!token.empty());
-    const Client op(token);
-    const auto t = Target::Own;
+BOOST_FIXTURE_TEST_CASE(operators, OperatorCase) {
     const auto each = [&](const std::function<void(const Records&, const std::string&)>& check) {
         check(sibling, "sibling");
         check(other, "other district");
@@ -598,6 +758,258 @@ BOOST_AUTO_TEST_CASE(operators) {
                  web.post("/findings/status", "ids=" + std::to_string(own.finding) +
                                                   "&action_status=acknowledged&action_note=web&back=%2Ffindings"),
                  403);
+}
+
+// Rectification notices: read as every record of a district is (another district's is not found for a
+// district user), issued, answered and verified as API.md gives each step; a district user's list and export
+// hold its district's notices only. A notice is always of its subject's district: the citywide target is the
+// list and the export without a district.
+BOOST_AUTO_TEST_CASE(notices) {
+    const auto& own = of(Target::Own);
+    const auto& other = of(Target::Other);
+    const auto ownNumber = numberOf(own.notice), otherNumber = numberOf(other.notice);
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        for (const auto t : {Target::Own, Target::Other}) {
+            const auto& r = of(t);
+            const std::string d = districtOf(t);
+            expectStatus(w, "GET /notices/{id}", t, client.get(pathOf("notices", r.notice)),
+                         readStatus(w, t));
+            expectStatus(w, "GET /notices/{id} (burial site)", t, client.get(pathOf("notices", r.siteNotice)),
+                         readStatus(w, t));
+            const auto list = "/api/v1/notices?district=" + d;
+            expectStatus(w, "GET /notices?district=", t, client.get(list), reaches(w, t) ? 200 : 403);
+            if (reaches(w, t)) {
+                const auto ids = idsIn(client.all(list));
+                BOOST_TEST((ids.count(r.notice) == 1 && ids.count(r.siteNotice) == 1),
+                           w.user << " lists " << name(t));
+            }
+            const bool mayIssue = issuesNotices(w) && reaches(w, t);
+            const auto before = as("admin").count(list);
+            expectStatus(w, "POST /notices (facility)", t,
+                         client.post("/api/v1/notices", noticeBody("facility", r.facility, r.finding)),
+                         writeStatus(mayIssue, 201));
+            expectStatus(w, "POST /notices (burial site)", t,
+                         client.post("/api/v1/notices", noticeBody("burial_site", r.site, r.siteFinding)),
+                         writeStatus(mayIssue, 201));
+            BOOST_TEST(as("admin").count(list) == before + (mayIssue ? 2 : 0),
+                       w.user << ": what was refused was not stored");
+            for (const auto notice : {newFacilityNotice(r), newSiteNotice(r)}) {
+                const auto path = pathOf("notices", notice);
+                const int answered = noticeStepStatus(w, t, answersNotices(w), 200);
+                expectStatus(w, "POST /notices/{id}/response", t,
+                             client.post(path + "/response", answerBody()), answered);
+                const int verified = noticeStepStatus(w, t, verifiesNotices(w), 200);
+                expectStatus(w, "POST /notices/{id}/verify", t, client.post(path + "/verify", verdictBody()),
+                             verified);
+                const auto after = as("admin").get(path);
+                BOOST_TEST(after.num("version") == 1 + (answered == 200) + (verified == 200),
+                           w.user << " " << path << ": a refused step changed nothing: " << after.describe());
+            }
+        }
+        // The citywide target: the list and the exports without a district.
+        const auto listed = client.all("/api/v1/notices");
+        const auto ids = idsIn(listed);
+        BOOST_TEST(ids.count(own.notice) == 1u, w.user << " lists its own district's notice");
+        BOOST_TEST(ids.count(other.notice) == (w.hasDistrict ? 0u : 1u),
+                   w.user << " and another district's?");
+        if (w.hasDistrict)
+            for (const auto& n : listed)
+                BOOST_TEST(n->getValue<std::string>("district") == kOwn, stringify(n));
+        for (const std::string format : {"csv", "xlsx", "json"}) {
+            const auto path = "/api/v1/export/notices?format=" + format;
+            for (const auto t : {Target::Own, Target::Other})
+                expectStatus(w, "GET /export/notices?format=" + format + "&district=", t,
+                             client.get(path + "&district=" + districtOf(t)), reaches(w, t) ? 200 : 403);
+            const auto exported = client.get(path);
+            expectStatus(w, "GET /export/notices?format=" + format, Target::City, exported, 200);
+            if (exported.status != 200) continue;
+            const auto text = format == "xlsx" ? registry::testing::xlsxSheet(exported.body) : exported.body;
+            BOOST_TEST(text.find(ownNumber) != std::string::npos, w.user << " " << format);
+            BOOST_TEST((text.find(otherNumber) != std::string::npos) == !w.hasDistrict,
+                       w.user << " " << format);
+        }
+    }
+}
+
+// The same through the notice pages: the list, a notice's page and the one to print, the form to issue one
+// from ticked findings, the answer's and the verdict's forms, and the export the list links to.
+BOOST_AUTO_TEST_CASE(notice_pages) {
+    const auto ownNumber = numberOf(of(Target::Own).notice), otherNumber = numberOf(of(Target::Other).notice);
+    for (const auto& w : everyone()) {
+        WebSession web(w.user);
+        for (const auto t : {Target::Own, Target::Other}) {
+            const auto& r = of(t);
+            const auto number = t == Target::Own ? ownNumber : otherNumber;
+            const auto list =
+                web.get("/notices?limit=500&subject_type=facility&subject_id=" + std::to_string(r.facility));
+            expectStatus(w, "web GET /notices?subject_id=", t, list, 200);
+            BOOST_TEST((list.body.find(number) != std::string::npos) == reaches(w, t),
+                       w.user << " lists " << name(t));
+            for (const auto notice : {r.notice, r.siteNotice}) {
+                const auto page = "/notices/" + std::to_string(notice);
+                expectStatus(w, "web GET /notices/{id}", t, web.get(page), readStatus(w, t));
+                expectStatus(w, "web GET /notices/{id}/print", t, web.get(page + "/print"), readStatus(w, t));
+            }
+            const bool mayIssue = issuesNotices(w) && reaches(w, t);
+            const auto ticked = "subject_type=facility&subject_id=" + std::to_string(r.facility) +
+                                "&finding_ids=" + std::to_string(r.finding);
+            expectStatus(w, "web POST /notices/new (the form)", t, web.post("/notices/new", ticked),
+                         mayIssue ? 200 : 403);
+            expectStatus(w, "web POST /notices/new (issue)", t,
+                         web.post("/notices/new",
+                                  ticked + "&step=issue&requirements=" + WebSession::encode("网页整改要求") +
+                                      "&deadline=" + daysAhead(45)),
+                         mayIssue ? 303 : 403);
+            const auto page = "/notices/" + std::to_string(newFacilityNotice(r));
+            expectStatus(w, "web POST /notices/{id}/response", t,
+                         web.post(page + "/response", "text=" + WebSession::encode("网页答复")),
+                         noticeStepStatus(w, t, answersNotices(w), 303));
+            expectStatus(
+                w, "web POST /notices/{id}/verify", t,
+                web.post(page + "/verify", "result=not_rectified&note=" + WebSession::encode("网页复查") +
+                                               "&deadline=" + daysAhead(90)),
+                noticeStepStatus(w, t, verifiesNotices(w), 303));
+            expectStatus(w, "web GET /exports/notices?district=", t,
+                         web.get("/exports/notices?format=csv&district=" + districtOf(t)),
+                         reaches(w, t) ? 200 : 403);
+        }
+        const auto exported = web.get("/exports/notices?format=csv");
+        expectStatus(w, "web GET /exports/notices", Target::City, exported, 200);
+        BOOST_TEST(exported.body.find(ownNumber) != std::string::npos, w.user);
+        BOOST_TEST((exported.body.find(otherNumber) != std::string::npos) == !w.hasDistrict, w.user);
+    }
+}
+
+// Evidence (API.md: "GET /api/v1/attachments/{id} for users who may read its subject"): until an answer or a
+// verdict names it, its uploader's alone; then exactly the readers of the notice it is attached to.
+BOOST_AUTO_TEST_CASE(notice_evidence) {
+    const auto pending = upload(as("admin"), png(), "image/png");
+    for (const auto& w : everyone()) {
+        const auto client = as(w.user);
+        expectStatus(w, "GET /attachments/{id} (the admin's, not attached)", Target::City,
+                     client.get(attachmentPath(pending)), w.user == "admin" ? 200 : 404);
+        for (const auto t : {Target::Own, Target::Other}) {
+            const auto& e = evidenceOf(t);
+            for (const auto id : {e.answer, e.verdict, e.site})
+                expectStatus(w, "GET /attachments/{id}", t, client.get(attachmentPath(id)), readStatus(w, t));
+        }
+        const auto mine = client.postRaw("/api/v1/attachments?name=matrix.png", png(), "image/png");
+        expectStatus(w, "POST /attachments", Target::Own, mine, writeStatus(uploadsEvidence(w), 201));
+        if (mine.status != 201) continue;
+        expectStatus(w, "GET /attachments/{id} (its own)", Target::Own, client.get(attachmentPath(mine.id())),
+                     200);
+        // "aud" reads everything and uploads nothing: not another's upload before it is attached.
+        expectStatus(w, "GET /attachments/{id} (read by aud)", Target::Own,
+                     as("aud").get(attachmentPath(mine.id())), 404);
+    }
+}
+
+// The operator's notices (API.md: it "reads only its own facility, its prices, findings and notices; ...
+// answers notices. Nothing else."): its facility's notices it reads, lists, exports and answers with its
+// evidence; a neighbour facility's, a burial site's and another district's are not found; it issues and
+// verifies nothing.
+BOOST_FIXTURE_TEST_CASE(operator_notices_and_evidence, OperatorCase) {
+    const auto mine = newFacilityNotice(own);
+    const auto path = pathOf("notices", mine);
+
+    expectStatus(w, "GET its notice", t, op.get(path), 200);
+    expectStatus(w, "GET its facility's first notice", t, op.get(pathOf("notices", own.notice)), 200);
+    expectStatus(w, "GET own district's burial site notice", t, op.get(pathOf("notices", own.siteNotice)),
+                 404);
+    expectStatus(w, "POST own district's burial site notice response", t,
+                 op.post(pathOf("notices", own.siteNotice) + "/response", answerBody()), 404);
+    const std::vector<std::pair<const Records*, std::string>> elsewhere{{&sibling, "sibling"},
+                                                                        {&other, "other district"}};
+    for (const auto& [r, which] : elsewhere) {
+        const auto theirs = pathOf("notices", r->notice);
+        expectStatus(w, "GET " + which + " notice", t, op.get(theirs), 404);
+        expectStatus(w, "POST " + which + " notice response", t, op.post(theirs + "/response", answerBody()),
+                     404);
+        expectStatus(w, "POST " + which + " notice verify", t, op.post(theirs + "/verify", verdictBody()),
+                     404);
+        expectStatus(w, "POST /notices " + which, t,
+                     op.post("/api/v1/notices", noticeBody("facility", r->facility, r->finding)), 403);
+    }
+    expectStatus(w, "POST /notices own facility", t,
+                 op.post("/api/v1/notices", noticeBody("facility", own.facility, own.finding)), 403);
+    expectStatus(w, "POST /notices own district's burial site", t,
+                 op.post("/api/v1/notices", noticeBody("burial_site", own.site, own.siteFinding)), 403);
+    expectStatus(w, "POST its notice verify", t, op.post(path + "/verify", verdictBody()), 403);
+
+    // Its evidence: its own until its answer names it, then the notice's readers'.
+    const auto photo = upload(op, png(), "image/png");
+    expectStatus(w, "GET its upload", t, op.get(attachmentPath(photo)), 200);
+    expectStatus(w, "GET its upload as insp", t, as("insp").get(attachmentPath(photo)), 404);
+    expectStatus(w, "POST its notice response", t, op.post(path + "/response", answerBody({photo})), 200);
+    for (const auto& reader : everyone())
+        expectStatus(reader, "GET the operator's evidence", t, as(reader.user).get(attachmentPath(photo)),
+                     200);
+    expectStatus(w, "GET the operator's evidence as insp105", Target::Other,
+                 as("insp105").get(attachmentPath(photo)), 404);
+    // Evidence on notices: its facility's it reads; a burial site's, a neighbour's, another district's not.
+    expectStatus(w, "GET its facility's notice's evidence", t,
+                 op.get(attachmentPath(evidenceOf(Target::Own).answer)), 200);
+    expectStatus(w, "GET its facility's verdict's evidence", t,
+                 op.get(attachmentPath(evidenceOf(Target::Own).verdict)), 200);
+    expectStatus(w, "GET own district's burial site evidence", t,
+                 op.get(attachmentPath(evidenceOf(Target::Own).site)), 404);
+    for (const auto id : {evidenceOf(Target::Other).answer, evidenceOf(Target::Other).verdict,
+                          evidenceOf(Target::Other).site})
+        expectStatus(w, "GET other district's evidence", t, op.get(attachmentPath(id)), 404);
+    const auto siblings = answeredWithPhoto(as("admin"), newFacilityNotice(sibling));
+    expectStatus(w, "GET sibling's evidence", t, op.get(attachmentPath(siblings)), 404);
+
+    // Its list and exports: its facility's notices, nothing else.
+    const auto listed = op.all("/api/v1/notices");
+    const auto ids = idsIn(listed);
+    BOOST_TEST((ids.count(mine) == 1 && ids.count(own.notice) == 1));
+    for (const auto& n : listed) {
+        BOOST_TEST(n->getValue<std::string>("subject_type") == "facility", stringify(n));
+        BOOST_TEST(n->getValue<long long>("subject_id") == own.facility, stringify(n));
+    }
+    expectStatus(w, "GET /notices?district=own", t, op.get("/api/v1/notices?district=" + std::string(kOwn)),
+                 200);
+    // Another district's list is another facility's for an operator: not found, as its other lists answer
+    // (API.md: "another district's record is 404 for reads"; GET /prices?facility_id= of a neighbour in
+    // `operators`).
+    expectStatus(w, "GET /notices?district=other", Target::Other,
+                 op.get("/api/v1/notices?district=" + std::string(kOther)), 404);
+    const auto ownNumber = numberOf(own.notice), siblingNumber = numberOf(sibling.notice),
+               otherNumber = numberOf(other.notice);
+    for (const std::string format : {"csv", "xlsx", "json"}) {
+        const auto exported = op.get("/api/v1/export/notices?format=" + format);
+        expectStatus(w, "GET /export/notices?format=" + format, t, exported, 200);
+        if (exported.status != 200) continue;
+        const auto text = format == "xlsx" ? registry::testing::xlsxSheet(exported.body) : exported.body;
+        BOOST_TEST(text.find(ownNumber) != std::string::npos, format);
+        BOOST_TEST(text.find(siblingNumber) == std::string::npos, format);
+        BOOST_TEST(text.find(otherNumber) == std::string::npos, format);
+    }
+
+    // The pages: its facility's notices; a neighbour's and another district's are not found.
+    WebSession web(w.user);
+    const auto list = web.get("/notices?limit=500");
+    expectStatus(w, "web GET /notices", t, list, 200);
+    BOOST_TEST(list.body.find(ownNumber) != std::string::npos);
+    BOOST_TEST(list.body.find(siblingNumber) == std::string::npos);
+    expectStatus(w, "web GET its notice", t, web.get("/notices/" + std::to_string(own.notice)), 200);
+    expectStatus(w, "web GET its notice print", t,
+                 web.get("/notices/" + std::to_string(own.notice) + "/print"), 200);
+    for (const auto notice : {sibling.notice, other.notice, own.siteNotice})
+        expectStatus(w, "web GET /notices/{id}/print not its own", t,
+                     web.get("/notices/" + std::to_string(notice) + "/print"), 404);
+    expectStatus(w, "web POST /notices/new", t,
+                 web.post("/notices/new", "subject_type=facility&subject_id=" + std::to_string(own.facility) +
+                                              "&finding_ids=" + std::to_string(own.finding)),
+                 403);
+    const auto second = "/notices/" + std::to_string(newFacilityNotice(own));
+    expectStatus(w, "web POST its notice verify", t,
+                 web.post(second + "/verify", "result=not_rectified&note=x&deadline=" + daysAhead(90)), 403);
+    expectStatus(w, "web POST its notice response", t,
+                 web.post(second + "/response", "text=" + WebSession::encode("网页答复")), 303);
+    expectStatus(w, "web POST sibling notice response", t,
+                 web.post("/notices/" + std::to_string(sibling.notice) + "/response", "text=x"), 404);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
