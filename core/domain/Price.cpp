@@ -24,6 +24,11 @@ void itemCode(Validator& v, const std::string& item) {
 
 } // namespace
 
+FieldError operatorSourceRefused(const std::string& source) {
+    return {"source", "operator_source", "单位报送的价格来源只能是 self_report(单位自报)",
+            "an operator's prices are self_report, not " + source};
+}
+
 FieldErrors validate(const PriceRecord& p) {
     Validator v;
     if (p.facilityId <= 0) v.add("facility_id", "required", "所属设施不能为空", "facility_id is required");

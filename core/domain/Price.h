@@ -33,6 +33,9 @@ struct PriceRecord {
 };
 
 FieldErrors validate(const PriceRecord& price);
+/// An operator's price named another source than self_report (`source`, as written): the API's, the web
+/// form's and the import's one wording.
+FieldError operatorSourceRefused(const std::string& source);
 
 /// A price cap for an item, citywide (no district) or for one district, over a date range.
 struct ReferencePrice {

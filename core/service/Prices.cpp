@@ -33,8 +33,7 @@ void fileAsSelfReport(domain::PriceRecord& price, domain::FieldErrors& decodeErr
     if (sourceError != decodeErrors.end()) {
         if (sourceError->code == "required") decodeErrors.erase(sourceError); // left out: it is a self-report
     } else if (price.source != selfReport) {
-        decodeErrors.push_back({"source", "operator_source", "单位报送的价格来源只能是 self_report(单位自报)",
-                                "an operator's prices are self_report, not " + domain::toString(price.source)});
+        decodeErrors.push_back(domain::operatorSourceRefused(domain::toString(price.source)));
     }
     price.source = selfReport;
 }

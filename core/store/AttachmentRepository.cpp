@@ -106,6 +106,13 @@ std::vector<std::string> AttachmentRepository::forgetPendingBefore(const std::st
     return orphaned;
 }
 
+namespace {
+domain::FieldError attachedAlready(long long id) {
+    return {"attachment_ids", "attached", "附件 " + std::to_string(id) + " 已用于其他记录",
+            "attachment " + std::to_string(id) + " is attached to another record already"};
+}
+} // namespace
+
 void AttachmentRepository::attachIn(soci::session& sql, const std::vector<std::int64_t>& input,
                                     const std::string& ownerType, long long ownerId, const std::string& district,
                                     domain::AttachmentPurpose purpose, const std::string& actor) {
@@ -125,8 +132,7 @@ void AttachmentRepository::attachIn(soci::session& sql, const std::vector<std::i
             v.add("attachment_ids", "not_found", "附件 " + std::to_string(id) + " 不存在(须为本人上传的附件)",
                   "attachment " + std::to_string(id) + " does not exist (it must be one you uploaded)");
         } else if (it->second.ownerType) {
-            v.add("attachment_ids", "attached", "附件 " + std::to_string(id) + " 已用于其他记录",
-                  "attachment " + std::to_string(id) + " is attached to another record already");
+            v.add(attachedAlready(id));
         }
     }
     if (!v.ok()) throw ValidationFailed(v.take());
@@ -141,8 +147,7 @@ void AttachmentRepository::attachIn(soci::session& sql, const std::vector<std::i
         // Named by another write in the meantime (two answers at once): this one stores nothing.
         if (st.get_affected_rows() != 1) {
             domain::Validator again;
-            again.add("attachment_ids", "attached", "附件 " + std::to_string(id) + " 已用于其他记录",
-                      "attachment " + std::to_string(id) + " is attached to another record already");
+            again.add(attachedAlready(id));
             throw ValidationFailed(again.take());
         }
     }

@@ -252,8 +252,8 @@ ImportReport importPrices(Database& db, const std::string& csvUtf8, const Import
         if (options.facilityId) {
             p.source = domain::PriceSource::SelfReport;
             if (!source.empty() && source != domain::toString(p.source)) {
-                problems.add(line, "source", "单位报送的价格来源只能是 self_report(单位自报)",
-                             "an operator's prices are self_report, not " + source);
+                const auto refused = domain::operatorSourceRefused(source);
+                problems.add(line, refused.field, refused.messageZh, refused.messageEn);
                 ok = false;
             }
         } else if (!source.empty()) {
