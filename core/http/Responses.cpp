@@ -82,4 +82,13 @@ service::NoticeFilter noticeFilterParams(const Exchange& ex, service::NoticeTimi
     return filter;
 }
 
+std::ostream& startExport(Exchange& exchange, service::ExportKind kind, service::ExportFormat format) {
+    auto& response = exchange.response();
+    response.setChunkedTransferEncoding(true);
+    response.setContentType(service::contentType(format));
+    response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(kind, format) + "\"");
+    response.set("Cache-Control", "no-store");
+    return response.send();
+}
+
 } // namespace registry::http

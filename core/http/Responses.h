@@ -7,6 +7,7 @@
 #include "plugins/Plugin.h"
 #include "service/Attachments.h"
 #include "service/Context.h"
+#include "service/Exports.h"
 #include "service/Notices.h"
 #include "service/Refusal.h"
 
@@ -44,6 +45,10 @@ template <class T> void sendPageOf(Exchange& ex, const store::Page<T>& page) {
 /// sandboxing CSP); images inline unless `download`, PDFs always as a download. Kept by no cache without
 /// asking again (304 when If-None-Match names its ETag).
 void sendAttachment(Exchange& exchange, const service::StoredAttachment& stored, bool download);
+
+/// Sends the head of an export (chunked, its type, a download named after it, not to be stored) and
+/// returns the stream its body goes to: for the API's and the web's exports alike.
+std::ostream& startExport(Exchange& exchange, service::ExportKind kind, service::ExportFormat format);
 
 /// The `district` query parameter, checked to be a district code (400 otherwise).
 std::optional<std::string> districtParam(const Exchange& exchange);

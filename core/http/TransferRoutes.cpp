@@ -125,14 +125,7 @@ void addTransferRoutes(Router& router, ApiContext& context) {
         request = exports.authorize(ex.principal(), std::move(request));
         // The headers go out with the first byte: a refusal found while an XLSX workbook is being made
         // (too many rows) is still a problem document.
-        exports.write(request, [&]() -> std::ostream& {
-            auto& response = ex.response();
-            response.setChunkedTransferEncoding(true);
-            response.setContentType(service::contentType(*format));
-            response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
-            response.set("Cache-Control", "no-store");
-            return response.send();
-        });
+        exports.write(request, [&]() -> std::ostream& { return startExport(ex, *kind, *format); });
     });
 }
 

@@ -125,14 +125,7 @@ void download(WebUi& ui, Request& req) {
         request.district = request.notices.district;
     }
     request = exports.authorize(req.principal(), std::move(request));
-    exports.write(request, [&]() -> std::ostream& {
-        auto& response = req.response();
-        response.setChunkedTransferEncoding(true);
-        response.setContentType(service::contentType(*format));
-        response.set("Content-Disposition", "attachment; filename=\"" + service::fileName(*kind, *format) + "\"");
-        response.set("Cache-Control", "no-store");
-        return response.send();
-    });
+    exports.write(request, [&]() -> std::ostream& { return http::startExport(req, *kind, *format); });
 }
 
 } // namespace
