@@ -12,6 +12,9 @@
 #include "http/Api.h"
 #include "http/HeadGate.h"
 #include "http/RequestHandlerFactory.h"
+#include "metrics/Metrics.h"
+
+#include <Poco/Timestamp.h>
 #include "domain/Dates.h"
 #include "domain/LogText.h"
 #include "plugins/PluginTestRunner.h"
@@ -321,6 +324,13 @@ int RegistryApp::serve() {
         threads, socket, params, s.headGate);
     server.start();
     if (mailSender) mailSender->start();
+    {
+        auto& r = metrics::Registry::global();
+        r.gauge("registry_build_info", "The program's version (always 1)", {"version"}).with({REGISTRY_VERSION}).set(1);
+        r.gauge("process_start_time_seconds", "When the server started serving (Unix time)")
+            .with()
+            .set(static_cast<double>(Poco::Timestamp().epochMicroseconds()) / 1e6);
+    }
     Poco::Logger::get("registry").information("serving at http://%s:%d (database %s)", host, port, db->url().redacted());
     waitForTerminationRequest();
     Poco::Logger::get("registry").information("stopping");

@@ -1,5 +1,7 @@
 #include "app/Settings.h"
 
+#include "http/Networks.h"
+
 #include "audit/Cron.h"
 #include "domain/Dates.h"
 #include "domain/User.h"
@@ -105,6 +107,14 @@ void readHttp(Reader& r, Settings& s) {
                                         "' is not an IP address (write the proxies' addresses, comma-separated)");
         limits.trustedProxies.push_back(ip.toString());
     }
+    limits.metricsFrom = r.text("http.metrics_from", limits.metricsFrom);
+    try {
+        http::NetworkList::parse(limits.metricsFrom);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(std::string("setting http.metrics_from: ") + e.what() +
+                                    " (write addresses or networks, comma-separated, e.g. 127.0.0.1, 10.0.0.0/8)");
+    }
+    limits.metricsCacheSeconds = narrow<int>(r.integer("metrics.cache_seconds", limits.metricsCacheSeconds, 0, 3600));
     limits.publicCacheSeconds =
         narrow<int>(r.integer("public.cache_seconds", limits.publicCacheSeconds, 0, 300));
     limits.publicPerMinute =

@@ -28,6 +28,10 @@ struct HttpLimits {
     int publicCacheSeconds = 10;
     /// http.trusted_proxies: peers whose X-Forwarded-For names the client (a reverse proxy in front).
     std::vector<std::string> trustedProxies;
+    /// http.metrics_from: who may read GET /metrics (addresses and networks, see http/Networks.h).
+    std::string metricsFrom = "127.0.0.0/8, ::1";
+    /// metrics.cache_seconds: how long the database's counts in /metrics are reused; 0: read every scrape.
+    int metricsCacheSeconds = 10;
 };
 
 /// The client's address: the peer's, or, when the peer is a trusted proxy, the last address of

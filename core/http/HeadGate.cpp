@@ -1,6 +1,7 @@
 #include "http/HeadGate.h"
 
 #include "http/BufferedSocket.h"
+#include "metrics/Metrics.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
@@ -209,7 +210,33 @@ std::string problemText(int status, const std::string& title, const std::string&
 }
 
 /// A short answer and close, without blocking the gate on a client that does not read.
+metrics::CounterFamily& gateRefusals() {
+    static auto& f = metrics::Registry::global().counter(
+        "registry_http_gate_refusals_total",
+        "Connections the front door answered itself and closed (408 slow head or body, 429 too many from one "
+        "client, 431 head too large, 503 out of resources)",
+        {"status"});
+    return f;
+}
+
+metrics::Counter& gateEvictions() {
+    static auto& c = metrics::Registry::global()
+                         .counter("registry_http_gate_evictions_total",
+                                  "Connections dropped from a full front door to admit a new one")
+                         .with();
+    return c;
+}
+
+metrics::Gauge& gateWaiting() {
+    static auto& g = metrics::Registry::global()
+                         .gauge("registry_http_gate_connections",
+                                "Connections waiting at the front door for their request (or idle between requests)")
+                         .with();
+    return g;
+}
+
 void refuse(Poco::Net::StreamSocket& socket, const char* status, const std::string& title, const std::string& detail) {
+    gateRefusals().with({std::string_view(status, 3)}).add();
     const std::string text = problemText(std::atoi(status), title, detail);
     const std::string answer = std::string("HTTP/1.1 ") + status +
                                "\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8"
@@ -527,6 +554,7 @@ void HeadGate::run() {
             leave(*victim);
             drop(victim->socket);
             waiting.erase(victim);
+            gateEvictions().add();
         }
         ++perClient[w.client];
         waiting.push_back(std::move(w));
@@ -596,6 +624,7 @@ void HeadGate::run() {
     };
     auto before = Clock::now();
     while (!_stop.load()) {
+        gateWaiting().set(static_cast<double>(waiting.size()));
         fds.clear();
         fds.push_back({fdOf(_socket), POLLIN, 0});
         fds.push_back({_wake[0], POLLIN, 0});

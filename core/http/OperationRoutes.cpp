@@ -1,8 +1,11 @@
-// Operations: /healthz (the process answers), /readyz (and so does the database), and the change log.
+// Operations: /healthz (the process answers), /readyz (and so does the database), /metrics (Prometheus),
+// and the change log.
 
 #include "http/Api.h"
+#include "http/Networks.h"
 #include "http/Responses.h"
 #include "service/Changes.h"
+#include "service/MetricsReport.h"
 
 #include <Poco/JSON/Parser.h>
 
@@ -31,6 +34,23 @@ void addOperationRoutes(Router& router, ApiContext& context) {
             body->set("status", "ready");
             body->set("database", "ok");
             ex.sendJson(200, body);
+        },
+        false);
+
+    // Not signed in: a scraper has no account. Who may read it is decided by address (http.metrics_from,
+    // loopback by default), as the client is known after http.trusted_proxies.
+    auto report = std::make_shared<service::MetricsReport>(context.services(), context.today,
+                                                           context.limits.metricsCacheSeconds);
+    router.add(
+        "GET", "/metrics",
+        [&context, report, from = NetworkList::parse(context.limits.metricsFrom)](Exchange& ex) {
+            const std::string client = clientAddress(ex.request(), context.limits);
+            if (!from.contains(client))
+                throw HttpError::forbidden("指标只对 http.metrics_from 中的地址开放(默认仅本机)",
+                                           "metrics are served only to the addresses in http.metrics_from "
+                                           "(by default this machine only); " + client + " is not one");
+            ex.response().set("Cache-Control", "no-store");
+            ex.sendText(200, "text/plain; version=0.0.4; charset=utf-8", report->render());
         },
         false);
 

@@ -1,5 +1,6 @@
 #include "http/RequestHandlerFactory.h"
 
+#include "http/RequestMetrics.h"
 #include "http/Responses.h"
 #include "domain/LogText.h"
 #include "plugins/WorkerPool.h"
@@ -41,9 +42,11 @@ public:
 
     void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
         const auto start = std::chrono::steady_clock::now();
+        const InFlight counted;
         std::string user = "-";
+        const Route* route = nullptr;
         try {
-            dispatch(request, response, user);
+            dispatch(request, response, user, route);
         } catch (HttpError& e) {
             fail(request, response, e);
         } catch (const service::Refusal& e) {
@@ -70,6 +73,7 @@ public:
             }
         }
         const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        countRequest(request.getMethod(), route, static_cast<int>(response.getStatus()), ms / 1000);
         static Poco::Logger& access = Poco::Logger::get("registry.access");
         if (access.information()) { // appended, not Poco::format: it parsed its pattern on every request
             char took[32];
@@ -83,7 +87,7 @@ public:
     }
 
 private:
-    void dispatch(HTTPServerRequest& request, HTTPServerResponse& response, std::string& user) {
+    void dispatch(HTTPServerRequest& request, HTTPServerResponse& response, std::string& user, const Route*& route) {
         std::string path;
         try {
             path = Poco::URI(request.getURI()).getPath();
@@ -102,6 +106,7 @@ private:
             e.headers["Allow"] = Poco::cat(std::string(", "), match.allowed.begin(), match.allowed.end());
             throw e;
         }
+        route = match.route;
         Exchange exchange(request, response, match.params, _limits);
         if (match.route->signedIn) {
             const std::string header = request.get("Authorization", "");

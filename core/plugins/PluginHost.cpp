@@ -3,6 +3,8 @@
 #include "plugins/LuaConvert.h"
 #include "plugins/Protocol.h"
 
+#include "metrics/Metrics.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -33,6 +35,33 @@ int PluginRun::failures(const std::string& plugin) const {
 }
 
 namespace {
+
+// What plugins did, by plugin name (the loaded plugins: a closed set) and hook.
+struct PluginMetrics {
+    metrics::CounterFamily& calls;
+    metrics::CounterFamily& limitHits;
+    metrics::CounterFamily& skipped;
+    metrics::CounterFamily& sandboxStops;
+    metrics::CounterFamily& refusals;
+};
+
+PluginMetrics& pluginMetrics() {
+    auto& r = metrics::Registry::global();
+    static PluginMetrics m{
+        r.counter("registry_plugin_calls_total", "Calls of a plugin's hook, by how they ended",
+                  {"plugin", "hook", "outcome"}),
+        r.counter("registry_plugin_limit_hits_total",
+                  "Calls stopped by a limit: time (instruction budget or wall time) or memory",
+                  {"plugin", "limit"}),
+        r.counter("registry_plugin_skipped_total",
+                  "Runs (an audit, a write) in which a plugin failed too often and was skipped for the rest",
+                  {"plugin"}),
+        r.counter("registry_plugin_sandbox_stops_total",
+                  "Sandbox processes that a plugin hung or took down (replaced by a new one)", {"plugin"}),
+        r.counter("registry_plugin_refusals_total", "Writes a plugin's validate hook refused", {"plugin"}),
+    };
+    return m;
+}
 
 /// The record's effective_from for a price (ctx.reference_price caps as of that date), else "".
 std::string priceDate(const Subject& subject) {
@@ -119,9 +148,14 @@ std::optional<Finding> PluginHost::failureOf(const PluginSource& plugin, const s
     if (result.droppedFindings > 0 && _log)
         _log(plugin.manifest.name, std::to_string(result.droppedFindings) + " findings beyond the limit of " +
                                        std::to_string(settings().maxFindingsPerCall) + " per call dropped");
+    auto& m = pluginMetrics();
+    m.calls.with({plugin.manifest.name, hook, toString(result.call.outcome)}).add();
     if (result.call.ok()) return std::nullopt;
+    if (result.call.outcome == Outcome::Timeout || result.call.outcome == Outcome::OutOfMemory)
+        m.limitHits.with({plugin.manifest.name, result.call.outcome == Outcome::Timeout ? "time" : "memory"}).add();
     Finding failure = failureFinding(plugin, hook, subject, result.call);
     if (run && run->recordFailure(plugin.manifest.name)) {
+        m.skipped.with({plugin.manifest.name}).add();
         failure.message += " (failed " + std::to_string(settings().maxFailuresPerRun) +
                            " times in this run: skipped for the rest of it)";
         failure.details->set("skipped", true);
@@ -170,6 +204,7 @@ void PluginHost::runHooks(HookKind kind, const Subject& subject, PluginData& dat
             HookResult failed;
             failed.call = end.failure;
             if (_log) _log(chosen[end.stoppedAt]->manifest.name, "sandbox process stopped: " + end.failure.message);
+            pluginMetrics().sandboxStops.with({chosen[end.stoppedAt]->manifest.name}).add();
             if (!stopped && !deliver(*chosen[end.stoppedAt], failed)) stopped = true;
             chosen.erase(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(end.stoppedAt) + 1);
             worker.replace();
@@ -295,6 +330,7 @@ void PluginHost::runChecksBatch(const std::vector<Subject>& subjects, PluginData
             const PluginSource& plugin = *set[record.plugins[end.stoppedAt]];
             const Subject& subject = subjects[end.stoppedRecord];
             if (_log) _log(plugin.manifest.name, "sandbox process stopped: " + end.failure.message);
+            pluginMetrics().sandboxStops.with({plugin.manifest.name}).add();
             HookResult failed;
             failed.call = end.failure;
             if (!(run && run->skipped(plugin.manifest.name)))
@@ -323,6 +359,7 @@ ValidateResult PluginHost::runValidate(const Subject& subject, PluginData& data,
                      out.findings.push_back(std::move(finding));
                  if (failure) out.findings.push_back(std::move(*failure));
                  if (result.refusal) {
+                     pluginMetrics().refusals.with({plugin.manifest.name}).add();
                      out.refusal = Refusal{plugin.manifest.name, *result.refusal, plugin.manifest.version};
                      return false;
                  }

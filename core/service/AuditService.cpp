@@ -4,6 +4,7 @@
 
 #include "domain/Dates.h"
 #include "domain/LogText.h"
+#include "metrics/Metrics.h"
 #include "store/AuditRunRepository.h"
 
 #include <Poco/Logger.h>
@@ -12,6 +13,32 @@
 #include <chrono>
 
 namespace registry::service {
+
+namespace {
+
+// Audits this instance ran; what the whole registry's audits look like comes from the database at scrape
+// time (service/Operations).
+void countAudit(const domain::AuditRun& run, double seconds) {
+    auto& r = metrics::Registry::global();
+    static const std::vector<double> bounds{1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200};
+    static auto& runs = r.counter("registry_audit_runs_total", "Audits this instance ran, by trigger and how they ended",
+                                  {"trigger", "status"});
+    static auto& durations = r.histogram("registry_audit_duration_seconds", "How long this instance's audits took",
+                                         {"trigger"}, bounds);
+    static auto& records = r.counter("registry_audit_records_checked_total", "Records this instance's audits checked").with();
+    static auto& newFindings =
+        r.counter("registry_audit_findings_new_total", "Findings this instance's audits raised that were not open before").with();
+    static auto& pluginErrors =
+        r.counter("registry_audit_plugin_errors_total", "Plugin failures in this instance's audits").with();
+    const std::string trigger = domain::toString(run.trigger);
+    runs.with({trigger, domain::toString(run.status)}).add();
+    durations.with({trigger}).observe(seconds);
+    records.add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, run.recordsChecked)));
+    newFindings.add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, run.findingsNew)));
+    pluginErrors.add(static_cast<std::uint64_t>(std::max<std::int64_t>(0, run.pluginErrors)));
+}
+
+} // namespace
 
 std::string localDate(const std::string& zone) {
     return audit::TimeZone(zone).localDate(std::chrono::system_clock::now());
@@ -104,7 +131,10 @@ domain::AuditRun AuditService::runOne(long long id, const AuditRunner::Progress&
             self._current = 0;
         }
     } clear{*this};
-    return _runner.run(id, progress);
+    const auto start = std::chrono::steady_clock::now();
+    auto run = _runner.run(id, progress);
+    countAudit(run, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return run;
 }
 
 void AuditService::loop() {

@@ -2,6 +2,8 @@
 
 #include "store/Errors.h"
 
+#include "metrics/Metrics.h"
+
 #include <soci/mysql/soci-mysql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -39,6 +41,36 @@ void useMultiThreadMode() {
     });
 }
 
+struct PoolMetrics {
+    metrics::Gauge& connections;
+    metrics::Gauge& inUse;
+    metrics::Histogram& wait;
+    metrics::Counter& timeouts;
+    metrics::Counter& reconnects;
+    metrics::Counter& commits;
+    metrics::Counter& rollbacks;
+};
+
+PoolMetrics& poolMetrics() {
+    auto& r = metrics::Registry::global();
+    static PoolMetrics m{
+        r.gauge("registry_db_pool_connections", "Database connections in the pool").with(),
+        r.gauge("registry_db_pool_in_use", "Database connections lent out now").with(),
+        r.histogram("registry_db_pool_wait_seconds", "Time a caller waited for a free database connection", {},
+                    metrics::latencyBounds())
+            .with(),
+        r.counter("registry_db_pool_timeouts_total",
+                  "Callers refused (503) because every database connection stayed busy")
+            .with(),
+        r.counter("registry_db_reconnects_total", "Database connections reopened after a failure or an idle time")
+            .with(),
+        r.counter("registry_db_commits_total", "Write transactions committed").with(),
+        r.counter("registry_db_rollbacks_total", "Write transactions rolled back (a refusal, a conflict, a failure)")
+            .with(),
+    };
+    return m;
+}
+
 } // namespace
 
 Database::Database(const std::string& url, DatabaseOptions options)
@@ -63,9 +95,10 @@ Database::Database(const std::string& url, DatabaseOptions options)
         _lastUsedMs[i] = nowMs();
         openSession(_pool->at(i));
     }
+    poolMetrics().connections.add(static_cast<double>(_options.poolSize));
 }
 
-Database::~Database() = default;
+Database::~Database() { poolMetrics().connections.add(-static_cast<double>(_options.poolSize)); }
 
 void Database::openSession(soci::session& sql) {
     try {
@@ -149,16 +182,25 @@ long long Database::lastInsertId(soci::session& sql, const std::string& table) {
 }
 
 Database::Session::Session(Database& db) : _db(db), _uncaught(std::uncaught_exceptions()) {
-    if (!db._pool->try_lease(_position, db._options.leaseTimeoutMs))
+    auto& m = poolMetrics();
+    const auto asked = std::chrono::steady_clock::now();
+    const bool leased = db._pool->try_lease(_position, db._options.leaseTimeoutMs);
+    m.wait.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - asked).count());
+    if (!leased) {
+        m.timeouts.add();
         throw Unavailable("all database connections are busy (" + db._url.redacted() + ")");
+    }
+    m.inUse.add(1);
     _sql = &db._pool->at(_position);
     const bool idle = db.backend() == Backend::MySql && nowMs() - db._lastUsedMs[_position] > idlePingMs;
     if (db._suspect[_position] || idle || !_sql->get_backend()) {
         try {
             db._kept[_position].clear(); // finalized while their connection is still open
             if (!_sql->get_backend()) {
+                m.reconnects.add();
                 db.openSession(*_sql);
             } else if (db.backend() == Backend::MySql && !_sql->is_connected()) {
+                m.reconnects.add();
                 _sql->close();
                 db.openSession(*_sql);
             }
@@ -166,6 +208,7 @@ Database::Session::Session(Database& db) : _db(db), _uncaught(std::uncaught_exce
         } catch (...) {
             db._suspect[_position] = true;
             db._pool->give_back(_position);
+            m.inUse.add(-1);
             throw;
         }
     }
@@ -176,6 +219,7 @@ Database::Session::~Session() {
     if (std::uncaught_exceptions() > _uncaught) _db._suspect[_position] = true;
     _db._lastUsedMs[_position] = nowMs();
     _db._pool->give_back(_position);
+    poolMetrics().inUse.add(-1);
 }
 
 KeptStatement Database::Session::keep(const std::string& text) {
@@ -222,6 +266,7 @@ Transaction::Transaction(Database::Session& session) : _session(session) {
 
 Transaction::~Transaction() {
     if (!_open) return;
+    poolMetrics().rollbacks.add();
     try {
         _session.sql() << "ROLLBACK";
     } catch (...) {
@@ -234,6 +279,7 @@ void Transaction::commit() {
     _open = false;
     if (_writer.owns_lock()) _writer.unlock();
     _session.database()._commits.fetch_add(1, std::memory_order_release);
+    poolMetrics().commits.add();
 }
 
 } // namespace registry::store

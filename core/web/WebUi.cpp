@@ -1,5 +1,6 @@
 #include "web/WebUi.h"
 
+#include "http/RequestMetrics.h"
 #include "http/Responses.h"
 #include "service/Permissions.h"
 
@@ -203,7 +204,8 @@ WebUi::WebUi(http::ApiContext& api, WebSettings settings)
 }
 
 bool WebUi::handles(const std::string& path) {
-    return !(path == "/api" || path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/readyz");
+    return !(path == "/api" || path.rfind("/api/", 0) == 0 || path == "/healthz" || path == "/readyz" ||
+             path == "/metrics");
 }
 
 void WebUi::get(const std::string& pattern, Page page, bool signedIn) {
@@ -382,6 +384,7 @@ void WebUi::problemPage(Request& req, const http::HttpError& e) {
 
 void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
     const auto start = std::chrono::steady_clock::now();
+    const http::InFlight counted;
     std::string path, user = "-";
     std::optional<std::string> langParam;
     try {
@@ -456,6 +459,7 @@ void WebUi::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
         }
     }
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    http::countRequest(request.getMethod(), match.route, static_cast<int>(response.getStatus()), ms / 1000);
     Poco::Logger::get("registry.access")
         .information("%s %s %d %.1fms user=%s peer=%s", domain::logSafe(request.getMethod()),
                      domain::logSafe(request.getURI()), static_cast<int>(response.getStatus()), ms,

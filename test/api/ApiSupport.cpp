@@ -421,6 +421,9 @@ Server::Server() : _dir(std::make_unique<test::TempDir>()) {
                                         "http.trusted_proxies=127.0.0.5", "--set",
                                         // Short, so that PublicTest sees a kept answer replaced.
                                         "public.cache_seconds=2", "--set",
+                                        // MetricsTest: refused from 127.0.0.3, allowed through the proxy.
+                                        "http.metrics_from=127.0.0.1, 10.0.0.0/8, ::1", "--set",
+                                        "metrics.cache_seconds=0", "--set",
                                         // Small, so that AttachmentTest sends a file over it cheaply.
                                         "attachments.max_mb=1", "serve"};
     Poco::Process::Env serverEnv{{"REGISTRY_DB_URL", _url}, {"REGISTRY_HTTP_PORT", std::to_string(_port)}};
