@@ -679,3 +679,41 @@ bench_scale() {
   replace_section scale "$out/scale.md"
   cat "$out/scale.md"
 }
+
+# Metrics (issue 18): the cost of a scrape. GET /metrics beside GET /healthz (the baseline: the same server,
+# no work) on one connection, with the database's counts read on every scrape (metrics.cache_seconds=0) and
+# cached (10, the default), on demo-data --scale 1 after a citywide audit (its findings counted).
+bench_metrics() {
+  local dir=$out/metrics load cache path f findings
+  local -a rows=()
+  load=$(load_now)
+  bench_registry "$dir/db" 1
+  "$bin" --set "db.url=$BENCH_DB" --set "plugins.dir=$root/plugins" audit >"$dir/audit.log" 2>&1
+  findings=$(awk '$1 == "total" { print $2 " records, " $3 " findings" }' "$dir/audit.log")
+  for cache in 0 10; do
+    srv_start "$BENCH_DB" "$dir/server-$cache.log" --set "metrics.cache_seconds=$cache"
+    for path in healthz metrics; do
+      local -a rps=() p50=() p99=()
+      for ((r = 1; r <= runs; r++)); do
+        f=$dir/$path-$cache-$r.txt
+        wrk -t1 -c1 -d"$BENCH_DURATION" --latency "http://127.0.0.1:$SRV_PORT/$path" >"$f"
+        rps+=("$(wrk_rps "$f")") p50+=("$(wrk_pct 50% "$f")") p99+=("$(wrk_p99 "$f")")
+      done
+      local bytes
+      bytes=$(curl -fs "http://127.0.0.1:$SRV_PORT/$path" | wc -c)
+      rows+=("| \`GET /$path\`, metrics.cache_seconds=$cache | $(median_of "${rps[@]}") | $(median_of "${p50[@]}") | $(median_of "${p99[@]}") | $bytes |")
+    done
+    srv_stop
+  done
+  {
+    section_header "$load"
+    echo "Command: \`RUNS=$runs BENCH_DURATION=$BENCH_DURATION scripts/bench.sh metrics\`; wrk -t1 -c1 -d$BENCH_DURATION --latency;"
+    echo "SQLite, demo-data --scale 1 after \`funeral-registry audit\` (${findings:-its findings}); $runs runs each, medians."
+    echo
+    echo "| request | requests/s | p50 (ms) | p99 (ms) | body bytes |"
+    echo "|---|---:|---:|---:|---:|"
+    printf '%s\n' "${rows[@]}"
+  } >"$out/metrics.md"
+  replace_section metrics "$out/metrics.md"
+  cat "$out/metrics.md"
+}

@@ -3,7 +3,7 @@
 # benchmark beside its baseline in the same run, and writes the tables into docs/PERFORMANCE.md between
 # the markers of each section (the rest of that file is prose, kept as it is).
 #   scripts/bench.sh            # every benchmark, default sizes
-#   scripts/bench.sh bulk|http|slow|public|writes|sandbox|import|scale|audit   # one of them (several may be named)
+#   scripts/bench.sh bulk|http|slow|public|writes|sandbox|import|scale|audit|metrics   # one of them (several may be named)
 #   SCALE=100 AUDIT_RUNS=3 scripts/bench.sh audit   # its database (demo-data --scale) is built once, kept
 #   RUNS=5 ROWS=100000 scripts/bench.sh
 # REGISTRY_BUILD_DIR builds and runs from another build directory (default build).
@@ -16,10 +16,10 @@ cd "$root"
 
 BENCH_APT_PACKAGES=(wrk nginx-light time)
 benches=("$@")
-((${#benches[@]})) || benches=(bulk http slow public writes sandbox import scale audit)
+((${#benches[@]})) || benches=(bulk http slow public writes sandbox import scale audit metrics)
 wants() { local b; for b in "${benches[@]}"; do [[ $b == "$1" ]] && return 0; done; return 1; }
 for b in "${benches[@]}"; do
-  case $b in bulk | http | slow | public | writes | sandbox | import | scale | audit) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
+  case $b in bulk | http | slow | public | writes | sandbox | import | scale | audit | metrics) ;; *) echo "bench: unknown benchmark '$b'" >&2; exit 2 ;; esac
 done
 missing=()
 for pkg in "${BENCH_APT_PACKAGES[@]}"; do
@@ -96,7 +96,7 @@ bench_audit() {
 
 run_started=$(date -u '+%Y-%m-%d %H:%M UTC')
 run_load=$(cut -d' ' -f1-3 /proc/loadavg)
-for b in bulk http slow public writes sandbox import scale audit; do
+for b in bulk http slow public writes sandbox import scale audit metrics; do
   if wants "$b"; then "bench_$b"; fi
 done
 # Every benchmark in this invocation: say so at the top, so that a reader knows the tables are one run.
