@@ -210,6 +210,25 @@ BOOST_AUTO_TEST_CASE(database_behind_the_program_needs_migrate) {
     }
 }
 
+// Galera applies replicated row events by primary key; a table without one costs a full scan per row on
+// every node. SQLite's ordinary tables are keyed by rowid, so only MySQL is asked.
+BOOST_AUTO_TEST_CASE(every_table_has_a_primary_key) {
+    EmptyDatabase empty;
+    store::Migrator(*empty.db).migrate();
+    if (empty.db->backend() != store::Backend::MySql) return;
+    store::Database::Session session(*empty.db);
+    std::vector<std::string> tables(100), keyless(100);
+    session.sql() << "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()",
+        soci::into(tables);
+    session.sql() << "SELECT t.table_name FROM information_schema.tables t LEFT JOIN "
+                     "information_schema.table_constraints c ON c.table_schema = t.table_schema AND "
+                     "c.table_name = t.table_name AND c.constraint_type = 'PRIMARY KEY' "
+                     "WHERE t.table_schema = DATABASE() AND c.constraint_name IS NULL",
+        soci::into(keyless);
+    BOOST_TEST(tables.size() > 10u);
+    BOOST_TEST(keyless.empty(), "tables without a primary key: " << (keyless.empty() ? "" : keyless.front()));
+}
+
 BOOST_AUTO_TEST_CASE(statements_split_on_lines_ending_in_semicolon) {
     const auto statements =
         store::splitStatements("-- a comment\nCREATE TABLE a (\n  x INTEGER\n);\n\n"

@@ -1,0 +1,3 @@
+-- Every table has a primary key (for Galera, on MySQL/MariaDB: sql/mysql/0010_primary_keys.sql). In SQLite
+-- every ordinary table is keyed by its rowid already, so nothing changes here; the number exists in every
+-- backend all the same.
