@@ -50,20 +50,22 @@ std::vector<Attachment> fetchAll(soci::session& sql, SqlQuery& q) {
 } // namespace
 
 Attachment AttachmentRepository::create(Attachment a) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    sql << "INSERT INTO attachments (sha256, content_type, bytes, file_name, uploaded_by, uploaded_at, owner_type, "
-           "owner_id, purpose, district) VALUES (:sha, :type, :bytes, :name, :by, :at, NULL, NULL, NULL, NULL)",
-        soci::use(a.sha256), soci::use(a.contentType), soci::use(a.bytes), soci::use(a.fileName),
-        soci::use(a.uploadedBy), soci::use(a.uploadedAt);
-    a.id = Database::lastInsertId(sql, "attachments");
-    tx.commit();
-    a.ownerType.reset();
-    a.ownerId = 0;
-    a.purpose.reset();
-    a.district.reset();
-    return a;
+    return retryConflicts([&]() -> Attachment {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        sql << "INSERT INTO attachments (sha256, content_type, bytes, file_name, uploaded_by, uploaded_at, owner_type, "
+               "owner_id, purpose, district) VALUES (:sha, :type, :bytes, :name, :by, :at, NULL, NULL, NULL, NULL)",
+            soci::use(a.sha256), soci::use(a.contentType), soci::use(a.bytes), soci::use(a.fileName),
+            soci::use(a.uploadedBy), soci::use(a.uploadedAt);
+        a.id = Database::lastInsertId(sql, "attachments");
+        tx.commit();
+        a.ownerType.reset();
+        a.ownerId = 0;
+        a.purpose.reset();
+        a.district.reset();
+        return a;
+    });
 }
 
 std::optional<Attachment> AttachmentRepository::get(long long id) {

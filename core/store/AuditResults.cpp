@@ -265,143 +265,147 @@ void discardAuditFindings(Database& db, long long auditId) {
 }
 
 std::optional<AuditCounts> mergeAuditFindings(Database& db, const AuditMerge& merge) {
-    Database::Session session(db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    const long long auditId = merge.run.id;
-    const bool mysql = session.backend() == Backend::MySql;
+    return retryConflicts([&]() -> std::optional<AuditCounts> {
+        Database::Session session(db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        const long long auditId = merge.run.id;
+        const bool mysql = session.backend() == Backend::MySql;
 
-    // The report first, from the findings as they were before this audit.
-    const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
+        // The report first, from the findings as they were before this audit.
+        const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
 
-    SqlQuery resolvedQ("SELECT COALESCE(district, ''), COUNT(*) FROM findings");
-    whereResolved(resolvedQ, merge);
-    resolvedQ.append(" GROUP BY COALESCE(district, '')");
-    const auto resolved = fetchCounts(sql, resolvedQ);
+        SqlQuery resolvedQ("SELECT COALESCE(district, ''), COUNT(*) FROM findings");
+        whereResolved(resolvedQ, merge);
+        resolvedQ.append(" GROUP BY COALESCE(district, '')");
+        const auto resolved = fetchCounts(sql, resolvedQ);
 
-    AuditCounts counts;
-    const std::string summary =
-        stringify(summaryObject(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts));
-    const std::string now = domain::nowTimestamp();
+        AuditCounts counts;
+        const std::string summary =
+            stringify(summaryObject(merge, opened, stillOpen, resolved, rulesByDistrict(sql, auditId), counts));
+        const std::string now = domain::nowTimestamp();
 
-    // The violations this audit opens, per district, for the alerts (counted before they are inserted).
-    std::map<std::string, long long> newViolations;
-    if (merge.alert) {
-        SqlQuery q(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
-                   sameFinding);
-        q.where("r.audit_id = " + q.bind(auditId));
-        q.where("r.severity = 'violation'");
-        q.where(opensFinding);
-        q.append(" GROUP BY COALESCE(r.district, '')");
-        newViolations = fetchCounts(sql, q);
-    }
+        // The violations this audit opens, per district, for the alerts (counted before they are inserted).
+        std::map<std::string, long long> newViolations;
+        if (merge.alert) {
+            SqlQuery q(std::string("SELECT COALESCE(r.district, ''), COUNT(*) FROM audit_results r LEFT JOIN findings f ON ") +
+                       sameFinding);
+            q.where("r.audit_id = " + q.bind(auditId));
+            q.where("r.severity = 'violation'");
+            q.where(opensFinding);
+            q.append(" GROUP BY COALESCE(r.district, '')");
+            newViolations = fetchCounts(sql, q);
+        }
 
-    // Findings reported again. `status` is assigned first: MySQL evaluates SET left to right with the
-    // values already assigned, SQLite with the old ones; first, both see the old plugin_version. SQLite's
-    // UPDATE ... FROM cannot alias its target, so there `findings` stands where MySQL has f.
-    if (mysql) {
-        sql << "UPDATE findings f JOIN audit_results r ON f.plugin = r.plugin AND f.rule = r.rule AND "
-               "f.subject_type = r.subject_type AND f.subject_id = r.subject_id SET "
-               "f.status = CASE WHEN f.status = 'resolved' OR (f.status = 'waived' AND "
-               "f.plugin_version <> r.plugin_version) THEN 'open' ELSE f.status END, "
-               "f.resolved_by_audit_id = CASE WHEN f.status = 'open' THEN NULL ELSE f.resolved_by_audit_id END, "
-               "f.plugin_version = r.plugin_version, f.severity = r.severity, f.district = r.district, "
-               "f.message = r.message, f.details = r.details, f.last_seen_at = :now, f.audit_id = :audit, "
-               "f.version = f.version + 1 WHERE r.audit_id = :audit2",
-            soci::use(now), soci::use(auditId), soci::use(auditId);
-    } else {
-        sql << "UPDATE findings SET "
-               "status = CASE WHEN findings.status = 'resolved' OR (findings.status = 'waived' AND "
-               "findings.plugin_version <> r.plugin_version) THEN 'open' ELSE findings.status END, "
-               "resolved_by_audit_id = CASE WHEN findings.status = 'resolved' THEN NULL "
-               "ELSE findings.resolved_by_audit_id END, "
-               "plugin_version = r.plugin_version, severity = r.severity, district = r.district, "
-               "message = r.message, details = r.details, last_seen_at = :now, audit_id = :audit, "
-               "version = findings.version + 1 FROM audit_results r WHERE r.audit_id = :audit2 AND "
-               "findings.plugin = r.plugin AND findings.rule = r.rule AND findings.subject_type = r.subject_type "
-               "AND findings.subject_id = r.subject_id",
-            soci::use(now), soci::use(auditId), soci::use(auditId);
-    }
+        // Findings reported again. `status` is assigned first: MySQL evaluates SET left to right with the
+        // values already assigned, SQLite with the old ones; first, both see the old plugin_version. SQLite's
+        // UPDATE ... FROM cannot alias its target, so there `findings` stands where MySQL has f.
+        if (mysql) {
+            sql << "UPDATE findings f JOIN audit_results r ON f.plugin = r.plugin AND f.rule = r.rule AND "
+                   "f.subject_type = r.subject_type AND f.subject_id = r.subject_id SET "
+                   "f.status = CASE WHEN f.status = 'resolved' OR (f.status = 'waived' AND "
+                   "f.plugin_version <> r.plugin_version) THEN 'open' ELSE f.status END, "
+                   "f.resolved_by_audit_id = CASE WHEN f.status = 'open' THEN NULL ELSE f.resolved_by_audit_id END, "
+                   "f.plugin_version = r.plugin_version, f.severity = r.severity, f.district = r.district, "
+                   "f.message = r.message, f.details = r.details, f.last_seen_at = :now, f.audit_id = :audit, "
+                   "f.version = f.version + 1 WHERE r.audit_id = :audit2",
+                soci::use(now), soci::use(auditId), soci::use(auditId);
+        } else {
+            sql << "UPDATE findings SET "
+                   "status = CASE WHEN findings.status = 'resolved' OR (findings.status = 'waived' AND "
+                   "findings.plugin_version <> r.plugin_version) THEN 'open' ELSE findings.status END, "
+                   "resolved_by_audit_id = CASE WHEN findings.status = 'resolved' THEN NULL "
+                   "ELSE findings.resolved_by_audit_id END, "
+                   "plugin_version = r.plugin_version, severity = r.severity, district = r.district, "
+                   "message = r.message, details = r.details, last_seen_at = :now, audit_id = :audit, "
+                   "version = findings.version + 1 FROM audit_results r WHERE r.audit_id = :audit2 AND "
+                   "findings.plugin = r.plugin AND findings.rule = r.rule AND findings.subject_type = r.subject_type "
+                   "AND findings.subject_id = r.subject_id",
+                soci::use(now), soci::use(auditId), soci::use(auditId);
+        }
 
-    // New (plugin, rule, subject)s.
-    sql << std::string("INSERT INTO findings (plugin, plugin_version, rule, severity, subject_type, subject_id, "
-                       "district, message, details, status, status_note, status_by, first_seen_at, last_seen_at, "
-                       "audit_id, resolved_by_audit_id, version) SELECT r.plugin, r.plugin_version, r.rule, "
-                       "r.severity, r.subject_type, r.subject_id, r.district, r.message, r.details, 'open', '', '', "
-                       ":first, :last, :audit, NULL, 1 FROM audit_results r WHERE r.audit_id = :audit2 AND NOT "
-                       "EXISTS (SELECT 1 FROM findings f WHERE ") +
-               sameFinding + ")",
-        soci::use(now), soci::use(now), soci::use(auditId), soci::use(auditId);
+        // New (plugin, rule, subject)s.
+        sql << std::string("INSERT INTO findings (plugin, plugin_version, rule, severity, subject_type, subject_id, "
+                           "district, message, details, status, status_note, status_by, first_seen_at, last_seen_at, "
+                           "audit_id, resolved_by_audit_id, version) SELECT r.plugin, r.plugin_version, r.rule, "
+                           "r.severity, r.subject_type, r.subject_id, r.district, r.message, r.details, 'open', '', '', "
+                           ":first, :last, :audit, NULL, 1 FROM audit_results r WHERE r.audit_id = :audit2 AND NOT "
+                           "EXISTS (SELECT 1 FROM findings f WHERE ") +
+                   sameFinding + ")",
+            soci::use(now), soci::use(now), soci::use(auditId), soci::use(auditId);
 
-    // What was not reported again.
-    SqlQuery resolveQ("UPDATE findings SET status = 'resolved', resolved_by_audit_id = " +
-                      std::to_string(auditId) + ", version = version + 1");
-    whereResolved(resolveQ, merge);
-    {
-        soci::statement st(sql);
-        resolveQ.prepareInto(st);
-        st.execute(true);
-    }
+        // What was not reported again.
+        SqlQuery resolveQ("UPDATE findings SET status = 'resolved', resolved_by_audit_id = " +
+                          std::to_string(auditId) + ", version = version + 1");
+        whereResolved(resolveQ, merge);
+        {
+            soci::statement st(sql);
+            resolveQ.prepareInto(st);
+            st.execute(true);
+        }
 
-    sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
-    for (const auto& [district, count] : newViolations)
-        if (!district.empty() && count > 0) MailOutbox::enqueueIn(sql, merge.alert(district, count));
-    // Last, so that a cancel request racing with the merge either comes first (and is seen here: the
-    // transaction is dropped) or finds the run succeeded (and is refused with 409).
-    if (!markSucceeded(sql, auditId, counts, summary, now)) return std::nullopt; // rolled back by tx
-    tx.commit();
-    return counts;
+        sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+        for (const auto& [district, count] : newViolations)
+            if (!district.empty() && count > 0) MailOutbox::enqueueIn(sql, merge.alert(district, count));
+        // Last, so that a cancel request racing with the merge either comes first (and is seen here: the
+        // transaction is dropped) or finds the run succeeded (and is refused with 409).
+        if (!markSucceeded(sql, auditId, counts, summary, now)) return std::nullopt; // rolled back by tx
+        tx.commit();
+        return counts;
+    });
 }
 
 std::optional<AuditCounts> finishDryRun(Database& db, const DryRunEnd& end) {
-    Database::Session session(db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    const long long auditId = end.run.id;
+    return retryConflicts([&]() -> std::optional<AuditCounts> {
+        Database::Session session(db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        const long long auditId = end.run.id;
 
-    const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
+        const auto [opened, stillOpen] = openedAndStillOpen(sql, auditId);
 
-    // A plugin skipped for failing too often proves nothing about what it no longer reports.
-    std::map<std::string, long long> gone;
-    if (!end.skipped) {
-        SqlQuery goneQ("SELECT COALESCE(f.district, ''), COUNT(*) FROM findings f");
-        whereGone(goneQ, end);
-        goneQ.append(" GROUP BY COALESCE(f.district, '')");
-        gone = fetchCounts(sql, goneQ);
-    }
+        // A plugin skipped for failing too often proves nothing about what it no longer reports.
+        std::map<std::string, long long> gone;
+        if (!end.skipped) {
+            SqlQuery goneQ("SELECT COALESCE(f.district, ''), COUNT(*) FROM findings f");
+            whereGone(goneQ, end);
+            goneQ.append(" GROUP BY COALESCE(f.district, '')");
+            gone = fetchCounts(sql, goneQ);
+        }
 
-    AuditMerge merge;
-    merge.run = end.run;
-    merge.recordsPerDistrict = end.recordsPerDistrict;
-    AuditCounts counts;
-    auto summary = summaryObject(merge, opened, stillOpen, gone, rulesByDistrict(sql, auditId), counts);
+        AuditMerge merge;
+        merge.run = end.run;
+        merge.recordsPerDistrict = end.recordsPerDistrict;
+        AuditCounts counts;
+        auto summary = summaryObject(merge, opened, stillOpen, gone, rulesByDistrict(sql, auditId), counts);
 
-    Poco::JSON::Object::Ptr dry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
-    dry->set("plugin", end.plugin);
-    dry->set("version", end.version);
-    dry->set("replaces", end.activeVersion ? Poco::Dynamic::Var(*end.activeVersion) : Poco::Dynamic::Var());
-    dry->set("skipped", end.skipped);
-    summary->set("dry_run", dry);
-    Poco::JSON::Array::Ptr changes = new Poco::JSON::Array;
-    SqlQuery newQ(std::string("SELECT r.rule, r.severity, r.subject_type, r.subject_id, COALESCE(r.district, ''), "
-                              "r.message, f.id FROM audit_results r LEFT JOIN findings f ON ") +
-                  sameFinding);
-    newQ.where("r.audit_id = " + newQ.bind(auditId));
-    newQ.where(opensFinding);
-    bool truncated = fetchChanges(sql, newQ, "new", end.maxChanges, *changes);
-    if (!end.skipped) {
-        SqlQuery goneQ("SELECT f.rule, f.severity, f.subject_type, f.subject_id, COALESCE(f.district, ''), f.message, "
-                       "f.id FROM findings f");
-        whereGone(goneQ, end);
-        truncated = fetchChanges(sql, goneQ, "gone", end.maxChanges, *changes) || truncated;
-    }
-    summary->set("changes", changes);
-    summary->set("changes_truncated", truncated);
+        Poco::JSON::Object::Ptr dry = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        dry->set("plugin", end.plugin);
+        dry->set("version", end.version);
+        dry->set("replaces", end.activeVersion ? Poco::Dynamic::Var(*end.activeVersion) : Poco::Dynamic::Var());
+        dry->set("skipped", end.skipped);
+        summary->set("dry_run", dry);
+        Poco::JSON::Array::Ptr changes = new Poco::JSON::Array;
+        SqlQuery newQ(std::string("SELECT r.rule, r.severity, r.subject_type, r.subject_id, COALESCE(r.district, ''), "
+                                  "r.message, f.id FROM audit_results r LEFT JOIN findings f ON ") +
+                      sameFinding);
+        newQ.where("r.audit_id = " + newQ.bind(auditId));
+        newQ.where(opensFinding);
+        bool truncated = fetchChanges(sql, newQ, "new", end.maxChanges, *changes);
+        if (!end.skipped) {
+            SqlQuery goneQ("SELECT f.rule, f.severity, f.subject_type, f.subject_id, COALESCE(f.district, ''), f.message, "
+                           "f.id FROM findings f");
+            whereGone(goneQ, end);
+            truncated = fetchChanges(sql, goneQ, "gone", end.maxChanges, *changes) || truncated;
+        }
+        summary->set("changes", changes);
+        summary->set("changes_truncated", truncated);
 
-    sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
-    if (!markSucceeded(sql, auditId, counts, stringify(summary), domain::nowTimestamp())) return std::nullopt;
-    tx.commit();
-    return counts;
+        sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(auditId);
+        if (!markSucceeded(sql, auditId, counts, stringify(summary), domain::nowTimestamp())) return std::nullopt;
+        tx.commit();
+        return counts;
+    });
 }
 
 } // namespace registry::store

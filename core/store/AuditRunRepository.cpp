@@ -135,27 +135,29 @@ void AuditRunRepository::setPlugins(long long id, const std::string& pluginsJson
 
 std::optional<AuditRun> AuditRunRepository::createScheduled(const std::string& slot, const std::string& auditDate,
                                                            const std::string& runner) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    SqlQuery q(selectColumns);
-    q.where("scheduled_for = " + q.bind(slot));
-    if (fetchOne(sql, q)) return std::nullopt;
-    AuditRun r;
-    r.trigger = domain::AuditTrigger::Schedule;
-    r.scheduledFor = slot;
-    r.auditDate = auditDate;
-    r.runner = runner;
-    try {
-        r = insert(sql, r);
-    } catch (const soci::mysql_soci_error& e) {
-        // Another instance inserted the same slot after the check (1062: ER_DUP_ENTRY); on SQLite the
-        // write transaction is exclusive, so the check above saw it.
-        if (e.err_num_ != 1062) throw;
-        return std::nullopt;
-    }
-    tx.commit();
-    return r;
+    return retryConflicts([&]() -> std::optional<AuditRun> {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        SqlQuery q(selectColumns);
+        q.where("scheduled_for = " + q.bind(slot));
+        if (fetchOne(sql, q)) return std::nullopt;
+        AuditRun r;
+        r.trigger = domain::AuditTrigger::Schedule;
+        r.scheduledFor = slot;
+        r.auditDate = auditDate;
+        r.runner = runner;
+        try {
+            r = insert(sql, r);
+        } catch (const soci::mysql_soci_error& e) {
+            // Another instance inserted the same slot after the check (1062: ER_DUP_ENTRY); on SQLite the
+            // write transaction is exclusive, so the check above saw it.
+            if (e.err_num_ != 1062) throw;
+            return std::nullopt;
+        }
+        tx.commit();
+        return r;
+    });
 }
 
 std::optional<AuditRun> AuditRunRepository::get(long long id) {
@@ -235,23 +237,25 @@ bool AuditRunRepository::progress(long long id, long long recordsChecked) {
 }
 
 bool AuditRunRepository::requestCancel(long long id) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    const std::string now = domain::nowTimestamp();
-    // Each count is read right after its statement: MySQL reports the connection's last statement only.
-    soci::statement queued = (sql.prepare << "UPDATE audit_runs SET status = 'cancelled', cancel_requested = 1, "
-                                             "finished_at = :now WHERE id = :id AND status = 'queued'",
-                              soci::use(now), soci::use(id));
-    queued.execute(true);
-    long long changed = queued.get_affected_rows();
-    soci::statement running = (sql.prepare << "UPDATE audit_runs SET cancel_requested = 1 WHERE id = :id AND "
-                                              "status = 'running'",
-                               soci::use(id));
-    running.execute(true);
-    changed += running.get_affected_rows();
-    tx.commit();
-    return changed > 0;
+    return retryConflicts([&]() -> bool {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        const std::string now = domain::nowTimestamp();
+        // Each count is read right after its statement: MySQL reports the connection's last statement only.
+        soci::statement queued = (sql.prepare << "UPDATE audit_runs SET status = 'cancelled', cancel_requested = 1, "
+                                                 "finished_at = :now WHERE id = :id AND status = 'queued'",
+                                  soci::use(now), soci::use(id));
+        queued.execute(true);
+        long long changed = queued.get_affected_rows();
+        soci::statement running = (sql.prepare << "UPDATE audit_runs SET cancel_requested = 1 WHERE id = :id AND "
+                                                  "status = 'running'",
+                                   soci::use(id));
+        running.execute(true);
+        changed += running.get_affected_rows();
+        tx.commit();
+        return changed > 0;
+    });
 }
 
 void AuditRunRepository::finish(long long id, AuditStatus status, const AuditCounts& counts,
@@ -267,24 +271,26 @@ void AuditRunRepository::finish(long long id, AuditStatus status, const AuditCou
 }
 
 int AuditRunRepository::failAbandoned(const std::optional<std::string>& runner, const std::string& staleBefore) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    std::vector<long long> ids(1000);
-    std::string mine = runner.value_or("");
-    soci::indicator mineInd = runner ? soci::i_ok : soci::i_null;
-    sql << "SELECT id FROM audit_runs WHERE (status IN ('queued', 'running') AND runner = :runner) "
-           "OR (status = 'running' AND heartbeat_at < :stale) ORDER BY id",
-        soci::use(mine, mineInd), soci::use(staleBefore), soci::into(ids);
-    const std::string now = domain::nowTimestamp();
-    const std::string why = "the server running this audit stopped before it finished; nothing of it was kept";
-    for (long long id : ids) {
-        sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(id);
-        sql << "UPDATE audit_runs SET status = 'failed', error = :why, finished_at = :now WHERE id = :id",
-            soci::use(why), soci::use(now), soci::use(id);
-    }
-    tx.commit();
-    return static_cast<int>(ids.size());
+    return retryConflicts([&]() -> int {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        std::vector<long long> ids(1000);
+        std::string mine = runner.value_or("");
+        soci::indicator mineInd = runner ? soci::i_ok : soci::i_null;
+        sql << "SELECT id FROM audit_runs WHERE (status IN ('queued', 'running') AND runner = :runner) "
+               "OR (status = 'running' AND heartbeat_at < :stale) ORDER BY id",
+            soci::use(mine, mineInd), soci::use(staleBefore), soci::into(ids);
+        const std::string now = domain::nowTimestamp();
+        const std::string why = "the server running this audit stopped before it finished; nothing of it was kept";
+        for (long long id : ids) {
+            sql << "DELETE FROM audit_results WHERE audit_id = :id", soci::use(id);
+            sql << "UPDATE audit_runs SET status = 'failed', error = :why, finished_at = :now WHERE id = :id",
+                soci::use(why), soci::use(now), soci::use(id);
+        }
+        tx.commit();
+        return static_cast<int>(ids.size());
+    });
 }
 
 } // namespace registry::store

@@ -103,31 +103,33 @@ std::optional<BurialSite> loadBurialSite(Database::Session& session, long long i
 }
 
 BurialSite BurialSiteRepository::create(const BurialSite& input, const std::string& actor, const std::vector<domain::Finding>& findings) {
-    BurialSite s = input;
-    if (s.targetDate.empty()) s.targetDate = _window.end;
-    auto errors = domain::validate(s, _window);
-    if (!errors.empty()) throw ValidationFailed(std::move(errors));
-    s.gravesHandled = 0;
-    s.createdAt = s.updatedAt = domain::nowTimestamp();
-    s.version = 1;
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    s.code = nextCode(sql, "B-" + s.district, 5);
-    SiteValues v(s);
-    sql << "INSERT INTO burial_sites (code, kind, district, township, village, location, lat, lon, grave_count, "
-           "zones, protected_relic, measure, status, target_date, responsible_unit, version, created_at, updated_at) "
-           "VALUES (:code, :kind, :district, :township, :village, :location, :lat, :lon, :graves, :zones, :relic, "
-           ":measure, :status, :target, :unit, 1, :created, :updated)",
-        soci::use(s.code), soci::use(v.kind), soci::use(s.district), soci::use(s.township), soci::use(s.village),
-        soci::use(s.location), soci::use(v.lat, v.latInd), soci::use(v.lon, v.lonInd), soci::use(s.graveCount),
-        soci::use(v.zones), soci::use(v.protectedRelic), soci::use(v.measure, v.measureInd), soci::use(v.status),
-        soci::use(s.targetDate), soci::use(s.responsibleUnit), soci::use(s.createdAt), soci::use(s.updatedAt);
-    s.id = Database::lastInsertId(sql, "burial_sites");
-    ChangeLog::append(sql, actor, "create", "burial_site", s.id, std::nullopt, codec::stringify(codec::toJson(s)));
-    FindingRepository::reportWithRecord(sql, findings, s.id);
-    tx.commit();
-    return s;
+    return retryConflicts([&]() -> BurialSite {
+        BurialSite s = input;
+        if (s.targetDate.empty()) s.targetDate = _window.end;
+        auto errors = domain::validate(s, _window);
+        if (!errors.empty()) throw ValidationFailed(std::move(errors));
+        s.gravesHandled = 0;
+        s.createdAt = s.updatedAt = domain::nowTimestamp();
+        s.version = 1;
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        s.code = nextCode(sql, "B-" + s.district, 5);
+        SiteValues v(s);
+        sql << "INSERT INTO burial_sites (code, kind, district, township, village, location, lat, lon, grave_count, "
+               "zones, protected_relic, measure, status, target_date, responsible_unit, version, created_at, updated_at) "
+               "VALUES (:code, :kind, :district, :township, :village, :location, :lat, :lon, :graves, :zones, :relic, "
+               ":measure, :status, :target, :unit, 1, :created, :updated)",
+            soci::use(s.code), soci::use(v.kind), soci::use(s.district), soci::use(s.township), soci::use(s.village),
+            soci::use(s.location), soci::use(v.lat, v.latInd), soci::use(v.lon, v.lonInd), soci::use(s.graveCount),
+            soci::use(v.zones), soci::use(v.protectedRelic), soci::use(v.measure, v.measureInd), soci::use(v.status),
+            soci::use(s.targetDate), soci::use(s.responsibleUnit), soci::use(s.createdAt), soci::use(s.updatedAt);
+        s.id = Database::lastInsertId(sql, "burial_sites");
+        ChangeLog::append(sql, actor, "create", "burial_site", s.id, std::nullopt, codec::stringify(codec::toJson(s)));
+        FindingRepository::reportWithRecord(sql, findings, s.id);
+        tx.commit();
+        return s;
+    });
 }
 
 std::optional<BurialSite> BurialSiteRepository::get(long long id) {
@@ -162,89 +164,93 @@ Page<BurialSite> BurialSiteRepository::list(const BurialSiteFilter& filter, cons
 
 BurialSite BurialSiteRepository::update(const BurialSite& changed, long long expectedVersion,
                                         const std::string& actor, const std::vector<domain::Finding>& findings) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    auto before = loadBurialSite(session, changed.id, true);
-    if (!before) throw NotFound("burial site " + std::to_string(changed.id) + " does not exist");
-    if (before->version != expectedVersion) throw Conflict<BurialSite>(*before);
+    return retryConflicts([&]() -> BurialSite {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        auto before = loadBurialSite(session, changed.id, true);
+        if (!before) throw NotFound("burial site " + std::to_string(changed.id) + " does not exist");
+        if (before->version != expectedVersion) throw Conflict<BurialSite>(*before);
 
-    BurialSite s = changed;
-    if (s.targetDate.empty()) s.targetDate = before->targetDate;
-    domain::Validator v;
-    for (auto& e : domain::validate(s, _window)) v.add(std::move(e));
-    if (auto err = domain::checkStatusChange(before->status, s.status)) v.add(*err);
-    if (!v.has("grave_count") && s.graveCount < before->gravesHandled)
-        v.add("grave_count", "below_handled", "坟墓数量不能少于已处置数(" + std::to_string(before->gravesHandled) + ")",
-              "grave_count must not be below the graves already handled (" + std::to_string(before->gravesHandled) +
-                  ")");
-    if (!v.ok()) throw ValidationFailed(v.take());
+        BurialSite s = changed;
+        if (s.targetDate.empty()) s.targetDate = before->targetDate;
+        domain::Validator v;
+        for (auto& e : domain::validate(s, _window)) v.add(std::move(e));
+        if (auto err = domain::checkStatusChange(before->status, s.status)) v.add(*err);
+        if (!v.has("grave_count") && s.graveCount < before->gravesHandled)
+            v.add("grave_count", "below_handled", "坟墓数量不能少于已处置数(" + std::to_string(before->gravesHandled) + ")",
+                  "grave_count must not be below the graves already handled (" + std::to_string(before->gravesHandled) +
+                      ")");
+        if (!v.ok()) throw ValidationFailed(v.take());
 
-    s.code = before->code;
-    s.gravesHandled = before->gravesHandled;
-    s.createdAt = before->createdAt;
-    s.updatedAt = domain::nowTimestamp();
-    s.version = before->version + 1;
-    SiteValues values(s);
-    soci::statement st =
-        (sql.prepare << "UPDATE burial_sites SET kind = :kind, district = :district, township = :township, "
-                        "village = :village, location = :location, lat = :lat, lon = :lon, grave_count = :graves, "
-                        "zones = :zones, protected_relic = :relic, measure = :measure, status = :status, "
-                        "target_date = :target, responsible_unit = :unit, version = version + 1, "
-                        "updated_at = :updated WHERE id = :id AND version = :expected",
-         soci::use(values.kind), soci::use(s.district), soci::use(s.township), soci::use(s.village),
-         soci::use(s.location), soci::use(values.lat, values.latInd), soci::use(values.lon, values.lonInd),
-         soci::use(s.graveCount), soci::use(values.zones), soci::use(values.protectedRelic),
-         soci::use(values.measure, values.measureInd), soci::use(values.status), soci::use(s.targetDate),
-         soci::use(s.responsibleUnit), soci::use(s.updatedAt), soci::use(s.id), soci::use(expectedVersion));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) throw Conflict<BurialSite>(*before);
-    ChangeLog::append(sql, actor, "update", "burial_site", s.id, codec::stringify(codec::toJson(*before)),
-                      codec::stringify(codec::toJson(s)));
-    FindingRepository::reportWithRecord(sql, findings, s.id);
-    tx.commit();
-    return s;
+        s.code = before->code;
+        s.gravesHandled = before->gravesHandled;
+        s.createdAt = before->createdAt;
+        s.updatedAt = domain::nowTimestamp();
+        s.version = before->version + 1;
+        SiteValues values(s);
+        soci::statement st =
+            (sql.prepare << "UPDATE burial_sites SET kind = :kind, district = :district, township = :township, "
+                            "village = :village, location = :location, lat = :lat, lon = :lon, grave_count = :graves, "
+                            "zones = :zones, protected_relic = :relic, measure = :measure, status = :status, "
+                            "target_date = :target, responsible_unit = :unit, version = version + 1, "
+                            "updated_at = :updated WHERE id = :id AND version = :expected",
+             soci::use(values.kind), soci::use(s.district), soci::use(s.township), soci::use(s.village),
+             soci::use(s.location), soci::use(values.lat, values.latInd), soci::use(values.lon, values.lonInd),
+             soci::use(s.graveCount), soci::use(values.zones), soci::use(values.protectedRelic),
+             soci::use(values.measure, values.measureInd), soci::use(values.status), soci::use(s.targetDate),
+             soci::use(s.responsibleUnit), soci::use(s.updatedAt), soci::use(s.id), soci::use(expectedVersion));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) throw Conflict<BurialSite>(*before);
+        ChangeLog::append(sql, actor, "update", "burial_site", s.id, codec::stringify(codec::toJson(*before)),
+                          codec::stringify(codec::toJson(s)));
+        FindingRepository::reportWithRecord(sql, findings, s.id);
+        tx.commit();
+        return s;
+    });
 }
 
 std::pair<ProgressEntry, BurialSite> BurialSiteRepository::appendProgress(const ProgressEntry& input,
                                                                          const std::string& actor,
                                                                          const std::vector<domain::Finding>& findings) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    auto before = loadBurialSite(session, input.siteId, true);
-    if (!before) throw NotFound("burial site " + std::to_string(input.siteId) + " does not exist");
-    auto errors = domain::validate(input, *before);
-    if (!errors.empty()) throw ValidationFailed(std::move(errors));
+    return retryConflicts([&]() -> std::pair<ProgressEntry, BurialSite> {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        auto before = loadBurialSite(session, input.siteId, true);
+        if (!before) throw NotFound("burial site " + std::to_string(input.siteId) + " does not exist");
+        auto errors = domain::validate(input, *before);
+        if (!errors.empty()) throw ValidationFailed(std::move(errors));
 
-    ProgressEntry e = input;
-    e.recordedBy = actor;
-    e.createdAt = domain::nowTimestamp();
-    std::string status = e.status ? domain::toString(*e.status) : "";
-    soci::indicator statusInd = e.status ? soci::i_ok : soci::i_null;
-    sql << "INSERT INTO burial_site_progress (site_id, entry_date, graves_handled, status, note, recorded_by, "
-           "created_at) VALUES (:site, :date, :graves, :status, :note, :by, :created)",
-        soci::use(e.siteId), soci::use(e.date), soci::use(e.gravesHandled), soci::use(status, statusInd),
-        soci::use(e.note), soci::use(e.recordedBy), soci::use(e.createdAt);
-    e.id = Database::lastInsertId(sql, "burial_site_progress");
-    AttachmentRepository::attachIn(sql, e.attachmentIds, "progress", e.id, before->district,
-                                   domain::AttachmentPurpose::Progress, actor);
-    e.attachments = std::move(AttachmentRepository::ownedBy(sql, "progress", {e.id})[e.id]);
+        ProgressEntry e = input;
+        e.recordedBy = actor;
+        e.createdAt = domain::nowTimestamp();
+        std::string status = e.status ? domain::toString(*e.status) : "";
+        soci::indicator statusInd = e.status ? soci::i_ok : soci::i_null;
+        sql << "INSERT INTO burial_site_progress (site_id, entry_date, graves_handled, status, note, recorded_by, "
+               "created_at) VALUES (:site, :date, :graves, :status, :note, :by, :created)",
+            soci::use(e.siteId), soci::use(e.date), soci::use(e.gravesHandled), soci::use(status, statusInd),
+            soci::use(e.note), soci::use(e.recordedBy), soci::use(e.createdAt);
+        e.id = Database::lastInsertId(sql, "burial_site_progress");
+        AttachmentRepository::attachIn(sql, e.attachmentIds, "progress", e.id, before->district,
+                                       domain::AttachmentPurpose::Progress, actor);
+        e.attachments = std::move(AttachmentRepository::ownedBy(sql, "progress", {e.id})[e.id]);
 
-    BurialSite after = *before;
-    after.gravesHandled += e.gravesHandled;
-    if (e.status && *e.status != before->status) {
-        after.status = *e.status;
-        after.version = before->version + 1;
-        after.updatedAt = e.createdAt;
-        sql << "UPDATE burial_sites SET status = :status, version = version + 1, updated_at = :updated WHERE id = :id",
-            soci::use(status), soci::use(after.updatedAt), soci::use(after.id);
-    }
-    ChangeLog::append(sql, actor, "append_progress", "burial_site", after.id, codec::stringify(codec::toJson(*before)),
-                      codec::stringify(codec::toJson(after)));
-    FindingRepository::reportWithRecord(sql, findings, after.id);
-    tx.commit();
-    return {e, after};
+        BurialSite after = *before;
+        after.gravesHandled += e.gravesHandled;
+        if (e.status && *e.status != before->status) {
+            after.status = *e.status;
+            after.version = before->version + 1;
+            after.updatedAt = e.createdAt;
+            sql << "UPDATE burial_sites SET status = :status, version = version + 1, updated_at = :updated WHERE id = :id",
+                soci::use(status), soci::use(after.updatedAt), soci::use(after.id);
+        }
+        ChangeLog::append(sql, actor, "append_progress", "burial_site", after.id, codec::stringify(codec::toJson(*before)),
+                          codec::stringify(codec::toJson(after)));
+        FindingRepository::reportWithRecord(sql, findings, after.id);
+        tx.commit();
+        return {e, after};
+    });
 }
 
 std::vector<ProgressEntry> BurialSiteRepository::progress(long long siteId) {

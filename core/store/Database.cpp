@@ -13,6 +13,8 @@
 
 #include <exception>
 #include <mutex>
+#include <random>
+#include <thread>
 
 namespace registry::store {
 namespace {
@@ -140,7 +142,21 @@ bool Database::ping() {
         Session session(*this);
         int one = 0;
         session.sql() << "SELECT 1", soci::into(one);
-        return one == 1;
+        if (one != 1) return false;
+        if (backend() != Backend::MySql) return true;
+        // A Galera node outside the cluster's primary component answers SELECT 1 but refuses every query
+        // that reads data (1047): it is not ready. Without Galera (wsrep_on OFF, or no such variable) the
+        // server is.
+        const auto value = [&](const char* table, const char* name) {
+            std::string v;
+            soci::indicator ind = soci::i_null;
+            session.sql() << std::string("SELECT VARIABLE_VALUE FROM information_schema.") + table +
+                                 " WHERE VARIABLE_NAME = '" + name + "'",
+                soci::into(v, ind);
+            return session.sql().got_data() && ind == soci::i_ok ? v : std::string();
+        };
+        if (value("GLOBAL_VARIABLES", "WSREP_ON") != "ON") return true;
+        return value("GLOBAL_STATUS", "WSREP_READY") == "ON";
     } catch (...) {
         return false;
     }
@@ -154,6 +170,7 @@ bool Database::isTransient(const soci::soci_error& error) {
     if (const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error)) {
         switch (mysql->err_num_) {
         case 1040: // too many connections
+        case 1047: // Galera: this node is not part of the cluster's primary component (yet, or any more)
         case 1053: // server shutdown in progress
         case 1205: // lock wait timeout
         case 1213: // deadlock victim
@@ -168,6 +185,24 @@ bool Database::isTransient(const soci::soci_error& error) {
         }
     }
     return error.get_error_category() == soci::soci_error::connection_error;
+}
+
+bool Database::isConflict(const std::exception& error) {
+    const auto* mysql = dynamic_cast<const soci::mysql_soci_error*>(&error);
+    return mysql && mysql->err_num_ == 1213;
+}
+
+void detail::pauseAfterConflict(int attempt) {
+    static metrics::Counter& retries =
+        metrics::Registry::global()
+            .counter("registry_db_conflict_retries_total",
+                     "Transactions run again after losing to a concurrent one (a deadlock, or a Galera "
+                     "certification failure)")
+            .with();
+    retries.add();
+    thread_local std::minstd_rand random(std::random_device{}());
+    std::uniform_int_distribution<int> ms(5, 20);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms(random) * attempt));
 }
 
 bool isTransient(const std::exception& error) {

@@ -55,6 +55,11 @@ private:
     bool _sqlite;
 };
 
+namespace detail {
+/// A random 5–20 ms times the attempt: the conflicting writers then do not meet again at once.
+void pauseAfterConflict(int attempt);
+} // namespace detail
+
 class Database {
 public:
     /// Opens every connection of the pool. Throws Unavailable with one line naming the URL (without its
@@ -102,6 +107,12 @@ public:
     /// the same request may succeed when retried.
     static bool isTransient(const soci::soci_error& error);
 
+    /// True for a transaction the database rolled back because it lost to a concurrent one: a deadlock
+    /// victim on one server, or in a Galera cluster a write set that failed certification against a write
+    /// committed first on another node (both MySQL error 1213). Nothing of it was written; running the same
+    /// transaction again is safe and usually succeeds.
+    static bool isConflict(const std::exception& error);
+
     /// The id of the row the session inserted last.
     static long long lastInsertId(soci::session& sql, const std::string& table);
 
@@ -146,5 +157,22 @@ private:
     std::unique_lock<std::timed_mutex> _writer; // SQLite only
     bool _open = true;
 };
+
+/// Runs `body` (which borrows its own Session and opens its own Transaction), and runs it again while it
+/// fails with a conflict (Database::isConflict), up to `attempts` times in all with a short random pause
+/// between, so that two instances writing the same rows on different cluster nodes both succeed instead
+/// of one getting a 503. Every other error, and the last conflict, goes to the caller. Never call it from
+/// inside a transaction: only a whole transaction can be run again.
+template <class Body>
+auto retryConflicts(Body&& body, int attempts = 4) -> decltype(body()) {
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return body();
+        } catch (const std::exception& e) {
+            if (attempt >= attempts || !Database::isConflict(e)) throw;
+            detail::pauseAfterConflict(attempt);
+        }
+    }
+}
 
 } // namespace registry::store

@@ -106,29 +106,31 @@ std::optional<Facility> loadFacility(Database::Session& session, long long id, b
 }
 
 Facility FacilityRepository::create(const Facility& input, const std::string& actor, const std::vector<domain::Finding>& findings) {
-    requireValid(input);
-    Facility f = input;
-    f.createdAt = f.updatedAt = domain::nowTimestamp();
-    f.version = 1;
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    f.code = nextCode(sql, "F-" + f.district, 4);
-    FacilityValues v(f);
-    sql << "INSERT INTO facilities (code, name, kind, district, address, operator, approval_no, status, plan_action, "
-           "plan_phase, capacity_total, capacity_used, area_m2, lat, lon, notes, version, created_at, updated_at) "
-           "VALUES (:code, :name, :kind, :district, :address, :op, :approval, :status, :action, :phase, :total, "
-           ":used, :area, :lat, :lon, :notes, 1, :created, :updated)",
-        soci::use(f.code), soci::use(f.name), soci::use(v.kind), soci::use(f.district), soci::use(f.address),
-        soci::use(f.operatorName), soci::use(f.approvalNo), soci::use(v.status), soci::use(v.planAction, v.planActionInd),
-        soci::use(v.planPhase, v.planPhaseInd), soci::use(v.capacityTotal, v.totalInd),
-        soci::use(v.capacityUsed, v.usedInd), soci::use(v.areaM2, v.areaInd), soci::use(v.lat, v.latInd),
-        soci::use(v.lon, v.lonInd), soci::use(f.notes), soci::use(f.createdAt), soci::use(f.updatedAt);
-    f.id = Database::lastInsertId(sql, "facilities");
-    ChangeLog::append(sql, actor, "create", "facility", f.id, std::nullopt, codec::stringify(codec::toJson(f)));
-    FindingRepository::reportWithRecord(sql, findings, f.id);
-    tx.commit();
-    return f;
+    return retryConflicts([&]() -> Facility {
+        requireValid(input);
+        Facility f = input;
+        f.createdAt = f.updatedAt = domain::nowTimestamp();
+        f.version = 1;
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        f.code = nextCode(sql, "F-" + f.district, 4);
+        FacilityValues v(f);
+        sql << "INSERT INTO facilities (code, name, kind, district, address, operator, approval_no, status, plan_action, "
+               "plan_phase, capacity_total, capacity_used, area_m2, lat, lon, notes, version, created_at, updated_at) "
+               "VALUES (:code, :name, :kind, :district, :address, :op, :approval, :status, :action, :phase, :total, "
+               ":used, :area, :lat, :lon, :notes, 1, :created, :updated)",
+            soci::use(f.code), soci::use(f.name), soci::use(v.kind), soci::use(f.district), soci::use(f.address),
+            soci::use(f.operatorName), soci::use(f.approvalNo), soci::use(v.status), soci::use(v.planAction, v.planActionInd),
+            soci::use(v.planPhase, v.planPhaseInd), soci::use(v.capacityTotal, v.totalInd),
+            soci::use(v.capacityUsed, v.usedInd), soci::use(v.areaM2, v.areaInd), soci::use(v.lat, v.latInd),
+            soci::use(v.lon, v.lonInd), soci::use(f.notes), soci::use(f.createdAt), soci::use(f.updatedAt);
+        f.id = Database::lastInsertId(sql, "facilities");
+        ChangeLog::append(sql, actor, "create", "facility", f.id, std::nullopt, codec::stringify(codec::toJson(f)));
+        FindingRepository::reportWithRecord(sql, findings, f.id);
+        tx.commit();
+        return f;
+    });
 }
 
 std::optional<Facility> FacilityRepository::get(long long id) {
@@ -183,55 +185,57 @@ Page<Facility> FacilityRepository::list(const FacilityFilter& filter, const Page
 
 Facility FacilityRepository::update(const Facility& changed, long long expectedVersion, const std::string& actor,
                                     const std::vector<domain::Finding>& findings) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    auto before = loadFacility(session, changed.id, true);
-    if (!before) throw NotFound("facility " + std::to_string(changed.id) + " does not exist");
-    if (before->version != expectedVersion) throw Conflict<Facility>(*before);
-    requireValid(changed);
+    return retryConflicts([&]() -> Facility {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        auto before = loadFacility(session, changed.id, true);
+        if (!before) throw NotFound("facility " + std::to_string(changed.id) + " does not exist");
+        if (before->version != expectedVersion) throw Conflict<Facility>(*before);
+        requireValid(changed);
 
-    Facility f = changed;
-    f.code = before->code;
-    f.createdAt = before->createdAt;
-    f.updatedAt = domain::nowTimestamp();
-    f.version = before->version + 1;
-    FacilityValues v(f);
-    soci::statement st =
-        (sql.prepare << "UPDATE facilities SET name = :name, kind = :kind, district = :district, address = :address, "
-                        "operator = :op, approval_no = :approval, status = :status, plan_action = :action, "
-                        "plan_phase = :phase, capacity_total = :total, capacity_used = :used, area_m2 = :area, "
-                        "lat = :lat, lon = :lon, notes = :notes, version = version + 1, updated_at = :updated "
-                        "WHERE id = :id AND version = :expected",
-         soci::use(f.name), soci::use(v.kind), soci::use(f.district), soci::use(f.address), soci::use(f.operatorName),
-         soci::use(f.approvalNo), soci::use(v.status), soci::use(v.planAction, v.planActionInd),
-         soci::use(v.planPhase, v.planPhaseInd), soci::use(v.capacityTotal, v.totalInd),
-         soci::use(v.capacityUsed, v.usedInd), soci::use(v.areaM2, v.areaInd), soci::use(v.lat, v.latInd),
-         soci::use(v.lon, v.lonInd), soci::use(f.notes), soci::use(f.updatedAt), soci::use(f.id),
-         soci::use(expectedVersion));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) throw Conflict<Facility>(*before);
-    ChangeLog::append(sql, actor, "update", "facility", f.id, codec::stringify(codec::toJson(*before)),
-                      codec::stringify(codec::toJson(f)));
-    // An operator's district is its facility's: a facility that moves takes its operators along, each
-    // change a new version of the user, in the change log.
-    if (before->district != f.district) {
-        std::vector<long long> operators;
-        long long userId = 0;
-        soci::statement st = (sql.prepare << "SELECT id FROM users WHERE facility_id = :id", soci::use(f.id),
-                              soci::into(userId));
-        st.execute();
-        while (st.fetch()) operators.push_back(userId);
-        for (const auto id : operators) {
-            sql << "UPDATE users SET district = :district, version = version + 1, updated_at = :now WHERE id = :id",
-                soci::use(f.district), soci::use(f.updatedAt), soci::use(id);
-            ChangeLog::append(sql, actor, "move_with_facility", "user", id,
-                              "{\"district\":\"" + before->district + "\"}", "{\"district\":\"" + f.district + "\"}");
+        Facility f = changed;
+        f.code = before->code;
+        f.createdAt = before->createdAt;
+        f.updatedAt = domain::nowTimestamp();
+        f.version = before->version + 1;
+        FacilityValues v(f);
+        soci::statement st =
+            (sql.prepare << "UPDATE facilities SET name = :name, kind = :kind, district = :district, address = :address, "
+                            "operator = :op, approval_no = :approval, status = :status, plan_action = :action, "
+                            "plan_phase = :phase, capacity_total = :total, capacity_used = :used, area_m2 = :area, "
+                            "lat = :lat, lon = :lon, notes = :notes, version = version + 1, updated_at = :updated "
+                            "WHERE id = :id AND version = :expected",
+             soci::use(f.name), soci::use(v.kind), soci::use(f.district), soci::use(f.address), soci::use(f.operatorName),
+             soci::use(f.approvalNo), soci::use(v.status), soci::use(v.planAction, v.planActionInd),
+             soci::use(v.planPhase, v.planPhaseInd), soci::use(v.capacityTotal, v.totalInd),
+             soci::use(v.capacityUsed, v.usedInd), soci::use(v.areaM2, v.areaInd), soci::use(v.lat, v.latInd),
+             soci::use(v.lon, v.lonInd), soci::use(f.notes), soci::use(f.updatedAt), soci::use(f.id),
+             soci::use(expectedVersion));
+        st.execute(true);
+        if (st.get_affected_rows() != 1) throw Conflict<Facility>(*before);
+        ChangeLog::append(sql, actor, "update", "facility", f.id, codec::stringify(codec::toJson(*before)),
+                          codec::stringify(codec::toJson(f)));
+        // An operator's district is its facility's: a facility that moves takes its operators along, each
+        // change a new version of the user, in the change log.
+        if (before->district != f.district) {
+            std::vector<long long> operators;
+            long long userId = 0;
+            soci::statement st = (sql.prepare << "SELECT id FROM users WHERE facility_id = :id", soci::use(f.id),
+                                  soci::into(userId));
+            st.execute();
+            while (st.fetch()) operators.push_back(userId);
+            for (const auto id : operators) {
+                sql << "UPDATE users SET district = :district, version = version + 1, updated_at = :now WHERE id = :id",
+                    soci::use(f.district), soci::use(f.updatedAt), soci::use(id);
+                ChangeLog::append(sql, actor, "move_with_facility", "user", id,
+                                  "{\"district\":\"" + before->district + "\"}", "{\"district\":\"" + f.district + "\"}");
+            }
         }
-    }
-    FindingRepository::reportWithRecord(sql, findings, f.id);
-    tx.commit();
-    return f;
+        FindingRepository::reportWithRecord(sql, findings, f.id);
+        tx.commit();
+        return f;
+    });
 }
 
 } // namespace registry::store

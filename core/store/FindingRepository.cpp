@@ -107,13 +107,15 @@ Page<Finding> FindingRepository::list(const FindingFilter& filter, const PageReq
 Finding FindingRepository::report(const Finding& input) { return report(std::vector<Finding>{input}).front(); }
 
 std::vector<Finding> FindingRepository::report(const std::vector<Finding>& inputs) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    std::vector<Finding> out;
-    for (const auto& input : inputs) out.push_back(reportIn(sql, input));
-    tx.commit();
-    return out;
+    return retryConflicts([&]() -> std::vector<Finding> {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        std::vector<Finding> out;
+        for (const auto& input : inputs) out.push_back(reportIn(sql, input));
+        tx.commit();
+        return out;
+    });
 }
 
 void FindingRepository::reportWithRecord(soci::session& sql, const std::vector<Finding>& findings, long long subjectId) {
@@ -178,14 +180,16 @@ Finding FindingRepository::reportIn(soci::session& sql, const Finding& input) {
 
 Finding FindingRepository::setStatus(long long id, domain::FindingStatus status, const std::string& note,
                                      const std::string& actor) {
-    auto errors = domain::validateStatusChange(status, note);
-    if (!errors.empty()) throw ValidationFailed(std::move(errors));
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    auto f = setStatusIn(sql, id, status, note, actor);
-    tx.commit();
-    return f;
+    return retryConflicts([&]() -> Finding {
+        auto errors = domain::validateStatusChange(status, note);
+        if (!errors.empty()) throw ValidationFailed(std::move(errors));
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        auto f = setStatusIn(sql, id, status, note, actor);
+        tx.commit();
+        return f;
+    });
 }
 
 Finding FindingRepository::setStatusIn(soci::session& sql, long long id, domain::FindingStatus status,

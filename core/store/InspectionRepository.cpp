@@ -54,47 +54,49 @@ std::vector<Inspection> fetchAll(soci::session& sql, SqlQuery& q) {
 } // namespace
 
 Inspection InspectionRepository::create(const Inspection& input, const std::string& actor) {
-    domain::Validator v;
-    for (auto& e : domain::validate(input)) v.add(std::move(e));
-    Inspection i = input;
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    if (!v.has("subject_id") && !v.has("subject_type")) {
-        const auto district = subjectDistrict(session, i.subjectType, i.subjectId);
-        if (district)
-            i.district = *district;
-        else
-            v.add("subject_id", "not_found", "检查对象不存在(编号 " + std::to_string(i.subjectId) + ")",
-                  "subject " + domain::toString(i.subjectType) + " " + std::to_string(i.subjectId) + " does not exist");
-    }
-    if (!v.has("checklist")) {
-        try {
-            if (Poco::JSON::Parser().parse(i.checklistJson.empty() ? "{}" : i.checklistJson).type() !=
-                typeid(Poco::JSON::Object::Ptr))
-                throw Poco::JSON::JSONException("not an object");
-        } catch (const Poco::Exception&) {
-            v.add("checklist", "format", "检查清单须为 JSON 对象(检查项 → 结果)",
-                  "checklist must be a JSON object of check to answer");
+    return retryConflicts([&]() -> Inspection {
+        domain::Validator v;
+        for (auto& e : domain::validate(input)) v.add(std::move(e));
+        Inspection i = input;
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        if (!v.has("subject_id") && !v.has("subject_type")) {
+            const auto district = subjectDistrict(session, i.subjectType, i.subjectId);
+            if (district)
+                i.district = *district;
+            else
+                v.add("subject_id", "not_found", "检查对象不存在(编号 " + std::to_string(i.subjectId) + ")",
+                      "subject " + domain::toString(i.subjectType) + " " + std::to_string(i.subjectId) + " does not exist");
         }
-    }
-    if (!v.ok()) throw ValidationFailed(v.take());
-    i.inspector = actor;
-    i.createdAt = domain::nowTimestamp();
-    i.version = 1;
-    const std::string subjectType = domain::toString(i.subjectType), result = domain::toString(i.result);
-    sql << "INSERT INTO inspections (subject_type, subject_id, district, inspection_date, result, checklist, notes, "
-           "inspector, created_at, version) VALUES (:type, :subject, :district, :date, :result, :checklist, :notes, "
-           ":inspector, :created, 1)",
-        soci::use(subjectType), soci::use(i.subjectId), soci::use(i.district), soci::use(i.date), soci::use(result),
-        soci::use(i.checklistJson), soci::use(i.notes), soci::use(i.inspector), soci::use(i.createdAt);
-    i.id = Database::lastInsertId(sql, "inspections");
-    AttachmentRepository::attachIn(sql, i.attachmentIds, "inspection", i.id, i.district,
-                                   domain::AttachmentPurpose::Inspection, actor);
-    i.attachments = std::move(AttachmentRepository::ownedBy(sql, "inspection", {i.id})[i.id]);
-    ChangeLog::append(sql, actor, "create", "inspection", i.id, std::nullopt, codec::stringify(codec::toJson(i)));
-    tx.commit();
-    return i;
+        if (!v.has("checklist")) {
+            try {
+                if (Poco::JSON::Parser().parse(i.checklistJson.empty() ? "{}" : i.checklistJson).type() !=
+                    typeid(Poco::JSON::Object::Ptr))
+                    throw Poco::JSON::JSONException("not an object");
+            } catch (const Poco::Exception&) {
+                v.add("checklist", "format", "检查清单须为 JSON 对象(检查项 → 结果)",
+                      "checklist must be a JSON object of check to answer");
+            }
+        }
+        if (!v.ok()) throw ValidationFailed(v.take());
+        i.inspector = actor;
+        i.createdAt = domain::nowTimestamp();
+        i.version = 1;
+        const std::string subjectType = domain::toString(i.subjectType), result = domain::toString(i.result);
+        sql << "INSERT INTO inspections (subject_type, subject_id, district, inspection_date, result, checklist, notes, "
+               "inspector, created_at, version) VALUES (:type, :subject, :district, :date, :result, :checklist, :notes, "
+               ":inspector, :created, 1)",
+            soci::use(subjectType), soci::use(i.subjectId), soci::use(i.district), soci::use(i.date), soci::use(result),
+            soci::use(i.checklistJson), soci::use(i.notes), soci::use(i.inspector), soci::use(i.createdAt);
+        i.id = Database::lastInsertId(sql, "inspections");
+        AttachmentRepository::attachIn(sql, i.attachmentIds, "inspection", i.id, i.district,
+                                       domain::AttachmentPurpose::Inspection, actor);
+        i.attachments = std::move(AttachmentRepository::ownedBy(sql, "inspection", {i.id})[i.id]);
+        ChangeLog::append(sql, actor, "create", "inspection", i.id, std::nullopt, codec::stringify(codec::toJson(i)));
+        tx.commit();
+        return i;
+    });
 }
 
 std::optional<Inspection> InspectionRepository::get(long long id) {

@@ -55,11 +55,13 @@ bool MailOutbox::enqueueIn(soci::session& sql, const MailDraft& mail) {
 }
 
 bool MailOutbox::enqueue(const MailDraft& mail) {
-    Database::Session session(_db);
-    Transaction tx(session);
-    const bool added = enqueueIn(session.sql(), mail);
-    tx.commit();
-    return added;
+    return retryConflicts([&]() -> bool {
+        Database::Session session(_db);
+        Transaction tx(session);
+        const bool added = enqueueIn(session.sql(), mail);
+        tx.commit();
+        return added;
+    });
 }
 
 std::vector<OutboxMail> MailOutbox::due(const std::string& now, int limit) {

@@ -164,58 +164,60 @@ void attach(soci::session& sql, Notice& n, const std::vector<std::int64_t>& ids,
 } // namespace
 
 Notice NoticeRepository::issue(const Notice& input, const std::string& today, const std::string& actor) {
-    domain::Validator v;
-    for (auto& e : domain::validateNew(input, today)) v.add(std::move(e));
-    Notice n = input;
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    if (!v.has("subject_id") && !v.has("subject_type")) {
-        const auto district = subjectDistrict(session, n.subjectType, n.subjectId);
-        if (district)
-            n.district = *district;
-        else
-            v.add("subject_id", "not_found", "通知对象不存在(编号 " + std::to_string(n.subjectId) + ")",
-                  "subject " + domain::toString(n.subjectType) + " " + std::to_string(n.subjectId) + " does not exist");
-        if (district && !v.has("finding_ids")) checkFindings(sql, n, v);
-    }
-    if (!v.ok()) throw ValidationFailed(v.take());
-    const std::string year = today.substr(0, 4);
-    const std::string code = nextCode(sql, "N-" + year + "-" + n.district, 4);
-    n.number = domain::noticeNumber(year, n.district, std::stoll(code.substr(code.rfind('-') + 1)));
-    n.status = domain::NoticeStatus::Issued;
-    n.issuedBy = actor;
-    n.issuedOn = today;
-    n.responseText.clear();
-    n.respondedBy.clear();
-    n.respondedAt.reset();
-    n.result.reset();
-    n.verificationNote.clear();
-    n.verifiedBy.clear();
-    n.verifiedAt.reset();
-    n.version = 1;
-    n.createdAt = n.updatedAt = domain::nowTimestamp();
-    const std::string subjectType = domain::toString(n.subjectType), status = domain::toString(n.status);
-    const std::string empty;
-    sql << "INSERT INTO notices (number, district, subject_type, subject_id, requirements, deadline, status, "
-           "issued_by, issued_on, response_text, responded_by, responded_at, result, verification_note, verified_by, "
-           "verified_at, version, created_at, updated_at) VALUES (:number, :district, :type, :subject, :requirements, "
-           ":deadline, :status, :by, :on, :response, :respondedBy, NULL, NULL, :note, :verifiedBy, NULL, 1, :created, "
-           ":updated)",
-        soci::use(n.number), soci::use(n.district), soci::use(subjectType), soci::use(n.subjectId),
-        soci::use(n.requirements), soci::use(n.deadline), soci::use(status), soci::use(n.issuedBy),
-        soci::use(n.issuedOn), soci::use(empty), soci::use(empty), soci::use(empty), soci::use(empty),
-        soci::use(n.createdAt), soci::use(n.updatedAt);
-    n.id = Database::lastInsertId(sql, "notices");
-    std::sort(n.findingIds.begin(), n.findingIds.end());
-    n.findingIds.erase(std::unique(n.findingIds.begin(), n.findingIds.end()), n.findingIds.end());
-    for (const auto finding : n.findingIds) {
-        const long long findingId = finding;
-        sql << "INSERT INTO notice_findings (notice_id, finding_id) VALUES (:n, :f)", soci::use(n.id), soci::use(findingId);
-    }
-    ChangeLog::append(sql, actor, "issue", "notice", n.id, std::nullopt, codec::stringify(codec::toJson(n)));
-    tx.commit();
-    return n;
+    return retryConflicts([&]() -> Notice {
+        domain::Validator v;
+        for (auto& e : domain::validateNew(input, today)) v.add(std::move(e));
+        Notice n = input;
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        if (!v.has("subject_id") && !v.has("subject_type")) {
+            const auto district = subjectDistrict(session, n.subjectType, n.subjectId);
+            if (district)
+                n.district = *district;
+            else
+                v.add("subject_id", "not_found", "通知对象不存在(编号 " + std::to_string(n.subjectId) + ")",
+                      "subject " + domain::toString(n.subjectType) + " " + std::to_string(n.subjectId) + " does not exist");
+            if (district && !v.has("finding_ids")) checkFindings(sql, n, v);
+        }
+        if (!v.ok()) throw ValidationFailed(v.take());
+        const std::string year = today.substr(0, 4);
+        const std::string code = nextCode(sql, "N-" + year + "-" + n.district, 4);
+        n.number = domain::noticeNumber(year, n.district, std::stoll(code.substr(code.rfind('-') + 1)));
+        n.status = domain::NoticeStatus::Issued;
+        n.issuedBy = actor;
+        n.issuedOn = today;
+        n.responseText.clear();
+        n.respondedBy.clear();
+        n.respondedAt.reset();
+        n.result.reset();
+        n.verificationNote.clear();
+        n.verifiedBy.clear();
+        n.verifiedAt.reset();
+        n.version = 1;
+        n.createdAt = n.updatedAt = domain::nowTimestamp();
+        const std::string subjectType = domain::toString(n.subjectType), status = domain::toString(n.status);
+        const std::string empty;
+        sql << "INSERT INTO notices (number, district, subject_type, subject_id, requirements, deadline, status, "
+               "issued_by, issued_on, response_text, responded_by, responded_at, result, verification_note, verified_by, "
+               "verified_at, version, created_at, updated_at) VALUES (:number, :district, :type, :subject, :requirements, "
+               ":deadline, :status, :by, :on, :response, :respondedBy, NULL, NULL, :note, :verifiedBy, NULL, 1, :created, "
+               ":updated)",
+            soci::use(n.number), soci::use(n.district), soci::use(subjectType), soci::use(n.subjectId),
+            soci::use(n.requirements), soci::use(n.deadline), soci::use(status), soci::use(n.issuedBy),
+            soci::use(n.issuedOn), soci::use(empty), soci::use(empty), soci::use(empty), soci::use(empty),
+            soci::use(n.createdAt), soci::use(n.updatedAt);
+        n.id = Database::lastInsertId(sql, "notices");
+        std::sort(n.findingIds.begin(), n.findingIds.end());
+        n.findingIds.erase(std::unique(n.findingIds.begin(), n.findingIds.end()), n.findingIds.end());
+        for (const auto finding : n.findingIds) {
+            const long long findingId = finding;
+            sql << "INSERT INTO notice_findings (notice_id, finding_id) VALUES (:n, :f)", soci::use(n.id), soci::use(findingId);
+        }
+        ChangeLog::append(sql, actor, "issue", "notice", n.id, std::nullopt, codec::stringify(codec::toJson(n)));
+        tx.commit();
+        return n;
+    });
 }
 
 std::optional<Notice> NoticeRepository::get(long long id) {
@@ -240,31 +242,33 @@ Page<Notice> NoticeRepository::list(const NoticeFilter& filter, const PageReques
 
 Notice NoticeRepository::respond(long long id, const domain::NoticeResponse& response, const std::string& actor,
                                  const std::optional<MailDraft>& alert) {
-    auto errors = domain::validate(response);
-    if (!errors.empty()) throw ValidationFailed(std::move(errors));
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    const auto before = loadNotice(sql, id, true);
-    if (!before) throw NotFound("notice " + std::to_string(id) + " does not exist");
-    if (before->status != domain::NoticeStatus::Issued) throw Conflict<Notice>(*before);
-    Notice n = *before;
-    n.status = domain::NoticeStatus::Responded;
-    n.responseText = response.text;
-    n.respondedBy = actor;
-    n.respondedAt = n.updatedAt = domain::nowTimestamp();
-    update(sql, n, before->version);
-    n.version = before->version + 1;
-    attach(sql, n, response.attachmentIds, domain::AttachmentPurpose::NoticeResponse, actor);
-    ChangeLog::append(sql, actor, "respond", "notice", id, codec::stringify(codec::toJson(*before)),
-                      codec::stringify(codec::toJson(n)));
-    if (alert) {
-        MailDraft mail = *alert;
-        mail.eventKey += ":" + std::to_string(n.version);
-        MailOutbox::enqueueIn(sql, mail);
-    }
-    tx.commit();
-    return n;
+    return retryConflicts([&]() -> Notice {
+        auto errors = domain::validate(response);
+        if (!errors.empty()) throw ValidationFailed(std::move(errors));
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        const auto before = loadNotice(sql, id, true);
+        if (!before) throw NotFound("notice " + std::to_string(id) + " does not exist");
+        if (before->status != domain::NoticeStatus::Issued) throw Conflict<Notice>(*before);
+        Notice n = *before;
+        n.status = domain::NoticeStatus::Responded;
+        n.responseText = response.text;
+        n.respondedBy = actor;
+        n.respondedAt = n.updatedAt = domain::nowTimestamp();
+        update(sql, n, before->version);
+        n.version = before->version + 1;
+        attach(sql, n, response.attachmentIds, domain::AttachmentPurpose::NoticeResponse, actor);
+        ChangeLog::append(sql, actor, "respond", "notice", id, codec::stringify(codec::toJson(*before)),
+                          codec::stringify(codec::toJson(n)));
+        if (alert) {
+            MailDraft mail = *alert;
+            mail.eventKey += ":" + std::to_string(n.version);
+            MailOutbox::enqueueIn(sql, mail);
+        }
+        tx.commit();
+        return n;
+    });
 }
 
 std::vector<Notice> NoticeRepository::overdueWithoutAlert(const std::string& today, int limit) {
@@ -282,36 +286,38 @@ std::vector<Notice> NoticeRepository::overdueWithoutAlert(const std::string& tod
 }
 
 Notice NoticeRepository::verify(long long id, const domain::NoticeVerification& verification, const std::string& actor) {
-    Database::Session session(_db);
-    auto& sql = session.sql();
-    Transaction tx(session);
-    const auto before = loadNotice(sql, id, true);
-    if (!before) throw NotFound("notice " + std::to_string(id) + " does not exist");
-    if (before->status == domain::NoticeStatus::Verified) throw Conflict<Notice>(*before);
-    Notice n = *before;
-    n.result = verification.result;
-    n.verificationNote = verification.note;
-    n.verifiedBy = actor;
-    n.verifiedAt = n.updatedAt = domain::nowTimestamp();
-    const bool rectified = verification.result == domain::VerificationResult::Rectified;
-    if (rectified) {
-        n.status = domain::NoticeStatus::Verified;
-    } else {
-        // Back to the unit, with the new deadline; its answer is in the change log.
-        n.status = domain::NoticeStatus::Issued;
-        n.deadline = verification.deadline.value_or(n.deadline);
-    }
-    update(sql, n, before->version);
-    n.version = before->version + 1;
-    attach(sql, n, verification.attachmentIds, domain::AttachmentPurpose::NoticeVerification, actor);
-    ChangeLog::append(sql, actor, "verify", "notice", id, codec::stringify(codec::toJson(*before)),
-                      codec::stringify(codec::toJson(n)));
-    if (rectified)
-        for (const auto finding : n.findingIds)
-            FindingRepository::setStatusIn(sql, finding, domain::FindingStatus::Resolved,
-                                           "整改通知 " + n.number + " 验收:已整改", actor);
-    tx.commit();
-    return n;
+    return retryConflicts([&]() -> Notice {
+        Database::Session session(_db);
+        auto& sql = session.sql();
+        Transaction tx(session);
+        const auto before = loadNotice(sql, id, true);
+        if (!before) throw NotFound("notice " + std::to_string(id) + " does not exist");
+        if (before->status == domain::NoticeStatus::Verified) throw Conflict<Notice>(*before);
+        Notice n = *before;
+        n.result = verification.result;
+        n.verificationNote = verification.note;
+        n.verifiedBy = actor;
+        n.verifiedAt = n.updatedAt = domain::nowTimestamp();
+        const bool rectified = verification.result == domain::VerificationResult::Rectified;
+        if (rectified) {
+            n.status = domain::NoticeStatus::Verified;
+        } else {
+            // Back to the unit, with the new deadline; its answer is in the change log.
+            n.status = domain::NoticeStatus::Issued;
+            n.deadline = verification.deadline.value_or(n.deadline);
+        }
+        update(sql, n, before->version);
+        n.version = before->version + 1;
+        attach(sql, n, verification.attachmentIds, domain::AttachmentPurpose::NoticeVerification, actor);
+        ChangeLog::append(sql, actor, "verify", "notice", id, codec::stringify(codec::toJson(*before)),
+                          codec::stringify(codec::toJson(n)));
+        if (rectified)
+            for (const auto finding : n.findingIds)
+                FindingRepository::setStatusIn(sql, finding, domain::FindingStatus::Resolved,
+                                               "整改通知 " + n.number + " 验收:已整改", actor);
+        tx.commit();
+        return n;
+    });
 }
 
 } // namespace registry::store

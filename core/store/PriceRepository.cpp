@@ -168,22 +168,24 @@ PriceRecord PriceRepository::create(const PriceRecord& input, const std::string&
 
 std::vector<PriceRecord> PriceRepository::createMany(const std::vector<NewPrice>& prices, const std::string& actor,
                                                      bool indexFields) {
-    Database::Session session(_db);
-    Transaction tx(session);
-    domain::Validator v;
-    std::vector<PriceRecord> out;
-    for (std::size_t i = 0; i < prices.size(); ++i) {
-        domain::Validator one;
-        auto stored = createIn(session, prices[i].price, actor, prices[i].findings, one);
-        if (stored) out.push_back(std::move(*stored));
-        for (auto& e : one.take()) {
-            if (indexFields) e.field = "prices[" + std::to_string(i) + "]." + e.field;
-            v.add(std::move(e));
+    return retryConflicts([&]() -> std::vector<PriceRecord> {
+        Database::Session session(_db);
+        Transaction tx(session);
+        domain::Validator v;
+        std::vector<PriceRecord> out;
+        for (std::size_t i = 0; i < prices.size(); ++i) {
+            domain::Validator one;
+            auto stored = createIn(session, prices[i].price, actor, prices[i].findings, one);
+            if (stored) out.push_back(std::move(*stored));
+            for (auto& e : one.take()) {
+                if (indexFields) e.field = "prices[" + std::to_string(i) + "]." + e.field;
+                v.add(std::move(e));
+            }
         }
-    }
-    if (!v.ok()) throw ValidationFailed(v.take()); // the transaction rolls back: none of them is stored
-    tx.commit();
-    return out;
+        if (!v.ok()) throw ValidationFailed(v.take()); // the transaction rolls back: none of them is stored
+        tx.commit();
+        return out;
+    });
 }
 
 

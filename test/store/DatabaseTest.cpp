@@ -5,6 +5,9 @@
 
 #include "store/DatabaseUrl.h"
 
+#include <soci/mysql/soci-mysql.h>
+
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -232,6 +235,82 @@ BOOST_AUTO_TEST_CASE(writers_queue_and_a_writer_waiting_past_the_busy_timeout_is
     later.join();
     BOOST_TEST(countRows(db, "code_sequences", "scope LIKE 'X-queue-%'") == 2);
     BOOST_TEST(db.commits() == commitsBefore + 2); // what the dashboard's cache watches
+}
+
+// A transaction that lost to a concurrent one (MySQL 1213: a deadlock victim, or a Galera certification
+// failure) is run again; anything else is the caller's at once.
+BOOST_AUTO_TEST_CASE(conflicts_are_retried_and_nothing_else_is) {
+    int calls = 0;
+    const int result = store::retryConflicts([&] {
+        if (++calls < 3) throw soci::mysql_soci_error("Deadlock found when trying to get lock", 1213);
+        return 42;
+    });
+    BOOST_TEST(result == 42);
+    BOOST_TEST(calls == 3);
+
+    calls = 0;
+    BOOST_CHECK_THROW(store::retryConflicts([&]() -> int {
+                          ++calls;
+                          throw soci::mysql_soci_error("Duplicate entry 'x' for key 'code'", 1062);
+                      }),
+                      soci::mysql_soci_error);
+    BOOST_TEST(calls == 1);
+
+    calls = 0;
+    BOOST_CHECK_THROW(store::retryConflicts([&]() -> int {
+                          ++calls;
+                          throw soci::mysql_soci_error("Deadlock found when trying to get lock", 1213);
+                      }),
+                      soci::mysql_soci_error);
+    BOOST_TEST(calls == 4);
+}
+
+// A real deadlock on MySQL: another connection holds 50 rows and then asks for the one the retried
+// transaction holds; InnoDB rolls back the lighter one (ours), which then runs again and commits.
+BOOST_AUTO_TEST_CASE(a_deadlock_victim_runs_again_and_both_writes_land) {
+    TestDatabase t;
+    if (t.db().backend() != store::Backend::MySql) return;
+    {
+        store::Database::Session s(t.db());
+        s.sql() << "CREATE TABLE conflict_rows (id INT PRIMARY KEY, n INT NOT NULL) ENGINE=InnoDB";
+        for (int i = 1; i <= 100; ++i) s.sql() << "INSERT INTO conflict_rows VALUES (" + std::to_string(i) + ", 0)";
+    }
+    std::atomic<bool> holding{false}, otherHolds{false};
+    std::string otherError;
+    std::thread other([&] {
+        store::Database::Session s(t.db());
+        s.sql() << "START TRANSACTION";
+        s.sql() << "UPDATE conflict_rows SET n = n + 10 WHERE id <= 50";
+        otherHolds = true;
+        while (!holding) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // ours now waits for row 1
+        try {
+            s.sql() << "UPDATE conflict_rows SET n = n + 10 WHERE id = 100";
+            s.sql() << "COMMIT";
+        } catch (const std::exception& e) {
+            otherError = e.what();
+        }
+    });
+    int attempts = 0;
+    store::retryConflicts([&] {
+        ++attempts;
+        while (!otherHolds) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        store::Database::Session s(t.db());
+        store::Transaction tx(s);
+        s.sql() << "UPDATE conflict_rows SET n = n + 1 WHERE id = 100";
+        holding = true;
+        s.sql() << "UPDATE conflict_rows SET n = n + 1 WHERE id = 1";
+        tx.commit();
+    });
+    other.join();
+    BOOST_TEST(otherError.empty(), otherError);
+    BOOST_TEST(attempts == 2);
+    store::Database::Session s(t.db());
+    int first = 0, last = 0;
+    s.sql() << "SELECT n FROM conflict_rows WHERE id = 1", soci::into(first);
+    s.sql() << "SELECT n FROM conflict_rows WHERE id = 100", soci::into(last);
+    BOOST_TEST(first == 11);
+    BOOST_TEST(last == 11);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
