@@ -104,6 +104,24 @@ std::string usage(const std::string& verb) {
                "prints the report per district. Its findings are kept exactly as a scheduled audit's. Exit status 0\n"
                "when the audit succeeded. 'audit report' prints the report of a finished audit (scheduled or not;\n"
                "the latest succeeded one without ID).\n";
+    if (verb == "backup")
+        return "Usage: funeral-registry backup DIR\n"
+               "Backs up a SQLite registry (db.url) and its attachment files (attachments.dir) into DIR, which must\n"
+               "not exist or be empty. The server may keep running: the database is copied by SQLite's online\n"
+               "backup, one consistent snapshot, checked with PRAGMA integrity_check; the files are copied after it.\n"
+               "DIR/backup.json, written last, lists the versions, the rows of every table and every file with\n"
+               "its size and SHA-256; a folder without it is an unfinished backup. For MariaDB/MySQL use\n"
+               "scripts/mariadb-backup.sh backup DIR.\n";
+    if (verb == "restore")
+        return "Usage: funeral-registry restore DIR [--replace]\n"
+               "       funeral-registry restore DIR --check\n"
+               "Restores the backup in DIR into db.url and attachments.dir. Stop the server first. Every file is\n"
+               "checked against DIR/backup.json before anything is written; a damaged or unfinished backup, one\n"
+               "newer than this program, a database in use, or one that holds records (without --replace) is\n"
+               "refused and nothing is written. The database is written beside the target and renamed over it;\n"
+               "attachment files missing from attachments.dir are added. An older backup is then migrated.\n"
+               "--check only checks the backup and writes nothing. For MariaDB/MySQL use\n"
+               "scripts/mariadb-backup.sh restore DIR.\n";
     if (verb == "version") return "Usage: funeral-registry version\nPrints the program and schema versions.\n";
     return "Usage: funeral-registry [--config FILE] [--set KEY=VALUE]... VERB [ARGS]\n"
            "\n"
@@ -116,6 +134,8 @@ std::string usage(const std::string& verb) {
            "  plugin test|check     test district rules (Lua plugins) without a server\n"
            "  export LIST           facilities, burial-sites, prices or findings as CSV, GeoJSON or JSON\n"
            "  audit [--district C]  run a price-compliance audit now and print its report\n"
+           "  backup DIR            back up a SQLite registry and its attachments into DIR\n"
+           "  restore DIR           restore a backup (--check: only check it)\n"
            "  version               print the program and schema versions\n"
            "\n"
            "Options:\n"

@@ -18,6 +18,7 @@
 #include "domain/Dates.h"
 #include "domain/LogText.h"
 #include "plugins/PluginTestRunner.h"
+#include "store/BackupManifest.h"
 #include "store/Database.h"
 #include "store/DemoData.h"
 #include "store/Errors.h"
@@ -97,11 +98,16 @@ int RegistryApp::main(const std::vector<std::string>&) {
         if (verb == "plugin") return pluginVerb(_commandLine.args);
         if (verb == "export") return exportVerb(_commandLine.args);
         if (verb == "audit") return auditVerb(_commandLine.args);
+        if (verb == "backup") return backupVerb(_commandLine.args);
+        if (verb == "restore") return restoreVerb(_commandLine.args);
         std::cerr << "funeral-registry: unknown verb '" << verb << "' (see funeral-registry --help)\n";
         return EXIT_USAGE;
     } catch (const std::invalid_argument& e) {
         std::cerr << "funeral-registry: " << e.what() << "\n";
         return EXIT_USAGE;
+    } catch (const store::BackupRefused& e) {
+        std::cerr << "funeral-registry: " << e.what() << "\n";
+        return EXIT_DATAERR;
     } catch (const Poco::Exception& e) {
         std::cerr << "funeral-registry: " << e.displayText() << "\n";
         return EXIT_SOFTWARE;

@@ -62,6 +62,8 @@ private:
     int pluginVerb(const std::vector<std::string>& args);
     int exportVerb(const std::vector<std::string>& args);
     int auditVerb(const std::vector<std::string>& args);
+    int backupVerb(const std::vector<std::string>& args);
+    int restoreVerb(const std::vector<std::string>& args);
     /// Loads plugins.dir into `host`; says on stderr what did not load.
     // quietWhenNone: the caller reports "nothing loaded" itself (the audit verb refuses to run).
     plugins::LoadReport loadPlugins(plugins::PluginHost& host, store::Database& db, bool quietWhenNone = false);

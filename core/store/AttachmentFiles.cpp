@@ -17,13 +17,6 @@ namespace registry::store {
 
 namespace {
 
-bool isHexName(const std::string& s) {
-    if (s.size() != 64) return false;
-    for (const char c : s)
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-    return true;
-}
-
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
     throw std::runtime_error("attachments: cannot " + what + " " + path + ": " + std::strerror(errno));
 }
@@ -44,9 +37,16 @@ std::string AttachmentFiles::sha256(const std::string& content) {
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
 
+bool AttachmentFiles::isContentName(const std::string& s) {
+    if (s.size() != 64) return false;
+    for (const char c : s)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    return true;
+}
+
 std::string AttachmentFiles::pathOf(const std::string& sha256) const {
     // The name is ours (hex), never the client's: nothing else may reach the path.
-    if (!isHexName(sha256)) throw std::invalid_argument("attachments: not a SHA-256 name: " + sha256.substr(0, 80));
+    if (!isContentName(sha256)) throw std::invalid_argument("attachments: not a SHA-256 name: " + sha256.substr(0, 80));
     return Poco::Path(_dir).append(sha256.substr(0, 2)).append(sha256).toString();
 }
 

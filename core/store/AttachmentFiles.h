@@ -21,6 +21,8 @@ public:
 
     /// The hex SHA-256 of `content`.
     static std::string sha256(const std::string& content);
+    /// True when `name` is a file name of this folder: a SHA-256 in lower-case hex.
+    static bool isContentName(const std::string& name);
 
     /// Stores `content` (known by `sha256`) durably; nothing is written when the file is there already.
     /// Throws std::runtime_error when the folder cannot be written.

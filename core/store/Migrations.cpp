@@ -27,10 +27,7 @@ int Migrator::latestVersion(Backend backend) {
     return latest;
 }
 
-namespace {
-
-// Reads the version without creating anything: a database that has no schema_migrations is at 0.
-int readVersion(soci::session& sql) {
+int schemaVersionOf(soci::session& sql) {
     int tables = 0;
     if (sql.get_backend_name() == "mysql")
         sql << "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
@@ -45,6 +42,8 @@ int readVersion(soci::session& sql) {
     sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
     return ind == soci::i_ok ? version : 0;
 }
+
+namespace {
 
 // MySQL commits DDL implicitly, so a transaction cannot keep two instances from applying the same migration
 // at once; a named lock held on the migrating connection for the whole run does. (SQLite: each migration's
@@ -80,7 +79,7 @@ private:
 
 int Migrator::currentVersion() {
     Database::Session session(_db);
-    return readVersion(session.sql());
+    return schemaVersionOf(session.sql());
 }
 
 MigrationReport Migrator::migrate() {
@@ -89,7 +88,7 @@ MigrationReport Migrator::migrate() {
     MySqlMigrationLock lock(session, _db.url().redacted());
     session.sql() << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                      "name VARCHAR(200) NOT NULL, applied_at CHAR(24) NOT NULL)";
-    report.fromVersion = readVersion(session.sql());
+    report.fromVersion = schemaVersionOf(session.sql());
     const int latest = latestVersion();
     if (report.fromVersion > latest)
         throw SchemaMismatch("database " + _db.url().redacted() + " is at schema version " +

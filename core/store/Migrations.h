@@ -50,6 +50,10 @@ private:
     Database& _db;
 };
 
+/// The schema version of the database `sql` is connected to (0 when it has no schema_migrations); reads
+/// without creating anything.
+int schemaVersionOf(soci::session& sql);
+
 /// Splits a migration file into statements: a statement ends with a line whose last character is ';'.
 /// Lines that are only '--' comments are dropped.
 std::vector<std::string> splitStatements(const std::string& sql);
