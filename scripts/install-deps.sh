@@ -20,9 +20,12 @@ REGISTRY_APT_PACKAGES=(
   libhowardhinnant-date-dev tzdata
   # databases: SQLite for the default setup, MariaDB for the MySQL tests
   sqlite3 mariadb-server mariadb-client
-  # the cluster test (test/cluster): Galera for three MariaDB nodes, mariabackup and socat for their state
-  # transfers, haproxy in front of the instances
-  galera-4 mariadb-backup socat haproxy
+  # physical backups of a MariaDB registry (scripts/mariadb-backup.sh and its test), also the cluster test's
+  # state transfers
+  mariadb-backup
+  # the cluster test (test/cluster): Galera for three MariaDB nodes, socat for their state transfers,
+  # haproxy in front of the instances
+  galera-4 socat haproxy
   # a real SMTP server on loopback for the mail alerts' test (test/fault/MailTest.cpp, Debian's python3)
   python3-aiosmtpd
   # the web UI's browser test (test/web): Debian's chromium, a Chinese font for its screenshots, and Java
