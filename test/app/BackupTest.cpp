@@ -407,3 +407,14 @@ BOOST_FIXTURE_TEST_CASE(on_mariadb_backup_and_restore_name_the_script, BackupFix
     }
     BOOST_TEST(!Poco::File(root + "/bk").exists());
 }
+
+BOOST_FIXTURE_TEST_CASE(backup_and_restore_have_their_own_help, BackupFixture) {
+    const auto backupHelp = runProgram({"backup", "--help"}, root);
+    BOOST_TEST(backupHelp.exitCode == 0);
+    BOOST_TEST(backupHelp.out.find("Usage: funeral-registry backup DIR") == 0u, backupHelp.out);
+    const auto restoreHelp = runProgram({"restore", "--help"}, root);
+    BOOST_TEST(restoreHelp.exitCode == 0);
+    BOOST_TEST(restoreHelp.out.find("Stop the server first.") != std::string::npos, restoreHelp.out);
+    const auto all = runProgram({"--help"}, root);
+    BOOST_TEST(all.out.find("backup DIR") != std::string::npos, all.out);
+}
