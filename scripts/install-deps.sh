@@ -34,6 +34,8 @@ REGISTRY_APT_PACKAGES=(
   # Leaflet for the public facility map (served by the registry itself, never from a CDN)
   libjs-leaflet
   ca-certificates
+  # the Debian package (cmake/Packaging.cmake: dpkg-shlibdeps finds its library dependencies)
+  dpkg-dev
 )
 
 registry_missing_packages() {
