@@ -34,9 +34,9 @@ REGISTRY_APT_PACKAGES=(
   # Leaflet for the public facility map (served by the registry itself, never from a CDN)
   libjs-leaflet
   ca-certificates
-  # the Debian package (cmake/Packaging.cmake: dpkg-shlibdeps) and its install test on a clean Debian 12 root
-  # (test/package/install-test.sh)
-  dpkg-dev debootstrap curl
+  # the Debian package (cmake/Packaging.cmake: dpkg-shlibdeps) and its install test on a clean Debian 12
+  # booted in a container (test/package/install-test.sh)
+  dpkg-dev debootstrap systemd-container curl
 )
 
 registry_missing_packages() {

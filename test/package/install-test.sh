@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The Debian package on a clean Debian 12 (ctest -L package; docs/TESTING.md, "Package"): builds the .deb
-# with cpack, checks its contents, installs it with apt into a fresh `debootstrap --variant=minbase bookworm`
-# root (dependencies come from the mirror, so a missing one fails), starts the service as its unit does
-# (the unit's own ExecStart, User= and WorkingDirectory=, under chroot: this machine has no systemd to boot),
-# and checks /readyz, a user made with the CLI, a restart, an upgrade to a newer version (the operator's
-# edit of the conffile kept, the data kept, the schema migrated), remove and purge.
+# with cpack and checks its contents, makes a fresh `debootstrap --variant=minbase bookworm` root with
+# systemd, boots it with `systemd-nspawn --boot`, and installs the package there with apt, as an
+# operator would: dependencies come from the mirror (a missing one fails), postinst makes the user and
+# starts the unit, whose hardening is then really applied. Then: /readyz, the bundled plugins in their
+# seccomp-filtered sandboxes, a user made with the CLI, a stop and start, a crash restarted by systemd, an
+# upgrade to a newer version (the operator's edit of the conffile kept, the data kept, the schema
+# migrated), remove and purge.
 #
-# Usage: install-test.sh BUILD_DIR SOURCE_DIR. Needs root. The debootstrap result is cached in
-# BUILD_DIR/package-test/ (and the downloaded .debs), so a second run takes a fraction of the first.
+# Usage: install-test.sh BUILD_DIR. Needs root. The debootstrap result and the downloaded .debs are
+# cached in BUILD_DIR/package-test/, so a second run takes a fraction of the first.
 # REGISTRY_DEBIAN_MIRROR overrides the mirror read from /etc/apt/sources.list(.d).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
-source_dir=$(cd "$2" && pwd)
 work=$build/package-test
 root=$work/root
+machine=funeral-registry-test
 started=$SECONDS
 
 say() { echo "package-test [$((SECONDS - started))s]: $*" >&2; }
@@ -24,28 +26,44 @@ fail() {
 }
 
 if ((EUID != 0)); then
-    fail "needs root (debootstrap, chroot, mount); run ctest -L package as root, or leave it out with -LE package"
+    fail "needs root (debootstrap, systemd-nspawn); run ctest -L package as root, or leave it out with -LE package"
 fi
-for tool in cpack dpkg-deb debootstrap chroot curl sqlite3 python3; do
+for tool in cpack dpkg-deb debootstrap systemd-nspawn nsenter curl sqlite3 python3; do
     command -v "$tool" >/dev/null || fail "$tool is missing (scripts/install-deps.sh installs it)"
 done
 
-# --- cleanup: every process in the root killed by PID, every mount under it unmounted --------------------
-server_pid=
+# --- cleanup: the container shut down (or killed by PID), nothing left running or mounted -----------------
+nspawn_pid=
+container_init=
 mounts_under_root() { awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/self/mounts | sort -r; }
+# Processes whose root is the tree (debootstrap's); the container's have their own mount namespace.
 processes_in_root() {
-    local dir pid
+    local dir
     for dir in /proc/[0-9]*; do
-        pid=${dir#/proc/}
-        [[ $(readlink "$dir/root" 2>/dev/null) == "$root" ]] && echo "$pid"
+        [[ $(readlink "$dir/root" 2>/dev/null) == "$root" ]] && echo "${dir#/proc/}"
     done
     return 0
 }
+shutdown_container() {
+    [[ -n $nspawn_pid ]] || return 0
+    if kill -0 "$nspawn_pid" 2>/dev/null; then
+        # SIGTERM: nspawn asks the container's systemd to power off.
+        kill -TERM "$nspawn_pid" 2>/dev/null || true
+        timeout 30 tail --pid="$nspawn_pid" -f /dev/null || true
+    fi
+    if kill -0 "$nspawn_pid" 2>/dev/null; then
+        echo "package-test: the container did not power off within 30 s: killed" >&2
+        # Killing the container's init kills every process of its PID namespace.
+        [[ -z $container_init ]] || kill -KILL "$container_init" 2>/dev/null || true
+        kill -KILL "$nspawn_pid" 2>/dev/null || true
+    fi
+    wait "$nspawn_pid" 2>/dev/null || true
+    nspawn_pid=
+    container_init=
+}
 cleanup() {
     local pid mount
-    if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then kill -TERM "$server_pid" 2>/dev/null || true; fi
-    for pid in $(processes_in_root); do kill -TERM "$pid" 2>/dev/null || true; done
-    sleep 0.5
+    shutdown_container
     for pid in $(processes_in_root); do kill -KILL "$pid" 2>/dev/null || true; done
     for mount in $(mounts_under_root); do umount "$mount" || umount -l "$mount" || true; done
 }
@@ -60,9 +78,6 @@ fresh_root() {
     mkdir -p "$root"
     tar -C "$root" -xf "$1"
 }
-
-in_root() { timeout 300 chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive "$@" </dev/null; }
 
 mkdir -p "$work"
 
@@ -116,16 +131,19 @@ if [[ -z $mirror ]]; then
     [[ -n $mirror ]] || mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null || true)
 fi
 [[ -n $mirror ]] || fail "no Debian mirror in /etc/apt/sources.list(.d); set REGISTRY_DEBIAN_MIRROR"
-cache=$work/bookworm-minbase-$(echo "$mirror" | md5sum | cut -c1-8).tar
+# A Debian 12 as small as can boot: minbase (essential packages and apt) and systemd.
+include=systemd,systemd-sysv,dbus
+cache=$work/bookworm-minbase-$(echo "$mirror $include" | md5sum | cut -c1-8).tar
 if [[ ! -f $cache ]]; then
-    say "debootstrap --variant=minbase bookworm from $mirror (cached in $cache afterwards)"
+    say "debootstrap --variant=minbase --include=$include bookworm from $mirror (cached in $cache afterwards)"
     [[ -z $(mounts_under_root) ]] || fail "something is still mounted under $root"
     rm -rf --one-file-system "$root"
-    timeout 600 debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    timeout 600 debootstrap --variant=minbase --include="$include" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
         tail -30 "$work/debootstrap.log" >&2
         fail "debootstrap"
     }
     for pid in $(processes_in_root); do kill -TERM "$pid" 2>/dev/null || true; done
+    rm -f "$root"/var/cache/apt/archives/*.deb
     tar -C "$root" -cf "$cache.part" . && mv "$cache.part" "$cache"
 fi
 fresh_root "$cache"
@@ -135,90 +153,119 @@ if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
     rm -f "$root/etc/apt/sources.list"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf"
-mount -t proc proc "$root/proc"
-mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
 # Dependencies downloaded by an earlier run are reused; apt checks them against the index anyway.
 mkdir -p "$work/apt-archives"
 cp -n "$work"/apt-archives/*.deb "$root/var/cache/apt/archives/" 2>/dev/null || true
-cp "$deb" "$deb_next" "$root/tmp/"
-
-say "apt-get install ./$(basename "$deb") in the clean root"
-in_root apt-get update -qq >"$work/apt.log" 2>&1 || { cat "$work/apt.log" >&2; fail "apt-get update"; }
-in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb")" >>"$work/apt.log" 2>&1 || {
-    tail -40 "$work/apt.log" >&2
-    fail "apt-get install of the package"
-}
-cp -n "$root"/var/cache/apt/archives/*.deb "$work/apt-archives/" 2>/dev/null || true
-
-# --- 4. what the installation made ------------------------------------------------------------------------
-in_root getent passwd funeral-registry | grep -q ':/var/lib/funeral-registry:' ||
-    fail "no system user funeral-registry with home /var/lib/funeral-registry"
-[[ $(in_root stat -c '%U:%G %a' /var/lib/funeral-registry) == 'funeral-registry:funeral-registry 750' ]] ||
-    fail "/var/lib/funeral-registry is not funeral-registry's, mode 750"
-[[ $(in_root stat -c '%U:%G %a' /etc/funeral-registry/registry.properties) == 'root:funeral-registry 640' ]] ||
-    fail "the settings file is not root:funeral-registry 640"
-config=$root/etc/funeral-registry/registry.properties
-grep -qx 'db.url = sqlite3:/var/lib/funeral-registry/registry.db' "$config" || fail "db.url is not the service's"
-grep -qx 'plugins.dir = /usr/share/funeral-registry/plugins' "$config" || fail "plugins.dir is not the package's"
-in_root systemctl --version >/dev/null 2>&1 && fail "systemd in the minbase root: this test means to run the unit by hand"
-
-# --- 5. the service as its unit starts it -----------------------------------------------------------------
-unit=$root/lib/systemd/system/funeral-registry.service
-unit_value() { sed -n "s/^$1=//p" "$unit" | tail -1; }
-exec_start=$(unit_value ExecStart)
-service_user=$(unit_value User)
-service_group=$(unit_value Group)
-working_dir=$(unit_value WorkingDirectory)
-[[ -n $exec_start && -n $service_user && -n $working_dir ]] || fail "the unit lacks ExecStart, User or WorkingDirectory"
+# Not /tmp: the container gets a fresh one.
+cp "$deb" "$deb_next" "$root/root/"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url=http://127.0.0.1:$port
+# The container shares this machine's network; the one setting of this test goes in a drop-in, as an
+# operator's `systemctl edit` would put it (REGISTRY_HTTP_PORT overrides http.port).
+mkdir -p "$root/etc/systemd/system/funeral-registry.service.d"
+printf '[Service]\nEnvironment=REGISTRY_HTTP_PORT=%s\n' "$port" >"$root/etc/systemd/system/funeral-registry.service.d/port.conf"
 
-start_service() {
-    local log=$work/server-$1.log
-    # The unit's command line, as its user in its working directory; only the port is this test's.
-    setsid chroot --userspec="$service_user:$service_group" "$root" env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
-        REGISTRY_HTTP_PORT="$port" /bin/sh -c "cd '$working_dir' && exec $exec_start" </dev/null >"$log" 2>&1 &
-    server_pid=$!
+# No machined and no systemd on this host: no registration, and the container stays in our cgroup.
+nspawn=(systemd-nspawn -q --register=no --keep-unit --machine="$machine" -D "$root")
+say "booting it (systemd-nspawn --boot)"
+setsid "${nspawn[@]}" --boot </dev/null >"$work/boot.log" 2>&1 &
+nspawn_pid=$!
+deadline=$((SECONDS + 30))
+# nspawn's first child forks the container's init and exits: wait for the child that runs systemd.
+container_pid1() {
+    local child
+    for child in $(pgrep -P "$nspawn_pid"); do
+        [[ $(cat "/proc/$child/comm" 2>/dev/null) == systemd ]] && echo "$child" && return 0
+    done
+    return 1
+}
+until container_init=$(container_pid1); do
+    kill -0 "$nspawn_pid" 2>/dev/null || { cat "$work/boot.log" >&2; fail "systemd-nspawn --boot exited"; }
+    ((SECONDS < deadline)) || fail "no container init within 30 s"
+    sleep 0.2
+done
+# A command in the running container: its namespaces, root and working directory.
+in_system() {
+    timeout 300 nsenter -t "$container_init" -a -r -w env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+        DEBIAN_FRONTEND=noninteractive "$@" </dev/null
+}
+# Until its systemd answers (its socket appears some time after it starts), then until the boot is done.
+deadline=$((SECONDS + 60))
+until state=$(in_system systemctl is-system-running --wait 2>/dev/null) || [[ $state == degraded ]]; do
+    ((SECONDS < deadline)) || { cat "$work/boot.log" >&2; fail "the container did not boot within 60 s (${state:-no answer})"; }
+    sleep 0.5
+done
+say "container up ($state), init PID $container_init"
+
+journal() { in_system journalctl -u funeral-registry -o cat --no-pager "$@"; }
+wait_ready() {
     local deadline=$((SECONDS + 60))
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/readyz") == 200 ]]; do
-        kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; fail "the server exited before /readyz ($1)"; }
-        ((SECONDS < deadline)) || { cat "$log" >&2; fail "/readyz not 200 within 60 s ($1)"; }
+        ((SECONDS < deadline)) || { journal | tail -40 >&2; fail "/readyz not 200 within 60 s ($1)"; }
         sleep 0.3
     done
-    say "server ($1) answers /readyz 200 on port $port, PID $server_pid"
+    say "service ($1) answers /readyz 200, MainPID $(main_pid)"
 }
-stop_service() {
-    kill -TERM "$server_pid"
-    local status=0
-    timeout 40 tail --pid="$server_pid" -f /dev/null || fail "the server did not stop within 40 s of SIGTERM"
-    wait "$server_pid" || status=$?
-    ((status == 0)) || { cat "$work/server-$1.log" >&2; fail "the server exited with status $status on SIGTERM ($1)"; }
-    server_pid=
+main_pid() { in_system systemctl show -p MainPID --value funeral-registry; }
+apt_install() {
+    in_system apt-get install -y -q --no-install-recommends "/root/$(basename "$1")" >>"$work/apt.log" 2>&1 || {
+        tail -40 "$work/apt.log" >&2
+        fail "apt-get install $(basename "$1") (a conffile question would fail here too)"
+    }
 }
-as_service() { in_root setpriv --reuid="$service_user" --regid="$service_group" --init-groups "$@"; }
+as_service() { in_system runuser -u funeral-registry -- "$@"; }
 sign_in() {
     curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
         -d "{\"username\":\"inspector.deb\",\"password\":\"$password\"}" "$url/api/v1/auth/token"
 }
+settings=/etc/funeral-registry/registry.properties
 
-start_service first
-# The bundled plugins loaded from /usr/share/funeral-registry/plugins, in seccomp-filtered sandbox processes.
+# --- 4. install: postinst makes the user and the directories and starts the service --------------------
+in_system apt-get update -q >"$work/apt.log" 2>&1 || { tail -20 "$work/apt.log" >&2; fail "apt-get update"; }
+say "apt-get install ./$(basename "$deb") in the booted container"
+apt_install "$deb"
+cp -n "$root"/var/cache/apt/archives/*.deb "$work/apt-archives/" 2>/dev/null || true
+wait_ready installed
+[[ $(in_system systemctl is-enabled funeral-registry) == enabled ]] || fail "the service is not enabled"
+in_system getent passwd funeral-registry | grep -q ':/var/lib/funeral-registry:' ||
+    fail "no system user funeral-registry with home /var/lib/funeral-registry"
+[[ $(in_system stat -c '%U:%G %a' /var/lib/funeral-registry) == 'funeral-registry:funeral-registry 750' ]] ||
+    fail "/var/lib/funeral-registry is not funeral-registry's, mode 750"
+[[ $(in_system stat -c '%U:%G %a' "$settings") == 'root:funeral-registry 640' ]] ||
+    fail "the settings file is not root:funeral-registry 640"
+config=$root$settings
+grep -qx 'db.url = sqlite3:/var/lib/funeral-registry/registry.db' "$config" || fail "db.url is not the service's"
+grep -qx 'plugins.dir = /usr/share/funeral-registry/plugins' "$config" || fail "plugins.dir is not the package's"
+# The bundled plugins loaded from /usr/share/funeral-registry/plugins, in seccomp-filtered sandbox processes,
+# under the unit's hardening.
 metrics=$(curl -s "$url/metrics")
 grep -qE '^registry_plugins\{state="active"\} [1-9]' <<<"$metrics" || fail "no bundled plugin is active: $(grep '^registry_plugins' <<<"$metrics")"
 grep -qx 'registry_plugin_sandbox_seccomp 1' <<<"$metrics" || fail "the plugin sandbox runs without its seccomp filter"
-password=$(as_service funeral-registry --config /etc/funeral-registry/registry.properties user add inspector.deb \
-    --role admin | sed -n 's/.*password: *//p')
+[[ $(curl -s -o /dev/null -w '%{http_code}' "$url/public/") == 200 ]] || fail "/public/ is not 200"
+
+# --- 5. a user from the CLI, then stop and start, and a crash --------------------------------------------
+password=$(as_service funeral-registry --config "$settings" user add inspector.deb --role admin | sed -n 's/.*password: *//p')
 [[ -n $password ]] || fail "user add printed no password"
 [[ $(sign_in) == 200 ]] || fail "the new user cannot sign in"
-[[ $(curl -s -o /dev/null -w '%{http_code}' "$url/public/") == 200 ]] || fail "/public/ is not 200"
-stop_service first
 
-start_service restarted
+in_system systemctl stop funeral-registry
+# systemd sent SIGTERM to the main PID; the server stopped cleanly (exit status 0) on its own.
+[[ $(in_system systemctl show -p Result --value funeral-registry) == success ]] ||
+    { journal | tail -20 >&2; fail "the service did not stop cleanly on SIGTERM"; }
+in_system systemctl start funeral-registry
+wait_ready restarted
 [[ $(sign_in) == 200 ]] || fail "the user made before the restart cannot sign in after it"
 say "survived a restart: the user made before it signs in"
-stop_service restarted
+
+in_system /bin/sh -c "kill -KILL $(main_pid)"
+sleep 1
+wait_ready "after kill -9"
+[[ $(in_system systemctl show -p NRestarts --value funeral-registry) == 1 ]] || fail "systemd did not restart the killed service"
+[[ $(sign_in) == 200 ]] || fail "the user cannot sign in after the crash"
+say "Restart=on-failure brought it back after kill -9"
 
 # --- 6. upgrade: a newer version over an edited conffile and a database of the release before ---------------
+in_system systemctl stop funeral-registry
 echo 'public.cache_seconds = 11' >>"$config"
 # The database as the previous release left it: without migration 0009 (mail alerts). Update this step
 # when a migration is added, so that it takes the newest one back.
@@ -226,36 +273,40 @@ db=$root/var/lib/funeral-registry/registry.db
 [[ $(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations') == 9 ]] ||
     fail "the newest migration is not 0009: update the upgrade step of $0"
 sqlite3 "$db" 'DROP TABLE mail_outbox; ALTER TABLE users DROP COLUMN email; DELETE FROM schema_migrations WHERE version = 9;'
-# sqlite3 ran as root: the database and whatever companions it left stay the service's.
-chown "$(in_root id -u "$service_user"):$(in_root id -g "$service_user")" "$db"*
+# sqlite3 ran as this machine's root: the database and whatever companions it left stay the service's.
+chown "$(in_system id -u funeral-registry):$(in_system id -g funeral-registry)" "$db"*
+# Left stopped: this version would migrate the database back at once (the running case of prerm is
+# remove's, below).
+
 say "apt-get install ./$(basename "$deb_next") over it"
-in_root apt-get install -y -q --no-install-recommends "/tmp/$(basename "$deb_next")" >>"$work/apt.log" 2>&1 || {
-    tail -40 "$work/apt.log" >&2
-    fail "apt-get install of the newer package (a conffile question would fail here too)"
-}
-[[ $(in_root dpkg-query -W -f='${Version}' funeral-registry) == "$next" ]] || fail "the upgrade did not install $next"
+apt_install "$deb_next"
+[[ $(in_system dpkg-query -W -f='${Version}' funeral-registry) == "$next" ]] || fail "the upgrade did not install $next"
+wait_ready upgraded
 grep -qx 'public.cache_seconds = 11' "$config" || fail "the upgrade lost the operator's edit of registry.properties"
 [[ ! -e $config.dpkg-new && ! -e $config.dpkg-dist ]] || fail "the upgrade left a .dpkg-new/.dpkg-dist"
-[[ $(in_root stat -c '%U:%G %a' /etc/funeral-registry/registry.properties) == 'root:funeral-registry 640' ]] ||
+[[ $(in_system stat -c '%U:%G %a' "$settings") == 'root:funeral-registry 640' ]] ||
     fail "the upgrade changed the settings file's owner or mode"
-start_service upgraded
-grep -q 'applied migration 0009_mail' "$work/server-upgraded.log" ||
-    fail "the upgraded server did not apply migration 0009 (log: $work/server-upgraded.log)"
+# The server the upgrade started (prerm stopped the old one) applied the missing migration.
+invocation=$(in_system systemctl show -p InvocationID --value funeral-registry)
+in_system journalctl _SYSTEMD_INVOCATION_ID="$invocation" -o cat --no-pager | grep -q 'applied migration 0009_mail' ||
+    { journal | tail -20 >&2; fail "the upgraded service did not apply migration 0009"; }
 [[ $(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations') == 9 ]] || fail "the schema is not at 0009 after the upgrade"
 [[ $(sign_in) == 200 ]] || fail "the user made before the upgrade cannot sign in after it"
-stop_service upgraded
 say "upgrade to $next kept the conffile edit and the data, and migrated the schema"
 
 # --- 7. remove keeps the data and the user, purge takes them -------------------------------------------------
-in_root apt-get remove -y -q funeral-registry >>"$work/apt.log" 2>&1 || fail "apt-get remove"
+in_system apt-get remove -y -q funeral-registry >>"$work/apt.log" 2>&1 || fail "apt-get remove"
+[[ $(in_system systemctl is-active funeral-registry || true) != active ]] || fail "apt-get remove left the service running"
 [[ -f $db ]] || fail "apt-get remove deleted the database"
-in_root getent passwd funeral-registry >/dev/null || fail "apt-get remove deleted the user"
+in_system getent passwd funeral-registry >/dev/null || fail "apt-get remove deleted the user"
 [[ ! -e $root/usr/bin/funeral-registry ]] || fail "apt-get remove left the binary"
-in_root apt-get purge -y -q funeral-registry >>"$work/apt.log" 2>&1 || fail "apt-get purge"
-[[ ! -e $root/var/lib/funeral-registry && ! -e $root/etc/funeral-registry ]] || fail "purge left /var/lib or /etc data"
-in_root getent passwd funeral-registry >/dev/null && fail "purge left the user"
+in_system apt-get purge -y -q funeral-registry >>"$work/apt.log" 2>&1 || fail "apt-get purge"
+[[ ! -e $root/var/lib/funeral-registry && ! -e $root/etc/funeral-registry/registry.properties ]] ||
+    fail "purge left the database or the settings"
+in_system getent passwd funeral-registry >/dev/null && fail "purge left the user"
 say "remove kept the data and the user; purge removed them"
 
+shutdown_container
 cleanup
 trap - EXIT
 [[ -z $(mounts_under_root) ]] || fail "mounts left under $root"
