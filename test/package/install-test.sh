@@ -10,13 +10,15 @@
 #
 # Usage: install-test.sh BUILD_DIR. Needs root. The debootstrap result and the downloaded .debs are
 # cached in BUILD_DIR/package-test/, so a second run takes a fraction of the first.
-# REGISTRY_DEBIAN_MIRROR overrides the mirror read from /etc/apt/sources.list(.d).
+# REGISTRY_DEBIAN_MIRROR overrides the mirror read from /etc/apt/sources.list(.d); the run stops itself
+# after REGISTRY_PACKAGE_TEST_LIMIT seconds (780, below ctest's TIMEOUT of 900).
 set -euo pipefail
 
 build=$(cd "$1" && pwd)
 work=$build/package-test
 root=$work/root
-machine=funeral-registry-test
+# Its container's name (hostname): one per build directory, so that two of them may run this at once.
+machine=funeral-registry-test-$(echo "$build" | md5sum | cut -c1-6)
 started=$SECONDS
 
 say() { echo "package-test [$((SECONDS - started))s]: $*" >&2; }
@@ -61,8 +63,10 @@ shutdown_container() {
     nspawn_pid=
     container_init=
 }
+watchdog_pid=
 cleanup() {
     local pid mount
+    [[ -z $watchdog_pid ]] || kill "$watchdog_pid" 2>/dev/null || true
     shutdown_container
     for pid in $(processes_in_root); do kill -KILL "$pid" 2>/dev/null || true; done
     for mount in $(mounts_under_root); do umount "$mount" || umount -l "$mount" || true; done
@@ -70,6 +74,20 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The script ends by itself before ctest's TIMEOUT (900 s) would kill it without a cleanup: every step
+# that could hang has a timeout, and this watchdog turns the whole run's limit into a SIGTERM (handled
+# once the step in progress ends).
+limit=${REGISTRY_PACKAGE_TEST_LIMIT:-780}
+(
+    trap 'kill "$sleeper" 2>/dev/null; exit 0' TERM
+    sleep "$limit" &
+    sleeper=$!
+    wait "$sleeper"
+    echo "package-test: FAILED: still running after $limit s" >&2
+    kill -TERM $$
+) </dev/null >&2 &
+watchdog_pid=$!
 
 # A fresh root from the cached debootstrap result; never removed while anything is mounted inside it.
 fresh_root() {
@@ -138,7 +156,7 @@ if [[ ! -f $cache ]]; then
     say "debootstrap --variant=minbase --include=$include bookworm from $mirror (cached in $cache afterwards)"
     [[ -z $(mounts_under_root) ]] || fail "something is still mounted under $root"
     rm -rf --one-file-system "$root"
-    timeout 600 debootstrap --variant=minbase --include="$include" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
+    timeout 480 debootstrap --variant=minbase --include="$include" bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 || {
         tail -30 "$work/debootstrap.log" >&2
         fail "debootstrap"
     }
@@ -197,7 +215,7 @@ until state=$(in_system systemctl is-system-running --wait 2>/dev/null) || [[ $s
 done
 say "container up ($state), init PID $container_init"
 
-journal() { in_system journalctl -u funeral-registry -o cat --no-pager "$@"; }
+journal() { in_system journalctl -u funeral-registry -o cat --no-pager; }
 wait_ready() {
     local deadline=$((SECONDS + 60))
     until [[ $(curl -s -o /dev/null -w '%{http_code}' "$url/readyz") == 200 ]]; do
@@ -280,6 +298,7 @@ chown "$(in_system id -u funeral-registry):$(in_system id -g funeral-registry)" 
 
 say "apt-get install ./$(basename "$deb_next") over it"
 apt_install "$deb_next"
+# shellcheck disable=SC2016 # dpkg-query's own ${Version}
 [[ $(in_system dpkg-query -W -f='${Version}' funeral-registry) == "$next" ]] || fail "the upgrade did not install $next"
 wait_ready upgraded
 grep -qx 'public.cache_seconds = 11' "$config" || fail "the upgrade lost the operator's edit of registry.properties"
