@@ -285,12 +285,13 @@ say "Restart=on-failure brought it back after kill -9"
 # --- 6. upgrade: a newer version over an edited conffile and a database of the release before ---------------
 in_system systemctl stop funeral-registry
 echo 'public.cache_seconds = 11' >>"$config"
-# The database as the previous release left it: without migration 0009 (mail alerts). Update this step
-# when a migration is added, so that it takes the newest one back.
+# The database as a release before mail alerts left it: without migration 0009 (and 0010, which changes
+# nothing on SQLite). When a migration that reshapes SQLite is added, take it back here too.
 db=$root/var/lib/funeral-registry/registry.db
-[[ $(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations') == 9 ]] ||
-    fail "the newest migration is not 0009: update the upgrade step of $0"
-sqlite3 "$db" 'DROP TABLE mail_outbox; ALTER TABLE users DROP COLUMN email; DELETE FROM schema_migrations WHERE version = 9;'
+latest=$(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations')
+((latest >= 9)) || fail "the database is at schema $latest, below 0009: the upgrade step of $0 is out of date"
+((latest <= 10)) || fail "migration $latest is new: take it back in the upgrade step of $0 too"
+sqlite3 "$db" 'DROP TABLE mail_outbox; ALTER TABLE users DROP COLUMN email; DELETE FROM schema_migrations WHERE version >= 9;'
 # sqlite3 ran as this machine's root: the database and whatever companions it left stay the service's.
 chown "$(in_system id -u funeral-registry):$(in_system id -g funeral-registry)" "$db"*
 # Left stopped: this version would migrate the database back at once (the running case of prerm is
@@ -309,7 +310,8 @@ grep -qx 'public.cache_seconds = 11' "$config" || fail "the upgrade lost the ope
 invocation=$(in_system systemctl show -p InvocationID --value funeral-registry)
 in_system journalctl _SYSTEMD_INVOCATION_ID="$invocation" -o cat --no-pager | grep -q 'applied migration 0009_mail' ||
     { journal | tail -20 >&2; fail "the upgraded service did not apply migration 0009"; }
-[[ $(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations') == 9 ]] || fail "the schema is not at 0009 after the upgrade"
+[[ $(sqlite3 "$db" 'SELECT MAX(version) FROM schema_migrations') == "$latest" ]] ||
+    fail "the schema is not at $latest after the upgrade"
 [[ $(sign_in) == 200 ]] || fail "the user made before the upgrade cannot sign in after it"
 say "upgrade to $next kept the conffile edit and the data, and migrated the schema"
 
