@@ -156,7 +156,10 @@ bool Database::ping() {
             return session.sql().got_data() && ind == soci::i_ok ? v : std::string();
         };
         if (value("GLOBAL_VARIABLES", "WSREP_ON") != "ON") return true;
-        return value("GLOBAL_STATUS", "WSREP_READY") == "ON";
+        // Synced (4) only: a donor of a state transfer stalls its writes for as long as the copy takes (the
+        // cluster test saw 50 s), so the balancer should send clients elsewhere meanwhile, as Galera's own
+        // clustercheck does.
+        return value("GLOBAL_STATUS", "WSREP_READY") == "ON" && value("GLOBAL_STATUS", "WSREP_LOCAL_STATE") == "4";
     } catch (...) {
         return false;
     }

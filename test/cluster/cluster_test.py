@@ -143,7 +143,7 @@ defaults
     mode http
     timeout connect 1s
     timeout client 30s
-    timeout server 30s
+    timeout server 150s
     retries 2
     option redispatch
 {errorfiles}
@@ -192,7 +192,10 @@ class Client:
         if body is not None:
             h["Content-Type"] = "application/json"
         h.update(headers or {})
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        # Longer than any request can take on the server (its database reads and writes time out at 120 s):
+        # an attempt given up while the server still works on it could commit after the lookup that found
+        # nothing, and its retry would then write twice.
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=150)
         try:
             c.request(method, path, body=json.dumps(body) if body is not None else None, headers=h)
             r = c.getresponse()
