@@ -6,18 +6,6 @@
 namespace registry::store {
 namespace {
 
-/// Rows of `table` per value of `column`, of `district` if given, meeting `condition` if not empty.
-/// `table`, `column` and `condition` are this file's constants, never input.
-CountsByKey countBy(soci::session& sql, const std::string& table, const std::string& column,
-                    const std::string& condition, const std::optional<std::string>& district) {
-    const std::string key = "COALESCE(" + column + ", '')";
-    SqlQuery q("SELECT " + key + ", COUNT(*) FROM " + table);
-    if (!condition.empty()) q.where(condition);
-    if (district) q.where("district = " + q.bind(*district));
-    q.append(" GROUP BY " + key);
-    return fetchCounts(sql, q);
-}
-
 std::vector<DistrictSiteProgress> siteProgress(soci::session& sql, const std::optional<std::string>& district) {
     SqlQuery q("SELECT s.district, COUNT(*), SUM(s.grave_count), "
                "SUM(CASE WHEN s.status IN ('completed', 'accepted') THEN 1 ELSE 0 END), "

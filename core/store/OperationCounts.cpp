@@ -3,22 +3,12 @@
 #include "store/SqlQuery.h"
 
 namespace registry::store {
-namespace {
-
-CountsByKey counts(soci::session& sql, const std::string& text) {
-    SqlQuery q(text);
-    return fetchCounts(sql, q);
-}
-
-} // namespace
-
 OperationTallies OperationCounts::tallies(const std::string& today) {
     Database::Session session(_db);
     auto& sql = session.sql();
     OperationTallies t;
-    t.openFindings = counts(sql, "SELECT severity, COUNT(*) FROM findings WHERE status IN ('open', 'acknowledged') "
-                                 "GROUP BY severity");
-    t.notices = counts(sql, "SELECT status, COUNT(*) FROM notices GROUP BY status");
+    t.openFindings = countBy(sql, "findings", "severity", "status IN ('open', 'acknowledged')");
+    t.notices = countBy(sql, "notices", "status", "");
     {
         SqlQuery q("SELECT COUNT(*) FROM notices");
         q.where("status <> 'verified'");
@@ -28,7 +18,7 @@ OperationTallies OperationCounts::tallies(const std::string& today) {
         q.prepareInto(st);
         st.execute(true);
     }
-    t.auditRuns = counts(sql, "SELECT status, COUNT(*) FROM audit_runs GROUP BY status");
+    t.auditRuns = countBy(sql, "audit_runs", "status", "");
     {
         std::string trigger, finished;
         soci::statement st = (sql.prepare << "SELECT trigger_kind, MAX(finished_at) FROM audit_runs "

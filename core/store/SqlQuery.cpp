@@ -76,6 +76,16 @@ std::map<std::string, long long> fetchCounts(soci::session& sql, SqlQuery& q) {
     return out;
 }
 
+std::map<std::string, long long> countBy(soci::session& sql, const std::string& table, const std::string& column,
+                                         const std::string& condition, const std::optional<std::string>& district) {
+    const std::string key = "COALESCE(" + column + ", '')";
+    SqlQuery q("SELECT " + key + ", COUNT(*) FROM " + table);
+    if (!condition.empty()) q.where(condition);
+    if (district) q.where("district = " + q.bind(*district));
+    q.append(" GROUP BY " + key);
+    return fetchCounts(sql, q);
+}
+
 std::string forUpdate(soci::session& sql) { return sql.get_backend_name() == "mysql" ? " FOR UPDATE" : ""; }
 
 } // namespace registry::store

@@ -53,6 +53,12 @@ private:
 /// The rows of `q`, a SELECT of exactly (a text key, a count), as a map from key to count.
 std::map<std::string, long long> fetchCounts(soci::session& sql, SqlQuery& q);
 
+/// Rows of `table` per value of `column` ("" for NULL), of `district` if given, meeting `condition` if not
+/// empty. `table`, `column` and `condition` are the caller's constants, never input.
+std::map<std::string, long long> countBy(soci::session& sql, const std::string& table, const std::string& column,
+                                         const std::string& condition,
+                                         const std::optional<std::string>& district = std::nullopt);
+
 /// " FOR UPDATE" on MySQL, "" on SQLite (whose write transactions are exclusive already).
 std::string forUpdate(soci::session& sql);
 
